@@ -1,0 +1,18 @@
+import path from 'node:path';
+import { loadConfigOrExit } from './lib/config';
+
+// For the knex CLI (`npx knex migrate:latest --knexfile knexfile.ts`). The app itself uses db/connection.ts.
+const config = loadConfigOrExit();
+
+export default config.database.url
+  ? {
+      client: 'pg',
+      connection: config.database.url,
+      migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
+    }
+  : {
+      client: require('knex-pglite').default,
+      dialect: 'postgres',
+      connection: { filename: config.database.pgliteDir },
+      migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
+    };

@@ -1,0 +1,186 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import crypto from 'node:crypto';
+import { z } from 'zod';
+
+/**
+ * The one configuration module. Every process (api, worker, launcher, tests) reads its settings here;
+ * a missing or bad value stops the process with a message naming the variable and what it expects.
+ */
+
+export const repoRoot = path.resolve(__dirname, '..');
+
+const port = (fallback: number) =>
+  z.coerce
+    .number({ error: 'expected a port number' })
+    .int('expected a whole port number')
+    .min(1, 'expected a port number from 1 to 65535')
+    .max(65535, 'expected a port number from 1 to 65535')
+    .default(fallback);
+
+const positiveInt = (fallback: number) =>
+  z.coerce.number({ error: 'expected a number' }).int('expected a whole number').positive().default(fallback);
+
+const optionalUrl = (protocols: string[], what: string) =>
+  z
+    .string()
+    .trim()
+    .optional()
+    .transform((v) => (v === '' ? undefined : v))
+    .refine(
+      (v) => {
+        if (v === undefined) return true;
+        try {
+          return protocols.includes(new URL(v).protocol);
+        } catch {
+          return false;
+        }
+      },
+      { message: `expected ${what}` },
+    );
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  HOPFLOW_DATA_DIR: z.string().min(1).default(path.join(repoRoot, '.data')),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'a postgres:// connection URL'),
+  DATABASE_POOL_MAX: positiveInt(10),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'a redis:// URL'),
+  API_HOST: z.string().min(1).default('127.0.0.1'),
+  API_PORT: port(4000),
+  UI_PORT: port(3000),
+  PUBLIC_API_URL: optionalUrl(['http:', 'https:'], 'an http(s) URL'),
+  PUBLIC_UI_URL: optionalUrl(['http:', 'https:'], 'an http(s) URL'),
+  TEMPORAL_ADDRESS: z
+    .string()
+    .regex(/^[^:\s]+:\d+$/, 'expected host:port, for example 127.0.0.1:7233')
+    .default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_UI_PORT: port(8233),
+  TEMPORAL_UI_URL: optionalUrl(['http:', 'https:'], 'an http(s) URL'),
+  JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(7),
+  LOGIN_MAX_FAILS_PER_ACCOUNT: positiveInt(5),
+  LOGIN_MAX_FAILS_PER_IP: positiveInt(50),
+  LOGIN_FAIL_WINDOW_SECONDS: positiveInt(15 * 60),
+  BODY_LIMIT: z
+    .string()
+    .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 1mb or 512kb')
+    .default('1mb'),
+  TRUST_PROXY: z
+    .enum(['true', 'false'], { error: 'expected true or false' })
+    .default('false')
+    .transform((v) => v === 'true'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  env: Env['NODE_ENV'];
+  logLevel: Env['LOG_LEVEL'];
+  dataDir: string;
+  /** true when no DATABASE_URL is set: PGlite in the data folder, in-process cache and rate limits. */
+  embedded: boolean;
+  database: { url?: string; poolMax: number; pgliteDir: string };
+  redis: { url?: string };
+  api: { host: string; port: number; publicUrl: string; bodyLimit: string; trustProxy: boolean };
+  ui: { port: number; publicUrl: string };
+  temporal: { address: string; namespace: string; uiUrl: string };
+  auth: {
+    jwtSecret: string;
+    accessTokenTtlSeconds: number;
+    refreshTokenTtlDays: number;
+    loginMaxFailsPerAccount: number;
+    loginMaxFailsPerIp: number;
+    loginFailWindowSeconds: number;
+  };
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: { variable: string; message: string }[]) {
+    super(
+      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
+    );
+    this.name = 'ConfigError';
+  }
+}
+
+/** Outside production a missing JWT_SECRET is generated once and kept in the data folder. */
+function resolveJwtSecret(env: Env, dataDir: string): string {
+  if (env.JWT_SECRET) return env.JWT_SECRET;
+  if (env.NODE_ENV === 'production') {
+    throw new ConfigError([{ variable: 'JWT_SECRET', message: 'required in production (at least 32 characters)' }]);
+  }
+  const file = path.join(dataDir, 'jwt-secret');
+  try {
+    const existing = fs.readFileSync(file, 'utf8').trim();
+    if (existing.length >= 32) return existing;
+  } catch {
+    // not created yet
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  const secret = crypto.randomBytes(48).toString('base64url');
+  fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}
+
+export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
+  // Empty strings count as unset so `FOO=` in a .env file falls back to the default.
+  const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = envSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError(
+      parsed.error.issues.map((issue) => ({
+        variable: String(issue.path[0] ?? '(environment)'),
+        message: issue.message + (issue.path[0] !== undefined ? `, got ${JSON.stringify(raw[String(issue.path[0])])}` : ''),
+      })),
+    );
+  }
+  const env = parsed.data;
+  const dataDir = path.resolve(env.HOPFLOW_DATA_DIR);
+  const apiPublic = env.PUBLIC_API_URL ?? `http://localhost:${env.API_PORT}`;
+  const temporalHost = env.TEMPORAL_ADDRESS.split(':')[0] ?? '127.0.0.1';
+  return {
+    env: env.NODE_ENV,
+    logLevel: env.LOG_LEVEL,
+    dataDir,
+    embedded: env.DATABASE_URL === undefined,
+    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pglite') },
+    redis: { url: env.REDIS_URL },
+    api: {
+      host: env.API_HOST,
+      port: env.API_PORT,
+      publicUrl: apiPublic.replace(/\/$/, ''),
+      bodyLimit: env.BODY_LIMIT,
+      trustProxy: env.TRUST_PROXY,
+    },
+    ui: { port: env.UI_PORT, publicUrl: (env.PUBLIC_UI_URL ?? `http://localhost:${env.UI_PORT}`).replace(/\/$/, '') },
+    temporal: {
+      address: env.TEMPORAL_ADDRESS,
+      namespace: env.TEMPORAL_NAMESPACE,
+      uiUrl: (env.TEMPORAL_UI_URL ?? `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+    },
+    auth: {
+      jwtSecret: resolveJwtSecret(env, dataDir),
+      accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
+      refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
+      loginMaxFailsPerAccount: env.LOGIN_MAX_FAILS_PER_ACCOUNT,
+      loginMaxFailsPerIp: env.LOGIN_MAX_FAILS_PER_IP,
+      loginFailWindowSeconds: env.LOGIN_FAIL_WINDOW_SECONDS,
+    },
+  };
+}
+
+/** For process entry points: print the problem and exit instead of a stack trace. */
+export function loadConfigOrExit(source: NodeJS.ProcessEnv = process.env): Config {
+  try {
+    return loadConfig(source);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(err.message + '\n');
+      process.exit(78); // EX_CONFIG
+    }
+    throw err;
+  }
+}
