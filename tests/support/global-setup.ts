@@ -1,0 +1,40 @@
+import knex from 'knex';
+import { createDb, migrateLatest } from '../../db/connection';
+import { loadConfig } from '../../lib/config';
+import { writeTestState, type TestState } from './state';
+
+const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/** Every run gets a fresh PostgreSQL database (migrated) and an empty Redis database. */
+export default async function globalSetup(): Promise<void> {
+  const dbName = `hopflow_test_${Date.now()}_${process.pid}`;
+  const admin = knex({ client: 'pg', connection: adminUrl });
+  try {
+    await admin.raw(`CREATE DATABASE ${dbName}`);
+  } finally {
+    await admin.destroy();
+  }
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  process.env.DATABASE_URL = url.toString();
+  process.env.NODE_ENV = 'test';
+  process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
+  process.env.JWT_SECRET = process.env.JWT_SECRET ?? 'test-secret-test-secret-test-secret-0123456789';
+  process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
+  process.env.HOPFLOW_DATA_DIR = process.env.HOPFLOW_DATA_DIR ?? `/tmp/hopflow-test-${process.pid}`;
+
+  const db = createDb(loadConfig());
+  try {
+    await migrateLatest(db);
+  } finally {
+    await db.destroy();
+  }
+
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(process.env.REDIS_URL);
+  await redis.flushdb();
+  redis.disconnect();
+
+  const state: TestState = { adminUrl, dbName };
+  writeTestState(state);
+}
