@@ -58,6 +58,8 @@ const envSchema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_UI_PORT: port(8233),
   TEMPORAL_UI_URL: optionalUrl(['http:', 'https:'], 'an http(s) URL'),
+  // auto: the launcher starts a local dev server when TEMPORAL_ADDRESS is local and nothing answers there.
+  TEMPORAL_DEV_SERVER: z.enum(['auto', 'always', 'never']).default('auto'),
   JWT_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(7),
@@ -86,7 +88,7 @@ export interface Config {
   redis: { url?: string };
   api: { host: string; port: number; publicUrl: string; bodyLimit: string; trustProxy: boolean };
   ui: { port: number; publicUrl: string };
-  temporal: { address: string; namespace: string; uiUrl: string };
+  temporal: { address: string; namespace: string; uiUrl: string; uiPort: number; devServer: 'auto' | 'always' | 'never' };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -159,6 +161,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
+      uiPort: env.TEMPORAL_UI_PORT,
+      devServer: env.TEMPORAL_DEV_SERVER,
       uiUrl: (env.TEMPORAL_UI_URL ?? `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
     },
     auth: {

@@ -1,0 +1,43 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+import { repoRoot, type Config } from '../../lib/config';
+
+const uiDir = path.join(repoRoot, 'ui');
+const uiEntry = path.join(uiDir, 'build', 'index.js');
+
+function newestMtime(target: string): number {
+  const stat = fs.statSync(target, { throwIfNoEntry: false });
+  if (!stat) return 0;
+  if (!stat.isDirectory()) return stat.mtimeMs;
+  let newest = stat.mtimeMs;
+  for (const entry of fs.readdirSync(target)) newest = Math.max(newest, newestMtime(path.join(target, entry)));
+  return newest;
+}
+
+/** Builds the UI when there is no build yet or a source file is newer than it. */
+export function ensureUiBuilt(log: (line: string) => void): void {
+  const built = fs.statSync(uiEntry, { throwIfNoEntry: false })?.mtimeMs ?? 0;
+  const sources = ['src', 'static', 'svelte.config.js', 'vite.config.ts', 'package.json'].map((f) =>
+    newestMtime(path.join(uiDir, f)),
+  );
+  if (built > Math.max(...sources)) return;
+  log('building the UI (first start or changed sources)...');
+  const result = spawnSync('npm', ['run', 'build', '--workspace', 'ui'], { cwd: repoRoot, stdio: 'inherit' });
+  if (result.status !== 0) throw new Error(`UI build failed (exit ${result.status ?? result.signal})`);
+}
+
+export function startUi(config: Config, apiUrl: string): ChildProcess {
+  return spawn(process.execPath, [uiEntry], {
+    cwd: uiDir,
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: {
+      ...process.env,
+      PORT: String(config.ui.port),
+      HOST: config.api.host,
+      // adapter-node checks form posts against ORIGIN (CSRF protection); it must be the address people open.
+      ORIGIN: config.ui.publicUrl,
+      API_URL: apiUrl,
+    },
+  });
+}
