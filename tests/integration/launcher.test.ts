@@ -1,0 +1,149 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+
+/**
+ * The README's first command on embedded defaults: PGlite, in-process cache, API and worker in one process,
+ * a Temporal dev server on a SQLite file. Proves a platform check runs end to end, Ctrl-C stops everything,
+ * and a second start keeps the data of the first.
+ */
+const repoRoot = path.resolve(__dirname, '../..');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect(port, '127.0.0.1');
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
+}
+
+interface Platform {
+  child: ChildProcess;
+  output: () => string;
+}
+
+function startPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
+  const cleanEnv = { ...process.env };
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'TEMPORAL_ADDRESS', 'NODE_ENV']) delete cleanEnv[key];
+  const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts', '--no-ui'], {
+    cwd: repoRoot,
+    env: { ...cleanEnv, ...env, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`platform did not start in time:\n${output}`)), 150_000);
+    const check = setInterval(() => {
+      if (output.includes('Hopflow is running')) {
+        clearInterval(check);
+        clearTimeout(timer);
+        resolve({ child, output: () => output });
+      }
+    }, 200);
+    child.once('exit', (code) => {
+      clearInterval(check);
+      clearTimeout(timer);
+      reject(new Error(`platform exited with ${code} before it was ready:\n${output}`));
+    });
+  });
+}
+
+async function stopPlatform(platform: Platform): Promise<number | null> {
+  const exited = new Promise<number | null>((resolve) => platform.child.once('exit', (code) => resolve(code)));
+  platform.child.kill('SIGINT');
+  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 45_000));
+  const result = await Promise.race([exited, timeout]);
+  if (result === 'timeout') {
+    platform.child.kill('SIGKILL');
+    throw new Error(`platform did not stop within 45 s of SIGINT:\n${platform.output()}`);
+  }
+  return result;
+}
+
+describe('./hopflow start on embedded defaults', () => {
+  jest.setTimeout(420_000);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-launcher-'));
+  let env: NodeJS.ProcessEnv;
+  let api: string;
+  let temporalPort: number;
+
+  beforeAll(async () => {
+    const [apiPort, tPort, tUiPort] = [await freePort(), await freePort(), await freePort()];
+    temporalPort = tPort;
+    api = `http://127.0.0.1:${apiPort}`;
+    env = {
+      HOPFLOW_DATA_DIR: dataDir,
+      API_PORT: String(apiPort),
+      TEMPORAL_ADDRESS: `127.0.0.1:${tPort}`,
+      TEMPORAL_UI_PORT: String(tUiPort),
+      TEMPORAL_DEV_SERVER: 'always',
+    };
+  });
+
+  afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
+
+  it('runs a platform check end to end, stops on Ctrl-C and keeps its data for the next start', async () => {
+    const credentials = { email: `launcher-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Lou' };
+
+    const first = await startPlatform(env);
+    expect(first.output()).toMatch(/mode: embedded/);
+    const registered = await fetch(`${api}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials),
+    });
+    expect(registered.status).toBe(201);
+    const { accessToken, team } = (await registered.json()) as { accessToken: string; team: { id: string } };
+    const auth = { authorization: `Bearer ${accessToken}` };
+
+    const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, { method: 'POST', headers: auth });
+    expect(started.status).toBe(202);
+    const { check } = (await started.json()) as { check: { id: string } };
+    let status = 'pending';
+    for (let i = 0; i < 120 && status === 'pending'; i++) {
+      await new Promise((r) => setTimeout(r, 500));
+      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, { headers: auth });
+      status = ((await res.json()) as { check: { status: string } }).check.status;
+    }
+    expect(status).toBe('completed');
+
+    expect(await stopPlatform(first)).toBe(0);
+    expect(await portOpen(temporalPort)).toBe(false);
+
+    const second = await startPlatform(env);
+    try {
+      const login = await fetch(`${api}/api/v1/auth/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ email: credentials.email, password: credentials.password }),
+      });
+      expect(login.status).toBe(200);
+      const { accessToken: again } = (await login.json()) as { accessToken: string };
+      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, {
+        headers: { authorization: `Bearer ${again}` },
+      });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as { check: { status: string } }).check.status).toBe('completed');
+    } finally {
+      expect(await stopPlatform(second)).toBe(0);
+    }
+  });
+});
