@@ -1,0 +1,2 @@
+// Every workflow the workers run; temporal/bundle.ts bundles this file.
+export * from './platform-check.workflow';
