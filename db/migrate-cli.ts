@@ -22,7 +22,10 @@ const commands: Record<string, (db: Knex) => Promise<void>> = {
     console.log(reverted.length ? `Rolled back:\n  ${reverted.join('\n  ')}` : 'Nothing to roll back.');
   },
   async status(db) {
-    const [done, pending] = (await db.migrate.list(migratorConfig)) as [{ name: string }[], { file: string }[]];
+    const [done, pending] = (await db.migrate.list(migratorConfig)) as [
+      { name: string }[],
+      { file: string }[],
+    ];
     for (const m of done) console.log(`applied  ${m.name}`);
     for (const m of pending) console.log(`pending  ${m.file}`);
     console.log(`${done.length} applied, ${pending.length} pending`);

@@ -35,7 +35,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['team_id']);
     t.index(['created_by']);
   });
-  await knex.raw('ALTER TABLE workflow_versions ADD CONSTRAINT workflow_versions_version_check CHECK (version > 0)');
+  await knex.raw(
+    'ALTER TABLE workflow_versions ADD CONSTRAINT workflow_versions_version_check CHECK (version > 0)',
+  );
   await knex.raw(`
     ALTER TABLE workflows
       ADD CONSTRAINT workflows_current_version_id_foreign
@@ -71,7 +73,9 @@ export async function up(knex: Knex): Promise<void> {
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw('ALTER TABLE IF EXISTS workflows DROP CONSTRAINT IF EXISTS workflows_current_version_id_foreign');
+  await knex.raw(
+    'ALTER TABLE IF EXISTS workflows DROP CONSTRAINT IF EXISTS workflows_current_version_id_foreign',
+  );
   await knex.schema.dropTableIfExists('workflow_versions');
   await knex.raw('DROP FUNCTION IF EXISTS workflow_versions_immutable()');
   await knex.schema.dropTableIfExists('workflows');

@@ -20,12 +20,16 @@ export async function up(knex: Knex): Promise<void> {
       -- A primary key on a partitioned table must include the partition key.
       PRIMARY KEY (id, occurred_at)
     ) PARTITION BY RANGE (occurred_at)`);
-  await knex.raw('CREATE INDEX analytics_events_team_id_occurred_at_idx ON analytics_events (team_id, occurred_at)');
+  await knex.raw(
+    'CREATE INDEX analytics_events_team_id_occurred_at_idx ON analytics_events (team_id, occurred_at)',
+  );
   await knex.raw(
     'CREATE INDEX analytics_events_campaign_id_occurred_at_idx ON analytics_events (campaign_id, occurred_at)',
   );
   // Refunds and chargebacks are matched to their sale by receipt.
-  await knex.raw('CREATE INDEX analytics_events_receipt_idx ON analytics_events (receipt) WHERE receipt IS NOT NULL');
+  await knex.raw(
+    'CREATE INDEX analytics_events_receipt_idx ON analytics_events (receipt) WHERE receipt IS NOT NULL',
+  );
   // Catches rows outside every monthly partition, so an insert never fails for a missing month.
   await knex.raw('CREATE TABLE analytics_events_default PARTITION OF analytics_events DEFAULT');
 

@@ -17,7 +17,9 @@ export async function up(knex: Knex): Promise<void> {
     t.index(['created_by']);
     t.unique(['id', 'team_id'], { indexName: 'bonuses_id_team_id_unique' });
   });
-  await knex.raw('ALTER TABLE bonuses ADD CONSTRAINT bonuses_source_check CHECK (num_nonnulls(url, file_path) = 1)');
+  await knex.raw(
+    'ALTER TABLE bonuses ADD CONSTRAINT bonuses_source_check CHECK (num_nonnulls(url, file_path) = 1)',
+  );
 
   await knex.schema.createTable('campaign_bonuses', (t) => {
     t.uuid('campaign_id').notNullable();
@@ -26,7 +28,10 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     t.primary(['campaign_id', 'bonus_id']);
     // Composite keys: a campaign can only offer a bonus of its own team.
-    t.foreign(['campaign_id', 'team_id']).references(['id', 'team_id']).inTable('campaigns').onDelete('CASCADE');
+    t.foreign(['campaign_id', 'team_id'])
+      .references(['id', 'team_id'])
+      .inTable('campaigns')
+      .onDelete('CASCADE');
     t.foreign(['bonus_id', 'team_id']).references(['id', 'team_id']).inTable('bonuses').onDelete('CASCADE');
     t.index(['bonus_id']);
     t.index(['team_id']);

@@ -19,7 +19,9 @@ export async function up(knex: Knex): Promise<void> {
     t.timestamp('last_downloaded_at', { useTz: true });
     t.timestamp('created_at', { useTz: true }).notNullable().defaultTo(knex.fn.now());
     // A duplicate SALE notification finds the existing delivery instead of creating a second one.
-    t.unique(['receipt', 'item_no', 'bonus_id'], { indexName: 'bonus_deliveries_receipt_item_no_bonus_id_unique' });
+    t.unique(['receipt', 'item_no', 'bonus_id'], {
+      indexName: 'bonus_deliveries_receipt_item_no_bonus_id_unique',
+    });
     t.index(['team_id', 'created_at']);
     t.index(['bonus_id']);
     t.index(['campaign_id']);
@@ -28,7 +30,9 @@ export async function up(knex: Knex): Promise<void> {
     'ALTER TABLE bonus_deliveries ADD CONSTRAINT bonus_deliveries_download_count_check CHECK (download_count >= 0)',
   );
   // Support looks deliveries up by the buyer's address.
-  await knex.raw('CREATE INDEX bonus_deliveries_buyer_email_lower_idx ON bonus_deliveries (lower(buyer_email))');
+  await knex.raw(
+    'CREATE INDEX bonus_deliveries_buyer_email_lower_idx ON bonus_deliveries (lower(buyer_email))',
+  );
 }
 
 export async function down(knex: Knex): Promise<void> {

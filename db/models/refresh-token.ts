@@ -1,0 +1,29 @@
+import { Model, type RelationMappingsThunk } from 'objection';
+import { User } from './user';
+
+export class RefreshToken extends Model {
+  static override tableName = 'refresh_tokens';
+  static override idColumn = 'id';
+
+  declare id: string;
+  declare user_id: string;
+  declare family_id: string;
+  declare token_hash: string;
+  declare expires_at: Date;
+  declare used_at: Date | null;
+  declare revoked_at: Date | null;
+  declare replaced_by: string | null;
+  declare user_agent: string | null;
+  declare ip: string | null;
+  declare created_at: Date;
+
+  declare user?: User;
+
+  static override relationMappings: RelationMappingsThunk = () => ({
+    user: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: User,
+      join: { from: 'refresh_tokens.user_id', to: 'users.id' },
+    },
+  });
+}

@@ -1,0 +1,42 @@
+import { Model, type RelationMappingsThunk } from 'objection';
+import { Team } from './team';
+import { TeamMember } from './team-member';
+import { RefreshToken } from './refresh-token';
+
+export class User extends Model {
+  static override tableName = 'users';
+  static override idColumn = 'id';
+
+  declare id: string;
+  declare email: string;
+  declare name: string;
+  declare password_hash: string;
+  declare created_at: Date;
+  declare updated_at: Date;
+
+  declare memberships?: TeamMember[];
+  declare teams?: Team[];
+  declare refreshTokens?: RefreshToken[];
+
+  static override relationMappings: RelationMappingsThunk = () => ({
+    memberships: {
+      relation: Model.HasManyRelation,
+      modelClass: TeamMember,
+      join: { from: 'users.id', to: 'team_members.user_id' },
+    },
+    teams: {
+      relation: Model.ManyToManyRelation,
+      modelClass: Team,
+      join: {
+        from: 'users.id',
+        through: { from: 'team_members.user_id', to: 'team_members.team_id', extra: ['role'] },
+        to: 'teams.id',
+      },
+    },
+    refreshTokens: {
+      relation: Model.HasManyRelation,
+      modelClass: RefreshToken,
+      join: { from: 'users.id', to: 'refresh_tokens.user_id' },
+    },
+  });
+}

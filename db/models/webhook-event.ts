@@ -1,0 +1,30 @@
+import { Model, type RelationMappingsThunk } from 'objection';
+import { Team } from './team';
+
+export type WebhookSource = 'clickbank' | 'stripe' | 'postmark' | 'automation';
+export type WebhookEventStatus = 'received' | 'processing' | 'processed' | 'failed' | 'ignored';
+
+export class WebhookEvent extends Model {
+  static override tableName = 'webhook_events';
+  static override idColumn = 'id';
+
+  declare id: string;
+  declare source: WebhookSource;
+  declare external_id: string;
+  declare team_id: string | null;
+  declare payload: unknown;
+  declare status: WebhookEventStatus;
+  declare error: string | null;
+  declare received_at: Date;
+  declare processed_at: Date | null;
+
+  declare team?: Team | null;
+
+  static override relationMappings: RelationMappingsThunk = () => ({
+    team: {
+      relation: Model.BelongsToOneRelation,
+      modelClass: Team,
+      join: { from: 'webhook_events.team_id', to: 'teams.id' },
+    },
+  });
+}
