@@ -23,6 +23,8 @@ export function startPlatformCheckWorkflow(
   return client.workflow.start<typeof platformCheckWorkflow>('platformCheckWorkflow', {
     taskQueue: TaskQueue.priority,
     workflowId: platformCheckWorkflowId(input.checkId),
+    // A check runs once: starting it again (even after it finished) is rejected rather than re-run.
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [input],
     typedSearchAttributes: searchAttributes,
     staticSummary: `Platform check ${input.checkId} for team ${input.teamId}`,

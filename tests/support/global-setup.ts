@@ -2,10 +2,11 @@ import knex from 'knex';
 import { createDb, migrateLatest } from '../../db/connection';
 import { loadConfig } from '../../lib/config';
 import { writeTestState, type TestState } from './state';
+import { startTestTemporal } from './temporal';
 
 const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 
-/** Every run gets a fresh PostgreSQL database (migrated) and an empty Redis database. */
+/** Every run gets a fresh PostgreSQL database (migrated), an empty Redis database and a Temporal dev server. */
 export default async function globalSetup(): Promise<void> {
   const dbName = `hopflow_test_${Date.now()}_${process.pid}`;
   const admin = knex({ client: 'pg', connection: adminUrl });
@@ -36,5 +37,11 @@ export default async function globalSetup(): Promise<void> {
   redis.disconnect();
 
   const state: TestState = { adminUrl, dbName };
+  const temporal = await startTestTemporal();
+  process.env.TEMPORAL_ADDRESS = temporal.address;
+  process.env.TEMPORAL_NAMESPACE = 'default';
+  if (temporal.pid !== undefined && temporal.dataDir !== undefined) {
+    state.temporal = { pid: temporal.pid, address: temporal.address, dataDir: temporal.dataDir };
+  }
   writeTestState(state);
 }

@@ -1,8 +1,10 @@
 import knex from 'knex';
 import { clearTestState, readTestState } from './state';
+import { stopTestTemporal } from './temporal';
 
 export default async function globalTeardown(): Promise<void> {
   const state = readTestState();
+  await stopTestTemporal(state.temporal);
   if (process.env.KEEP_TEST_DB !== '1') {
     const admin = knex({ client: 'pg', connection: state.adminUrl });
     try {

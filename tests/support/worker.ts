@@ -1,0 +1,36 @@
+import type { Knex } from 'knex';
+import { createDb } from '../../db/connection';
+import { loadConfig } from '../../lib/config';
+import { createLogger } from '../../lib/logger';
+import { createWorkers, type Workers } from '../../temporal/worker';
+
+export interface TestWorkers {
+  workers: Workers;
+  db: Knex;
+  /** Shuts the workers down (in-flight tasks finish) and closes the database if this helper opened it. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Runs the real workers (all task queues, real activities) inside the test process against the test database
+ * and the Temporal server from global setup. Pass `db` to share the test's own knex instance.
+ */
+export async function startTestWorkers(opts: { db?: Knex } = {}): Promise<TestWorkers> {
+  const config = loadConfig();
+  const db = opts.db ?? createDb(config);
+  const workers = await createWorkers({ config, db, logger: createLogger(config, 'test-worker') });
+  let failure: Error | undefined;
+  const running = workers.run().catch((err: unknown) => {
+    failure = err instanceof Error ? err : new Error(String(err));
+  });
+  return {
+    workers,
+    db,
+    async stop() {
+      await workers.shutdown();
+      await running;
+      if (!opts.db) await db.destroy();
+      if (failure) throw failure;
+    },
+  };
+}
