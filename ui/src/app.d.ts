@@ -1,0 +1,25 @@
+import type { TeamMembership, Theme, User } from '$lib/types';
+
+// See https://svelte.dev/docs/kit/types#app.d.ts
+declare global {
+  namespace App {
+    interface Error {
+      message: string;
+      code?: string;
+      requestId?: string;
+    }
+    interface Locals {
+      /** Set by hooks.server.ts from GET /me when the session is valid. */
+      user: User | null;
+      /** The user's teams as returned by GET /me (empty when logged out). */
+      teams: TeamMembership[];
+      /** Current (possibly just-refreshed) access token; null when logged out. */
+      accessToken: string | null;
+      /** Forwarded to the API as X-Request-Id so logs on both sides line up. */
+      requestId: string;
+      theme: Theme;
+    }
+  }
+}
+
+export {};

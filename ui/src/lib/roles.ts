@@ -1,0 +1,14 @@
+import type { Role } from './types';
+
+/** owner > admin > editor > viewer, mirroring the API's authorization rule. */
+const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
+
+export const roles: readonly Role[] = ['owner', 'admin', 'editor', 'viewer'];
+
+export function atLeast(role: Role, needed: Role): boolean {
+  return rank[role] >= rank[needed];
+}
+
+export function isRole(value: unknown): value is Role {
+  return typeof value === 'string' && value in rank;
+}

@@ -1,0 +1,126 @@
+import { env } from '$env/dynamic/private';
+
+/** One field-level problem reported by the API (zod path joined with dots). */
+export interface ApiErrorDetail {
+  path: string;
+  message: string;
+}
+
+/** The API's error envelope turned into a typed exception. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ApiErrorDetail[] = [],
+    readonly requestId: string | null = null,
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+
+  /** Field name -> first message; API paths may be "email" or "body.email", so key by the last segment. */
+  fieldErrors(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const d of this.details) {
+      const field = d.path.split('.').pop() ?? d.path;
+      if (field && !(field in out)) out[field] = d.message;
+    }
+    return out;
+  }
+}
+
+export interface ApiCallOptions {
+  accessToken?: string | null;
+  requestId?: string;
+  fetch?: typeof fetch;
+}
+
+type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+
+export function apiBaseUrl(): string {
+  return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null;
+}
+
+function toApiError(status: number, body: unknown, headers: Headers): ApiError {
+  const retryAfterHeader = headers.get('retry-after');
+  const retryAfter = retryAfterHeader ? Number(retryAfterHeader) : null;
+  const err = isRecord(body) && isRecord(body.error) ? body.error : null;
+  if (!err) {
+    return new ApiError(status, `http_${status}`, `The API answered ${status}`, [], headers.get('x-request-id'), retryAfter);
+  }
+  const details = Array.isArray(err.details)
+    ? err.details.filter(isRecord).map((d) => ({ path: String(d.path ?? ''), message: String(d.message ?? '') }))
+    : [];
+  return new ApiError(
+    status,
+    typeof err.code === 'string' ? err.code : `http_${status}`,
+    typeof err.message === 'string' ? err.message : `The API answered ${status}`,
+    details,
+    typeof err.requestId === 'string' ? err.requestId : headers.get('x-request-id'),
+    Number.isFinite(retryAfter) ? retryAfter : null,
+  );
+}
+
+/** Calls the Hopflow API. Every server-side call to the API goes through here. */
+export async function apiRequest<T>(method: Method, path: string, body: unknown, opts: ApiCallOptions = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
+  if (opts.requestId) headers['x-request-id'] = opts.requestId;
+
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(`${apiBaseUrl()}/api/v1${path}`, {
+      method,
+      headers,
+      body: body === undefined ? undefined : JSON.stringify(body),
+      // Never let Kit's fetch pass the browser's session cookies along: the API only takes the bearer token.
+      credentials: 'omit',
+      signal: AbortSignal.timeout(15_000),
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ApiError(503, 'api_unreachable', `The Hopflow API could not be reached (${reason})`, [], opts.requestId ?? null);
+  }
+
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let parsed: unknown = undefined;
+  if (text) {
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parsed = undefined;
+    }
+  }
+  if (!res.ok) throw toApiError(res.status, parsed, res.headers);
+  return parsed as T;
+}
+
+/** A client bound to one request's session: access token and request id. */
+export interface Api {
+  get<T>(path: string): Promise<T>;
+  post<T>(path: string, body?: unknown): Promise<T>;
+  patch<T>(path: string, body: unknown): Promise<T>;
+  del(path: string): Promise<void>;
+}
+
+export function createApi(opts: ApiCallOptions): Api {
+  return {
+    get: (path) => apiRequest('GET', path, undefined, opts),
+    post: (path, body = {}) => apiRequest('POST', path, body, opts),
+    patch: (path, body) => apiRequest('PATCH', path, body, opts),
+    del: (path) => apiRequest<void>('DELETE', path, undefined, opts),
+  };
+}
+
+/** The client for the current request, using the session the hook established. */
+export function api(event: { locals: App.Locals }): Api {
+  return createApi({ accessToken: event.locals.accessToken, requestId: event.locals.requestId });
+}

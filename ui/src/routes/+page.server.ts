@@ -1,0 +1,55 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { ApiError, api } from '$lib/server/api';
+import { field } from '$lib/server/forms';
+import { loadError, requireUser } from '$lib/server/guard';
+import { getMeta } from '$lib/server/meta';
+import type { CheckWithUrl, PlatformCheck } from '$lib/types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const user = requireUser(event);
+  const { locals, url } = event;
+  const teams = locals.teams;
+  const wanted = url.searchParams.get('team');
+  const team = teams.find((t) => t.id === wanted) ?? teams.find((t) => t.personal) ?? teams[0] ?? null;
+  const checkId = url.searchParams.get('check');
+  const client = api(event);
+
+  try {
+    const [meta, checks, current] = await Promise.all([
+      getMeta(locals.requestId),
+      team
+        ? client.get<{ checks: PlatformCheck[] }>(`/teams/${team.id}/platform-checks`).then((r) => r.checks)
+        : Promise.resolve([]),
+      team && checkId
+        ? client.get<CheckWithUrl>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`).catch((err) => {
+            // A stale ?check= link (deleted team, typo) should not break the whole dashboard.
+            if (err instanceof ApiError && err.status === 404) return null;
+            throw err;
+          })
+        : Promise.resolve(null),
+    ]);
+    return { user, teams, team, meta, checks, current };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+export const actions: Actions = {
+  runCheck: async (event) => {
+    requireUser(event);
+    const teamId = field(await event.request.formData(), 'teamId');
+    if (!teamId) return fail(400, { checkError: 'Choose a team first.' });
+    let started: CheckWithUrl;
+    try {
+      started = await api(event).post<CheckWithUrl>(`/teams/${encodeURIComponent(teamId)}/platform-checks`);
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const message =
+        err.status === 403 ? 'Your role in this team cannot run checks (editor or higher needed).' : err.message;
+      return fail(err.status >= 500 ? 502 : err.status, { checkError: message });
+    }
+    // Post/redirect/get: the URL names the check, so a reload (or no JavaScript) still shows it.
+    redirect(303, `/?team=${encodeURIComponent(teamId)}&check=${encodeURIComponent(started.check.id)}`);
+  },
+};

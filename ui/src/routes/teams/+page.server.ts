@@ -1,0 +1,32 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { ApiError, api } from '$lib/server/api';
+import { field } from '$lib/server/forms';
+import { loadError, requireUser } from '$lib/server/guard';
+import type { TeamMembership } from '$lib/types';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  requireUser(event);
+  try {
+    const { teams } = await api(event).get<{ teams: TeamMembership[] }>('/teams');
+    return { teams };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    requireUser(event);
+    const name = field(await event.request.formData(), 'name');
+    if (!name) return fail(400, { name, fieldErrors: { name: 'Give the team a name.' }, message: null });
+    let team: TeamMembership;
+    try {
+      ({ team } = await api(event).post<{ team: TeamMembership }>('/teams', { name }));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return fail(err.status >= 500 ? 502 : err.status, { name, fieldErrors: err.fieldErrors(), message: err.message });
+    }
+    redirect(303, `/teams/${team.id}`);
+  },
+};
