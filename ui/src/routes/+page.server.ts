@@ -24,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
       team && checkId
         ? client.get<CheckWithUrl>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`).catch((err) => {
             // A stale ?check= link (deleted team, typo) should not break the whole dashboard.
-            if (err instanceof ApiError && err.status === 404) return null;
+            if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
             throw err;
           })
         : Promise.resolve(null),
