@@ -1,0 +1,59 @@
+import express from 'express';
+import { pinoHttp } from 'pino-http';
+import type { ApiDeps } from './deps';
+import { errorHandler, unknownRoute } from './http/errors';
+import { createMetrics, observeRequests } from './http/metrics';
+import { buildOpenApiDocument } from './http/openapi';
+import { assignRequestId } from './http/request-id';
+import { mountRoutes } from './http/route';
+import { securityHeaders } from './http/security-headers';
+import { requireUser } from './middleware/auth';
+import { teamAccess } from './middleware/team-access';
+import { apiRoutes } from './routes';
+import { healthRouter } from './routes/health';
+import { apiVersion } from './version';
+
+export type { ApiDeps } from './deps';
+
+export const API_BASE_PATH = '/api/v1';
+
+const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
+
+export function createApp(deps: ApiDeps): express.Application {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', deps.config.api.trustProxy);
+  const metrics = createMetrics();
+
+  app.use(
+    pinoHttp({
+      logger: deps.logger,
+      genReqId: assignRequestId,
+      autoLogging: { ignore: (req) => quietPaths.has(req.url?.split('?')[0] ?? '') },
+      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    }),
+  );
+  app.use(securityHeaders);
+  app.use(observeRequests(metrics));
+  app.use(healthRouter(deps, metrics));
+
+  const routes = apiRoutes(deps, metrics);
+  const openApiDocument = buildOpenApiDocument(routes, { version: apiVersion, basePath: API_BASE_PATH });
+
+  const api = express.Router();
+  api.use(express.json({ limit: deps.config.api.bodyLimit }));
+  api.get('/openapi.json', (_req, res) => {
+    res.json(openApiDocument);
+  });
+  mountRoutes(
+    api,
+    routes,
+    { requireUser: requireUser(deps.config.auth), teamAccess: (role) => teamAccess(deps.db, role) },
+    API_BASE_PATH,
+  );
+  app.use(API_BASE_PATH, api);
+
+  app.use(unknownRoute);
+  app.use(errorHandler({ logger: deps.logger, metrics, bodyLimit: deps.config.api.bodyLimit }));
+  return app;
+}

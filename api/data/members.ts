@@ -1,0 +1,69 @@
+import type { Knex } from 'knex';
+import type { Role } from '../roles';
+
+type Db = Knex | Knex.Transaction;
+
+export interface MembershipRow {
+  teamId: string;
+  teamName: string;
+  personal: boolean;
+  role: Role;
+}
+
+export interface MemberRow {
+  userId: string;
+  email: string;
+  name: string;
+  role: Role;
+  joinedAt: Date;
+}
+
+/** The caller's membership in one team (with the team's name), or undefined. */
+export async function findMembership(db: Db, teamId: string, userId: string): Promise<MembershipRow | undefined> {
+  const row = await db('team_members as m')
+    .join('teams as t', 't.id', 'm.team_id')
+    .where({ 'm.team_id': teamId, 'm.user_id': userId })
+    .first<{ teamId: string; teamName: string; personal: boolean; role: Role } | undefined>(
+      'm.team_id as teamId',
+      't.name as teamName',
+      't.personal as personal',
+      'm.role as role',
+    );
+  return row;
+}
+
+const memberColumns = ['m.user_id as userId', 'u.email as email', 'u.name as name', 'm.role as role', 'm.created_at as joinedAt'];
+
+export function listMembers(db: Db, teamId: string): Promise<MemberRow[]> {
+  return db('team_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .where('m.team_id', teamId)
+    .orderBy([{ column: 'm.created_at' }, { column: 'u.email' }])
+    .select<MemberRow[]>(memberColumns);
+}
+
+/** Looked up WITH the team id: a user of another team is simply not found here. */
+export function findMember(db: Db, teamId: string, userId: string): Promise<MemberRow | undefined> {
+  return db('team_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .where({ 'm.team_id': teamId, 'm.user_id': userId })
+    .first<MemberRow | undefined>(memberColumns);
+}
+
+export async function insertMember(db: Db, teamId: string, userId: string, role: Role): Promise<void> {
+  await db('team_members').insert({ team_id: teamId, user_id: userId, role });
+}
+
+export async function updateMemberRole(db: Db, teamId: string, userId: string, role: Role): Promise<void> {
+  await db('team_members').where({ team_id: teamId, user_id: userId }).update({ role, updated_at: db.fn.now() });
+}
+
+export async function deleteMember(db: Db, teamId: string, userId: string): Promise<void> {
+  await db('team_members').where({ team_id: teamId, user_id: userId }).delete();
+}
+
+/** Locks the team's owner rows so two concurrent demotions cannot both pass the last-owner check. */
+export async function lockOwnerIds(trx: Knex.Transaction, teamId: string): Promise<string[]> {
+  const rows = await trx('team_members').where({ team_id: teamId, role: 'owner' }).forUpdate().select<{ user_id: string }[]>('user_id');
+  return rows.map((r) => r.user_id);
+}

@@ -1,0 +1,55 @@
+import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
+import { errorSchema } from '../schemas/common';
+import type { ApiRoute } from './route';
+
+const errorResponse = (description: string) => ({
+  description,
+  content: { 'application/json': { schema: errorSchema } },
+});
+
+/** Builds the document from the same route table the router mounts, so the two cannot drift. */
+export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string; basePath: string }) {
+  const registry = new OpenAPIRegistry();
+  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+
+  for (const route of routes) {
+    const responses: RouteConfig['responses'] = {};
+    for (const [status, spec] of Object.entries(route.responses)) {
+      if (Number(status) >= 400) responses[status] = errorResponse(spec.description);
+      else if (spec.schema) responses[status] = { description: spec.description, content: { 'application/json': { schema: spec.schema } } };
+      else responses[status] = { description: spec.description };
+    }
+    // The errors every route of this kind can answer, unless the route documents them itself.
+    const common: [string, string, boolean][] = [
+      ['400', 'Validation failed (details name each field)', Boolean(route.params || route.query || route.body)],
+      ['401', 'Missing, invalid or expired access token', route.auth],
+      ['403', 'Your role in this team is too low', Boolean(route.teamRole)],
+      ['404', 'Not found, or not a member of the team', Boolean(route.teamRole) || route.path.includes('{')],
+    ];
+    for (const [status, description, applies] of common) {
+      if (applies && !responses[status]) responses[status] = errorResponse(description);
+    }
+
+    registry.registerPath({
+      method: route.method,
+      path: route.path,
+      summary: route.summary,
+      tags: [route.tag],
+      operationId: `${route.method}${route.path.replace(/\{(\w+)\}/g, 'By_$1').replace(/[^A-Za-z0-9]+(\w)?/g, (_m, c: string | undefined) => (c ?? '').toUpperCase())}`,
+      ...(route.auth ? { security: [{ bearerAuth: [] }] } : {}),
+      ...(route.teamRole ? { 'x-min-role': route.teamRole } : {}),
+      request: {
+        params: route.params,
+        query: route.query,
+        body: route.body ? { required: true, content: { 'application/json': { schema: route.body } } } : undefined,
+      },
+      responses,
+    });
+  }
+
+  return new OpenApiGeneratorV3(registry.definitions).generateDocument({
+    openapi: '3.0.3',
+    info: { title: 'Hopflow API', version: opts.version, description: 'Errors: { error: { code, message, details, requestId } }' },
+    servers: [{ url: opts.basePath }],
+  });
+}

@@ -1,0 +1,131 @@
+import type { Request, RequestHandler, Response, Router } from 'express';
+import type { z } from 'zod';
+import type { Role } from '../roles';
+import type { AuthContext, TeamMembership } from './locals';
+import { validate } from './validate';
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
+
+export interface ResponseSpec {
+  description: string;
+  schema?: z.ZodType;
+}
+
+export interface RouteResult {
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+}
+
+export interface RouteContext<P, Q, B, A extends boolean, T extends Role | undefined> {
+  params: Output<P>;
+  query: Output<Q>;
+  body: Output<B>;
+  auth: A extends true ? AuthContext : undefined;
+  membership: T extends Role ? TeamMembership : undefined;
+  req: Request;
+  res: Response;
+}
+
+export interface RouteSpec<P, Q, B, A extends boolean, T extends Role | undefined> {
+  method: Method;
+  /** OpenAPI-style path below /api/v1, e.g. /teams/{teamId}. */
+  path: string;
+  summary: string;
+  tag: string;
+  /** Requires a valid access token. */
+  auth: A;
+  /** Minimum role in the team named by {teamId}; the path must contain {teamId}. */
+  teamRole?: T;
+  params?: P;
+  query?: Q;
+  body?: B;
+  responses: Record<number, ResponseSpec>;
+  handler: (ctx: RouteContext<P, Q, B, A, T>) => Promise<RouteResult>;
+}
+
+/** A route with its types erased, so routers and the OpenAPI generator can hold a plain list. */
+export interface ApiRoute {
+  method: Method;
+  path: string;
+  expressPath: string;
+  summary: string;
+  tag: string;
+  auth: boolean;
+  teamRole?: Role;
+  params?: z.ZodObject;
+  query?: z.ZodObject;
+  body?: z.ZodType;
+  responses: Record<number, ResponseSpec>;
+  run(req: Request, res: Response): Promise<RouteResult>;
+}
+
+export function defineRoute<
+  P extends z.ZodObject | undefined = undefined,
+  Q extends z.ZodObject | undefined = undefined,
+  B extends z.ZodType | undefined = undefined,
+  A extends boolean = true,
+  T extends Role | undefined = undefined,
+>(spec: RouteSpec<P, Q, B, A, T>): ApiRoute {
+  if (spec.teamRole && !spec.path.includes('{teamId}')) {
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path}: teamRole needs a {teamId} path parameter`);
+  }
+  return {
+    method: spec.method,
+    path: spec.path,
+    expressPath: spec.path.replace(/\{(\w+)\}/g, ':$1'),
+    summary: spec.summary,
+    tag: spec.tag,
+    auth: spec.auth,
+    teamRole: spec.teamRole,
+    params: spec.params,
+    query: spec.query,
+    body: spec.body,
+    responses: spec.responses,
+    run: (req, res) => {
+      const valid = res.locals.valid;
+      // The middleware chain guarantees these shapes; the casts only restore the types erased above.
+      return spec.handler({
+        params: valid?.params as Output<P>,
+        query: valid?.query as Output<Q>,
+        body: valid?.body as Output<B>,
+        auth: res.locals.auth as RouteContext<P, Q, B, A, T>['auth'],
+        membership: res.locals.membership as RouteContext<P, Q, B, A, T>['membership'],
+        req,
+        res,
+      });
+    },
+  };
+}
+
+export interface RouteGuards {
+  requireUser: RequestHandler;
+  teamAccess(minRole: Role): RequestHandler;
+}
+
+/**
+ * Mounts each route with the same chain: label -> auth -> team access -> validation -> handler.
+ * Team access runs before validation so an outsider learns nothing (404) even from a bad body.
+ */
+export function mountRoutes(router: Router, routes: ApiRoute[], guards: RouteGuards, basePath: string): void {
+  for (const route of routes) {
+    const chain: RequestHandler[] = [
+      (_req, res, next) => {
+        res.locals.routePattern = basePath + route.expressPath;
+        next();
+      },
+    ];
+    if (route.auth) chain.push(guards.requireUser);
+    if (route.teamRole) chain.push(guards.teamAccess(route.teamRole));
+    chain.push(validate({ params: route.params, query: route.query, body: route.body }));
+    chain.push(async (req, res) => {
+      const result = await route.run(req, res);
+      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+      const status = result.status ?? 200;
+      if (result.body === undefined) res.status(status).end();
+      else res.status(status).json(result.body);
+    });
+    router[route.method](route.expressPath, ...chain);
+  }
+}

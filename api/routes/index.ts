@@ -1,0 +1,24 @@
+import type { ApiDeps } from '../deps';
+import type { ApiRoute } from '../http/route';
+import type { ApiMetrics } from '../http/metrics';
+import { createAuthService } from '../services/auth';
+import { createPlatformCheckService } from '../services/platform-checks';
+import { createTeamService } from '../services/teams';
+import { apiVersion } from '../version';
+import { accountRoutes } from './account';
+import { authRoutes } from './auth';
+import { platformCheckRoutes } from './platform-checks';
+import { teamRoutes } from './teams';
+
+/** The route table: the router and the OpenAPI document are both built from this one list. */
+export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
+  const auth = createAuthService(deps);
+  const teams = createTeamService(deps);
+  const checks = createPlatformCheckService({ ...deps, metrics });
+  return [
+    ...authRoutes(auth),
+    ...accountRoutes(auth, deps.config, apiVersion),
+    ...teamRoutes(teams),
+    ...platformCheckRoutes(checks),
+  ];
+}

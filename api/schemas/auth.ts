@@ -1,0 +1,40 @@
+import { roleSchema, timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const email = z.string().trim().toLowerCase().max(254).email('Enter a valid email address').openapi({ example: 'ada@example.com' });
+export const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
+
+export const registerBody = z.object({
+  email,
+  password: z.string().min(10, 'Use at least 10 characters').max(128, 'Use at most 128 characters'),
+  name: personName,
+});
+
+export const loginBody = z.object({
+  email,
+  // No length policy on login: it would reveal nothing useful, but cap the size argon2 has to chew on.
+  password: z.string().min(1, 'Enter your password').max(1024),
+});
+
+export const refreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
+export const logoutBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
+
+export const userSchema = z
+  .object({ id: uuid, email: z.string(), name: z.string(), createdAt: timestamp })
+  .openapi('User');
+
+export const teamMembershipSchema = z
+  .object({ id: uuid, name: z.string(), personal: z.boolean(), role: roleSchema })
+  .openapi('TeamMembership');
+
+const session = {
+  user: userSchema,
+  accessToken: z.string(),
+  refreshToken: z.string(),
+  expiresIn: z.number().int().openapi({ description: 'Access token lifetime in seconds' }),
+};
+
+export const sessionSchema = z.object(session).openapi('Session');
+export const registerResponse = z.object({ ...session, team: teamMembershipSchema }).openapi('Registration');
+export const meResponse = z.object({ user: userSchema, teams: z.array(teamMembershipSchema) });
+export const metaResponse = z.object({ temporalWebUrl: z.string(), temporalNamespace: z.string(), version: z.string() });

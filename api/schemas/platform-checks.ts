@@ -1,0 +1,20 @@
+import { timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const checkParams = z.object({ teamId: uuid, checkId: uuid });
+
+export const checkSchema = z
+  .object({
+    id: uuid,
+    teamId: uuid,
+    workflowId: z.string(),
+    status: z.enum(['pending', 'completed', 'failed']),
+    result: z.unknown().openapi({ description: 'What the worker found (database reachability, timings, ...)' }),
+    workerIdentity: z.string().nullable(),
+    createdAt: timestamp,
+    completedAt: timestamp.nullable(),
+  })
+  .openapi('PlatformCheck');
+
+export const checkResponse = z.object({ check: checkSchema, temporalUrl: z.string() });
+export const checksResponse = z.object({ checks: z.array(checkSchema) });

@@ -1,0 +1,79 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bindModels, createDb } from '../db/connection';
+import { loadConfigOrExit } from '../lib/config';
+import { createKeyValue } from '../lib/kv';
+import { createLogger } from '../lib/logger';
+import { createTemporalClient } from '../temporal/client';
+import { createApp } from './app';
+import type { ApiDeps } from './deps';
+
+export interface RunningApi {
+  url: string;
+  server: Server;
+  /** Stops accepting connections and waits for in-flight requests; does not close the deps. */
+  close(): Promise<void>;
+}
+
+/** Listens on config.api.host/port (port 0 -> a free port). Used by the launcher and by the entry below. */
+export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
+  const app = createApp(deps);
+  const server = await new Promise<Server>((resolve, reject) => {
+    const s = app.listen(deps.config.api.port, deps.config.api.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = deps.config.api.host.includes(':') ? `[${deps.config.api.host}]` : deps.config.api.host;
+  deps.logger.info({ port, host: deps.config.api.host }, 'api listening');
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeIdleConnections();
+      }),
+  };
+}
+
+/** Standalone API process: its own db pool, kv and Temporal connection, closed in order on SIGINT/SIGTERM. */
+async function main(): Promise<void> {
+  const config = loadConfigOrExit();
+  const logger = createLogger(config, 'api');
+  const db = createDb(config);
+  bindModels(db);
+  const kv = await createKeyValue(config);
+  let temporal: Awaited<ReturnType<typeof createTemporalClient>> | null = null;
+  try {
+    temporal = await createTemporalClient(config);
+  } catch (err) {
+    // The API still serves auth and teams without Temporal; workflow routes answer 503 until a restart.
+    logger.error({ err, address: config.temporal.address }, 'Temporal is not reachable; workflow routes will answer 503');
+  }
+  const api = await startApiServer({ config, db, logger, kv, temporal });
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const force = setTimeout(() => process.exit(1), 15_000).unref();
+    try {
+      await api.close();
+      await Promise.allSettled([db.destroy(), kv.close(), temporal?.close()]);
+      clearTimeout(force);
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'unclean shutdown');
+      process.exit(1);
+    }
+  };
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+}
+
+if (require.main === module) {
+  main().catch((err: unknown) => {
+    process.stderr.write(`api failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  });
+}

@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import type { Knex } from 'knex';
+import type { Config } from '../../lib/config';
+import { AppError, conflict, unauthorized } from '../../lib/errors';
+import type { KeyValue } from '../../lib/kv';
+import { hashPassword, verifyDummyPassword, verifyPassword } from '../../lib/passwords';
+import { insertMember } from '../data/members';
+import {
+  consumeRefreshToken,
+  findRefreshToken,
+  insertRefreshToken,
+  revokeFamily,
+  setReplacedBy,
+} from '../data/refresh-tokens';
+import { insertTeam, listTeamsForUser } from '../data/teams';
+import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../data/users';
+import { isUniqueViolation } from '../data/pg-errors';
+import { createLoginLimits } from './login-limits';
+import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
+
+export interface ClientInfo {
+  ip: string;
+  userAgent?: string;
+}
+
+export interface PublicUser {
+  id: string;
+  email: string;
+  name: string;
+  createdAt: Date;
+}
+
+export interface Session {
+  user: PublicUser;
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+}
+
+const publicUser = (u: UserRow): PublicUser => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
+const invalidCredentials = () => unauthorized('Email or password is incorrect', 'invalid_credentials');
+const invalidRefresh = () => unauthorized('The refresh token is invalid or expired', 'invalid_refresh_token');
+
+export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue }) {
+  const { db, config } = deps;
+  const limits = createLoginLimits(deps.kv, config.auth);
+  const refreshTtlMs = config.auth.refreshTokenTtlDays * 24 * 3600 * 1000;
+
+  /** Access token + a new refresh token; familyId continues a rotation chain or starts one at login. */
+  async function issueSession(trx: Knex | Knex.Transaction, user: UserRow, client: ClientInfo, familyId: string = randomUUID()) {
+    const refresh = newRefreshToken();
+    const id = await insertRefreshToken(trx, {
+      userId: user.id,
+      familyId,
+      hash: refresh.hash,
+      expiresAt: new Date(Date.now() + refreshTtlMs),
+      userAgent: client.userAgent,
+      ip: client.ip,
+    });
+    const access = signAccessToken(config.auth, user.id);
+    return { id, session: { user: publicUser(user), ...access, refreshToken: refresh.token } satisfies Session };
+  }
+
+  return {
+    /** User + personal team + owner membership + first session, all or nothing. */
+    async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
+      const passwordHash = await hashPassword(input.password);
+      try {
+        return await db.transaction(async (trx) => {
+          const user = await insertUser(trx, { email: input.email, name: input.name, passwordHash });
+          const team = await insertTeam(trx, { name: `${input.name}'s team`, personal: true, createdBy: user.id });
+          await insertMember(trx, team.id, user.id, 'owner');
+          const { session } = await issueSession(trx, user, client);
+          return { ...session, team: { id: team.id, name: team.name, personal: true, role: 'owner' as const } };
+        });
+      } catch (err) {
+        if (isUniqueViolation(err, 'users_email_lower_unique')) {
+          throw conflict('An account with this email already exists', 'email_taken', [
+            { path: 'email', message: 'An account with this email already exists' },
+          ]);
+        }
+        throw err;
+      }
+    },
+
+    async login(input: { email: string; password: string }, client: ClientInfo): Promise<Session> {
+      await limits.assertAllowed(input.email, client.ip);
+      const user = await findCredentialsByEmail(db, input.email);
+      const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyDummyPassword(input.password), false);
+      if (!user || !ok) {
+        await limits.recordFailure(input.email, client.ip);
+        throw invalidCredentials();
+      }
+      await limits.recordSuccess(input.email);
+      return (await issueSession(db, user, client)).session;
+    },
+
+    /**
+     * Rotation: the presented token is spent atomically and its successor joins the same family.
+     * Presenting a token that was already spent (or revoked) means it leaked: the whole family dies.
+     */
+    async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
+      const hash = hashRefreshToken(refreshToken);
+      const rotated = await db.transaction(async (trx) => {
+        const spent = await consumeRefreshToken(trx, hash);
+        if (!spent) return null;
+        const user = await findUserById(trx, spent.userId);
+        if (!user) return null;
+        const next = await issueSession(trx, user, client, spent.familyId);
+        await setReplacedBy(trx, spent.id, next.id);
+        return next.session;
+      });
+      if (rotated) return rotated;
+
+      const known = await findRefreshToken(db, hash);
+      if (known && (known.usedAt || known.revokedAt)) {
+        await revokeFamily(db, known.familyId);
+        throw new AppError(401, 'refresh_token_reused', 'This refresh token was already used; sign in again');
+      }
+      throw invalidRefresh();
+    },
+
+    async logout(refreshToken: string | undefined): Promise<void> {
+      if (!refreshToken) return;
+      const known = await findRefreshToken(db, hashRefreshToken(refreshToken));
+      if (known) await revokeFamily(db, known.familyId);
+    },
+
+    async profile(userId: string) {
+      const user = await findUserById(db, userId);
+      if (!user) throw unauthorized('The account no longer exists', 'invalid_token');
+      const teams = await listTeamsForUser(db, userId);
+      return {
+        user: publicUser(user),
+        teams: teams.map((t) => ({ id: t.id, name: t.name, personal: t.personal, role: t.role })),
+      };
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;
