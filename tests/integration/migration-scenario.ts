@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { Knex } from 'knex';
-import type { AnyModelConstructor } from 'objection';
+import type { Model } from 'objection';
 import { createDb, migrateLatest, migrationsDir } from '../../db/connection';
 import * as models from '../../db/models';
 import { loadConfig } from '../../lib/config';
@@ -62,7 +62,7 @@ export interface MigrationObservations {
 const migratorConfig: Knex.MigratorConfig = { directory: migrationsDir, loadExtensions: ['.ts', '.js'] };
 
 async function rows<T>(db: Knex, sql: string, bindings: readonly Knex.RawBinding[] = []): Promise<T[]> {
-  const result = (await db.raw(sql, bindings)) as { rows: T[] };
+  const result = await db.raw<{ rows: T[] }>(sql, bindings);
   return result.rows;
 }
 
@@ -73,7 +73,7 @@ async function one<T>(db: Knex, sql: string, bindings: readonly Knex.RawBinding[
 }
 
 async function insertOne(db: Knex, table: string, row: Record<string, unknown>): Promise<string> {
-  const [inserted] = (await db(table).insert(row).returning('id')) as { id: string }[];
+  const [inserted] = await db(table).insert(row).returning<{ id: string }[]>('id');
   if (!inserted) throw new Error(`no row inserted into ${table}`);
   return inserted.id;
 }
@@ -269,7 +269,7 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
 
   // Every relation of every model compiles to a valid join (wrong table or column names fail here).
   const modelRelations: MigrationObservations['modelRelations'] = [];
-  for (const [name, modelClass] of Object.entries(models) as [string, AnyModelConstructor][]) {
+  for (const [name, modelClass] of Object.entries(models) as [string, typeof Model][]) {
     const relations = Object.keys(modelClass.getRelations());
     const error = await rejection(
       modelClass
