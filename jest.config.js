@@ -6,6 +6,8 @@ const common = {
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
 module.exports = {
+  // A global option in jest 30 (ignored inside projects). Integration tests talk to real servers.
+  testTimeout: 60000,
   projects: [
     {
       ...common,
@@ -18,7 +20,6 @@ module.exports = {
       testMatch: ['<rootDir>/tests/integration/**/*.test.ts'],
       globalSetup: '<rootDir>/tests/support/global-setup.ts',
       globalTeardown: '<rootDir>/tests/support/global-teardown.ts',
-      testTimeout: 60000,
     },
   ],
 };
