@@ -1,0 +1,188 @@
+import { randomUUID } from 'node:crypto';
+import request from 'supertest';
+import { bearer, createTeamWith, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
+
+/**
+ * Walks EVERY operation in /api/v1/openapi.json whose path has a parameter and proves the tenancy rules:
+ * outsiders get 404 (also when they smuggle another team's child id into their own team's path), viewers get
+ * 403 on mutations and succeed on reads. A documented route missing from the fixture table fails the test,
+ * so every new route with an id must say here how to call it.
+ */
+
+interface World {
+  /** The team under attack, owned by `owner`, with `viewer` and `member` in it. */
+  teamId: string;
+  checkId: string;
+  member: RegisteredUser;
+  newcomer: RegisteredUser;
+}
+
+interface Fixture {
+  /** Child ids always come from the attacked team; teamId is whichever team the caller names. */
+  params: (w: World, teamId: string) => Record<string, string>;
+  body?: (w: World) => object;
+  /** What the owner gets (run last): proves the fixture reaches the handler, so the 404/403s above mean something. */
+  ownerExpects: number;
+}
+
+const fixtures: Record<string, Fixture> = {
+  'GET /teams/{teamId}': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+  'PATCH /teams/{teamId}': { params: (_w, teamId) => ({ teamId }), body: () => ({ name: 'Renamed by test' }), ownerExpects: 200 },
+  'GET /teams/{teamId}/members': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+  'POST /teams/{teamId}/members': {
+    params: (_w, teamId) => ({ teamId }),
+    body: (w) => ({ email: w.newcomer.email, role: 'viewer' }),
+    ownerExpects: 201,
+  },
+  'PATCH /teams/{teamId}/members/{userId}': {
+    params: (w, teamId) => ({ teamId, userId: w.member.id }),
+    body: () => ({ role: 'editor' }),
+    ownerExpects: 200,
+  },
+  'DELETE /teams/{teamId}/members/{userId}': {
+    params: (w, teamId) => ({ teamId, userId: w.member.id }),
+    ownerExpects: 204,
+  },
+  // The test app has no Temporal: reaching the service shows up as 503 temporal_unavailable.
+  'POST /teams/{teamId}/platform-checks': { params: (_w, teamId) => ({ teamId }), ownerExpects: 503 },
+  'GET /teams/{teamId}/platform-checks': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+  'GET /teams/{teamId}/platform-checks/{checkId}': {
+    params: (w, teamId) => ({ teamId, checkId: w.checkId }),
+    ownerExpects: 200,
+  },
+};
+
+type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
+interface Operation {
+  key: string;
+  method: Method;
+  path: string;
+  paramNames: string[];
+}
+
+describe('tenancy: every route with an id', () => {
+  let api: TestApi;
+  let owner: RegisteredUser;
+  let viewer: RegisteredUser;
+  let outsider: RegisteredUser;
+  let world: World;
+  let operations: Operation[];
+
+  beforeAll(async () => {
+    api = await createTestApi();
+    owner = await registerUser(api.app, 'tenant-owner');
+    viewer = await registerUser(api.app, 'tenant-viewer');
+    outsider = await registerUser(api.app, 'outsider');
+    const member = await registerUser(api.app, 'tenant-member');
+    const newcomer = await registerUser(api.app, 'tenant-newcomer');
+    const teamId = await createTeamWith(api.app, owner, [
+      { user: viewer, role: 'viewer' },
+      { user: member, role: 'editor' },
+    ]);
+    const checkId = randomUUID();
+    // A finished check of the attacked team (the API only creates them through Temporal).
+    await api.db('platform_checks').insert({
+      id: checkId,
+      team_id: teamId,
+      requested_by: owner.id,
+      workflow_id: `platform-check:${checkId}`,
+      status: 'completed',
+      result: JSON.stringify({ ok: true }),
+      completed_at: new Date(),
+    });
+    world = { teamId, checkId, member, newcomer };
+
+    const doc = (await request(api.app).get('/api/v1/openapi.json').expect(200)).body as {
+      paths: Record<string, Record<string, unknown>>;
+    };
+    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
+      Object.keys(ops).map((method) => ({
+        key: `${method.toUpperCase()} ${path}`,
+        method: method as Method,
+        path,
+        paramNames: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''),
+      })),
+    ).filter((op) => op.paramNames.length > 0);
+  });
+
+  afterAll(async () => {
+    await api.close();
+  });
+
+  function call(op: Operation, user: RegisteredUser | null, teamId: string) {
+    const fixture = fixtures[op.key];
+    if (!fixture) throw new Error(`no tenancy fixture for ${op.key}`);
+    const params = fixture.params(world, teamId);
+    const url = op.path.replace(/\{(\w+)\}/g, (_m, name: string) => {
+      const value = params[name];
+      if (value === undefined) throw new Error(`fixture for ${op.key} does not fill {${name}}`);
+      return encodeURIComponent(value);
+    });
+    let req = request(api.app)[op.method](`/api/v1${url}`);
+    if (user) req = req.set(bearer(user.accessToken));
+    return fixture.body ? req.send(fixture.body(world)) : req;
+  }
+
+  const describeResult = (op: Operation, res: { status: number; body: unknown }) =>
+    `${op.key} -> ${res.status} ${JSON.stringify(res.body)}`;
+
+  it('has a fixture for every documented route with a path parameter, and none for routes that are gone', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(9);
+    const documented = operations.map((op) => op.key).sort();
+    expect(Object.keys(fixtures).sort()).toEqual(documented);
+  });
+
+  it('requires a signed-in user on every one of them', async () => {
+    for (const op of operations) {
+      const res = await call(op, null, world.teamId);
+      expect(describeResult(op, res)).toBe(describeResult(op, { status: 401, body: res.body }));
+    }
+  });
+
+  it('answers 404 to a signed-in user who is not a member of the team', async () => {
+    for (const op of operations) {
+      const res = await call(op, outsider, world.teamId);
+      expect(describeResult(op, res)).toBe(describeResult(op, { status: 404, body: res.body }));
+    }
+  });
+
+  it('answers 404 for teams that do not exist or ids that are not UUIDs', async () => {
+    for (const op of operations) {
+      for (const teamId of [randomUUID(), 'not-a-uuid']) {
+        const res = await call(op, owner, teamId);
+        expect(describeResult(op, res)).toBe(describeResult(op, { status: 404, body: res.body }));
+      }
+    }
+  });
+
+  it("answers 404 when another team's child id is used inside the caller's own team", async () => {
+    // The outsider owns their personal team, so team access passes; only a team-scoped child lookup stops this.
+    const withChildren = operations.filter((op) => op.paramNames.some((name) => name !== 'teamId'));
+    expect(withChildren.length).toBeGreaterThan(0);
+    for (const op of withChildren) {
+      const res = await call(op, outsider, outsider.personalTeamId);
+      expect(describeResult(op, res)).toBe(describeResult(op, { status: 404, body: res.body }));
+    }
+  });
+
+  it('answers 403 to a viewer on every mutation and lets the viewer read', async () => {
+    for (const op of operations) {
+      const res = await call(op, viewer, world.teamId);
+      if (op.method === 'get') {
+        expect(res.status >= 200 && res.status < 300 ? `${op.key} ok` : describeResult(op, res)).toBe(`${op.key} ok`);
+      } else {
+        expect(describeResult(op, res)).toBe(describeResult(op, { status: 403, body: res.body }));
+      }
+    }
+  });
+
+  it('lets the owner through on every one of them (the fixtures are real calls)', async () => {
+    // Mutations last, deletes at the very end, so each call still finds what it needs.
+    const order = (op: Operation) => ({ get: 0, post: 1, put: 1, patch: 2, delete: 3 })[op.method];
+    for (const op of [...operations].sort((a, b) => order(a) - order(b))) {
+      const res = await call(op, owner, world.teamId);
+      const expected = fixtures[op.key]?.ownerExpects;
+      expect(describeResult(op, res)).toBe(describeResult(op, { status: expected ?? -1, body: res.body }));
+    }
+  });
+});
