@@ -4,7 +4,8 @@ import { bindModels, createDb } from '../db/connection';
 import { loadConfigOrExit } from '../lib/config';
 import { createKeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
-import { createTemporalClient } from '../temporal/client';
+import { Client, Connection } from '@temporalio/client';
+import { createTemporalClient, type TemporalClient } from '../temporal/client';
 import { createApp } from './app';
 import type { ApiDeps } from './deps';
 
@@ -42,12 +43,19 @@ async function main(): Promise<void> {
   const db = createDb(config);
   bindModels(db);
   const kv = await createKeyValue(config);
-  let temporal: Awaited<ReturnType<typeof createTemporalClient>> | null = null;
+  let temporal: TemporalClient;
   try {
     temporal = await createTemporalClient(config);
   } catch (err) {
-    // The API still serves auth and teams without Temporal; workflow routes answer 503 until a restart.
-    logger.error({ err, address: config.temporal.address }, 'Temporal is not reachable; workflow routes will answer 503');
+    // Serve auth and teams anyway: a lazy connection keeps retrying, so workflow routes answer 503 and
+    // /readyz reports Temporal as down only until the server is reachable.
+    logger.error({ err, address: config.temporal.address }, 'Temporal is not reachable yet; workflow routes answer 503 until it is');
+    const connection = Connection.lazy({ address: config.temporal.address });
+    temporal = {
+      client: new Client({ connection, namespace: config.temporal.namespace }),
+      connection,
+      close: () => connection.close(),
+    };
   }
   const api = await startApiServer({ config, db, logger, kv, temporal });
 
@@ -59,7 +67,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 15_000).unref();
     try {
       await api.close();
-      await Promise.allSettled([db.destroy(), kv.close(), temporal?.close()]);
+      await Promise.allSettled([db.destroy(), kv.close(), temporal.close()]);
       clearTimeout(force);
       process.exit(0);
     } catch (err) {
