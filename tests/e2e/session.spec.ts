@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 import { newUser, registerViaUi } from './support';
 
-test('an expired access token is refreshed server-side, once, even for parallel requests', async ({ page, context }) => {
+test('an expired access token is refreshed server-side, once, even for parallel requests', async ({
+  page,
+  context,
+}) => {
   const user = newUser('Refresh Tester');
   await registerViaUi(page, user);
 

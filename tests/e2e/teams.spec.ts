@@ -1,7 +1,9 @@
 import { expect, test } from '@playwright/test';
 import { newUser, registerViaUi } from './support';
 
-test('create a team, add a member, change roles, see last-owner protection, remove the member', async ({ browser }) => {
+test('create a team, add a member, change roles, see last-owner protection, remove the member', async ({
+  browser,
+}) => {
   const owner = newUser('Team Owner');
   const member = newUser('Team Member');
 

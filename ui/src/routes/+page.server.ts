@@ -22,11 +22,13 @@ export const load: PageServerLoad = async (event) => {
         ? client.get<{ checks: PlatformCheck[] }>(`/teams/${team.id}/platform-checks`).then((r) => r.checks)
         : Promise.resolve([]),
       team && checkId
-        ? client.get<CheckWithUrl>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`).catch((err) => {
-            // A stale ?check= link (deleted team, typo) should not break the whole dashboard.
-            if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
-            throw err;
-          })
+        ? client
+            .get<CheckWithUrl>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`)
+            .catch((err) => {
+              // A stale ?check= link (deleted team, typo) should not break the whole dashboard.
+              if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
+              throw err;
+            })
         : Promise.resolve(null),
     ]);
     return { user, teams, team, meta, checks, current };
@@ -46,7 +48,9 @@ export const actions: Actions = {
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const message =
-        err.status === 403 ? 'Your role in this team cannot run checks (editor or higher needed).' : err.message;
+        err.status === 403
+          ? 'Your role in this team cannot run checks (editor or higher needed).'
+          : err.message;
       return fail(err.status >= 500 ? 502 : err.status, { checkError: message });
     }
     // Post/redirect/get: the URL names the check, so a reload (or no JavaScript) still shows it.

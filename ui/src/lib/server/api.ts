@@ -52,10 +52,19 @@ function toApiError(status: number, body: unknown, headers: Headers): ApiError {
   const retryAfter = retryAfterHeader ? Number(retryAfterHeader) : null;
   const err = isRecord(body) && isRecord(body.error) ? body.error : null;
   if (!err) {
-    return new ApiError(status, `http_${status}`, `The API answered ${status}`, [], headers.get('x-request-id'), retryAfter);
+    return new ApiError(
+      status,
+      `http_${status}`,
+      `The API answered ${status}`,
+      [],
+      headers.get('x-request-id'),
+      retryAfter,
+    );
   }
   const details = Array.isArray(err.details)
-    ? err.details.filter(isRecord).map((d) => ({ path: String(d.path ?? ''), message: String(d.message ?? '') }))
+    ? err.details
+        .filter(isRecord)
+        .map((d) => ({ path: String(d.path ?? ''), message: String(d.message ?? '') }))
     : [];
   return new ApiError(
     status,
@@ -68,7 +77,12 @@ function toApiError(status: number, body: unknown, headers: Headers): ApiError {
 }
 
 /** Calls the Hopflow API. Every server-side call to the API goes through here. */
-export async function apiRequest<T>(method: Method, path: string, body: unknown, opts: ApiCallOptions = {}): Promise<T> {
+export async function apiRequest<T>(
+  method: Method,
+  path: string,
+  body: unknown,
+  opts: ApiCallOptions = {},
+): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
@@ -86,7 +100,13 @@ export async function apiRequest<T>(method: Method, path: string, body: unknown,
     });
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
-    throw new ApiError(503, 'api_unreachable', `The Hopflow API could not be reached (${reason})`, [], opts.requestId ?? null);
+    throw new ApiError(
+      503,
+      'api_unreachable',
+      `The Hopflow API could not be reached (${reason})`,
+      [],
+      opts.requestId ?? null,
+    );
   }
 
   if (res.status === 204) return undefined as T;

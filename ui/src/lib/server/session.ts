@@ -17,7 +17,10 @@ function cookieOptions(url: URL) {
 
 export function setSessionCookies(cookies: Cookies, url: URL, tokens: SessionTokens): void {
   const opts = cookieOptions(url);
-  cookies.set(ACCESS_COOKIE, tokens.accessToken, { ...opts, maxAge: Math.max(1, Math.floor(tokens.expiresIn)) });
+  cookies.set(ACCESS_COOKIE, tokens.accessToken, {
+    ...opts,
+    maxAge: Math.max(1, Math.floor(tokens.expiresIn)),
+  });
   cookies.set(REFRESH_COOKIE, tokens.refreshToken, { ...opts, maxAge: REFRESH_COOKIE_MAX_AGE });
 }
 

@@ -23,7 +23,8 @@ export const actions: Actions = {
       const fieldErrors = err.fieldErrors();
       // A taken email comes back as a conflict without details; show it beside the email field.
       if (err.status === 409 && !fieldErrors.email) fieldErrors.email = err.message;
-      const message = Object.keys(fieldErrors).length > 0 ? 'Please fix the highlighted fields.' : err.message;
+      const message =
+        Object.keys(fieldErrors).length > 0 ? 'Please fix the highlighted fields.' : err.message;
       return fail(err.status >= 500 ? 502 : err.status, { values, fieldErrors, message });
     }
     setSessionCookies(event.cookies, event.url, auth);

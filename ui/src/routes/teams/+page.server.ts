@@ -25,7 +25,11 @@ export const actions: Actions = {
       ({ team } = await api(event).post<{ team: TeamMembership }>('/teams', { name }));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return fail(err.status >= 500 ? 502 : err.status, { name, fieldErrors: err.fieldErrors(), message: err.message });
+      return fail(err.status >= 500 ? 502 : err.status, {
+        name,
+        fieldErrors: err.fieldErrors(),
+        message: err.message,
+      });
     }
     redirect(303, `/teams/${team.id}`);
   },

@@ -37,7 +37,11 @@ function explain(err: ApiError): string {
 
 function failWith(err: unknown, extra: Record<string, unknown>) {
   if (!(err instanceof ApiError)) throw err;
-  return fail(err.status >= 500 ? 502 : err.status, { ...extra, message: explain(err), fieldErrors: err.fieldErrors() });
+  return fail(err.status >= 500 ? 502 : err.status, {
+    ...extra,
+    message: explain(err),
+    fieldErrors: err.fieldErrors(),
+  });
 }
 
 export const actions: Actions = {
@@ -73,7 +77,8 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const userId = field(data, 'userId');
     const role = field(data, 'role');
-    if (!userId || !isRole(role)) return fail(400, { action: 'changeRole' as const, userId, message: 'Pick a role.' });
+    if (!userId || !isRole(role))
+      return fail(400, { action: 'changeRole' as const, userId, message: 'Pick a role.' });
     try {
       await api(event).patch(
         `/teams/${encodeURIComponent(event.params.teamId)}/members/${encodeURIComponent(userId)}`,
@@ -89,7 +94,9 @@ export const actions: Actions = {
     const user = requireUser(event);
     const userId = field(await event.request.formData(), 'userId');
     try {
-      await api(event).del(`/teams/${encodeURIComponent(event.params.teamId)}/members/${encodeURIComponent(userId)}`);
+      await api(event).del(
+        `/teams/${encodeURIComponent(event.params.teamId)}/members/${encodeURIComponent(userId)}`,
+      );
     } catch (err) {
       return failWith(err, { action: 'removeMember' as const, userId });
     }
