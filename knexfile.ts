@@ -1,4 +1,5 @@
 import path from 'node:path';
+import ClientPgLite from 'knex-pglite';
 import { loadConfigOrExit } from './lib/config';
 
 // For the knex CLI (`npx knex migrate:latest --knexfile knexfile.ts`). The app itself uses db/connection.ts.
@@ -11,7 +12,7 @@ export default config.database.url
       migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
     }
   : {
-      client: require('knex-pglite').default,
+      client: ClientPgLite,
       dialect: 'postgres',
       connection: { filename: config.database.pgliteDir },
       migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
