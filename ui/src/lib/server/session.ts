@@ -1,12 +1,16 @@
 import { createHash } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
+import { env } from '$env/dynamic/private';
 import { apiRequest } from './api';
 import type { AuthResponse, SessionTokens } from '$lib/types';
 
 export const ACCESS_COOKIE = 'hf_access';
 export const REFRESH_COOKIE = 'hf_refresh';
-/** Refresh tokens outlive the access token; the API decides their real lifetime, the cookie just keeps it. */
-const REFRESH_COOKIE_MAX_AGE = 60 * 60 * 24 * 30;
+/** The cookie lives as long as the API's refresh token (same variable and default as lib/config.ts). */
+function refreshCookieMaxAge(): number {
+  const days = Number(env.REFRESH_TOKEN_TTL_DAYS ?? 7);
+  return 60 * 60 * 24 * (Number.isFinite(days) && days > 0 ? days : 7);
+}
 /** Refresh when the access token has less than this left, so it cannot expire mid-request. */
 export const REFRESH_MARGIN_SECONDS = 30;
 
@@ -21,7 +25,7 @@ export function setSessionCookies(cookies: Cookies, url: URL, tokens: SessionTok
     ...opts,
     maxAge: Math.max(1, Math.floor(tokens.expiresIn)),
   });
-  cookies.set(REFRESH_COOKIE, tokens.refreshToken, { ...opts, maxAge: REFRESH_COOKIE_MAX_AGE });
+  cookies.set(REFRESH_COOKIE, tokens.refreshToken, { ...opts, maxAge: refreshCookieMaxAge() });
 }
 
 export function clearSessionCookies(cookies: Cookies, url: URL): void {
