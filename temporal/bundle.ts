@@ -11,10 +11,16 @@ let pending: Promise<WorkflowBundleWithSourceMap> | undefined;
 export function getWorkflowBundle(logger?: Logger): Promise<WorkflowBundleWithSourceMap> {
   pending ??= bundleWorkflowCode({
     workflowsPath: require.resolve('../workflows'),
-    ...(logger ? { logger: toTemporalLogger(logger.child({ component: 'workflow-bundler' })) } : {}),
+    ...(logger ? { logger: toTemporalLogger(bundlerLogger(logger)) } : {}),
   }).catch((err: unknown) => {
     pending = undefined; // let a later call retry after, say, a fixed syntax error
     throw err;
   });
   return pending;
+}
+
+/** webpack's full build report arrives at info level: keep it for debug, otherwise only warnings and errors. */
+function bundlerLogger(logger: Logger): Logger {
+  const quiet = !logger.isLevelEnabled('debug') && logger.isLevelEnabled('warn');
+  return logger.child({ component: 'workflow-bundler' }, quiet ? { level: 'warn' } : {});
 }

@@ -123,7 +123,11 @@ async function probe(address: string, namespace: string): Promise<string | undef
   let connection: Connection | undefined;
   try {
     connection = await Connection.connect({ address, connectTimeout: '2s' });
-    const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace });
+    const conn = connection;
+    // A deadline on every call: a half-started server must not hang the wait loop past its own timeout.
+    const { customAttributes } = await conn.withDeadline(Date.now() + 2000, () =>
+      conn.operatorService.listSearchAttributes({ namespace }),
+    );
     const missing = Object.values(SearchAttr)
       .map((key) => key.name)
       .filter((name) => !(name in customAttributes));

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { WorkflowExecutionAlreadyStartedError, WorkflowFailedError } from '@temporalio/client';
-import { ActivityFailure, ApplicationFailure, RetryState } from '@temporalio/common';
+import { ActivityFailure, ApplicationFailure, defaultPayloadConverter, RetryState } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { createDb } from '../../db/connection';
 import { loadConfig } from '../../lib/config';
@@ -102,6 +102,13 @@ describe('platformCheckWorkflow', () => {
     expect(description.typedSearchAttributes.get(SearchAttr.UserId)).toBe(ownerId);
     expect(description.typedSearchAttributes.get(SearchAttr.TriggerSource)).toBe('api');
     expect(await description.staticSummary()).toContain(checkId);
+
+    // Temporal Web labels each step with its activity summary.
+    const history = await handle.fetchHistory();
+    const summaries = (history.events ?? [])
+      .filter((e) => e.activityTaskScheduledEventAttributes)
+      .map((e) => (e.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(e.userMetadata.summary) : undefined));
+    expect(summaries).toEqual(['Check the database from the worker and record the result']);
 
     // Visibility is eventually consistent: the run shows up in list queries shortly after it closes.
     const query = `TeamId = "${teamId}" AND TriggerSource = "api"`;
