@@ -1,4 +1,4 @@
-import { proxyActivities, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlatformCheckActivities } from '../activities/platform-check';
 
 /** One object argument, so fields can be added without breaking running or queued executions. */
@@ -38,9 +38,12 @@ export async function platformCheckWorkflow(input: PlatformCheckInput): Promise<
     ]);
   } catch (err) {
     const reason = err instanceof Error ? failureMessage(err) : String(err);
-    await markPlatformCheckFailed.executeWithOptions({ summary: 'Mark the platform check as failed' }, [
-      { checkId: input.checkId, teamId: input.teamId, reason },
-    ]);
+    // Non-cancellable so a cancelled run still records why it ended.
+    await CancellationScope.nonCancellable(() =>
+      markPlatformCheckFailed.executeWithOptions({ summary: 'Mark the platform check as failed' }, [
+        { checkId: input.checkId, teamId: input.teamId, reason },
+      ]),
+    );
     throw err;
   }
 }
