@@ -69,8 +69,10 @@ function startPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
 async function stopPlatform(platform: Platform): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) => platform.child.once('exit', (code) => resolve(code)));
   platform.child.kill('SIGINT');
-  const timeout = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), 45_000));
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 45_000)));
   const result = await Promise.race([exited, timeout]);
+  clearTimeout(timer);
   if (result === 'timeout') {
     platform.child.kill('SIGKILL');
     throw new Error(`platform did not stop within 45 s of SIGINT:\n${platform.output()}`);
