@@ -2,13 +2,53 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = [
-  'assert', 'async_hooks', 'buffer', 'child_process', 'cluster', 'crypto', 'dgram', 'dns', 'events', 'fs',
-  'fs/promises', 'http', 'http2', 'https', 'net', 'os', 'path', 'perf_hooks', 'process', 'querystring',
-  'readline', 'stream', 'timers', 'tls', 'url', 'util', 'v8', 'vm', 'worker_threads', 'zlib',
+  'assert',
+  'async_hooks',
+  'buffer',
+  'child_process',
+  'cluster',
+  'crypto',
+  'dgram',
+  'dns',
+  'events',
+  'fs',
+  'fs/promises',
+  'http',
+  'http2',
+  'https',
+  'net',
+  'os',
+  'path',
+  'perf_hooks',
+  'process',
+  'querystring',
+  'readline',
+  'stream',
+  'timers',
+  'tls',
+  'url',
+  'util',
+  'v8',
+  'vm',
+  'worker_threads',
+  'zlib',
 ];
 
 export default tseslint.config(
-  { ignores: ['node_modules', 'dist', 'build', 'coverage', '.tools', '.data', 'ui', 'test-results', '**/*.js', '**/*.mjs'] },
+  {
+    ignores: [
+      'node_modules',
+      'dist',
+      'build',
+      'coverage',
+      '.tools',
+      '.data',
+      'ui',
+      'test-results',
+      '**/*.js',
+      '**/*.mjs',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
@@ -33,7 +73,12 @@ export default tseslint.config(
           ]),
           patterns: [
             { group: ['node:*'], message: 'Node built-ins are not allowed in workflow code.' },
-            { group: ['../activities/*', '../activities'], importNamePattern: '^(?!type )', allowTypeImports: true, message: 'Workflows import activity types only.' },
+            {
+              group: ['../activities/*', '../activities'],
+              importNamePattern: '^(?!type )',
+              allowTypeImports: true,
+              message: 'Workflows import activity types only.',
+            },
           ],
         },
       ],
@@ -42,7 +87,10 @@ export default tseslint.config(
         { name: 'process', message: 'No process.env in workflow code: pass values as workflow input.' },
         { name: 'setTimeout', message: 'Use sleep() from @temporalio/workflow.' },
       ],
-      'no-restricted-properties': ['error', { object: 'Date', property: 'now', message: 'Use workflow time, not Date.now().' }],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use workflow time, not Date.now().' },
+      ],
     },
   },
 );

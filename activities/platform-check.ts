@@ -26,7 +26,10 @@ const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{1
 
 export const defaultWorkerIdentity = (): string => `${process.pid}@${os.hostname()}`;
 
-export function createPlatformCheckActivities({ db, workerIdentity = defaultWorkerIdentity() }: PlatformCheckActivityDeps) {
+export function createPlatformCheckActivities({
+  db,
+  workerIdentity = defaultWorkerIdentity(),
+}: PlatformCheckActivityDeps) {
   return {
     /** Runs a few real queries from the worker and records them on the check's row (which the API inserted). */
     async runPlatformCheck(input: RunPlatformCheckInput): Promise<PlatformCheckResult> {
@@ -43,14 +46,20 @@ export function createPlatformCheckActivities({ db, workerIdentity = defaultWork
 
       const [members, pending] = await Promise.all([
         db('team_members').where({ team_id: input.teamId }).count<{ count: string }[]>({ count: '*' }),
-        db('platform_checks').where({ team_id: input.teamId, status: 'pending' }).count<{ count: string }[]>({ count: '*' }),
+        db('platform_checks')
+          .where({ team_id: input.teamId, status: 'pending' })
+          .count<{ count: string }[]>({ count: '*' }),
       ]);
 
       const result: PlatformCheckResult = {
         checkId: input.checkId,
         teamId: input.teamId,
         workflowId: input.workflowId,
-        database: { serverTime: new Date(server.server_time).toISOString(), version: server.version, latencyMs },
+        database: {
+          serverTime: new Date(server.server_time).toISOString(),
+          version: server.version,
+          latencyMs,
+        },
         team: { memberCount: Number(members[0]?.count ?? 0) },
         pendingChecks: Number(pending[0]?.count ?? 0),
         worker: { identity: workerIdentity, taskQueue: info.taskQueue, attempt: info.attempt },
@@ -98,7 +107,10 @@ function assertIds(input: PlatformCheckInput): void {
     ['teamId', input.teamId],
   ] as const) {
     if (!uuidPattern.test(value)) {
-      throw ApplicationFailure.nonRetryable(`${field} is not a UUID: ${JSON.stringify(value)}`, PlatformCheckFailure.invalidInput);
+      throw ApplicationFailure.nonRetryable(
+        `${field} is not a UUID: ${JSON.stringify(value)}`,
+        PlatformCheckFailure.invalidInput,
+      );
     }
   }
 }

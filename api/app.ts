@@ -30,7 +30,8 @@ export function createApp(deps: ApiDeps): express.Application {
       logger: deps.logger,
       genReqId: assignRequestId,
       autoLogging: { ignore: (req) => quietPaths.has(req.url?.split('?')[0] ?? '') },
-      customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
     }),
   );
   app.use(securityHeaders);

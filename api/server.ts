@@ -20,7 +20,9 @@ export interface RunningApi {
 export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
   const app = createApp(deps);
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(deps.config.api.port, deps.config.api.host, (err?: Error) => (err ? reject(err) : resolve(s)));
+    const s = app.listen(deps.config.api.port, deps.config.api.host, (err?: Error) =>
+      err ? reject(err) : resolve(s),
+    );
   });
   const { port } = server.address() as AddressInfo;
   const host = deps.config.api.host.includes(':') ? `[${deps.config.api.host}]` : deps.config.api.host;
@@ -49,7 +51,10 @@ async function main(): Promise<void> {
   } catch (err) {
     // Serve auth and teams anyway: a lazy connection keeps retrying, so workflow routes answer 503 and
     // /readyz reports Temporal as down only until the server is reachable.
-    logger.error({ err, address: config.temporal.address }, 'Temporal is not reachable yet; workflow routes answer 503 until it is');
+    logger.error(
+      { err, address: config.temporal.address },
+      'Temporal is not reachable yet; workflow routes answer 503 until it is',
+    );
     const connection = Connection.lazy({ address: config.temporal.address });
     temporal = {
       client: new Client({ connection, namespace: config.temporal.namespace }),
@@ -81,7 +86,9 @@ async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((err: unknown) => {
-    process.stderr.write(`api failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.stderr.write(
+      `api failed to start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+    );
     process.exit(1);
   });
 }

@@ -46,18 +46,31 @@ async function main(): Promise<void> {
   const api = await startApiServer({ config, db, logger: createLogger(config, 'bench'), kv, temporal: null });
   const json = { 'content-type': 'application/json' };
   try {
-    const credentials = { email: `bench-${Date.now()}@example.com`, password: 'bench password 123', name: 'Bench' };
-    const reg = await fetch(`${api.url}/api/v1/auth/register`, { method: 'POST', headers: json, body: JSON.stringify(credentials) });
+    const credentials = {
+      email: `bench-${Date.now()}@example.com`,
+      password: 'bench password 123',
+      name: 'Bench',
+    };
+    const reg = await fetch(`${api.url}/api/v1/auth/register`, {
+      method: 'POST',
+      headers: json,
+      body: JSON.stringify(credentials),
+    });
     const session = (await reg.json()) as { accessToken: string; refreshToken: string; team: { id: string } };
     const auth = { authorization: `Bearer ${session.accessToken}` };
     let refreshToken = session.refreshToken;
 
     const results: [string, number[]][] = [];
     results.push(['GET /healthz (baseline)', await measure(count, () => fetch(`${api.url}/healthz`))]);
-    results.push(['GET /api/v1/me', await measure(count, () => fetch(`${api.url}/api/v1/me`, { headers: auth }))]);
+    results.push([
+      'GET /api/v1/me',
+      await measure(count, () => fetch(`${api.url}/api/v1/me`, { headers: auth })),
+    ]);
     results.push([
       'GET /api/v1/teams/{id}/members',
-      await measure(count, () => fetch(`${api.url}/api/v1/teams/${session.team.id}/members`, { headers: auth })),
+      await measure(count, () =>
+        fetch(`${api.url}/api/v1/teams/${session.team.id}/members`, { headers: auth }),
+      ),
     ]);
     results.push([
       'POST /api/v1/auth/refresh',
@@ -85,8 +98,16 @@ async function main(): Promise<void> {
     ]);
 
     const baseline = summarize(results[0]![1]).p50;
-    console.log(`database: ${config.embedded ? 'PGlite (embedded)' : 'PostgreSQL'}; kv: ${kv.kind}; ${count} requests each`);
-    console.log('route'.padEnd(40), 'p50 ms'.padStart(8), 'p95 ms'.padStart(8), 'mean ms'.padStart(8), 'p50/base'.padStart(9));
+    console.log(
+      `database: ${config.embedded ? 'PGlite (embedded)' : 'PostgreSQL'}; kv: ${kv.kind}; ${count} requests each`,
+    );
+    console.log(
+      'route'.padEnd(40),
+      'p50 ms'.padStart(8),
+      'p95 ms'.padStart(8),
+      'mean ms'.padStart(8),
+      'p50/base'.padStart(9),
+    );
     for (const [name, samples] of results) {
       const s = summarize(samples);
       console.log(

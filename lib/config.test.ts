@@ -16,9 +16,9 @@ describe('config module', () => {
   });
 
   it('requires JWT_SECRET in production', () => {
-    expect(() => loadConfig({ NODE_ENV: 'production', HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' })).toThrow(
-      /JWT_SECRET: required in production/,
-    );
+    expect(() =>
+      loadConfig({ NODE_ENV: 'production', HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }),
+    ).toThrow(/JWT_SECRET: required in production/);
   });
 
   it('runs on embedded defaults with nothing configured', () => {
@@ -29,6 +29,8 @@ describe('config module', () => {
     expect(config.temporal.uiUrl).toBe('http://localhost:8233');
     expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
     // The generated secret is kept, so sessions survive a restart.
-    expect(loadConfig({ HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }).auth.jwtSecret).toBe(config.auth.jwtSecret);
+    expect(loadConfig({ HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }).auth.jwtSecret).toBe(
+      config.auth.jwtSecret,
+    );
   });
 });

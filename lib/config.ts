@@ -88,7 +88,13 @@ export interface Config {
   redis: { url?: string };
   api: { host: string; port: number; publicUrl: string; bodyLimit: string; trustProxy: boolean };
   ui: { port: number; publicUrl: string };
-  temporal: { address: string; namespace: string; uiUrl: string; uiPort: number; devServer: 'auto' | 'always' | 'never' };
+  temporal: {
+    address: string;
+    namespace: string;
+    uiUrl: string;
+    uiPort: number;
+    devServer: 'auto' | 'always' | 'never';
+  };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -101,9 +107,7 @@ export interface Config {
 
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
     this.name = 'ConfigError';
   }
 }
@@ -112,7 +116,9 @@ export class ConfigError extends Error {
 function resolveJwtSecret(env: Env, dataDir: string): string {
   if (env.JWT_SECRET) return env.JWT_SECRET;
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError([{ variable: 'JWT_SECRET', message: 'required in production (at least 32 characters)' }]);
+    throw new ConfigError([
+      { variable: 'JWT_SECRET', message: 'required in production (at least 32 characters)' },
+    ]);
   }
   const file = path.join(dataDir, 'jwt-secret');
   try {
@@ -135,7 +141,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(
       parsed.error.issues.map((issue) => ({
         variable: String(issue.path[0] ?? '(environment)'),
-        message: issue.message + (issue.path[0] !== undefined ? `, got ${JSON.stringify(raw[String(issue.path[0])])}` : ''),
+        message:
+          issue.message +
+          (issue.path[0] !== undefined ? `, got ${JSON.stringify(raw[String(issue.path[0])])}` : ''),
       })),
     );
   }
@@ -148,7 +156,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     logLevel: env.LOG_LEVEL,
     dataDir,
     embedded: env.DATABASE_URL === undefined,
-    database: { url: env.DATABASE_URL, poolMax: env.DATABASE_POOL_MAX, pgliteDir: path.join(dataDir, 'pglite') },
+    database: {
+      url: env.DATABASE_URL,
+      poolMax: env.DATABASE_POOL_MAX,
+      pgliteDir: path.join(dataDir, 'pglite'),
+    },
     redis: { url: env.REDIS_URL },
     api: {
       host: env.API_HOST,
@@ -157,13 +169,19 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       bodyLimit: env.BODY_LIMIT,
       trustProxy: env.TRUST_PROXY,
     },
-    ui: { port: env.UI_PORT, publicUrl: (env.PUBLIC_UI_URL ?? `http://localhost:${env.UI_PORT}`).replace(/\/$/, '') },
+    ui: {
+      port: env.UI_PORT,
+      publicUrl: (env.PUBLIC_UI_URL ?? `http://localhost:${env.UI_PORT}`).replace(/\/$/, ''),
+    },
     temporal: {
       address: env.TEMPORAL_ADDRESS,
       namespace: env.TEMPORAL_NAMESPACE,
       uiPort: env.TEMPORAL_UI_PORT,
       devServer: env.TEMPORAL_DEV_SERVER,
-      uiUrl: (env.TEMPORAL_UI_URL ?? `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`).replace(/\/$/, ''),
+      uiUrl: (
+        env.TEMPORAL_UI_URL ??
+        `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`
+      ).replace(/\/$/, ''),
     },
     auth: {
       jwtSecret: resolveJwtSecret(env, dataDir),

@@ -8,7 +8,13 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
     name,
     level: config.logLevel,
     redact: {
-      paths: ['req.headers.authorization', 'req.headers.cookie', '*.password', '*.refreshToken', '*.accessToken'],
+      paths: [
+        'req.headers.authorization',
+        'req.headers.cookie',
+        '*.password',
+        '*.refreshToken',
+        '*.accessToken',
+      ],
       censor: '[redacted]',
     },
   });

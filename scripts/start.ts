@@ -142,7 +142,9 @@ async function main(): Promise<void> {
   say('');
   say('Hopflow is running:');
   if (withUi) say(`  UI            ${config.ui.publicUrl}`);
-  say(`  API           ${config.api.publicUrl}/api/v1   (OpenAPI: ${config.api.publicUrl}/api/v1/openapi.json)`);
+  say(
+    `  API           ${config.api.publicUrl}/api/v1   (OpenAPI: ${config.api.publicUrl}/api/v1/openapi.json)`,
+  );
   say(`  Temporal Web  ${config.temporal.uiUrl}`);
   say('Press Ctrl-C to stop.');
 }

@@ -110,7 +110,8 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   for (;;) {
     if (spawnError) return fail(`could not be started: ${spawnError.message}`);
     if (exited) return fail(`exited early (${exited})`);
-    if (Date.now() > deadline) return fail(`was not ready within ${opts.readyTimeoutMs ?? 60_000} ms (${lastProblem})`);
+    if (Date.now() > deadline)
+      return fail(`was not ready within ${opts.readyTimeoutMs ?? 60_000} ms (${lastProblem})`);
     const problem = await probe(address, namespace);
     if (problem === undefined) return server;
     lastProblem = problem;

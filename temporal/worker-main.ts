@@ -30,7 +30,10 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     workers = await createWorkers({ config, db, logger });
-    logger.info({ address: config.temporal.address, namespace: config.temporal.namespace, identity: workers.identity }, 'workers started');
+    logger.info(
+      { address: config.temporal.address, namespace: config.temporal.namespace, identity: workers.identity },
+      'workers started',
+    );
     // A signal may have arrived while the bundle was building.
     if (stopping) void workers.shutdown();
     await workers.run();

@@ -22,7 +22,11 @@ export interface Workers {
  * One Worker per task queue (main, priority, slow), sharing one NativeConnection and one workflow bundle.
  * Every worker registers every activity: which queue a piece of work goes to is decided when it is scheduled.
  */
-export async function createWorkers(opts: { config: Pick<Config, 'temporal'>; db: Knex; logger: Logger }): Promise<Workers> {
+export async function createWorkers(opts: {
+  config: Pick<Config, 'temporal'>;
+  db: Knex;
+  logger: Logger;
+}): Promise<Workers> {
   const { config, db, logger } = opts;
   installTemporalRuntime(logger);
   const identity = `hopflow-worker:${process.pid}@${os.hostname()}`;
@@ -67,7 +71,9 @@ export async function createWorkers(opts: { config: Pick<Config, 'temporal'>; db
       for (const worker of workers) {
         if (worker.getState() === 'RUNNING') worker.shutdown();
       }
-      await done.catch((err: unknown) => logger.error({ err }, 'worker stopped with an error during shutdown'));
+      await done.catch((err: unknown) =>
+        logger.error({ err }, 'worker stopped with an error during shutdown'),
+      );
     },
   };
 }
@@ -77,7 +83,10 @@ async function runAll(workers: Worker[], logger: Logger): Promise<void> {
     workers.map((worker) =>
       worker.run().catch((err: unknown) => {
         // One failed worker takes the others down: a half-working worker process is harder to notice.
-        logger.error({ err, taskQueue: worker.options.taskQueue }, 'Temporal worker failed; stopping the others');
+        logger.error(
+          { err, taskQueue: worker.options.taskQueue },
+          'Temporal worker failed; stopping the others',
+        );
         for (const other of workers) if (other.getState() === 'RUNNING') other.shutdown();
         throw err;
       }),

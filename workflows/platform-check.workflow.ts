@@ -22,7 +22,12 @@ export interface PlatformCheckResult {
 const { runPlatformCheck, markPlatformCheckFailed } = proxyActivities<PlatformCheckActivities>({
   // A user is waiting on this: short timeouts, a few quick retries for transient database trouble.
   startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '500 milliseconds', backoffCoefficient: 2, maximumInterval: '5 seconds', maximumAttempts: 5 },
+  retry: {
+    initialInterval: '500 milliseconds',
+    backoffCoefficient: 2,
+    maximumInterval: '5 seconds',
+    maximumAttempts: 5,
+  },
 });
 
 /**
@@ -33,9 +38,10 @@ const { runPlatformCheck, markPlatformCheckFailed } = proxyActivities<PlatformCh
 export async function platformCheckWorkflow(input: PlatformCheckInput): Promise<PlatformCheckResult> {
   const { workflowId } = workflowInfo();
   try {
-    return await runPlatformCheck.executeWithOptions({ summary: 'Check the database from the worker and record the result' }, [
-      { ...input, workflowId },
-    ]);
+    return await runPlatformCheck.executeWithOptions(
+      { summary: 'Check the database from the worker and record the result' },
+      [{ ...input, workflowId }],
+    );
   } catch (err) {
     const reason = err instanceof Error ? failureMessage(err) : String(err);
     // Non-cancellable so a cancelled run still records why it ended.

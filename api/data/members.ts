@@ -19,7 +19,11 @@ export interface MemberRow {
 }
 
 /** The caller's membership in one team (with the team's name), or undefined. */
-export async function findMembership(db: Db, teamId: string, userId: string): Promise<MembershipRow | undefined> {
+export async function findMembership(
+  db: Db,
+  teamId: string,
+  userId: string,
+): Promise<MembershipRow | undefined> {
   const row = await db('team_members as m')
     .join('teams as t', 't.id', 'm.team_id')
     .where({ 'm.team_id': teamId, 'm.user_id': userId })
@@ -32,7 +36,13 @@ export async function findMembership(db: Db, teamId: string, userId: string): Pr
   return row;
 }
 
-const memberColumns = ['m.user_id as userId', 'u.email as email', 'u.name as name', 'm.role as role', 'm.created_at as joinedAt'];
+const memberColumns = [
+  'm.user_id as userId',
+  'u.email as email',
+  'u.name as name',
+  'm.role as role',
+  'm.created_at as joinedAt',
+];
 
 export function listMembers(db: Db, teamId: string): Promise<MemberRow[]> {
   return db('team_members as m')
@@ -55,7 +65,9 @@ export async function insertMember(db: Db, teamId: string, userId: string, role:
 }
 
 export async function updateMemberRole(db: Db, teamId: string, userId: string, role: Role): Promise<void> {
-  await db('team_members').where({ team_id: teamId, user_id: userId }).update({ role, updated_at: db.fn.now() });
+  await db('team_members')
+    .where({ team_id: teamId, user_id: userId })
+    .update({ role, updated_at: db.fn.now() });
 }
 
 export async function deleteMember(db: Db, teamId: string, userId: string): Promise<void> {
@@ -64,6 +76,9 @@ export async function deleteMember(db: Db, teamId: string, userId: string): Prom
 
 /** Locks the team's owner rows so two concurrent demotions cannot both pass the last-owner check. */
 export async function lockOwnerIds(trx: Knex.Transaction, teamId: string): Promise<string[]> {
-  const rows = await trx('team_members').where({ team_id: teamId, role: 'owner' }).forUpdate().select<{ user_id: string }[]>('user_id');
+  const rows = await trx('team_members')
+    .where({ team_id: teamId, role: 'owner' })
+    .forUpdate()
+    .select<{ user_id: string }[]>('user_id');
   return rows.map((r) => r.user_id);
 }

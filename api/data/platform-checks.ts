@@ -31,7 +31,13 @@ export async function insertPendingCheck(
   check: { id: string; teamId: string; requestedBy: string | null; workflowId: string },
 ): Promise<PlatformCheckRow> {
   const rows = await db('platform_checks')
-    .insert({ id: check.id, team_id: check.teamId, requested_by: check.requestedBy, workflow_id: check.workflowId, status: 'pending' })
+    .insert({
+      id: check.id,
+      team_id: check.teamId,
+      requested_by: check.requestedBy,
+      workflow_id: check.workflowId,
+      status: 'pending',
+    })
     .returning<PlatformCheckRow[]>(columns);
   const row = rows[0];
   if (!row) throw new Error('platform check insert returned no row');
@@ -40,13 +46,18 @@ export async function insertPendingCheck(
 
 /** Team-scoped: an id belonging to another team is not found. */
 export function findCheck(db: Db, teamId: string, checkId: string): Promise<PlatformCheckRow | undefined> {
-  return db('platform_checks').where({ team_id: teamId, id: checkId }).first<PlatformCheckRow | undefined>(columns);
+  return db('platform_checks')
+    .where({ team_id: teamId, id: checkId })
+    .first<PlatformCheckRow | undefined>(columns);
 }
 
 export function listChecks(db: Db, teamId: string, limit: number): Promise<PlatformCheckRow[]> {
   return db('platform_checks')
     .where({ team_id: teamId })
-    .orderBy([{ column: 'created_at', order: 'desc' }, { column: 'id', order: 'desc' }])
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
     .limit(limit)
     .select<PlatformCheckRow[]>(columns);
 }

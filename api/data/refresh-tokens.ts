@@ -11,7 +11,14 @@ export interface RefreshTokenRow {
   expiresAt: Date;
 }
 
-const columns = ['id', 'user_id as userId', 'family_id as familyId', 'used_at as usedAt', 'revoked_at as revokedAt', 'expires_at as expiresAt'];
+const columns = [
+  'id',
+  'user_id as userId',
+  'family_id as familyId',
+  'used_at as usedAt',
+  'revoked_at as revokedAt',
+  'expires_at as expiresAt',
+];
 
 export async function insertRefreshToken(
   db: Db,
@@ -56,5 +63,8 @@ export async function setReplacedBy(db: Db, id: string, successorId: string): Pr
 }
 
 export async function revokeFamily(db: Db, familyId: string): Promise<number> {
-  return db('refresh_tokens').where({ family_id: familyId }).whereNull('revoked_at').update({ revoked_at: db.fn.now() });
+  return db('refresh_tokens')
+    .where({ family_id: familyId })
+    .whereNull('revoked_at')
+    .update({ revoked_at: db.fn.now() });
 }

@@ -13,9 +13,18 @@ export interface TeamRow {
 
 export type TeamWithRole = TeamRow & { role: Role };
 
-const columns = ['t.id as id', 't.name as name', 't.personal as personal', 't.time_zone as timeZone', 't.created_at as createdAt'];
+const columns = [
+  't.id as id',
+  't.name as name',
+  't.personal as personal',
+  't.time_zone as timeZone',
+  't.created_at as createdAt',
+];
 
-export async function insertTeam(db: Db, team: { name: string; personal: boolean; createdBy: string }): Promise<TeamRow> {
+export async function insertTeam(
+  db: Db,
+  team: { name: string; personal: boolean; createdBy: string },
+): Promise<TeamRow> {
   const rows = await db('teams as t')
     .insert({ name: team.name, personal: team.personal, created_by: team.createdBy })
     .returning<TeamRow[]>(['id', 'name', 'personal', 'time_zone as timeZone', 'created_at as createdAt']);
@@ -36,7 +45,11 @@ export function findTeam(db: Db, teamId: string): Promise<TeamRow | undefined> {
   return db('teams as t').where('t.id', teamId).first<TeamRow | undefined>(columns);
 }
 
-export async function updateTeam(db: Db, teamId: string, changes: { name?: string; timeZone?: string }): Promise<void> {
+export async function updateTeam(
+  db: Db,
+  teamId: string,
+  changes: { name?: string; timeZone?: string },
+): Promise<void> {
   const patch: Record<string, unknown> = { updated_at: db.fn.now() };
   if (changes.name !== undefined) patch.name = changes.name;
   if (changes.timeZone !== undefined) patch.time_zone = changes.timeZone;

@@ -12,7 +12,10 @@ export interface UserRow {
 const columns = ['id', 'email', 'name', 'created_at as createdAt'];
 
 /** Throws unique_violation (users_email_lower_unique) when the email is taken: the index decides, not a racy pre-check. */
-export async function insertUser(db: Db, user: { email: string; name: string; passwordHash: string }): Promise<UserRow> {
+export async function insertUser(
+  db: Db,
+  user: { email: string; name: string; passwordHash: string },
+): Promise<UserRow> {
   const rows = await db('users')
     .insert({ email: user.email, name: user.name, password_hash: user.passwordHash })
     .returning<UserRow[]>(columns);

@@ -29,7 +29,11 @@ export const unknownRoute: RequestHandler = (req) => {
 };
 
 /** The one place errors become responses: { error: { code, message, details, requestId } }. */
-export function errorHandler(opts: { logger: Logger; metrics: ApiMetrics; bodyLimit: string }): ErrorRequestHandler {
+export function errorHandler(opts: {
+  logger: Logger;
+  metrics: ApiMetrics;
+  bodyLimit: string;
+}): ErrorRequestHandler {
   return (err: unknown, req, res, next) => {
     if (res.headersSent) {
       next(err);

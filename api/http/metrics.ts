@@ -38,7 +38,10 @@ export function createMetrics(): ApiMetrics {
 }
 
 /** The matched route pattern (never the raw URL, which would explode label cardinality). */
-export function routeLabel(req: { baseUrl: string; route?: { path?: unknown } }, locals: Express.Locals): string {
+export function routeLabel(
+  req: { baseUrl: string; route?: { path?: unknown } },
+  locals: Express.Locals,
+): string {
   if (locals.routePattern) return locals.routePattern;
   if (typeof req.route?.path === 'string') return req.baseUrl + req.route.path;
   return 'unmatched';

@@ -10,18 +10,30 @@ const errorResponse = (description: string) => ({
 /** Builds the document from the same route table the router mounts, so the two cannot drift. */
 export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string; basePath: string }) {
   const registry = new OpenAPIRegistry();
-  registry.registerComponent('securitySchemes', 'bearerAuth', { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
+  registry.registerComponent('securitySchemes', 'bearerAuth', {
+    type: 'http',
+    scheme: 'bearer',
+    bearerFormat: 'JWT',
+  });
 
   for (const route of routes) {
     const responses: RouteConfig['responses'] = {};
     for (const [status, spec] of Object.entries(route.responses)) {
       if (Number(status) >= 400) responses[status] = errorResponse(spec.description);
-      else if (spec.schema) responses[status] = { description: spec.description, content: { 'application/json': { schema: spec.schema } } };
+      else if (spec.schema)
+        responses[status] = {
+          description: spec.description,
+          content: { 'application/json': { schema: spec.schema } },
+        };
       else responses[status] = { description: spec.description };
     }
     // The errors every route of this kind can answer, unless the route documents them itself.
     const common: [string, string, boolean][] = [
-      ['400', 'Validation failed (details name each field)', Boolean(route.params || route.query || route.body)],
+      [
+        '400',
+        'Validation failed (details name each field)',
+        Boolean(route.params || route.query || route.body),
+      ],
       ['401', 'Missing, invalid or expired access token', route.auth],
       ['403', 'Your role in this team is too low', Boolean(route.teamRole)],
       ['404', 'Not found, or not a member of the team', Boolean(route.teamRole) || route.path.includes('{')],
@@ -41,7 +53,9 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
       request: {
         params: route.params,
         query: route.query,
-        body: route.body ? { required: true, content: { 'application/json': { schema: route.body } } } : undefined,
+        body: route.body
+          ? { required: true, content: { 'application/json': { schema: route.body } } }
+          : undefined,
       },
       responses,
     });
@@ -49,7 +63,11 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
 
   return new OpenApiGeneratorV3(registry.definitions).generateDocument({
     openapi: '3.0.3',
-    info: { title: 'Hopflow API', version: opts.version, description: 'Errors: { error: { code, message, details, requestId } }' },
+    info: {
+      title: 'Hopflow API',
+      version: opts.version,
+      description: 'Errors: { error: { code, message, details, requestId } }',
+    },
     servers: [{ url: opts.basePath }],
   });
 }

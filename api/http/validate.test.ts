@@ -27,13 +27,17 @@ describe('validate', () => {
   const id = '6f1c3f7e-8a53-4a57-9d36-3c1c1f5c2c11';
 
   it('hands parsed values to the handler', async () => {
-    const res = await request(app).post(`/things/${id}?limit=5`).send({ members: [{ role: 'admin' }] });
+    const res = await request(app)
+      .post(`/things/${id}?limit=5`)
+      .send({ members: [{ role: 'admin' }] });
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ params: { id }, query: { limit: 5 }, body: { members: [{ role: 'admin' }] } });
   });
 
   it('reports nested body paths with dots and prefixes params and query', async () => {
-    const res = await request(app).post('/things/nope?limit=500').send({ members: [{ role: 'admin' }, { role: 'god' }] });
+    const res = await request(app)
+      .post('/things/nope?limit=500')
+      .send({ members: [{ role: 'admin' }, { role: 'god' }] });
     expect(res.status).toBe(400);
     const paths = (res.body as { details: { path: string }[] }).details.map((d) => d.path).sort();
     expect(paths).toEqual(['members.1.role', 'params.id', 'query.limit']);

@@ -23,7 +23,11 @@ export function accountRoutes(auth: AuthService, config: Config, version: string
       responses: { 200: { description: 'Meta', schema: metaResponse } },
       handler: () =>
         Promise.resolve({
-          body: { temporalWebUrl: config.temporal.uiUrl, temporalNamespace: config.temporal.namespace, version },
+          body: {
+            temporalWebUrl: config.temporal.uiUrl,
+            temporalNamespace: config.temporal.namespace,
+            version,
+          },
         }),
     }),
   ];

@@ -1,6 +1,13 @@
 import { defineRoute, type ApiRoute } from '../http/route';
 import { clientInfo } from '../http/client-info';
-import { loginBody, logoutBody, refreshBody, registerBody, registerResponse, sessionSchema } from '../schemas/auth';
+import {
+  loginBody,
+  logoutBody,
+  refreshBody,
+  registerBody,
+  registerResponse,
+  sessionSchema,
+} from '../schemas/auth';
 import type { AuthService } from '../services/auth';
 
 export function authRoutes(auth: AuthService): ApiRoute[] {
@@ -12,7 +19,10 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
       tag: 'auth',
       auth: false,
       body: registerBody,
-      responses: { 201: { description: 'Registered and signed in', schema: registerResponse }, 409: { description: 'email_taken' } },
+      responses: {
+        201: { description: 'Registered and signed in', schema: registerResponse },
+        409: { description: 'email_taken' },
+      },
       handler: async ({ body, req }) => ({ status: 201, body: await auth.register(body, clientInfo(req)) }),
     }),
     defineRoute({

@@ -17,7 +17,10 @@ export function platformCheckRoutes(checks: PlatformCheckService): ApiRoute[] {
         202: { description: 'Started; poll the check or open it in Temporal Web', schema: checkResponse },
         503: { description: 'temporal_unavailable' },
       },
-      handler: async ({ membership, auth }) => ({ status: 202, body: await checks.start(membership, auth.userId) }),
+      handler: async ({ membership, auth }) => ({
+        status: 202,
+        body: await checks.start(membership, auth.userId),
+      }),
     }),
     defineRoute({
       method: 'get',

@@ -32,7 +32,10 @@ export function teamRoutes(teams: TeamService): ApiRoute[] {
       auth: true,
       body: createTeamBody,
       responses: { 201: { description: 'Created', schema: teamResponse } },
-      handler: async ({ auth, body }) => ({ status: 201, body: { team: await teams.createTeam(auth.userId, body.name) } }),
+      handler: async ({ auth, body }) => ({
+        status: 201,
+        body: { team: await teams.createTeam(auth.userId, body.name) },
+      }),
     }),
     defineRoute({
       method: 'get',
@@ -96,7 +99,10 @@ export function teamRoutes(teams: TeamService): ApiRoute[] {
       teamRole: 'admin',
       params: memberParams,
       body: changeRoleBody,
-      responses: { 200: { description: 'Updated', schema: memberResponse }, 409: { description: 'last_owner' } },
+      responses: {
+        200: { description: 'Updated', schema: memberResponse },
+        409: { description: 'last_owner' },
+      },
       handler: async ({ membership, params, body }) => ({
         body: { member: await teams.changeRole(membership, params.userId, body.role) },
       }),

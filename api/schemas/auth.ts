@@ -1,7 +1,13 @@
 import { roleSchema, timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const email = z.string().trim().toLowerCase().max(254).email('Enter a valid email address').openapi({ example: 'ada@example.com' });
+export const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .email('Enter a valid email address')
+  .openapi({ example: 'ada@example.com' });
 export const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
 
 export const registerBody = z.object({
@@ -37,4 +43,8 @@ const session = {
 export const sessionSchema = z.object(session).openapi('Session');
 export const registerResponse = z.object({ ...session, team: teamMembershipSchema }).openapi('Registration');
 export const meResponse = z.object({ user: userSchema, teams: z.array(teamMembershipSchema) });
-export const metaResponse = z.object({ temporalWebUrl: z.string(), temporalNamespace: z.string(), version: z.string() });
+export const metaResponse = z.object({
+  temporalWebUrl: z.string(),
+  temporalNamespace: z.string(),
+  version: z.string(),
+});

@@ -9,7 +9,9 @@ export const checkSchema = z
     teamId: uuid,
     workflowId: z.string(),
     status: z.enum(['pending', 'completed', 'failed']),
-    result: z.unknown().openapi({ description: 'What the worker found (database reachability, timings, ...)' }),
+    result: z
+      .unknown()
+      .openapi({ description: 'What the worker found (database reachability, timings, ...)' }),
     workerIdentity: z.string().nullable(),
     createdAt: timestamp,
     completedAt: timestamp.nullable(),

@@ -12,7 +12,11 @@ const isTimeZone = (value: string): boolean => {
 };
 
 export const teamName = z.string().trim().min(1, 'Enter a team name').max(100, 'At most 100 characters');
-export const timeZone = z.string().max(64).refine(isTimeZone, 'Expected an IANA time zone such as Europe/Berlin').openapi({ example: 'Europe/Berlin' });
+export const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, 'Expected an IANA time zone such as Europe/Berlin')
+  .openapi({ example: 'Europe/Berlin' });
 
 export const teamParams = z.object({ teamId: uuid });
 export const memberParams = z.object({ teamId: uuid, userId: uuid });
@@ -25,7 +29,14 @@ export const addMemberBody = z.object({ email, role: roleSchema });
 export const changeRoleBody = z.object({ role: roleSchema });
 
 export const teamSchema = z
-  .object({ id: uuid, name: z.string(), personal: z.boolean(), timeZone: z.string(), role: roleSchema, createdAt: timestamp })
+  .object({
+    id: uuid,
+    name: z.string(),
+    personal: z.boolean(),
+    timeZone: z.string(),
+    role: roleSchema,
+    createdAt: timestamp,
+  })
   .openapi('Team');
 export const memberSchema = z
   .object({ userId: uuid, email: z.string(), name: z.string(), role: roleSchema, joinedAt: timestamp })

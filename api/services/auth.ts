@@ -37,7 +37,12 @@ export interface Session {
   expiresIn: number;
 }
 
-const publicUser = (u: UserRow): PublicUser => ({ id: u.id, email: u.email, name: u.name, createdAt: u.createdAt });
+const publicUser = (u: UserRow): PublicUser => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  createdAt: u.createdAt,
+});
 const invalidCredentials = () => unauthorized('Email or password is incorrect', 'invalid_credentials');
 const invalidRefresh = () => unauthorized('The refresh token is invalid or expired', 'invalid_refresh_token');
 
@@ -47,7 +52,12 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
   const refreshTtlMs = config.auth.refreshTokenTtlDays * 24 * 3600 * 1000;
 
   /** Access token + a new refresh token; familyId continues a rotation chain or starts one at login. */
-  async function issueSession(trx: Knex | Knex.Transaction, user: UserRow, client: ClientInfo, familyId: string = randomUUID()) {
+  async function issueSession(
+    trx: Knex | Knex.Transaction,
+    user: UserRow,
+    client: ClientInfo,
+    familyId: string = randomUUID(),
+  ) {
     const refresh = newRefreshToken();
     const id = await insertRefreshToken(trx, {
       userId: user.id,
@@ -58,7 +68,10 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
       ip: client.ip,
     });
     const access = signAccessToken(config.auth, user.id);
-    return { id, session: { user: publicUser(user), ...access, refreshToken: refresh.token } satisfies Session };
+    return {
+      id,
+      session: { user: publicUser(user), ...access, refreshToken: refresh.token } satisfies Session,
+    };
   }
 
   return {
@@ -68,10 +81,17 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
       try {
         return await db.transaction(async (trx) => {
           const user = await insertUser(trx, { email: input.email, name: input.name, passwordHash });
-          const team = await insertTeam(trx, { name: `${input.name}'s team`, personal: true, createdBy: user.id });
+          const team = await insertTeam(trx, {
+            name: `${input.name}'s team`,
+            personal: true,
+            createdBy: user.id,
+          });
           await insertMember(trx, team.id, user.id, 'owner');
           const { session } = await issueSession(trx, user, client);
-          return { ...session, team: { id: team.id, name: team.name, personal: true, role: 'owner' as const } };
+          return {
+            ...session,
+            team: { id: team.id, name: team.name, personal: true, role: 'owner' as const },
+          };
         });
       } catch (err) {
         if (isUniqueViolation(err, 'users_email_lower_unique')) {
@@ -86,7 +106,9 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
     async login(input: { email: string; password: string }, client: ClientInfo): Promise<Session> {
       await limits.assertAllowed(input.email, client.ip);
       const user = await findCredentialsByEmail(db, input.email);
-      const ok = user ? await verifyPassword(user.passwordHash, input.password) : (await verifyDummyPassword(input.password), false);
+      const ok = user
+        ? await verifyPassword(user.passwordHash, input.password)
+        : (await verifyDummyPassword(input.password), false);
       if (!user || !ok) {
         await limits.recordFailure(input.email, client.ip);
         throw invalidCredentials();

@@ -42,7 +42,8 @@ export function createLoginLimits(kv: KeyValue, auth: Config['auth']): LoginLimi
     async assertAllowed(email, ip) {
       const [accountMs, ipMs] = await Promise.all([exhausted(perAccount, email), exhausted(perIp, ip)]);
       const waitMs = Math.max(accountMs ?? -1, ipMs ?? -1);
-      if (waitMs >= 0) throw tooManyRequests(waitMs / 1000, 'Too many failed sign-in attempts, try again later');
+      if (waitMs >= 0)
+        throw tooManyRequests(waitMs / 1000, 'Too many failed sign-in attempts, try again later');
     },
     async recordFailure(email, ip) {
       await Promise.all([spend(perAccount, email), spend(perIp, ip)]);

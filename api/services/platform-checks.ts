@@ -5,14 +5,21 @@ import type { Config } from '../../lib/config';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { platformCheckWorkflowId, startPlatformCheckWorkflow } from '../../temporal/start-platform-check';
-import { findCheck, insertPendingCheck, listChecks, markCheckFailed, type PlatformCheckRow } from '../data/platform-checks';
+import {
+  findCheck,
+  insertPendingCheck,
+  listChecks,
+  markCheckFailed,
+  type PlatformCheckRow,
+} from '../data/platform-checks';
 import type { TeamMembership } from '../http/locals';
 import type { ApiMetrics } from '../http/metrics';
 
 export const PLATFORM_CHECK_WORKFLOW = 'platformCheckWorkflow';
 const LIST_LIMIT = 20;
 
-const temporalUnavailable = () => serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
+const temporalUnavailable = () =>
+  serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
 
 export function createPlatformCheckService(deps: {
   db: Knex;

@@ -16,7 +16,8 @@ import { findUserByEmail } from '../data/users';
 import { roleAtLeast, type Role } from '../roles';
 
 const memberNotFound = () => new AppError(404, 'member_not_found', 'Member not found');
-const lastOwner = () => conflict('A team needs at least one owner; make someone else owner first', 'last_owner');
+const lastOwner = () =>
+  conflict('A team needs at least one owner; make someone else owner first', 'last_owner');
 const ownersOnly = () => forbidden('Only an owner can grant, change or remove the owner role');
 
 export function createTeamService(deps: { db: Knex }) {
@@ -56,7 +57,10 @@ export function createTeamService(deps: { db: Knex }) {
           { path: 'email', message: 'No account uses this email' },
         ]);
       }
-      const alreadyMember = () => conflict('This person is already a member', 'already_member', [{ path: 'email', message: 'Already a member' }]);
+      const alreadyMember = () =>
+        conflict('This person is already a member', 'already_member', [
+          { path: 'email', message: 'Already a member' },
+        ]);
       if (await findMember(db, m.teamId, user.id)) throw alreadyMember();
       try {
         await insertMember(db, m.teamId, user.id, role);
@@ -85,7 +89,8 @@ export function createTeamService(deps: { db: Knex }) {
     /** Admins remove others; anyone may leave; only owners remove owners; the last owner cannot go. */
     removeMember(m: TeamMembership, actorId: string, userId: string): Promise<void> {
       const leaving = actorId === userId;
-      if (!leaving && !roleAtLeast(m.role, 'admin')) throw forbidden('This needs the admin role or higher in this team');
+      if (!leaving && !roleAtLeast(m.role, 'admin'))
+        throw forbidden('This needs the admin role or higher in this team');
       return db.transaction(async (trx) => {
         const owners = await lockOwnerIds(trx, m.teamId);
         const target = await findMember(trx, m.teamId, userId);

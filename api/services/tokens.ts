@@ -26,7 +26,11 @@ export function signAccessToken(auth: Config['auth'], userId: string): AccessTok
 /** Returns the user id, or null for any invalid/expired/foreign token. */
 export function verifyAccessToken(auth: Config['auth'], token: string): string | null {
   try {
-    const payload = jwt.verify(token, auth.jwtSecret, { algorithms: ['HS256'], issuer: ISSUER, audience: AUDIENCE });
+    const payload = jwt.verify(token, auth.jwtSecret, {
+      algorithms: ['HS256'],
+      issuer: ISSUER,
+      audience: AUDIENCE,
+    });
     return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
   } catch {
     return null;

@@ -26,7 +26,10 @@ const isLocal = (host: string) => ['127.0.0.1', 'localhost', '0.0.0.0', '::1'].i
  * Starts a Temporal dev server (SQLite file in the data folder, Temporal Web on the UI port) unless one already
  * answers at TEMPORAL_ADDRESS or the address is remote. Returns null when nothing was started here.
  */
-export async function ensureTemporal(config: Config, log: (line: string) => void): Promise<DevServerHandle | null> {
+export async function ensureTemporal(
+  config: Config,
+  log: (line: string) => void,
+): Promise<DevServerHandle | null> {
   const [host = '127.0.0.1', portText = '7233'] = config.temporal.address.split(':');
   const mode = config.temporal.devServer;
   if (mode === 'never' || (mode === 'auto' && !isLocal(host))) return null;
@@ -38,7 +41,9 @@ export async function ensureTemporal(config: Config, log: (line: string) => void
     encoding: 'utf8',
     stdio: ['ignore', 'pipe', 'inherit'],
   }).trim();
-  log(`starting the Temporal dev server on ${config.temporal.address} (Temporal Web on ${config.temporal.uiPort})...`);
+  log(
+    `starting the Temporal dev server on ${config.temporal.address} (Temporal Web on ${config.temporal.uiPort})...`,
+  );
   return startDevServer({
     binary,
     dataDir: path.join(config.dataDir, 'temporal'),

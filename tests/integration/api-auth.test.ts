@@ -1,7 +1,15 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { hashRefreshToken } from '../../api/services/tokens';
-import { anyString, bearer, createTestApi, expectErrorShape, registerUser, uniqueEmail, type TestApi } from '../support/api';
+import {
+  anyString,
+  bearer,
+  createTestApi,
+  expectErrorShape,
+  registerUser,
+  uniqueEmail,
+  type TestApi,
+} from '../support/api';
 
 describe('auth API', () => {
   let api: TestApi;
@@ -28,7 +36,10 @@ describe('auth API', () => {
         expiresIn: 900,
       });
       const body = res.body as { user: { id: string }; team: { id: string } };
-      const member = await api.db('team_members').where({ team_id: body.team.id, user_id: body.user.id }).first<{ role: string }>();
+      const member = await api
+        .db('team_members')
+        .where({ team_id: body.team.id, user_id: body.user.id })
+        .first<{ role: string }>();
       expect(member?.role).toBe('owner');
     });
 
@@ -46,15 +57,23 @@ describe('auth API', () => {
         .send({ email: user.email.toUpperCase(), password: 'another long password', name: 'Dup' });
       expect(res.status).toBe(409);
       expectErrorShape(res.body, 'email_taken');
-      expect((res.body as { error: { details: unknown[] } }).error.details).toEqual([{ path: 'email', message: anyString }]);
-      expect(await api.db('users').whereRaw('lower(email) = ?', [user.email]).count<{ count: string }[]>()).toEqual([{ count: '1' }]);
+      expect((res.body as { error: { details: unknown[] } }).error.details).toEqual([
+        { path: 'email', message: anyString },
+      ]);
+      expect(
+        await api.db('users').whereRaw('lower(email) = ?', [user.email]).count<{ count: string }[]>(),
+      ).toEqual([{ count: '1' }]);
     });
 
     it('answers 400 validation_failed naming each bad field', async () => {
-      const res = await request(api.app).post('/api/v1/auth/register').send({ email: 'not-an-email', password: 'short', name: '' });
+      const res = await request(api.app)
+        .post('/api/v1/auth/register')
+        .send({ email: 'not-an-email', password: 'short', name: '' });
       expect(res.status).toBe(400);
       expectErrorShape(res.body, 'validation_failed');
-      const paths = (res.body as { error: { details: { path: string }[] } }).error.details.map((d) => d.path).sort();
+      const paths = (res.body as { error: { details: { path: string }[] } }).error.details
+        .map((d) => d.path)
+        .sort();
       expect(paths).toEqual(['email', 'name', 'password']);
     });
   });
@@ -62,10 +81,19 @@ describe('auth API', () => {
   describe('login, me and access tokens', () => {
     it('signs in with the right password and /me shows the user and teams', async () => {
       const user = await registerUser(api.app, 'login');
-      const res = await request(api.app).post('/api/v1/auth/login').send({ email: user.email.toUpperCase(), password: user.password });
+      const res = await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ email: user.email.toUpperCase(), password: user.password });
       expect(res.status).toBe(200);
-      expect(res.body).toMatchObject({ user: { id: user.id, email: user.email }, accessToken: anyString, refreshToken: anyString, expiresIn: 900 });
-      const me = await request(api.app).get('/api/v1/me').set(bearer((res.body as { accessToken: string }).accessToken));
+      expect(res.body).toMatchObject({
+        user: { id: user.id, email: user.email },
+        accessToken: anyString,
+        refreshToken: anyString,
+        expiresIn: 900,
+      });
+      const me = await request(api.app)
+        .get('/api/v1/me')
+        .set(bearer((res.body as { accessToken: string }).accessToken));
       expect(me.status).toBe(200);
       expect(me.body).toEqual({
         user: { id: user.id, email: user.email, name: user.name, createdAt: anyString },
@@ -75,18 +103,28 @@ describe('auth API', () => {
 
     it('gives the same 401 for a wrong password and an unknown email', async () => {
       const user = await registerUser(api.app, 'wrongpw');
-      const wrong = await request(api.app).post('/api/v1/auth/login').send({ email: user.email, password: 'wrong password!' });
-      const unknown = await request(api.app).post('/api/v1/auth/login').send({ email: uniqueEmail('nobody'), password: 'whatever pw' });
+      const wrong = await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ email: user.email, password: 'wrong password!' });
+      const unknown = await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ email: uniqueEmail('nobody'), password: 'whatever pw' });
       expect(wrong.status).toBe(401);
       expect(unknown.status).toBe(401);
       expectErrorShape(wrong.body, 'invalid_credentials');
-      expect((unknown.body as { error: { message: string } }).error.message).toBe((wrong.body as { error: { message: string } }).error.message);
+      expect((unknown.body as { error: { message: string } }).error.message).toBe(
+        (wrong.body as { error: { message: string } }).error.message,
+      );
     });
 
     it('rejects missing, forged and expired access tokens', async () => {
       const user = await registerUser(api.app, 'expired');
       expect((await request(api.app).get('/api/v1/me')).status).toBe(401);
-      const forged = jwt.sign({}, 'some-other-secret-some-other-secret-123', { subject: user.id, issuer: 'hopflow', audience: 'hopflow-api' });
+      const forged = jwt.sign({}, 'some-other-secret-some-other-secret-123', {
+        subject: user.id,
+        issuer: 'hopflow',
+        audience: 'hopflow-api',
+      });
       const forgedRes = await request(api.app).get('/api/v1/me').set(bearer(forged));
       expect(forgedRes.status).toBe(401);
       const expired = jwt.sign({ exp: Math.floor(Date.now() / 1000) - 10 }, api.config.auth.jwtSecret, {
@@ -103,9 +141,13 @@ describe('auth API', () => {
       const shortLived = await createTestApi({ auth: { accessTokenTtlSeconds: 1 } });
       try {
         const user = await registerUser(shortLived.app, 'ttl');
-        expect((await request(shortLived.app).get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(200);
+        expect((await request(shortLived.app).get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(
+          200,
+        );
         await new Promise((r) => setTimeout(r, 2100));
-        expect((await request(shortLived.app).get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(401);
+        expect((await request(shortLived.app).get('/api/v1/me').set(bearer(user.accessToken))).status).toBe(
+          401,
+        );
       } finally {
         await shortLived.close();
       }
@@ -113,7 +155,8 @@ describe('auth API', () => {
   });
 
   describe('refresh token rotation', () => {
-    const refresh = (token: string) => request(api.app).post('/api/v1/auth/refresh').send({ refreshToken: token });
+    const refresh = (token: string) =>
+      request(api.app).post('/api/v1/auth/refresh').send({ refreshToken: token });
 
     it('issues a new pair in the same family and kills the spent token', async () => {
       const user = await registerUser(api.app, 'rotate');
@@ -124,9 +167,18 @@ describe('auth API', () => {
       expect(next.refreshToken).not.toBe(user.refreshToken);
       expect((await request(api.app).get('/api/v1/me').set(bearer(next.accessToken))).status).toBe(200);
 
-      const rows = await api.db('refresh_tokens')
+      const rows = await api
+        .db('refresh_tokens')
         .whereIn('token_hash', [hashRefreshToken(user.refreshToken), hashRefreshToken(next.refreshToken)])
-        .select<{ token_hash: string; family_id: string; used_at: Date | null; replaced_by: string | null; id: string }[]>();
+        .select<
+          {
+            token_hash: string;
+            family_id: string;
+            used_at: Date | null;
+            replaced_by: string | null;
+            id: string;
+          }[]
+        >();
       const old = rows.find((r) => r.token_hash === hashRefreshToken(user.refreshToken));
       const successor = rows.find((r) => r.token_hash === hashRefreshToken(next.refreshToken));
       expect(old?.used_at).not.toBeNull();
@@ -148,7 +200,10 @@ describe('auth API', () => {
 
       const afterTheft = await refresh(successor);
       expect(afterTheft.status).toBe(401);
-      const family = await api.db('refresh_tokens').where({ user_id: user.id }).select<{ revoked_at: Date | null }[]>('revoked_at');
+      const family = await api
+        .db('refresh_tokens')
+        .where({ user_id: user.id })
+        .select<{ revoked_at: Date | null }[]>('revoked_at');
       expect(family.length).toBe(2);
       expect(family.every((t) => t.revoked_at !== null)).toBe(true);
     });
@@ -165,7 +220,9 @@ describe('auth API', () => {
       expectErrorShape(res.body, 'invalid_refresh_token');
       const missing = await request(api.app).post('/api/v1/auth/refresh').send({});
       expect(missing.status).toBe(400);
-      expect((missing.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe('refreshToken');
+      expect((missing.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe(
+        'refreshToken',
+      );
     });
 
     it('logout revokes the whole family', async () => {
@@ -182,12 +239,19 @@ describe('auth API', () => {
 
   describe('brute-force limits on failed logins', () => {
     it('blocks an account after too many failures with 429 and Retry-After, whatever the IP', async () => {
-      const limited = await createTestApi({ auth: { loginMaxFailsPerAccount: 3, loginMaxFailsPerIp: 1000 }, api: { trustProxy: true } });
+      const limited = await createTestApi({
+        auth: { loginMaxFailsPerAccount: 3, loginMaxFailsPerIp: 1000 },
+        api: { trustProxy: true },
+      });
       try {
         const user = await registerUser(limited.app, 'brute');
         const attempt = (password: string, ip: string) =>
-          request(limited.app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email: user.email, password });
-        for (let i = 0; i < 3; i++) expect((await attempt('wrong password', `10.1.0.${i + 1}`)).status).toBe(401);
+          request(limited.app)
+            .post('/api/v1/auth/login')
+            .set('X-Forwarded-For', ip)
+            .send({ email: user.email, password });
+        for (let i = 0; i < 3; i++)
+          expect((await attempt('wrong password', `10.1.0.${i + 1}`)).status).toBe(401);
         const blocked = await attempt('wrong password', '10.1.0.9');
         expect(blocked.status).toBe(429);
         expectErrorShape(blocked.body, 'rate_limited');
@@ -205,7 +269,8 @@ describe('auth API', () => {
       const limited = await createTestApi({ auth: { loginMaxFailsPerAccount: 3, loginMaxFailsPerIp: 1000 } });
       try {
         const user = await registerUser(limited.app, 'reset');
-        const login = (password: string) => request(limited.app).post('/api/v1/auth/login').send({ email: user.email, password });
+        const login = (password: string) =>
+          request(limited.app).post('/api/v1/auth/login').send({ email: user.email, password });
         expect((await login('wrong password')).status).toBe(401);
         expect((await login('wrong password')).status).toBe(401);
         expect((await login(user.password)).status).toBe(200);
@@ -218,17 +283,26 @@ describe('auth API', () => {
     });
 
     it('blocks an IP that fails across many accounts', async () => {
-      const limited = await createTestApi({ auth: { loginMaxFailsPerAccount: 100, loginMaxFailsPerIp: 4 }, api: { trustProxy: true } });
+      const limited = await createTestApi({
+        auth: { loginMaxFailsPerAccount: 100, loginMaxFailsPerIp: 4 },
+        api: { trustProxy: true },
+      });
       try {
         const ip = `10.2.${Math.floor(Math.random() * 250)}.${Math.floor(Math.random() * 250)}`;
         const attempt = (email: string) =>
-          request(limited.app).post('/api/v1/auth/login').set('X-Forwarded-For', ip).send({ email, password: 'guess guess' });
+          request(limited.app)
+            .post('/api/v1/auth/login')
+            .set('X-Forwarded-For', ip)
+            .send({ email, password: 'guess guess' });
         for (let i = 0; i < 4; i++) expect((await attempt(uniqueEmail('spray'))).status).toBe(401);
         const blocked = await attempt(uniqueEmail('spray'));
         expect(blocked.status).toBe(429);
         expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
         // Another IP is unaffected.
-        const other = await request(limited.app).post('/api/v1/auth/login').set('X-Forwarded-For', '10.3.0.1').send({ email: uniqueEmail('x'), password: 'guess guess' });
+        const other = await request(limited.app)
+          .post('/api/v1/auth/login')
+          .set('X-Forwarded-For', '10.3.0.1')
+          .send({ email: uniqueEmail('x'), password: 'guess guess' });
         expect(other.status).toBe(401);
       } finally {
         await limited.close();

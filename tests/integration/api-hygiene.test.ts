@@ -2,12 +2,22 @@ import type { Application } from 'express';
 import request from 'supertest';
 import { createKeyValue } from '../../lib/kv';
 import { createApp } from '../../api/app';
-import { anyString, bearer, createTestApi, expectErrorShape, registerUser, type TestApi } from '../support/api';
+import {
+  anyString,
+  bearer,
+  createTestApi,
+  expectErrorShape,
+  registerUser,
+  type TestApi,
+} from '../support/api';
 
 interface OpenApiDoc {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Record<string, { responses: Record<string, unknown>; parameters?: { in: string; name: string }[] }>>;
+  paths: Record<
+    string,
+    Record<string, { responses: Record<string, unknown>; parameters?: { in: string; name: string }[] }>
+  >;
   components?: { schemas?: Record<string, unknown> };
 }
 
@@ -24,7 +34,8 @@ function mountedApiRoutes(app: Application): string[] {
     if (layer.rawPath !== '/api/v1') continue;
     for (const inner of layer.handle?.stack ?? []) {
       if (!inner.route || inner.route.path === '/openapi.json') continue;
-      for (const method of Object.keys(inner.route.methods)) found.push(`${method.toUpperCase()} ${inner.route.path}`);
+      for (const method of Object.keys(inner.route.methods))
+        found.push(`${method.toUpperCase()} ${inner.route.path}`);
     }
   }
   return found.sort();
@@ -59,7 +70,10 @@ describe('API hygiene', () => {
   });
 
   it('answers malformed JSON with 400 invalid_json', async () => {
-    const res = await request(api.app).post('/api/v1/auth/login').set('Content-Type', 'application/json').send('{"email": ');
+    const res = await request(api.app)
+      .post('/api/v1/auth/login')
+      .set('Content-Type', 'application/json')
+      .send('{"email": ');
     expect(res.status).toBe(400);
     expectErrorShape(res.body, 'invalid_json');
   });
@@ -74,12 +88,22 @@ describe('API hygiene', () => {
 
   it('reports nested validation paths with dots', async () => {
     const user = await registerUser(api.app, 'paths');
-    const res = await request(api.app).patch(`/api/v1/teams/${user.personalTeamId}`).set(bearer(user.accessToken)).send({ name: 42 });
+    const res = await request(api.app)
+      .patch(`/api/v1/teams/${user.personalTeamId}`)
+      .set(bearer(user.accessToken))
+      .send({ name: 42 });
     expect(res.status).toBe(400);
-    expect((res.body as { error: { details: unknown } }).error.details).toEqual([{ path: 'name', message: anyString }]);
-    const badId = await request(api.app).patch(`/api/v1/teams/${user.personalTeamId}/members/not-a-uuid`).set(bearer(user.accessToken)).send({ role: 'viewer' });
+    expect((res.body as { error: { details: unknown } }).error.details).toEqual([
+      { path: 'name', message: anyString },
+    ]);
+    const badId = await request(api.app)
+      .patch(`/api/v1/teams/${user.personalTeamId}/members/not-a-uuid`)
+      .set(bearer(user.accessToken))
+      .send({ role: 'viewer' });
     expect(badId.status).toBe(400);
-    expect((badId.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe('params.userId');
+    expect((badId.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe(
+      'params.userId',
+    );
   });
 
   it('echoes a sane X-Request-Id, replaces an unsafe one, and puts it in error bodies', async () => {
@@ -87,7 +111,9 @@ describe('API hygiene', () => {
     expect(given.headers['x-request-id']).toBe('trace-abc.123');
     expect((given.body as { error: { requestId: string } }).error.requestId).toBe('trace-abc.123');
 
-    const unsafe = await request(api.app).get('/healthz').set('X-Request-Id', 'bad id\twith spaces and <html>');
+    const unsafe = await request(api.app)
+      .get('/healthz')
+      .set('X-Request-Id', 'bad id\twith spaces and <html>');
     expect(unsafe.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     const fresh = await request(api.app).get('/healthz');
     expect(fresh.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
@@ -132,20 +158,34 @@ describe('API hygiene', () => {
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({
       status: 'unavailable',
-      checks: { database: { status: 'ok' }, kv: { status: 'error', error: anyString }, temporal: { status: 'disabled' } },
+      checks: {
+        database: { status: 'ok' },
+        kv: { status: 'error', error: anyString },
+        temporal: { status: 'disabled' },
+      },
     });
   });
 
   it('/metrics exposes latency by route pattern (not raw URL), error counts and process metrics', async () => {
     const user = await registerUser(api.app, 'metrics');
-    await request(api.app).get(`/api/v1/teams/${user.personalTeamId}`).set(bearer(user.accessToken)).expect(200);
-    await request(api.app).get('/api/v1/teams/00000000-0000-4000-8000-000000000000').set(bearer(user.accessToken)).expect(404);
+    await request(api.app)
+      .get(`/api/v1/teams/${user.personalTeamId}`)
+      .set(bearer(user.accessToken))
+      .expect(200);
+    await request(api.app)
+      .get('/api/v1/teams/00000000-0000-4000-8000-000000000000')
+      .set(bearer(user.accessToken))
+      .expect(404);
     const res = await request(api.app).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     const text = res.text;
-    expect(text).toMatch(/http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/v1\/teams\/:teamId",status="200"\}/);
-    expect(text).toMatch(/http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/teams\/:teamId",status="404"\} 1/);
+    expect(text).toMatch(
+      /http_request_duration_seconds_bucket\{le="[^"]+",method="GET",route="\/api\/v1\/teams\/:teamId",status="200"\}/,
+    );
+    expect(text).toMatch(
+      /http_request_duration_seconds_count\{method="GET",route="\/api\/v1\/teams\/:teamId",status="404"\} 1/,
+    );
     expect(text).toMatch(/http_errors_total\{route="\/api\/v1\/teams\/:teamId",code="team_not_found"\} 1/);
     expect(text).toContain('# TYPE workflow_starts_total counter');
     expect(text).toContain('process_cpu_user_seconds_total');
@@ -172,12 +212,16 @@ describe('API hygiene', () => {
       }
     }
     expect(documented.sort()).toEqual(mountedApiRoutes(api.app));
-    expect(documented).toEqual(expect.arrayContaining(['POST /auth/register', 'GET /me', 'DELETE /teams/:teamId/members/:userId']));
+    expect(documented).toEqual(
+      expect.arrayContaining(['POST /auth/register', 'GET /me', 'DELETE /teams/:teamId/members/:userId']),
+    );
 
     // Every $ref points at a component that exists.
     for (const ref of collectRefs(doc)) {
       const [, , kind, name] = ref.split('/');
-      expect((doc.components as Record<string, Record<string, unknown>>)[kind ?? '']?.[name ?? '']).toBeDefined();
+      expect(
+        (doc.components as Record<string, Record<string, unknown>>)[kind ?? '']?.[name ?? ''],
+      ).toBeDefined();
     }
   });
 });

@@ -24,8 +24,10 @@ describe('teams API', () => {
 
   const as = (user: RegisteredUser) => ({
     get: (path: string) => request(api.app).get(`/api/v1${path}`).set(bearer(user.accessToken)),
-    post: (path: string, body: object) => request(api.app).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
-    patch: (path: string, body: object) => request(api.app).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    post: (path: string, body: object) =>
+      request(api.app).post(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
+    patch: (path: string, body: object) =>
+      request(api.app).patch(`/api/v1${path}`).set(bearer(user.accessToken)).send(body),
     delete: (path: string) => request(api.app).delete(`/api/v1${path}`).set(bearer(user.accessToken)),
   });
 
@@ -33,7 +35,14 @@ describe('teams API', () => {
     const created = await as(owner).post('/teams', { name: '  Launch crew ' });
     expect(created.status).toBe(201);
     expect(created.body).toEqual({
-      team: { id: anyString, name: 'Launch crew', personal: false, timeZone: 'UTC', role: 'owner', createdAt: anyString },
+      team: {
+        id: anyString,
+        name: 'Launch crew',
+        personal: false,
+        timeZone: 'UTC',
+        role: 'owner',
+        createdAt: anyString,
+      },
     });
     const teamId = (created.body as { team: { id: string } }).team.id;
     const list = await as(owner).get('/teams');
@@ -42,14 +51,18 @@ describe('teams API', () => {
     expect(teams[0]?.personal).toBe(true); // personal team first
 
     const members = await as(owner).get(`/teams/${teamId}/members`);
-    expect(members.body).toEqual({ members: [{ userId: owner.id, email: owner.email, name: 'owner', role: 'owner', joinedAt: anyString }] });
+    expect(members.body).toEqual({
+      members: [{ userId: owner.id, email: owner.email, name: 'owner', role: 'owner', joinedAt: anyString }],
+    });
   });
 
   it('lets an admin rename the team and set a valid time zone, and refuses an invalid one', async () => {
     const teamId = await createTeamWith(api.app, owner);
     const ok = await as(owner).patch(`/teams/${teamId}`, { name: 'Renamed', timeZone: 'Europe/Berlin' });
     expect(ok.status).toBe(200);
-    expect(ok.body).toMatchObject({ team: { id: teamId, name: 'Renamed', timeZone: 'Europe/Berlin', role: 'owner' } });
+    expect(ok.body).toMatchObject({
+      team: { id: teamId, name: 'Renamed', timeZone: 'Europe/Berlin', role: 'owner' },
+    });
     const bad = await as(owner).patch(`/teams/${teamId}`, { timeZone: 'Mars/Olympus' });
     expect(bad.status).toBe(400);
     expect((bad.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe('timeZone');
@@ -59,9 +72,14 @@ describe('teams API', () => {
     const teamId = await createTeamWith(api.app, owner);
     const bob = await registerUser(api.app, 'bob');
 
-    const added = await as(owner).post(`/teams/${teamId}/members`, { email: bob.email.toUpperCase(), role: 'viewer' });
+    const added = await as(owner).post(`/teams/${teamId}/members`, {
+      email: bob.email.toUpperCase(),
+      role: 'viewer',
+    });
     expect(added.status).toBe(201);
-    expect(added.body).toEqual({ member: { userId: bob.id, email: bob.email, name: 'bob', role: 'viewer', joinedAt: anyString } });
+    expect(added.body).toEqual({
+      member: { userId: bob.id, email: bob.email, name: 'bob', role: 'viewer', joinedAt: anyString },
+    });
 
     // Bob now sees the team.
     const bobTeams = (await as(bob).get('/teams')).body as { teams: { id: string; role: string }[] };
@@ -71,7 +89,10 @@ describe('teams API', () => {
     expect(again.status).toBe(409);
     expectErrorShape(again.body, 'already_member');
 
-    const nobody = await as(owner).post(`/teams/${teamId}/members`, { email: 'nobody-here@example.com', role: 'viewer' });
+    const nobody = await as(owner).post(`/teams/${teamId}/members`, {
+      email: 'nobody-here@example.com',
+      role: 'viewer',
+    });
     expect(nobody.status).toBe(422);
     expectErrorShape(nobody.body, 'user_not_found');
 
@@ -97,18 +118,30 @@ describe('teams API', () => {
       { user: editor, role: 'editor' },
     ]);
     // An admin cannot grant owner, demote an owner or remove an owner...
-    expect((await as(admin).patch(`/teams/${teamId}/members/${editor.id}`, { role: 'owner' })).status).toBe(403);
-    expect((await as(admin).patch(`/teams/${teamId}/members/${owner.id}`, { role: 'viewer' })).status).toBe(403);
+    expect((await as(admin).patch(`/teams/${teamId}/members/${editor.id}`, { role: 'owner' })).status).toBe(
+      403,
+    );
+    expect((await as(admin).patch(`/teams/${teamId}/members/${owner.id}`, { role: 'viewer' })).status).toBe(
+      403,
+    );
     expect((await as(admin).delete(`/teams/${teamId}/members/${owner.id}`)).status).toBe(403);
     const newcomer = await registerUser(api.app, 'newcomer');
-    expect((await as(admin).post(`/teams/${teamId}/members`, { email: newcomer.email, role: 'owner' })).status).toBe(403);
+    expect(
+      (await as(admin).post(`/teams/${teamId}/members`, { email: newcomer.email, role: 'owner' })).status,
+    ).toBe(403);
     // ...but can manage everyone below owner.
-    expect((await as(admin).post(`/teams/${teamId}/members`, { email: newcomer.email, role: 'editor' })).status).toBe(201);
-    expect((await as(admin).patch(`/teams/${teamId}/members/${editor.id}`, { role: 'viewer' })).status).toBe(200);
+    expect(
+      (await as(admin).post(`/teams/${teamId}/members`, { email: newcomer.email, role: 'editor' })).status,
+    ).toBe(201);
+    expect((await as(admin).patch(`/teams/${teamId}/members/${editor.id}`, { role: 'viewer' })).status).toBe(
+      200,
+    );
     // An editor cannot manage members at all.
     expect((await as(editor).delete(`/teams/${teamId}/members/${newcomer.id}`)).status).toBe(403);
     // An owner can make someone else owner.
-    expect((await as(owner).patch(`/teams/${teamId}/members/${admin.id}`, { role: 'owner' })).status).toBe(200);
+    expect((await as(owner).patch(`/teams/${teamId}/members/${admin.id}`, { role: 'owner' })).status).toBe(
+      200,
+    );
   });
 
   it('never leaves a team without an owner', async () => {
@@ -123,11 +156,17 @@ describe('teams API', () => {
     expectErrorShape(demote.body, 'last_owner');
 
     // With a second owner the first may step down and then leave.
-    expect((await as(owner).patch(`/teams/${teamId}/members/${second.id}`, { role: 'owner' })).status).toBe(200);
-    expect((await as(owner).patch(`/teams/${teamId}/members/${owner.id}`, { role: 'admin' })).status).toBe(200);
+    expect((await as(owner).patch(`/teams/${teamId}/members/${second.id}`, { role: 'owner' })).status).toBe(
+      200,
+    );
+    expect((await as(owner).patch(`/teams/${teamId}/members/${owner.id}`, { role: 'admin' })).status).toBe(
+      200,
+    );
     expect((await as(second).delete(`/teams/${teamId}/members/${second.id}`)).status).toBe(409);
     expect((await as(owner).delete(`/teams/${teamId}/members/${owner.id}`)).status).toBe(204);
-    const members = (await as(second).get(`/teams/${teamId}/members`)).body as { members: { userId: string; role: string }[] };
+    const members = (await as(second).get(`/teams/${teamId}/members`)).body as {
+      members: { userId: string; role: string }[];
+    };
     expect(members.members).toEqual([expect.objectContaining({ userId: second.id, role: 'owner' })]);
   });
 
@@ -147,7 +186,10 @@ describe('teams API', () => {
       as(other).patch(`/teams/${teamId}/members/${other.id}`, { role: 'admin' }),
     ]);
     expect([a.status, b.status].sort()).toEqual([200, 409]);
-    const owners = await api.db('team_members').where({ team_id: teamId, role: 'owner' }).count<{ count: string }[]>();
+    const owners = await api
+      .db('team_members')
+      .where({ team_id: teamId, role: 'owner' })
+      .count<{ count: string }[]>();
     expect(owners).toEqual([{ count: '1' }]);
   });
 });

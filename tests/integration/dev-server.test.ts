@@ -24,7 +24,9 @@ function portOpen(port: number): Promise<boolean> {
 /** The launcher's own dev server (not the one global setup started): Web UI, search attributes, clean stop. */
 describe('startDevServer', () => {
   jest.setTimeout(120_000);
-  const binary = execFileSync('bash', [path.join(repoRoot, 'temporal/install-cli.sh')], { encoding: 'utf8' }).trim();
+  const binary = execFileSync('bash', [path.join(repoRoot, 'temporal/install-cli.sh')], {
+    encoding: 'utf8',
+  }).trim();
   let dataDir: string;
 
   beforeEach(() => {
@@ -43,8 +45,11 @@ describe('startDevServer', () => {
 
       const connection = await Connection.connect({ address: server.address });
       try {
-        const { customAttributes } = await connection.operatorService.listSearchAttributes({ namespace: 'default' });
-        for (const flag of searchAttributeFlags) expect(Object.keys(customAttributes)).toContain(flag.split('=')[0]);
+        const { customAttributes } = await connection.operatorService.listSearchAttributes({
+          namespace: 'default',
+        });
+        for (const flag of searchAttributeFlags)
+          expect(Object.keys(customAttributes)).toContain(flag.split('=')[0]);
       } finally {
         await connection.close();
       }
@@ -63,7 +68,9 @@ describe('startDevServer', () => {
     await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
     try {
       const started = Date.now();
-      const error: unknown = await startDevServer({ binary, dataDir, port, headless: true }).catch((err: unknown) => err);
+      const error: unknown = await startDevServer({ binary, dataDir, port, headless: true }).catch(
+        (err: unknown) => err,
+      );
       expect(error).toBeInstanceOf(DevServerStartError);
       expect((error as Error).message).toMatch(/exited early/);
       expect((error as Error).message).toContain(path.join(dataDir, 'temporal.log'));

@@ -40,7 +40,8 @@ interface Platform {
 
 function startPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
   const cleanEnv = { ...process.env };
-  for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'TEMPORAL_ADDRESS', 'NODE_ENV']) delete cleanEnv[key];
+  for (const key of ['DATABASE_URL', 'REDIS_URL', 'JWT_SECRET', 'TEMPORAL_ADDRESS', 'NODE_ENV'])
+    delete cleanEnv[key];
   const child = spawn(process.execPath, [require.resolve('tsx/cli'), 'scripts/start.ts', '--no-ui'], {
     cwd: repoRoot,
     env: { ...cleanEnv, ...env, LOG_LEVEL: 'warn' },
@@ -67,7 +68,9 @@ function startPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
 }
 
 async function stopPlatform(platform: Platform): Promise<number | null> {
-  const exited = new Promise<number | null>((resolve) => platform.child.once('exit', (code) => resolve(code)));
+  const exited = new Promise<number | null>((resolve) =>
+    platform.child.once('exit', (code) => resolve(code)),
+  );
   platform.child.kill('SIGINT');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 45_000)));
@@ -103,7 +106,11 @@ describe('./hopflow start on embedded defaults', () => {
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
   it('runs a platform check end to end, stops on Ctrl-C and keeps its data for the next start', async () => {
-    const credentials = { email: `launcher-${Date.now()}@example.com`, password: 'correct horse battery', name: 'Lou' };
+    const credentials = {
+      email: `launcher-${Date.now()}@example.com`,
+      password: 'correct horse battery',
+      name: 'Lou',
+    };
 
     const first = await startPlatform(env);
     expect(first.output()).toMatch(/mode: embedded/);
@@ -116,13 +123,18 @@ describe('./hopflow start on embedded defaults', () => {
     const { accessToken, team } = (await registered.json()) as { accessToken: string; team: { id: string } };
     const auth = { authorization: `Bearer ${accessToken}` };
 
-    const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, { method: 'POST', headers: auth });
+    const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, {
+      method: 'POST',
+      headers: auth,
+    });
     expect(started.status).toBe(202);
     const { check } = (await started.json()) as { check: { id: string } };
     let status = 'pending';
     for (let i = 0; i < 120 && status === 'pending'; i++) {
       await new Promise((r) => setTimeout(r, 500));
-      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, { headers: auth });
+      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, {
+        headers: auth,
+      });
       status = ((await res.json()) as { check: { status: string } }).check.status;
     }
     expect(status).toBe('completed');

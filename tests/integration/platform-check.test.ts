@@ -70,7 +70,11 @@ describe('platformCheckWorkflow', () => {
     const { teamId, ownerId } = await seedTeam();
     const checkId = await insertPendingCheck(teamId, ownerId);
 
-    const handle = await startPlatformCheckWorkflow(temporal.client, { checkId, teamId, requestedBy: ownerId });
+    const handle = await startPlatformCheckWorkflow(temporal.client, {
+      checkId,
+      teamId,
+      requestedBy: ownerId,
+    });
     expect(handle.workflowId).toBe(`platform-check:${checkId}`);
     const result = await handle.result();
 
@@ -107,7 +111,11 @@ describe('platformCheckWorkflow', () => {
     const history = await handle.fetchHistory();
     const summaries = (history.events ?? [])
       .filter((e) => e.activityTaskScheduledEventAttributes)
-      .map((e) => (e.userMetadata?.summary ? defaultPayloadConverter.fromPayload<string>(e.userMetadata.summary) : undefined));
+      .map((e) =>
+        e.userMetadata?.summary
+          ? defaultPayloadConverter.fromPayload<string>(e.userMetadata.summary)
+          : undefined,
+      );
     expect(summaries).toEqual(['Check the database from the worker and record the result']);
 
     // Visibility is eventually consistent: the run shows up in list queries shortly after it closes.
@@ -116,7 +124,8 @@ describe('platformCheckWorkflow', () => {
     for (let attempt = 0; attempt < 50 && listed.length === 0; attempt++) {
       if (attempt > 0) await sleep(200);
       listed = [];
-      for await (const execution of temporal.client.workflow.list({ query })) listed.push(execution.workflowId);
+      for await (const execution of temporal.client.workflow.list({ query }))
+        listed.push(execution.workflowId);
     }
     expect(listed).toEqual([`platform-check:${checkId}`]);
   });
@@ -163,9 +172,15 @@ describe('platformCheckWorkflow', () => {
     const a = await seedTeam();
     const b = await seedTeam();
     const checkId = await insertPendingCheck(a.teamId, a.ownerId);
-    const handle = await startPlatformCheckWorkflow(temporal.client, { checkId, teamId: b.teamId, requestedBy: null });
+    const handle = await startPlatformCheckWorkflow(temporal.client, {
+      checkId,
+      teamId: b.teamId,
+      requestedBy: null,
+    });
     await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
-    const row = await db('platform_checks').where({ id: checkId }).first<{ status: string; result: unknown }>();
+    const row = await db('platform_checks')
+      .where({ id: checkId })
+      .first<{ status: string; result: unknown }>();
     expect(row.status).toBe('pending');
     expect(row.result).toBeNull();
   });

@@ -1,6 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { bearer, createTeamWith, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
+import {
+  bearer,
+  createTeamWith,
+  createTestApi,
+  registerUser,
+  type RegisteredUser,
+  type TestApi,
+} from '../support/api';
 
 /**
  * Walks EVERY operation in /api/v1/openapi.json whose path has a parameter and proves the tenancy rules:
@@ -27,7 +34,11 @@ interface Fixture {
 
 const fixtures: Record<string, Fixture> = {
   'GET /teams/{teamId}': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
-  'PATCH /teams/{teamId}': { params: (_w, teamId) => ({ teamId }), body: () => ({ name: 'Renamed by test' }), ownerExpects: 200 },
+  'PATCH /teams/{teamId}': {
+    params: (_w, teamId) => ({ teamId }),
+    body: () => ({ name: 'Renamed by test' }),
+    ownerExpects: 200,
+  },
   'GET /teams/{teamId}/members': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
   'POST /teams/{teamId}/members': {
     params: (_w, teamId) => ({ teamId }),
@@ -95,14 +106,16 @@ describe('tenancy: every route with an id', () => {
     const doc = (await request(api.app).get('/api/v1/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;
     };
-    operations = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((method) => ({
-        key: `${method.toUpperCase()} ${path}`,
-        method: method as Method,
-        path,
-        paramNames: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''),
-      })),
-    ).filter((op) => op.paramNames.length > 0);
+    operations = Object.entries(doc.paths)
+      .flatMap(([path, ops]) =>
+        Object.keys(ops).map((method) => ({
+          key: `${method.toUpperCase()} ${path}`,
+          method: method as Method,
+          path,
+          paramNames: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1] ?? ''),
+        })),
+      )
+      .filter((op) => op.paramNames.length > 0);
   });
 
   afterAll(async () => {
@@ -169,7 +182,9 @@ describe('tenancy: every route with an id', () => {
     for (const op of operations) {
       const res = await call(op, viewer, world.teamId);
       if (op.method === 'get') {
-        expect(res.status >= 200 && res.status < 300 ? `${op.key} ok` : describeResult(op, res)).toBe(`${op.key} ok`);
+        expect(res.status >= 200 && res.status < 300 ? `${op.key} ok` : describeResult(op, res)).toBe(
+          `${op.key} ok`,
+        );
       } else {
         expect(describeResult(op, res)).toBe(describeResult(op, { status: 403, body: res.body }));
       }

@@ -64,7 +64,12 @@ export async function registerUser(app: Application, label = 'user'): Promise<Re
   const password = 'correct horse battery staple';
   const res = await request(app).post('/api/v1/auth/register').send({ email, password, name: label });
   if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const body = res.body as { user: { id: string }; team: { id: string }; accessToken: string; refreshToken: string };
+  const body = res.body as {
+    user: { id: string };
+    team: { id: string };
+    accessToken: string;
+    refreshToken: string;
+  };
   return {
     id: body.user.id,
     email,
@@ -91,7 +96,8 @@ export async function createTeamWith(
       .post(`/api/v1/teams/${teamId}/members`)
       .set(bearer(owner.accessToken))
       .send({ email: user.email, role });
-    if (added.status !== 201) throw new Error(`add member failed: ${added.status} ${JSON.stringify(added.body)}`);
+    if (added.status !== 201)
+      throw new Error(`add member failed: ${added.status} ${JSON.stringify(added.body)}`);
   }
   return teamId;
 }
