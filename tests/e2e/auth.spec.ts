@@ -47,6 +47,21 @@ test('register, run a platform check, log out, log in again, and be sent to /log
     await expect(page.getByTestId('recent-checks').locator('li')).toHaveCount(1);
   });
 
+  await test.step('ops find the run in Temporal Web, filtered by the team id', async () => {
+    // scripts/e2e.sh always sets it; a hand run against a UI without Temporal Web may leave it out.
+    if (!process.env.E2E_TEMPORAL_WEB_URL) return;
+    const runHref = (await page.getByTestId('temporal-link').getAttribute('href')) ?? '';
+    const workflowId = decodeURIComponent(runHref.split('/workflows/')[1] ?? '');
+    expect(workflowId).toMatch(/^platform-check:[0-9a-f-]{36}$/);
+    const listHref = (await page.getByTestId('team-workflows-link').getAttribute('href')) ?? '';
+    const ops = await page.context().newPage();
+    await ops.goto(listHref);
+    // Temporal Web renders the list from its own visibility query `TeamId="<team>"`.
+    await expect(ops.getByRole('link', { name: workflowId })).toBeVisible({ timeout: 30_000 });
+    await ops.screenshot({ path: path.join(screenshots, 'temporal-web-team-filter.png') });
+    await ops.close();
+  });
+
   await test.step('the dashboard renders at desktop and phone widths', async () => {
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(screenshots, 'dashboard-1280.png'), fullPage: true });
