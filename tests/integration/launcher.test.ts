@@ -83,6 +83,42 @@ async function stopPlatform(platform: Platform): Promise<number | null> {
   return result;
 }
 
+interface Registered {
+  accessToken: string;
+  teamId: string;
+  checkId: string;
+}
+
+/** Registers a user through the API and runs a platform check to completion (needs API, worker, Temporal). */
+async function registerAndRunCheck(
+  api: string,
+  credentials: { email: string; password: string; name: string },
+) {
+  const registered = await fetch(`${api}/api/v1/auth/register`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(credentials),
+  });
+  expect(registered.status).toBe(201);
+  const { accessToken, team } = (await registered.json()) as { accessToken: string; team: { id: string } };
+  const auth = { authorization: `Bearer ${accessToken}` };
+
+  const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, {
+    method: 'POST',
+    headers: auth,
+  });
+  expect(started.status).toBe(202);
+  const { check } = (await started.json()) as { check: { id: string } };
+  let status = 'pending';
+  for (let i = 0; i < 120 && status === 'pending'; i++) {
+    await new Promise((r) => setTimeout(r, 500));
+    const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, { headers: auth });
+    status = ((await res.json()) as { check: { status: string } }).check.status;
+  }
+  expect(status).toBe('completed');
+  return { accessToken, teamId: team.id, checkId: check.id } satisfies Registered;
+}
+
 describe('./hopflow start on embedded defaults', () => {
   jest.setTimeout(420_000);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-launcher-'));
@@ -114,30 +150,7 @@ describe('./hopflow start on embedded defaults', () => {
 
     const first = await startPlatform(env);
     expect(first.output()).toMatch(/mode: embedded/);
-    const registered = await fetch(`${api}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(credentials),
-    });
-    expect(registered.status).toBe(201);
-    const { accessToken, team } = (await registered.json()) as { accessToken: string; team: { id: string } };
-    const auth = { authorization: `Bearer ${accessToken}` };
-
-    const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, {
-      method: 'POST',
-      headers: auth,
-    });
-    expect(started.status).toBe(202);
-    const { check } = (await started.json()) as { check: { id: string } };
-    let status = 'pending';
-    for (let i = 0; i < 120 && status === 'pending'; i++) {
-      await new Promise((r) => setTimeout(r, 500));
-      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, {
-        headers: auth,
-      });
-      status = ((await res.json()) as { check: { status: string } }).check.status;
-    }
-    expect(status).toBe('completed');
+    const { teamId, checkId } = await registerAndRunCheck(api, credentials);
 
     expect(await stopPlatform(first)).toBe(0);
     expect(await portOpen(temporalPort)).toBe(false);
@@ -151,7 +164,7 @@ describe('./hopflow start on embedded defaults', () => {
       });
       expect(login.status).toBe(200);
       const { accessToken: again } = (await login.json()) as { accessToken: string };
-      const res = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks/${check.id}`, {
+      const res = await fetch(`${api}/api/v1/teams/${teamId}/platform-checks/${checkId}`, {
         headers: { authorization: `Bearer ${again}` },
       });
       expect(res.status).toBe(200);
@@ -159,5 +172,41 @@ describe('./hopflow start on embedded defaults', () => {
     } finally {
       expect(await stopPlatform(second)).toBe(0);
     }
+  });
+});
+
+describe('./hopflow start with DATABASE_URL and REDIS_URL', () => {
+  jest.setTimeout(300_000);
+
+  it('runs API and worker as separate processes on real PostgreSQL, Redis and an existing Temporal server', async () => {
+    const apiPort = await freePort();
+    const api = `http://127.0.0.1:${apiPort}`;
+    const platform = await startPlatform({
+      // The fresh test database, Redis db and Temporal dev server of the global setup.
+      DATABASE_URL: process.env.DATABASE_URL,
+      REDIS_URL: process.env.REDIS_URL,
+      JWT_SECRET: process.env.JWT_SECRET,
+      TEMPORAL_ADDRESS: process.env.TEMPORAL_ADDRESS,
+      TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
+      HOPFLOW_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-launcher-ext-')),
+      API_PORT: String(apiPort),
+    });
+    try {
+      expect(platform.output()).toMatch(
+        /mode: external services \(PostgreSQL, Redis; API and worker as separate processes\)/,
+      );
+      expect(platform.output()).toMatch(/using the Temporal server already running/);
+      await registerAndRunCheck(api, {
+        email: `external-${Date.now()}@example.com`,
+        password: 'correct horse battery',
+        name: 'Ext',
+      });
+      const ready = await fetch(`${api}/readyz`);
+      expect(ready.status).toBe(200);
+    } finally {
+      expect(await stopPlatform(platform)).toBe(0);
+    }
+    // The API child process is gone with the launcher.
+    expect(await portOpen(apiPort)).toBe(false);
   });
 });
