@@ -87,7 +87,8 @@ export interface Config {
   database: { url?: string; poolMax: number; pgliteDir: string };
   redis: { url?: string };
   api: { host: string; port: number; publicUrl: string; bodyLimit: string; trustProxy: boolean };
-  ui: { port: number; publicUrl: string };
+  /** originPinned: PUBLIC_UI_URL was set, so the UI's CSRF origin is fixed to it. */
+  ui: { port: number; publicUrl: string; originPinned: boolean };
   temporal: {
     address: string;
     namespace: string;
@@ -171,6 +172,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     ui: {
       port: env.UI_PORT,
+      originPinned: env.PUBLIC_UI_URL !== undefined,
       publicUrl: (env.PUBLIC_UI_URL ?? `http://localhost:${env.UI_PORT}`).replace(/\/$/, ''),
     },
     temporal: {

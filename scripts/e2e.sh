@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 read -r api_port ui_port temporal_port temporal_ui_port < <(node_modules/.bin/tsx scripts/free-port.ts 4)
 data_dir=$(mktemp -d /tmp/hopflow-e2e.XXXXXX)
 log_file="$data_dir/platform.log"
+: >"$log_file"
 
 env -u DATABASE_URL -u REDIS_URL -u JWT_SECRET \
   HOPFLOW_DATA_DIR="$data_dir" API_PORT="$api_port" UI_PORT="$ui_port" \
@@ -27,7 +28,7 @@ if ! grep -q 'Hopflow is running' "$log_file"; then
   exit 1
 fi
 
-E2E_BASE_URL="http://localhost:$ui_port" E2E_TEMPORAL_WEB_URL="http://localhost:$temporal_ui_port" \
+E2E_BASE_URL="http://127.0.0.1:$ui_port" E2E_TEMPORAL_WEB_URL="http://localhost:$temporal_ui_port" \
   E2E_API_URL="http://127.0.0.1:$api_port" npx playwright test -c tests/e2e/playwright.config.ts
 status=$?
 

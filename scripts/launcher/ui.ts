@@ -5,6 +5,7 @@ import { repoRoot, type Config } from '../../lib/config';
 
 const uiDir = path.join(repoRoot, 'ui');
 const uiEntry = path.join(uiDir, 'build', 'index.js');
+const localServer = path.join(uiDir, 'serve.js');
 
 function newestMtime(target: string): number {
   const stat = fs.statSync(target, { throwIfNoEntry: false });
@@ -28,16 +29,20 @@ export function ensureUiBuilt(log: (line: string) => void): void {
   if (result.status !== 0) throw new Error(`UI build failed (exit ${result.status ?? result.signal})`);
 }
 
+/**
+ * With PUBLIC_UI_URL set, adapter-node's own server with ORIGIN pinned to it (CSRF checks compare against it);
+ * otherwise ui/serve.js, which accepts whichever local address the browser used.
+ */
 export function startUi(config: Config, apiUrl: string): ChildProcess {
-  return spawn(process.execPath, [uiEntry], {
+  const pinned = config.ui.originPinned;
+  return spawn(process.execPath, [pinned ? uiEntry : localServer], {
     cwd: uiDir,
     stdio: ['ignore', 'inherit', 'inherit'],
     env: {
       ...process.env,
       PORT: String(config.ui.port),
       HOST: config.api.host,
-      // adapter-node checks form posts against ORIGIN (CSRF protection); it must be the address people open.
-      ORIGIN: config.ui.publicUrl,
+      ...(pinned ? { ORIGIN: config.ui.publicUrl } : {}),
       API_URL: apiUrl,
     },
   });

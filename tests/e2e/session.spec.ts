@@ -59,3 +59,23 @@ test('registration shows the API field errors beside the fields', async ({ page 
   await expect(page.locator('#password-error')).toBeVisible();
   await expect(page.getByLabel('Name')).toHaveValue('Short Password');
 });
+
+test('forms work whether the UI is opened as localhost or 127.0.0.1', async ({ page, baseURL }) => {
+  // The launcher prints localhost; people also type 127.0.0.1. CSRF checks must accept both.
+  const other = new URL(baseURL ?? '');
+  other.hostname = other.hostname === 'localhost' ? '127.0.0.1' : 'localhost';
+  const user = newUser('Host Tester');
+  await page.goto(new URL('/register', other).toString());
+  await page.getByLabel('Name').fill(user.name);
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password').fill(user.password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
+  // A post from a foreign origin is still refused.
+  const forged = await page.request.post(new URL('/login', other).toString(), {
+    headers: { origin: 'http://evil.example', 'content-type': 'application/x-www-form-urlencoded' },
+    data: 'email=a%40b.c&password=whatever',
+    maxRedirects: 0,
+  });
+  expect(forged.status()).toBe(403);
+});
