@@ -42,6 +42,8 @@ const optionalUrl = (protocols: string[], what: string) =>
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // auto: readable lines on a terminal, JSON otherwise (files, containers, log shippers).
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   HOPFLOW_DATA_DIR: z.string().min(1).default(path.join(repoRoot, '.data')),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'a postgres:// connection URL'),
   DATABASE_POOL_MAX: positiveInt(10),
@@ -81,6 +83,7 @@ export type Env = z.infer<typeof envSchema>;
 export interface Config {
   env: Env['NODE_ENV'];
   logLevel: Env['LOG_LEVEL'];
+  logFormat: Env['LOG_FORMAT'];
   dataDir: string;
   /** true when no DATABASE_URL is set: PGlite in the data folder, in-process cache and rate limits. */
   embedded: boolean;
@@ -155,6 +158,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
+    logFormat: env.LOG_FORMAT,
     dataDir,
     embedded: env.DATABASE_URL === undefined,
     database: {

@@ -1,10 +1,15 @@
 import pino from 'pino';
+import pretty from 'pino-pretty';
 import type { Config } from './config';
 
 export type Logger = pino.Logger;
 
-export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Logger {
-  return pino({
+function usePretty(format: Config['logFormat']): boolean {
+  return format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+}
+
+export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, name: string): Logger {
+  const options: pino.LoggerOptions = {
     name,
     level: config.logLevel,
     redact: {
@@ -17,5 +22,11 @@ export function createLogger(config: Pick<Config, 'logLevel'>, name: string): Lo
       ],
       censor: '[redacted]',
     },
-  });
+  };
+  if (!usePretty(config.logFormat)) return pino(options);
+  // Synchronous pretty stream: no worker thread, lines stay in order with the launcher's own output.
+  return pino(
+    options,
+    pretty({ sync: true, colorize: true, ignore: 'pid,hostname', translateTime: 'HH:MM:ss' }),
+  );
 }
