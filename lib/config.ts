@@ -39,6 +39,8 @@ const optionalUrl = (protocols: string[], what: string) =>
       { message: `expected ${what}` },
     );
 
+const mode = z.enum(['sandbox', 'live'], { error: 'expected sandbox or live' }).optional();
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
@@ -72,6 +74,35 @@ const envSchema = z.object({
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 1mb or 512kb')
     .default('1mb'),
+  // Outside services. sandbox: the local protocol servers of sandbox/ (started by the launcher); live: the real
+  // providers, where each team connects its own account. Default: sandbox, except in production.
+  SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
+  ANTHROPIC_MODE: mode,
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_SANDBOX_PORT: port(4701),
+  CLICKBANK_MODE: mode,
+  CLICKBANK_SANDBOX_PORT: port(4702),
+  POSTMARK_MODE: mode,
+  POSTMARK_SANDBOX_PORT: port(4703),
+  WORDPRESS_MODE: mode,
+  WORDPRESS_SANDBOX_PORT: port(4704),
+  STRIPE_MODE: mode,
+  STRIPE_SANDBOX_PORT: port(12111),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^sk_(test|live)_\w+$/, 'expected a Stripe secret key (sk_test_... or sk_live_...)')
+    .optional(),
+  STRIPE_WEBHOOK_SECRET: z
+    .string()
+    .regex(/^whsec_\w+$/, 'expected a Stripe webhook secret (whsec_...)')
+    .optional(),
+  INTEGRATIONS_ENCRYPTION_KEY: z
+    .string()
+    .refine(
+      (v) => Buffer.from(v, 'base64').length === 32,
+      'expected 32 bytes, base64 encoded (openssl rand -base64 32)',
+    )
+    .optional(),
   TRUST_PROXY: z
     .enum(['true', 'false'], { error: 'expected true or false' })
     .default('false')
@@ -99,6 +130,7 @@ export interface Config {
     uiPort: number;
     devServer: 'auto' | 'always' | 'never';
   };
+  integrations: IntegrationsConfig;
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -109,6 +141,28 @@ export interface Config {
   };
 }
 
+export type IntegrationMode = 'sandbox' | 'live';
+
+export interface IntegrationsConfig {
+  /** AES-256-GCM key for team credentials at rest. */
+  encryptionKey: Buffer;
+  sandboxHost: string;
+  anthropic: { mode: IntegrationMode; baseUrl: string; model: string; sandboxPort: number };
+  clickbank: { mode: IntegrationMode; apiBaseUrl: string; feedUrl: string; sandboxPort: number };
+  /** postmark's ServerClient takes a host[:port] and a protocol flag rather than a URL. */
+  postmark: { mode: IntegrationMode; requestHost: string; useHttps: boolean; sandboxPort: number };
+  wordpress: { mode: IntegrationMode; sandboxUrl: string; sandboxPort: number };
+  stripe: {
+    mode: IntegrationMode;
+    secretKey: string;
+    webhookSecret?: string;
+    host?: string;
+    port?: number;
+    protocol: 'http' | 'https';
+    sandboxPort: number;
+  };
+}
+
 export class ConfigError extends Error {
   constructor(readonly problems: { variable: string; message: string }[]) {
     super('Invalid configuration:\n' + problems.map((p) => `  ${p.variable}: ${p.message}`).join('\n'));
@@ -116,25 +170,120 @@ export class ConfigError extends Error {
   }
 }
 
-/** Outside production a missing JWT_SECRET is generated once and kept in the data folder. */
-function resolveJwtSecret(env: Env, dataDir: string): string {
-  if (env.JWT_SECRET) return env.JWT_SECRET;
+/**
+ * Outside production a missing secret is generated once and kept in the data folder, so sessions and
+ * encrypted credentials survive a restart. The file name keeps the historical `jwt-secret` for JWT_SECRET.
+ */
+function resolveSecret(
+  env: Env,
+  dataDir: string,
+  variable: 'JWT_SECRET' | 'INTEGRATIONS_ENCRYPTION_KEY',
+  requirement: string,
+  generate: () => string,
+): string {
+  const given = env[variable];
+  if (given) return given;
   if (env.NODE_ENV === 'production') {
-    throw new ConfigError([
-      { variable: 'JWT_SECRET', message: 'required in production (at least 32 characters)' },
-    ]);
+    throw new ConfigError([{ variable, message: `required in production (${requirement})` }]);
   }
-  const file = path.join(dataDir, 'jwt-secret');
+  const file = path.join(dataDir, variable === 'JWT_SECRET' ? 'jwt-secret' : 'integrations-encryption-key');
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
-    if (existing.length >= 32) return existing;
+    if (existing.length > 0) return existing;
   } catch {
     // not created yet
   }
   fs.mkdirSync(dataDir, { recursive: true });
-  const secret = crypto.randomBytes(48).toString('base64url');
+  const secret = generate();
   fs.writeFileSync(file, secret + '\n', { mode: 0o600 });
   return secret;
+}
+
+/** Everything production must be given (outside production secrets are generated), reported together. */
+function requiredSecrets(env: Env): { variable: string; message: string }[] {
+  const problems: { variable: string; message: string }[] = [];
+  if (env.NODE_ENV === 'production') {
+    if (!env.JWT_SECRET)
+      problems.push({ variable: 'JWT_SECRET', message: 'required in production (at least 32 characters)' });
+    if (!env.INTEGRATIONS_ENCRYPTION_KEY) {
+      problems.push({
+        variable: 'INTEGRATIONS_ENCRYPTION_KEY',
+        message: 'required in production (32 bytes, base64 encoded)',
+      });
+    }
+  }
+  const stripeLive = (env.STRIPE_MODE ?? (env.NODE_ENV === 'production' ? 'live' : 'sandbox')) === 'live';
+  if (stripeLive && !env.STRIPE_SECRET_KEY) {
+    problems.push({
+      variable: 'STRIPE_SECRET_KEY',
+      message: 'required when STRIPE_MODE is live (the default in production)',
+    });
+  }
+  return problems;
+}
+
+function integrationsConfig(env: Env, dataDir: string): IntegrationsConfig {
+  const fallback: IntegrationMode = env.NODE_ENV === 'production' ? 'live' : 'sandbox';
+  const host = env.SANDBOX_HOST;
+  const sandbox = (p: number) => `http://${host}:${p}`;
+  const key = resolveSecret(env, dataDir, 'INTEGRATIONS_ENCRYPTION_KEY', '32 bytes, base64 encoded', () =>
+    crypto.randomBytes(32).toString('base64'),
+  );
+  const anthropicMode = env.ANTHROPIC_MODE ?? fallback;
+  const clickbankMode = env.CLICKBANK_MODE ?? fallback;
+  const postmarkMode = env.POSTMARK_MODE ?? fallback;
+  const stripeMode = env.STRIPE_MODE ?? fallback;
+  const clickbankSandbox = sandbox(env.CLICKBANK_SANDBOX_PORT);
+  return {
+    encryptionKey: Buffer.from(key, 'base64'),
+    sandboxHost: host,
+    anthropic: {
+      mode: anthropicMode,
+      baseUrl: anthropicMode === 'live' ? 'https://api.anthropic.com' : sandbox(env.ANTHROPIC_SANDBOX_PORT),
+      model: env.ANTHROPIC_MODEL,
+      sandboxPort: env.ANTHROPIC_SANDBOX_PORT,
+    },
+    clickbank: {
+      mode: clickbankMode,
+      apiBaseUrl:
+        clickbankMode === 'live' ? 'https://api.clickbank.com/rest/1.3' : `${clickbankSandbox}/rest/1.3`,
+      feedUrl:
+        clickbankMode === 'live'
+          ? 'https://accounts.clickbank.com/feeds/marketplace_feed_v2.xml.zip'
+          : `${clickbankSandbox}/feeds/marketplace_feed_v2.xml.zip`,
+      sandboxPort: env.CLICKBANK_SANDBOX_PORT,
+    },
+    postmark: {
+      mode: postmarkMode,
+      requestHost: postmarkMode === 'live' ? 'api.postmarkapp.com' : `${host}:${env.POSTMARK_SANDBOX_PORT}`,
+      useHttps: postmarkMode === 'live',
+      sandboxPort: env.POSTMARK_SANDBOX_PORT,
+    },
+    wordpress: {
+      mode: env.WORDPRESS_MODE ?? fallback,
+      sandboxUrl: sandbox(env.WORDPRESS_SANDBOX_PORT),
+      sandboxPort: env.WORDPRESS_SANDBOX_PORT,
+    },
+    stripe:
+      stripeMode === 'live'
+        ? {
+            mode: 'live',
+            secretKey: env.STRIPE_SECRET_KEY ?? '',
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET,
+            protocol: 'https',
+            sandboxPort: env.STRIPE_SANDBOX_PORT,
+          }
+        : {
+            mode: 'sandbox',
+            // stripe-mock accepts any key of exactly three underscore-separated parts.
+            secretKey: 'sk_test_123',
+            webhookSecret: env.STRIPE_WEBHOOK_SECRET ?? 'whsec_hopflowsandbox',
+            host,
+            port: env.STRIPE_SANDBOX_PORT,
+            protocol: 'http',
+            sandboxPort: env.STRIPE_SANDBOX_PORT,
+          },
+  };
 }
 
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
@@ -152,6 +301,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     );
   }
   const env = parsed.data;
+  const missing = requiredSecrets(env);
+  if (missing.length > 0) throw new ConfigError(missing);
   const dataDir = path.resolve(env.HOPFLOW_DATA_DIR);
   const apiPublic = env.PUBLIC_API_URL ?? `http://localhost:${env.API_PORT}`;
   const temporalHost = env.TEMPORAL_ADDRESS.split(':')[0] ?? '127.0.0.1';
@@ -189,8 +340,11 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`
       ).replace(/\/$/, ''),
     },
+    integrations: integrationsConfig(env, dataDir),
     auth: {
-      jwtSecret: resolveJwtSecret(env, dataDir),
+      jwtSecret: resolveSecret(env, dataDir, 'JWT_SECRET', 'at least 32 characters', () =>
+        crypto.randomBytes(48).toString('base64url'),
+      ),
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       loginMaxFailsPerAccount: env.LOGIN_MAX_FAILS_PER_ACCOUNT,
