@@ -19,3 +19,4 @@ export { BonusDelivery } from './bonus-delivery';
 export { WebhookEvent, type WebhookSource, type WebhookEventStatus } from './webhook-event';
 export { EmailMessage, type EmailMessageStatus } from './email-message';
 export { Subscription, type SubscriptionStatus } from './subscription';
+export { TeamIntegration, type IntegrationProvider } from './team-integration';
