@@ -5,7 +5,8 @@
  */
 export const SANDBOX_CREDENTIALS = {
   anthropic: { apiKey: 'sk-ant-sandbox-key' },
-  clickbank: { affiliateNickname: 'sandboxaff', apiKey: 'API-SANDBOXKEY', insSecretKey: 'SANDBOXSECRETKEY1' },
+  // ClickBank secret keys are at most 16 uppercase letters and digits.
+  clickbank: { affiliateNickname: 'sandboxaff', apiKey: 'API-SANDBOXKEY', insSecretKey: 'SANDBOXSECRETKY1' },
   postmark: {
     serverToken: 'sandbox-server-token',
     fromEmail: 'hopflow@sandbox.test',
