@@ -63,3 +63,37 @@ export interface SessionTokens {
 export interface AuthResponse extends SessionTokens {
   user: User;
 }
+
+/** Outside services a team connects in Settings → Integrations (Stripe is platform-level, not per team). */
+export type IntegrationProvider = 'clickbank' | 'anthropic' | 'postmark' | 'wordpress';
+export type IntegrationMode = 'sandbox' | 'live';
+/** Whose credentials calls use: the team's own account, the sandbox defaults, or none (live, not connected). */
+export type IntegrationSource = 'team' | 'sandbox' | 'none';
+
+export interface IntegrationTestOutcome {
+  ok: boolean;
+  message: string;
+  at: string;
+}
+
+export interface IntegrationView {
+  provider: IntegrationProvider;
+  mode: IntegrationMode;
+  connected: boolean;
+  source: IntegrationSource;
+  /** Non-secret fields as stored (nickname, from address, site URL...). */
+  settings: Record<string, string | null | undefined>;
+  /** Secret fields masked by the API, e.g. "••••••••3F9A"; the clear value never leaves the API. */
+  secrets: Record<string, string | null | undefined>;
+  /** ClickBank only: the per-team URL to paste into ClickBank's INS settings. */
+  insUrl?: string;
+  lastTest: IntegrationTestOutcome | null;
+  updatedAt: string | null;
+}
+
+/** POST /teams/{teamId}/integrations/{provider}/test */
+export interface IntegrationTestResponse {
+  ok: boolean;
+  message: string;
+  testedAt: string;
+}

@@ -37,7 +37,7 @@ export interface ApiCallOptions {
   fetch?: typeof fetch;
 }
 
-type Method = 'GET' | 'POST' | 'PATCH' | 'DELETE';
+type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export function apiBaseUrl(): string {
   return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
@@ -127,6 +127,7 @@ export async function apiRequest<T>(
 export interface Api {
   get<T>(path: string): Promise<T>;
   post<T>(path: string, body?: unknown): Promise<T>;
+  put<T>(path: string, body: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
   del(path: string): Promise<void>;
 }
@@ -135,6 +136,7 @@ export function createApi(opts: ApiCallOptions): Api {
   return {
     get: (path) => apiRequest('GET', path, undefined, opts),
     post: (path, body = {}) => apiRequest('POST', path, body, opts),
+    put: (path, body) => apiRequest('PUT', path, body, opts),
     patch: (path, body) => apiRequest('PATCH', path, body, opts),
     del: (path) => apiRequest<void>('DELETE', path, undefined, opts),
   };
