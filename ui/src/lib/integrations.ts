@@ -1,4 +1,9 @@
-import type { IntegrationProvider, IntegrationSource, IntegrationTestResponse, IntegrationView } from './types';
+import type {
+  IntegrationProvider,
+  IntegrationSource,
+  IntegrationTestResponse,
+  IntegrationView,
+} from './types';
 
 /** One input of an integration's connect form; `secret` fields are masked by the API and sent only when typed. */
 export interface IntegrationField {
@@ -9,6 +14,8 @@ export interface IntegrationField {
   type?: 'text' | 'email' | 'url';
   placeholder?: string;
   hint?: string;
+  /** An optional secret the team may remove without disconnecting (sent as null). */
+  clearable?: boolean;
 }
 
 export interface IntegrationInfo {
@@ -25,7 +32,13 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
     name: 'ClickBank',
     purpose: 'Marketplace catalog, orders and sale notifications (INS).',
     fields: [
-      { name: 'affiliateNickname', label: 'Affiliate nickname', secret: false, required: true, placeholder: 'youraffid' },
+      {
+        name: 'affiliateNickname',
+        label: 'Affiliate nickname',
+        secret: false,
+        required: true,
+        placeholder: 'youraffid',
+      },
       {
         name: 'insSecretKey',
         label: 'INS secret key',
@@ -38,6 +51,7 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
         label: 'API key (optional)',
         secret: true,
         required: false,
+        clearable: true,
         hint: 'A Clerk API key (starts with API-) for order lookups.',
       },
     ],
@@ -54,7 +68,14 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
     purpose: 'Sends bonus deliveries, drip sequences and broadcasts.',
     fields: [
       { name: 'serverToken', label: 'Server API token', secret: true, required: true },
-      { name: 'fromEmail', label: 'From address', secret: false, required: true, type: 'email', placeholder: 'you@yourdomain.com' },
+      {
+        name: 'fromEmail',
+        label: 'From address',
+        secret: false,
+        required: true,
+        type: 'email',
+        placeholder: 'you@yourdomain.com',
+      },
       {
         name: 'messageStream',
         label: 'Message stream (optional)',
@@ -69,7 +90,14 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
     name: 'WordPress',
     purpose: 'Publishes reviewed content now or at a chosen time.',
     fields: [
-      { name: 'siteUrl', label: 'Site URL', secret: false, required: true, type: 'url', placeholder: 'https://yourblog.com' },
+      {
+        name: 'siteUrl',
+        label: 'Site URL',
+        secret: false,
+        required: true,
+        type: 'url',
+        placeholder: 'https://yourblog.com',
+      },
       { name: 'username', label: 'Username', secret: false, required: true },
       {
         name: 'applicationPassword',
@@ -96,7 +124,10 @@ export const INS_URL_HINT =
   'Paste this into ClickBank → Settings → My Site → Advanced Tools → Instant Notification URL, version 7.0.';
 
 /** Credentials shown on a card: secrets (masked by the API) and plain settings, in form order. */
-export function shownCredentials(info: IntegrationInfo, view: IntegrationView): { label: string; value: string; secret: boolean }[] {
+export function shownCredentials(
+  info: IntegrationInfo,
+  view: IntegrationView,
+): { label: string; value: string; secret: boolean }[] {
   const out: { label: string; value: string; secret: boolean }[] = [];
   for (const f of info.fields) {
     const value = f.secret ? view.secrets[f.name] : view.settings[f.name];

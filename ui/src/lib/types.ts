@@ -86,7 +86,7 @@ export interface IntegrationView {
   /** Secret fields masked by the API, e.g. "••••••••3F9A"; the clear value never leaves the API. */
   secrets: Record<string, string | null | undefined>;
   /** ClickBank only: the per-team URL to paste into ClickBank's INS settings. */
-  insUrl?: string;
+  insUrl?: string | null;
   lastTest: IntegrationTestOutcome | null;
   updatedAt: string | null;
 }

@@ -42,7 +42,9 @@ function failWith(err: unknown, result: IntegrationFormResult) {
   } satisfies IntegrationFormResult);
 }
 
-async function readProvider(event: RequestEvent): Promise<{ data: FormData; info: IntegrationInfo | undefined }> {
+async function readProvider(
+  event: RequestEvent,
+): Promise<{ data: FormData; info: IntegrationInfo | undefined }> {
   requireUser(event);
   const data = await event.request.formData();
   return { data, info: integrationInfo(field(data, 'provider')) };
@@ -59,12 +61,16 @@ export const actions: Actions = {
   save: async (event) => {
     const { data, info } = await readProvider(event);
     if (!info) return unknownProvider('save');
-    const body: Record<string, string> = {};
+    const body: Record<string, string | null> = {};
     const values: Record<string, string> = {};
     for (const f of info.fields) {
       // An empty secret means "keep the stored one"; an empty optional setting is left out.
       const value = f.secret ? rawField(data, f.name) : field(data, f.name);
       if (!f.secret) values[f.name] = value;
+      if (f.clearable && data.get(`clear_${f.name}`) === 'on' && value === '') {
+        body[f.name] = null;
+        continue;
+      }
       if (value === '' && (f.secret || !f.required)) continue;
       body[f.name] = value;
     }
@@ -73,7 +79,11 @@ export const actions: Actions = {
     } catch (err) {
       return failWith(err, { action: 'save', provider: info.provider, values });
     }
-    return { action: 'save', provider: info.provider, success: `${info.name} settings saved.` } satisfies IntegrationFormResult;
+    return {
+      action: 'save',
+      provider: info.provider,
+      success: `${info.name} settings saved.`,
+    } satisfies IntegrationFormResult;
   },
 
   test: async (event) => {
