@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { createClickbankNotificationActivities } from './clickbank-notifications';
 import { createPlatformCheckActivities } from './platform-check';
 
 /** What activity factories may need; each factory takes only the fields it uses, so tests can pass fakes. */
@@ -11,6 +12,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createPlatformCheckActivities(deps),
+    ...createClickbankNotificationActivities(deps),
   };
 }
 

@@ -11,6 +11,7 @@ import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
 import { healthRouter } from './routes/health';
+import { webhookRouter, WEBHOOKS_BASE_PATH } from './routes/webhooks';
 import { apiVersion } from './version';
 
 export type { ApiDeps } from './deps';
@@ -37,6 +38,8 @@ export function createApp(deps: ApiDeps): express.Application {
   app.use(securityHeaders);
   app.use(observeRequests(metrics));
   app.use(healthRouter(deps, metrics));
+  // Outside /api/v1: no login, raw bodies (signatures are over the exact bytes).
+  app.use(WEBHOOKS_BASE_PATH, webhookRouter(deps));
 
   const routes = apiRoutes(deps, metrics);
   const openApiDocument = buildOpenApiDocument(routes, { version: apiVersion, basePath: API_BASE_PATH });

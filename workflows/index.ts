@@ -1,2 +1,3 @@
 // Every workflow the workers run; temporal/bundle.ts bundles this file.
 export * from './platform-check.workflow';
+export * from './clickbank-notification.workflow';

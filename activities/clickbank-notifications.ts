@@ -1,0 +1,158 @@
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import { findWebhookEvent, setWebhookEventStatus } from '../api/data/webhook-events';
+import {
+  isMaskedReceipt,
+  isTestTransaction,
+  parseInsNotification,
+  parseTransactionTime,
+  type InsNotification,
+} from '../lib/clickbank/ins';
+
+export interface ClickbankNotificationRef {
+  teamId: string;
+  webhookEventId: string;
+  dedupeKey: string;
+}
+
+export type AnalyticsTransactionType = 'sale' | 'rebill' | 'refund' | 'chargeback';
+
+export interface ClickbankNotificationSummary {
+  webhookEventId: string;
+  transactionType: string;
+  receipt: string;
+  outcome: 'recorded' | 'ignored';
+  /** Why nothing was recorded (test message, a type analytics does not count). */
+  reason?: string;
+  analyticsType?: AnalyticsTransactionType;
+  /** False when an earlier attempt had already written the row. */
+  inserted?: boolean;
+  amount?: number | null;
+  currency?: string | null;
+  tid?: string | null;
+  campaignId?: string | null;
+  occurredAt?: string;
+}
+
+export const ClickbankNotificationFailure = {
+  notFound: 'ClickbankNotificationNotFound',
+  invalid: 'ClickbankNotificationInvalid',
+} as const;
+
+/** ClickBank transaction types that move money and so become analytics events. */
+const analyticsTypes: Record<string, AnalyticsTransactionType> = {
+  SALE: 'sale',
+  BILL: 'rebill',
+  RFND: 'refund',
+  CGBK: 'chargeback',
+};
+
+export function analyticsTypeFor(notification: Pick<InsNotification, 'transactionType' | 'receipt'>) {
+  if (isTestTransaction(notification.transactionType) || isMaskedReceipt(notification.receipt)) {
+    return { type: undefined, reason: 'ClickBank test notification' };
+  }
+  const type = analyticsTypes[notification.transactionType.toUpperCase()];
+  return type
+    ? { type, reason: undefined }
+    : { type: undefined, reason: `${notification.transactionType} is not counted in analytics` };
+}
+
+export function createClickbankNotificationActivities({ db }: { db: Knex }) {
+  return {
+    /**
+     * Turns a stored INS notification into one analytics_events row and marks the webhook event processed.
+     * The row's id is the webhook event's id, so a retried attempt finds its own row instead of adding another.
+     */
+    async recordClickbankNotification(ref: ClickbankNotificationRef): Promise<ClickbankNotificationSummary> {
+      const event = await findWebhookEvent(db, ref.webhookEventId);
+      if (!event || event.teamId !== ref.teamId || event.source !== 'clickbank') {
+        throw ApplicationFailure.nonRetryable(
+          `ClickBank webhook event ${ref.webhookEventId} does not exist for team ${ref.teamId}`,
+          ClickbankNotificationFailure.notFound,
+        );
+      }
+      let notification: InsNotification;
+      try {
+        notification = parseInsNotification(event.payload);
+      } catch (err) {
+        throw ApplicationFailure.nonRetryable((err as Error).message, ClickbankNotificationFailure.invalid);
+      }
+      const base = {
+        webhookEventId: event.id,
+        transactionType: notification.transactionType,
+        receipt: notification.receipt,
+      };
+
+      const { type, reason } = analyticsTypeFor(notification);
+      if (!type) {
+        await setWebhookEventStatus(db, event.id, 'ignored', reason ?? null);
+        return { ...base, outcome: 'ignored', reason };
+      }
+
+      let occurredAt: Date;
+      try {
+        occurredAt = parseTransactionTime(notification.transactionTime);
+      } catch {
+        // A time we cannot read should not lose the sale: the moment it reached us is the next best thing.
+        occurredAt = event.receivedAt;
+      }
+      const tid = notification.trackingCodes?.find((code) => code.trim() !== '') ?? null;
+      const currency =
+        notification.currency && /^[A-Z]{3}$/.test(notification.currency) ? notification.currency : null;
+      const amount = notification.totalAccountAmount ?? null;
+
+      return db.transaction(async (trx) => {
+        const campaign = tid
+          ? await trx('campaigns')
+              .where({ team_id: ref.teamId, tid: tid.toLowerCase() })
+              .first<{ id: string } | undefined>('id')
+          : undefined;
+        const rows = await trx('analytics_events')
+          .insert({
+            id: event.id,
+            team_id: ref.teamId,
+            campaign_id: campaign?.id ?? null,
+            type,
+            occurred_at: occurredAt,
+            amount,
+            currency,
+            tid,
+            receipt: notification.receipt,
+            metadata: JSON.stringify({
+              source: 'clickbank-ins',
+              webhookEventId: event.id,
+              transactionType: notification.transactionType,
+              vendor: notification.vendor ?? null,
+              role: notification.role ?? null,
+              itemNos: notification.lineItems.map((item) => item.itemNo),
+            }),
+          })
+          .onConflict(['id', 'occurred_at'])
+          .ignore()
+          .returning<{ id: string }[]>('id');
+        await setWebhookEventStatus(trx, event.id, 'processed');
+        return {
+          ...base,
+          outcome: 'recorded',
+          analyticsType: type,
+          inserted: rows.length > 0,
+          amount,
+          currency,
+          tid,
+          campaignId: campaign?.id ?? null,
+          occurredAt: occurredAt.toISOString(),
+        };
+      });
+    },
+
+    /** Leaves a notification the workflow gave up on visibly failed, with the reason. */
+    async markClickbankNotificationFailed(input: { webhookEventId: string; reason: string }): Promise<void> {
+      await db('webhook_events')
+        .where({ id: input.webhookEventId })
+        .whereIn('status', ['received', 'processing'])
+        .update({ status: 'failed', error: input.reason, processed_at: db.fn.now() });
+    },
+  };
+}
+
+export type ClickbankNotificationActivities = ReturnType<typeof createClickbankNotificationActivities>;

@@ -1,0 +1,213 @@
+import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { SearchAttributePair } from '@temporalio/common';
+import type { Knex } from 'knex';
+import type { ClickbankNotificationSummary } from '../../activities/clickbank-notifications';
+import {
+  decryptInsPlaintext,
+  InsDecodeError,
+  insDedupeKey,
+  parseInsNotification,
+  type InsNotification,
+} from '../../lib/clickbank/ins';
+import type { Config } from '../../lib/config';
+import { AppError } from '../../lib/errors';
+import { createIntegrationResolver } from '../../lib/integrations/resolve';
+import type { Logger } from '../../lib/logger';
+import { SearchAttr } from '../../temporal/search-attributes';
+import { TaskQueue } from '../../temporal/task-queues';
+import type { ClickbankNotificationInput } from '../../workflows/clickbank-notification.workflow';
+import {
+  findWebhookEvent,
+  listUnstartedWebhookEvents,
+  markWebhookEventStarted,
+  recordWebhookEvent,
+  type WebhookEventRow,
+} from '../data/webhook-events';
+
+export const CLICKBANK_NOTIFICATION_WORKFLOW = 'clickbankNotificationWorkflow';
+
+/** Business key: every redelivery of one notification maps to the same workflow id. */
+export const clickbankNotificationWorkflowId = (teamId: string, dedupeKey: string): string =>
+  `clickbank-ins:${teamId}:${dedupeKey}`;
+
+/** What the webhook answers (and what it then starts the workflow from). */
+export interface InsReceipt {
+  eventId: string;
+  teamId: string;
+  dedupeKey: string;
+  transactionType: string;
+  receipt: string;
+  /** True when this delivery repeated one already stored. */
+  duplicate: boolean;
+  /** The stored event still needs its workflow started (false once started or finished). */
+  needsStart: boolean;
+}
+
+const insInvalid = (message: string, reason: string) =>
+  new AppError(400, 'ins_invalid', message, [{ path: 'notification', message: reason }]);
+
+export interface ClickbankInsDeps {
+  db: Knex;
+  config: Pick<Config, 'integrations'>;
+  logger: Logger;
+  temporal: { client: Client } | null;
+}
+
+export function createClickbankInsService(deps: ClickbankInsDeps) {
+  const { db, logger } = deps;
+  const resolver = createIntegrationResolver({ db, config: deps.config });
+
+  /** The tid's campaign of this team, so the run can carry CampaignId for ops. */
+  async function campaignIdForTid(
+    teamId: string,
+    notification: InsNotification,
+  ): Promise<string | undefined> {
+    const tid = notification.trackingCodes?.find((code) => code.trim() !== '');
+    if (!tid) return undefined;
+    const row = await db('campaigns')
+      .where({ team_id: teamId, tid: tid.toLowerCase() })
+      .first<{ id: string } | undefined>('id');
+    return row?.id;
+  }
+
+  async function startWorkflow(event: WebhookEventRow, dedupeKey: string): Promise<void> {
+    const temporal = deps.temporal;
+    if (!temporal) throw new Error('Temporal is not configured');
+    if (!event.teamId) throw new Error(`webhook event ${event.id} has no team`);
+    const notification = parseInsNotification(event.payload);
+    const campaignId = await campaignIdForTid(event.teamId, notification);
+    const searchAttributes: SearchAttributePair[] = [
+      { key: SearchAttr.TeamId, value: event.teamId },
+      { key: SearchAttr.TriggerSource, value: 'clickbank-ins' },
+    ];
+    if (campaignId) searchAttributes.push({ key: SearchAttr.CampaignId, value: campaignId });
+    const input: ClickbankNotificationInput = { teamId: event.teamId, webhookEventId: event.id, dedupeKey };
+    try {
+      await temporal.client.workflow.start<
+        (i: ClickbankNotificationInput) => Promise<ClickbankNotificationSummary>
+      >(CLICKBANK_NOTIFICATION_WORKFLOW, {
+        taskQueue: TaskQueue.main,
+        workflowId: clickbankNotificationWorkflowId(event.teamId, dedupeKey),
+        // A running run is joined; a finished one is never repeated (the notification was handled).
+        workflowIdConflictPolicy: 'USE_EXISTING',
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+        typedSearchAttributes: searchAttributes,
+        staticSummary: `ClickBank ${notification.transactionType} ${notification.receipt} for team ${event.teamId}`,
+      });
+    } catch (err) {
+      // Already ran (REJECT_DUPLICATE on a closed run): the notification was handled, which is success.
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    }
+    await markWebhookEventStarted(db, event.id);
+  }
+
+  const dedupeKeyOf = (event: WebhookEventRow): string => {
+    // external_id is `${teamId}:${dedupeKey}`.
+    const prefix = `${event.teamId}:`;
+    return event.externalId.startsWith(prefix) ? event.externalId.slice(prefix.length) : event.externalId;
+  };
+
+  return {
+    /**
+     * Decrypts a delivery with the team's INS secret and stores it once. Throws 404 unknown_ins_url for a token
+     * no team has, 400 ins_invalid (nothing stored) when the body cannot be decrypted or read.
+     */
+    async receive(insToken: string, rawBody: Buffer): Promise<InsReceipt> {
+      const found = await resolver.clickbankByInsToken(insToken);
+      if (!found) {
+        throw new AppError(404, 'unknown_ins_url', 'No team uses this ClickBank INS URL');
+      }
+      let body: unknown;
+      try {
+        body = JSON.parse(rawBody.toString('utf8'));
+      } catch {
+        throw insInvalid(
+          'The request body is not JSON: expected {"notification": "...", "iv": "..."}',
+          'bad_json',
+        );
+      }
+      let decoded: unknown;
+      let notification: InsNotification;
+      try {
+        const plaintext = decryptInsPlaintext(body, found.settings.insSecretKey);
+        try {
+          decoded = JSON.parse(plaintext);
+        } catch {
+          throw new InsDecodeError('bad_json', 'The decrypted notification is not valid JSON.');
+        }
+        notification = parseInsNotification(decoded);
+      } catch (err) {
+        if (err instanceof InsDecodeError) throw insInvalid(err.message, err.code);
+        throw err;
+      }
+
+      const dedupeKey = insDedupeKey(notification, rawBody);
+      const { event, inserted } = await recordWebhookEvent(db, {
+        source: 'clickbank',
+        externalId: `${found.teamId}:${dedupeKey}`,
+        teamId: found.teamId,
+        // The notification as ClickBank sent it (decrypted), unknown fields included.
+        payload: decoded,
+      });
+      return {
+        eventId: event.id,
+        teamId: found.teamId,
+        dedupeKey,
+        transactionType: notification.transactionType,
+        receipt: notification.receipt,
+        duplicate: !inserted,
+        needsStart: event.status === 'received',
+      };
+    },
+
+    /**
+     * Starts (or joins) the notification's workflow. Failures are logged, not thrown: the event stays
+     * 'received', and the next redelivery or startPendingNotifications() starts it.
+     */
+    async startNotification(receipt: InsReceipt): Promise<boolean> {
+      if (!receipt.needsStart) return true;
+      try {
+        const event = await findWebhookEvent(db, receipt.eventId);
+        if (!event) return false;
+        await startWorkflow(event, receipt.dedupeKey);
+        return true;
+      } catch (err) {
+        logger.warn(
+          { err, eventId: receipt.eventId, teamId: receipt.teamId },
+          'ClickBank notification stored but its workflow could not be started yet; a redelivery or the startup reconcile will start it',
+        );
+        return false;
+      }
+    },
+
+    /**
+     * Reconcile: starts the workflow of every ClickBank event stored but never started (e.g. Temporal was down
+     * when it arrived). Events younger than `minAgeMs` are left to the request that stored them.
+     */
+    async startPendingNotifications(opts: { minAgeMs?: number; limit?: number } = {}): Promise<{
+      started: number;
+      failed: number;
+    }> {
+      const events = await listUnstartedWebhookEvents(db, 'clickbank', {
+        receivedBefore: new Date(Date.now() - (opts.minAgeMs ?? 10_000)),
+        limit: opts.limit ?? 500,
+      });
+      let started = 0;
+      let failed = 0;
+      for (const event of events) {
+        try {
+          await startWorkflow(event, dedupeKeyOf(event));
+          started++;
+        } catch (err) {
+          failed++;
+          logger.warn({ err, eventId: event.id }, 'could not start a pending ClickBank notification');
+        }
+      }
+      if (events.length > 0) logger.info({ started, failed }, 'pending ClickBank notifications reconciled');
+      return { started, failed };
+    },
+  };
+}
+
+export type ClickbankInsService = ReturnType<typeof createClickbankInsService>;
