@@ -2,11 +2,13 @@ import type { ApiDeps } from '../deps';
 import type { ApiRoute } from '../http/route';
 import type { ApiMetrics } from '../http/metrics';
 import { createAuthService } from '../services/auth';
+import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createTeamService } from '../services/teams';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
 import { authRoutes } from './auth';
+import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { teamRoutes } from './teams';
 
@@ -15,10 +17,12 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
   const auth = createAuthService(deps);
   const teams = createTeamService(deps);
   const checks = createPlatformCheckService({ ...deps, metrics });
+  const integrations = createIntegrationService(deps);
   return [
     ...authRoutes(auth),
     ...accountRoutes(auth, deps.config, apiVersion),
     ...teamRoutes(teams),
     ...platformCheckRoutes(checks),
+    ...integrationRoutes(integrations),
   ];
 }

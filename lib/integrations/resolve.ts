@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { IntegrationError } from '../../activities/integration-errors';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import type { Config } from '../config';
+import { SecretBoxError } from '../crypto/secret-box';
 import { integrationDisplayNames, type TeamIntegrationProvider } from './providers';
 import {
   findClickbankByInsToken,
@@ -70,7 +71,18 @@ export function createIntegrationResolver({ db, config }: IntegrationResolverDep
   ): Promise<OpenedCredentials<P> | undefined> {
     const row = await findTeamIntegration(db, teamId, provider);
     if (!row) return undefined;
-    return openCredentials(integrations().encryptionKey, { ...row, provider });
+    try {
+      return openCredentials(integrations().encryptionKey, { ...row, provider });
+    } catch (err) {
+      if (!(err instanceof SecretBoxError)) throw err;
+      // The encryption key changed or the row was altered: retrying cannot help, re-entering them does.
+      throw new IntegrationError({
+        provider,
+        kind: 'not_connected',
+        plainMessage: `The saved ${integrationDisplayNames[provider]} credentials cannot be read: enter them again in Settings → Integrations`,
+        cause: err,
+      });
+    }
   }
 
   function sandboxOrThrow(provider: TeamIntegrationProvider): void {

@@ -8,6 +8,7 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 
 /**
  * Walks EVERY operation in /api/v1/openapi.json whose path has a parameter and proves the tenancy rules:
@@ -61,7 +62,37 @@ const fixtures: Record<string, Fixture> = {
     params: (w, teamId) => ({ teamId, checkId: w.checkId }),
     ownerExpects: 200,
   },
+  'GET /teams/{teamId}/integrations': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+  ...integrationFixtures(),
 };
+
+/** Team integration settings: one literal path per provider; the test action answers 200 even when refused. */
+function integrationFixtures(): Record<string, Fixture> {
+  const bodies: Record<string, object> = {
+    clickbank: {
+      affiliateNickname: SANDBOX_CREDENTIALS.clickbank.affiliateNickname,
+      insSecretKey: SANDBOX_CREDENTIALS.clickbank.insSecretKey,
+    },
+    anthropic: { apiKey: SANDBOX_CREDENTIALS.anthropic.apiKey },
+    postmark: { serverToken: SANDBOX_CREDENTIALS.postmark.serverToken, fromEmail: 'news@example.com' },
+    wordpress: {
+      siteUrl: 'http://127.0.0.1:9/blog',
+      username: SANDBOX_CREDENTIALS.wordpress.username,
+      applicationPassword: SANDBOX_CREDENTIALS.wordpress.applicationPassword,
+    },
+  };
+  const entries: [string, Fixture][] = Object.entries(bodies).flatMap(([provider, body]) => {
+    const path = `/teams/{teamId}/integrations/${provider}`;
+    const params = (_w: World, teamId: string) => ({ teamId });
+    return [
+      [`GET ${path}`, { params, ownerExpects: 200 }],
+      [`PUT ${path}`, { params, body: () => body, ownerExpects: 200 }],
+      [`DELETE ${path}`, { params, ownerExpects: 204 }],
+      [`POST ${path}/test`, { params, ownerExpects: 200 }],
+    ];
+  });
+  return Object.fromEntries(entries);
+}
 
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 interface Operation {

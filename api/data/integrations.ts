@@ -1,0 +1,89 @@
+import type { Knex } from 'knex';
+import type { TeamIntegrationProvider } from '../../lib/integrations/providers';
+import { teamIntegrationColumns, type TeamIntegrationRow } from '../../lib/integrations/store';
+
+export { findTeamIntegration, type TeamIntegrationRow } from '../../lib/integrations/store';
+
+type Db = Knex | Knex.Transaction;
+
+export function listTeamIntegrations(db: Db, teamId: string): Promise<TeamIntegrationRow[]> {
+  return db('team_integrations')
+    .where({ team_id: teamId })
+    .select<TeamIntegrationRow[]>(teamIntegrationColumns);
+}
+
+/** Locks the team's row for this provider (if any) so concurrent saves merge secrets one after the other. */
+export function lockTeamIntegration(
+  trx: Knex.Transaction,
+  teamId: string,
+  provider: TeamIntegrationProvider,
+): Promise<TeamIntegrationRow | undefined> {
+  return trx('team_integrations')
+    .where({ team_id: teamId, provider })
+    .forUpdate()
+    .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
+}
+
+export interface SaveIntegration {
+  teamId: string;
+  provider: TeamIntegrationProvider;
+  secret: string;
+  settings: Record<string, unknown>;
+  /** Only used when the row is created; an existing row keeps its token. */
+  insToken: string | null;
+  userId: string;
+}
+
+/**
+ * Inserts or updates the team's row. On a concurrent first save the later one updates the earlier row and
+ * keeps its ins_token (the URL may already be pasted into ClickBank). Saving new credentials clears the
+ * last test result: it described the old ones.
+ */
+export async function saveTeamIntegration(db: Db, save: SaveIntegration): Promise<TeamIntegrationRow> {
+  const rows = await db('team_integrations')
+    .insert({
+      team_id: save.teamId,
+      provider: save.provider,
+      secret: save.secret,
+      settings: JSON.stringify(save.settings),
+      ins_token: save.insToken,
+      created_by: save.userId,
+      updated_by: save.userId,
+    })
+    .onConflict(['team_id', 'provider'])
+    .merge({
+      secret: save.secret,
+      settings: JSON.stringify(save.settings),
+      updated_by: save.userId,
+      updated_at: db.fn.now(),
+      last_test_ok: null,
+      last_test_message: null,
+      last_tested_at: null,
+    })
+    .returning<TeamIntegrationRow[]>(teamIntegrationColumns);
+  const row = rows[0];
+  if (!row) throw new Error('team_integrations upsert returned no row');
+  return row;
+}
+
+export async function deleteTeamIntegration(
+  db: Db,
+  teamId: string,
+  provider: TeamIntegrationProvider,
+): Promise<boolean> {
+  const deleted = await db('team_integrations').where({ team_id: teamId, provider }).delete();
+  return deleted > 0;
+}
+
+export async function recordConnectionTest(
+  db: Db,
+  teamId: string,
+  provider: TeamIntegrationProvider,
+  result: { ok: boolean; message: string; testedAt: Date },
+  /** Only record it if the credentials were not replaced while the test ran. */
+  testedVersion: Date,
+): Promise<void> {
+  await db('team_integrations')
+    .where({ team_id: teamId, provider, updated_at: testedVersion })
+    .update({ last_test_ok: result.ok, last_test_message: result.message, last_tested_at: result.testedAt });
+}
