@@ -43,7 +43,7 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   await expect(clickbank.getByTestId('source')).toHaveAttribute('data-source', 'team');
   await expect(clickbank.getByTestId('credential').filter({ hasText: '•' }).first()).toBeVisible();
   await expect(clickbank.getByTestId('credential').filter({ hasText: 'e2eaff1' })).toBeVisible();
-  const insUrl = clickbank.getByLabel('INS URL');
+  const insUrl = clickbank.getByRole('textbox', { name: 'INS URL' });
   await expect(insUrl).toHaveValue(/^https?:\/\/\S+$/);
   await expect(insUrl).toHaveAttribute('readonly', '');
   await expect(page.getByText(insSecret)).toHaveCount(0);
@@ -67,13 +67,14 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   await expect(anthropicResult).toContainText(/api key|x-api-key|credentials/i);
 
   await page.setViewportSize({ width: 1280, height: 900 });
+  await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar belongs at the top of the full-page shot
   await page.screenshot({ path: path.join(shots, 'integrations-1280.png'), fullPage: true });
 
   // After a reload everything is still there, masked; no clear secret anywhere in the page.
   await page.reload();
   await expect(clickbank.getByTestId('source')).toHaveAttribute('data-source', 'team');
   await expect(clickbank.getByTestId('credential').filter({ hasText: '•' }).first()).toBeVisible();
-  await expect(clickbank.getByLabel('INS URL')).toHaveValue(/^https?:\/\/\S+$/);
+  await expect(clickbank.getByRole('textbox', { name: 'INS URL' })).toHaveValue(/^https?:\/\/\S+$/);
   await expect(clickbank.getByLabel('Affiliate nickname')).toHaveValue('e2eaff1');
   await expect(anthropic.getByTestId('source')).toHaveAttribute('data-source', 'team');
   await expect(anthropic.getByTestId('credential').filter({ hasText: '•' })).toBeVisible();
@@ -99,5 +100,6 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   await expect(card(page, 'clickbank').getByTestId('mode-badge')).toBeVisible();
   const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
   expect(overflow).toBeLessThanOrEqual(0);
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, 'integrations-375.png'), fullPage: true });
 });
