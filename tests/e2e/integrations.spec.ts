@@ -36,8 +36,18 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   // Connect ClickBank: the secret comes back masked and the team gets its INS URL.
   const insSecret = 'E2ESECRETKEY9F3A';
   const clickbank = card(page, 'clickbank');
-  await clickbank.getByLabel('Affiliate nickname').fill('e2eaff1');
+  // A nickname ClickBank would not issue: the API's field error shows beside the field, typed values stay.
+  await clickbank.getByLabel('Affiliate nickname').fill('ab');
   await clickbank.getByLabel('INS secret key').fill(insSecret);
+  await clickbank.getByRole('button', { name: 'Save' }).click();
+  await expect(clickbank.locator('.field-error')).toHaveText(
+    'A ClickBank nickname has 5 to 10 letters and digits',
+  );
+  await expect(clickbank.getByLabel('Affiliate nickname')).toHaveAttribute('aria-invalid', 'true');
+  await expect(clickbank.getByLabel('INS secret key')).toHaveValue(insSecret);
+  await expect(clickbank.getByTestId('source')).toHaveAttribute('data-source', 'sandbox');
+
+  await clickbank.getByLabel('Affiliate nickname').fill('e2eaff1');
   await clickbank.getByRole('button', { name: 'Save' }).click();
   await expect(clickbank.getByTestId('save-feedback')).toHaveText('ClickBank settings saved.');
   await expect(clickbank.getByTestId('source')).toHaveAttribute('data-source', 'team');
@@ -102,4 +112,50 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   expect(overflow).toBeLessThanOrEqual(0);
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: path.join(shots, 'integrations-375.png'), fullPage: true });
+});
+
+test('a viewer sees the integrations read-only, with masked values and no forms', async ({ browser }) => {
+  const owner = newUser('Int Owner');
+  const viewer = newUser('Int Viewer');
+
+  const viewerContext = await browser.newContext();
+  const viewerPage = await viewerContext.newPage();
+  await registerViaUi(viewerPage, viewer);
+
+  const ownerContext = await browser.newContext();
+  const page = await ownerContext.newPage();
+  await registerViaUi(page, owner);
+
+  // The owner creates a team, adds the viewer and connects ClickBank from the team's page.
+  const teamName = `Int crew ${Date.now().toString(36)}`;
+  await page.goto('/teams');
+  await page.getByPlaceholder('Team name').fill(teamName);
+  await page.getByRole('button', { name: 'Create team' }).click();
+  await expect(page.getByRole('heading', { name: teamName, level: 1 })).toBeVisible();
+  const addForm = page.locator('form[action="?/addMember"]');
+  await addForm.getByLabel('Email').fill(viewer.email);
+  await addForm.getByLabel('Role').selectOption('viewer');
+  await addForm.getByRole('button', { name: 'Add member' }).click();
+  await expect(page.locator(`[data-testid="member-row"][data-email="${viewer.email}"]`)).toBeVisible();
+  await page.getByRole('link', { name: 'Integrations →' }).click();
+  await expect(page).toHaveURL(/\/teams\/[^/]+\/integrations$/);
+  const teamUrl = page.url();
+  const clickbank = card(page, 'clickbank');
+  await clickbank.getByLabel('Affiliate nickname').fill('viewtest');
+  await clickbank.getByLabel('INS secret key').fill('VIEWERSECRET2024');
+  await clickbank.getByRole('button', { name: 'Save' }).click();
+  await expect(clickbank.getByTestId('save-feedback')).toHaveText('ClickBank settings saved.');
+
+  await viewerPage.goto(teamUrl);
+  await expect(viewerPage.getByRole('note').filter({ hasText: 'only owners and admins' })).toBeVisible();
+  const seen = card(viewerPage, 'clickbank');
+  await expect(seen.getByTestId('source')).toHaveAttribute('data-source', 'team');
+  await expect(seen.getByTestId('credential').filter({ hasText: '••••' })).toHaveText(/^•+2024$/);
+  await expect(seen.getByRole('textbox', { name: 'INS URL' })).toHaveValue(/^https?:\/\/\S+$/);
+  await expect(viewerPage.locator('form')).toHaveCount(2); // only the top bar's theme and logout forms
+  await expect(viewerPage.getByRole('button', { name: 'Test connection' })).toHaveCount(0);
+  expect(await viewerPage.content()).not.toContain('VIEWERSECRET2024');
+
+  await viewerContext.close();
+  await ownerContext.close();
 });
