@@ -23,6 +23,8 @@ const secrets = {
   appPassword: 'abcd EFGH ijkl MNOP qrst UV12',
 };
 
+type RawRow = Record<string, unknown> & { secret: string };
+
 const clickbankBody = {
   affiliateNickname: 'TeamAff01',
   insSecretKey: secrets.insSecretKey,
@@ -40,11 +42,13 @@ describe('team integration settings API', () => {
 
   beforeAll(async () => {
     api = await createTestApi();
-    [owner, admin, editor, viewer, outsider] = await Promise.all(
-      ['int-owner', 'int-admin', 'int-editor', 'int-viewer', 'int-outsider'].map((l) =>
-        registerUser(api.app, l),
-      ),
-    );
+    [owner, admin, editor, viewer, outsider] = await Promise.all([
+      registerUser(api.app, 'int-owner'),
+      registerUser(api.app, 'int-admin'),
+      registerUser(api.app, 'int-editor'),
+      registerUser(api.app, 'int-viewer'),
+      registerUser(api.app, 'int-outsider'),
+    ]);
     teamId = await createTeamWith(api.app, owner, [
       { user: admin, role: 'admin' },
       { user: editor, role: 'editor' },
@@ -111,7 +115,7 @@ describe('team integration settings API', () => {
     expectNoSecretIn(again.body);
     expectNoSecretIn((await get(viewer).expect(200)).body);
 
-    const rows = await api.db('team_integrations').where({ team_id: teamId });
+    const rows = await api.db('team_integrations').where({ team_id: teamId }).select<RawRow[]>('*');
     expect(rows).toHaveLength(1);
     const rowText = JSON.stringify(rows);
     for (const secret of Object.values(secrets)) expect(rowText).not.toContain(secret);
@@ -121,7 +125,7 @@ describe('team integration settings API', () => {
       created_by: owner.id,
       updated_by: owner.id,
     });
-    expect(String(rows[0].secret)).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(String(rows[0]?.secret)).toMatch(/^v1\.[\w-]+\.[\w-]+\.[\w-]+$/);
   });
 
   it('lets an admin save, and refuses editors and viewers (403) and outsiders (404)', async () => {
@@ -150,7 +154,10 @@ describe('team integration settings API', () => {
       },
     });
     expectNoSecretIn(res.body);
-    const row = await api.db('team_integrations').where({ team_id: teamId, provider: 'anthropic' }).first();
+    const row = await api
+      .db('team_integrations')
+      .where({ team_id: teamId, provider: 'anthropic' })
+      .first<RawRow | undefined>();
     expect(row).toMatchObject({ created_by: admin.id, updated_by: admin.id, ins_token: null });
   });
 
@@ -371,7 +378,7 @@ describe('team integration settings API', () => {
       const source = await api
         .db('team_integrations')
         .where({ team_id: teamId, provider: 'anthropic' })
-        .first();
+        .first<RawRow | undefined>();
       const otherTeam = outsider.personalTeamId;
       await request(api.app)
         .put(url('anthropic', otherTeam))
@@ -381,7 +388,7 @@ describe('team integration settings API', () => {
       await api
         .db('team_integrations')
         .where({ team_id: otherTeam, provider: 'anthropic' })
-        .update({ secret: source.secret });
+        .update({ secret: source?.secret });
       const err: unknown = await resolver()
         .anthropic(otherTeam)
         .then(
