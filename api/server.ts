@@ -7,6 +7,7 @@ import { createLogger } from '../lib/logger';
 import { Client, Connection } from '@temporalio/client';
 import { createTemporalClient, type TemporalClient } from '../temporal/client';
 import { createApp } from './app';
+import { createClickbankInsService } from './services/clickbank-ins';
 import type { ApiDeps } from './deps';
 
 export interface RunningApi {
@@ -27,14 +28,24 @@ export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
   const { port } = server.address() as AddressInfo;
   const host = deps.config.api.host.includes(':') ? `[${deps.config.api.host}]` : deps.config.api.host;
   deps.logger.info({ port, host: deps.config.api.host }, 'api listening');
+  // ClickBank notifications stored while their workflow could not start (Temporal down, a crash) start now.
+  const reconcile = deps.temporal
+    ? createClickbankInsService(deps)
+        .startPendingNotifications()
+        .catch((err: unknown) =>
+          deps.logger.warn({ err }, 'could not reconcile pending ClickBank notifications'),
+        )
+    : Promise.resolve();
   return {
     url: `http://${host}:${port}`,
     server,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
+    close: async () => {
+      await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeIdleConnections();
-      }),
+      });
+      await reconcile;
+    },
   };
 }
 

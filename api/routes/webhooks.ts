@@ -44,8 +44,9 @@ export function webhookRouter(deps: ApiDeps): Router {
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       const receipt = await ins.receive(String(req.params.insToken), raw);
-      // Answer first: ClickBank wants a quick 2xx; the workflow start happens after the response is sent.
-      res.on('finish', () => {
+      // Answer first: ClickBank wants a quick 2xx; the workflow starts once the response is out ('close' also
+      // fires when the sender hung up early, and the event is stored either way).
+      res.once('close', () => {
         void ins.startNotification(receipt);
       });
       res.status(200).json({
