@@ -276,6 +276,18 @@ describe('ClickBank INS webhook', () => {
     expect(await eventsOf(team.teamId)).toHaveLength(0);
   });
 
+  it('refuses a body over 256 kB with 413', async () => {
+    const team = await teamWithClickbank('BIGBODY2024');
+    const res = await fetch(team.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ notification: 'A'.repeat(300 * 1024), iv: 'AAAA' }),
+    });
+    expect(res.status).toBe(413);
+    expectErrorShape(await res.json(), 'payload_too_large');
+    expect(await eventsOf(team.teamId)).toHaveLength(0);
+  });
+
   it('answers 404 unknown_ins_url for a token no team has', async () => {
     const res = await fetch(`${baseUrl}/webhooks/clickbank/ins/not-a-real-token`, {
       method: 'POST',
