@@ -88,4 +88,13 @@ describe('Stripe adapter against stripe-mock', () => {
     expect(err).toMatchObject({ provider: 'stripe', kind: 'unavailable', retryable: true });
     expect(toActivityFailure(err)).toMatchObject({ type: 'stripe.unavailable', nonRetryable: false });
   });
+
+  it('the sandbox wrapper serves on the port it reports and close() stops stripe-mock', async () => {
+    const own = await startStripeMockSandbox({ port: 0 });
+    expect(own.url).toBe(`http://127.0.0.1:${own.port}`);
+    const ok = await fetch(`${own.url}/v1/balance`, { headers: { Authorization: 'Bearer sk_test_123' } });
+    expect(ok.status).toBe(200);
+    await own.close();
+    await expect(fetch(`${own.url}/v1/balance`)).rejects.toThrow();
+  });
 });
