@@ -58,7 +58,7 @@ const ERROR_MESSAGES: Record<FailureStatus, { type: string; message: string }> =
 const MAX_RECORDED = 500;
 
 /**
- * Anthropic Messages API on a local port: x-api-key auth, JSON and SSE answers in the real shapes, and
+ * Anthropic Messages API on a local port: x-api-key (or Bearer) auth, JSON and SSE answers in the real shapes, and
  * failures on demand through `[sandbox:...]` markers in the last user message (see failures.ts).
  */
 export async function startAnthropicSandbox(opts: AnthropicSandboxOptions = {}): Promise<SandboxServer> {
@@ -100,7 +100,9 @@ export async function startAnthropicSandbox(opts: AnthropicSandboxOptions = {}):
 
   // Auth applies to the API proper (/v1), as on the real service; bodies are parsed after auth.
   app.use('/v1', (req, res, next) => {
-    const key = req.header('x-api-key');
+    // The API takes the key as x-api-key; SDK 1.x sends it as a Bearer token instead. Accept both.
+    const bearer = /^Bearer\s+(\S+)$/i.exec(req.header('authorization') ?? '')?.[1];
+    const key = req.header('x-api-key') ?? bearer;
     const refusal = !key
       ? 'x-api-key header is required'
       : isRefusedSandboxCredential(key)
