@@ -80,10 +80,13 @@ export async function recordConnectionTest(
   teamId: string,
   provider: TeamIntegrationProvider,
   result: { ok: boolean; message: string; testedAt: Date },
-  /** Only record it if the credentials were not replaced while the test ran. */
-  testedVersion: Date,
+  /**
+   * The sealed secret of the row that was tested: every save re-seals with a fresh IV, so a match means the
+   * credentials were not replaced while the test ran (updated_at would not do: JS dates drop microseconds).
+   */
+  testedSecret: string,
 ): Promise<void> {
   await db('team_integrations')
-    .where({ team_id: teamId, provider, updated_at: testedVersion })
+    .where({ team_id: teamId, provider, secret: testedSecret })
     .update({ last_test_ok: result.ok, last_test_message: result.message, last_tested_at: result.testedAt });
 }

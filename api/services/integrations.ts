@@ -223,7 +223,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
         outcome = { ok: false, message: err.plainMessage }; // not connected, or unreadable credentials
       }
       const result = { ...outcome, testedAt: new Date() };
-      if (row) await recordConnectionTest(db, m.teamId, provider, result, row.updatedAt);
+      if (row) await recordConnectionTest(db, m.teamId, provider, result, row.secret);
       return result;
     },
   };

@@ -1,3 +1,7 @@
+import { createAnthropicClient } from '../../activities/anthropic';
+import { createClickbankClient } from '../../activities/clickbank/client';
+import { createPostmarkSender } from '../../activities/postmark';
+import { createWordpressClient } from '../../activities/wordpress';
 import type { TeamIntegrationProvider } from './providers';
 import type { AdapterSettings } from './resolve';
 
@@ -8,13 +12,13 @@ export type ConnectionTester<P extends TeamIntegrationProvider> = (
 
 export type ConnectionTesters = { [P in TeamIntegrationProvider]: ConnectionTester<P> };
 
-const notYetAvailable = (): Promise<never> =>
-  Promise.reject(new Error('the adapter for this service is not available yet'));
+// A person is waiting for the answer: short timeouts, and no silent SDK retries that would hide a refusal.
+const TIMEOUT_MS = 10_000;
 
 /** The adapters' testConnection(), keyed by provider. */
 export const connectionTesters: ConnectionTesters = {
-  anthropic: notYetAvailable,
-  clickbank: notYetAvailable,
-  postmark: notYetAvailable,
-  wordpress: notYetAvailable,
+  anthropic: (s) => createAnthropicClient({ ...s, maxRetries: 0, timeoutMs: TIMEOUT_MS }).testConnection(),
+  clickbank: (s) => createClickbankClient({ ...s, timeoutMs: TIMEOUT_MS }).testConnection(),
+  postmark: (s) => createPostmarkSender({ ...s, timeoutSeconds: TIMEOUT_MS / 1000 }).testConnection(),
+  wordpress: (s) => createWordpressClient({ ...s, timeoutMs: TIMEOUT_MS }).testConnection(),
 };

@@ -3,6 +3,10 @@ import { IntegrationError } from '../../activities/integration-errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
 import { integrationBodies } from '../../api/schemas/integrations';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { startAnthropicSandbox, type SandboxServer } from '../../sandbox/anthropic/server';
+import { startClickbankSandbox } from '../../sandbox/clickbank/server';
+import { startPostmarkSandbox } from '../../sandbox/postmark/server';
+import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import {
   bearer,
   createTeamWith,
@@ -416,6 +420,144 @@ describe('team integration settings API', () => {
         .delete(url('anthropic', otherTeam))
         .set(bearer(outsider.accessToken))
         .expect(204);
+    });
+  });
+
+  describe('test connection against the sandbox servers', () => {
+    const servers: SandboxServer[] = [];
+    let original: string;
+    let team: string;
+    let wordpressUrl: string;
+
+    beforeAll(async () => {
+      const i = api.config.integrations;
+      original = JSON.stringify(i);
+      const [anthropic, clickbank, postmark, wordpress] = await Promise.all([
+        startAnthropicSandbox({ port: 0, chunkDelayMs: 1 }),
+        startClickbankSandbox({ port: 0 }),
+        startPostmarkSandbox({ port: 0 }),
+        startWordpressSandbox({ port: 0 }),
+      ]);
+      servers.push(anthropic, clickbank, postmark, wordpress);
+      wordpressUrl = wordpress.url;
+      for (const p of ['anthropic', 'clickbank', 'postmark', 'wordpress'] as const) i[p].mode = 'sandbox';
+      i.anthropic.baseUrl = anthropic.url;
+      i.clickbank.apiBaseUrl = `${clickbank.url}/rest/1.3`;
+      i.clickbank.feedUrl = `${clickbank.url}/feeds/marketplace_feed_v2.xml.zip`;
+      i.postmark.requestHost = `127.0.0.1:${postmark.port}`;
+      i.postmark.useHttps = false;
+      i.wordpress.sandboxUrl = wordpress.url;
+      team = await createTeamWith(api.app, owner, [{ user: viewer, role: 'viewer' }], 'Connection tests');
+    });
+
+    afterAll(async () => {
+      await Promise.all(servers.map((s) => s.close()));
+      const restored = JSON.parse(original) as Record<string, { mode: string }>;
+      const i = api.config.integrations;
+      for (const p of ['anthropic', 'clickbank', 'postmark', 'wordpress'] as const) {
+        Object.assign(i[p], restored[p]);
+      }
+    });
+
+    const testConnection = (provider: string) =>
+      request(api.app)
+        .post(`${url(provider, team)}/test`)
+        .set(bearer(owner.accessToken))
+        .expect(200);
+    type TestAnswer = { ok: boolean; message: string; testedAt: string };
+    const lastTest = async (provider: string) =>
+      ((await get(viewer, provider, team).expect(200)).body as { integration: { lastTest: unknown } })
+        .integration.lastTest;
+
+    it('tests the sandbox defaults for a team that has not connected (nothing stored)', async () => {
+      for (const provider of ['anthropic', 'postmark', 'clickbank', 'wordpress']) {
+        const answer = (await testConnection(provider)).body as TestAnswer;
+        expect(`${provider}: ${answer.ok}`).toBe(`${provider}: true`);
+        expect(Date.parse(answer.testedAt)).not.toBeNaN();
+        expect(await lastTest(provider)).toBeNull();
+      }
+      expect(((await testConnection('anthropic')).body as TestAnswer).message).toMatch(
+        /Claude accepted the API key/,
+      );
+      expect(((await testConnection('postmark')).body as TestAnswer).message).toMatch(/Postmark accepted/);
+    });
+
+    it("reports the provider's refusal in plain words, stores it, and clears it when the credentials change", async () => {
+      const refused: [string, object, RegExp][] = [
+        ['anthropic', { apiKey: 'sk-ant-invalid-key-123' }, /refused the credentials/],
+        ['postmark', { serverToken: 'invalid-server-token', fromEmail: 'news@example.com' }, /Postmark/],
+        ['clickbank', { ...clickbankBody, apiKey: 'API-INVALIDKEY1' }, /check the API key/],
+        [
+          'wordpress',
+          { siteUrl: wordpressUrl, username: 'sandbox', applicationPassword: 'invalidinvalidinvalidinv' },
+          /WordPress/,
+        ],
+      ];
+      for (const [provider, body, message] of refused) {
+        await put(owner, provider, body, team).expect(200);
+        const answer = (await testConnection(provider)).body as TestAnswer;
+        expect(answer).toEqual({
+          ok: false,
+          message: expect.stringMatching(message) as unknown,
+          testedAt: expect.any(String) as unknown,
+        });
+        expectNoSecretIn(answer);
+        expect(await lastTest(provider)).toEqual({ ok: false, message: answer.message, at: answer.testedAt });
+      }
+
+      // New credentials: the old result no longer describes them.
+      await put(owner, 'anthropic', { apiKey: secrets.anthropicKey }, team).expect(200);
+      expect(await lastTest('anthropic')).toBeNull();
+      const ok = (await testConnection('anthropic')).body as TestAnswer;
+      expect(ok).toMatchObject({ ok: true, message: expect.stringMatching(/Claude accepted/) as unknown });
+      expect(await lastTest('anthropic')).toEqual({ ok: true, message: ok.message, at: ok.testedAt });
+
+      await put(
+        owner,
+        'postmark',
+        { serverToken: secrets.serverToken, fromEmail: 'news@example.com' },
+        team,
+      ).expect(200);
+      expect(((await testConnection('postmark')).body as TestAnswer).ok).toBe(true);
+
+      await put(
+        owner,
+        'clickbank',
+        { affiliateNickname: 'teamaff01', apiKey: secrets.clickbankApiKey },
+        team,
+      ).expect(200);
+      expect(((await testConnection('clickbank')).body as TestAnswer).ok).toBe(true);
+      await put(
+        owner,
+        'wordpress',
+        { siteUrl: `${wordpressUrl}/`, ...SANDBOX_CREDENTIALS.wordpress },
+        team,
+      ).expect(200);
+      expect((await testConnection('wordpress')).body).toMatchObject({
+        ok: true,
+        message: expect.stringMatching(/WordPress accepted/) as unknown,
+      });
+
+      // Without an API key the REST API cannot be tried: the answer says what to add.
+      await put(owner, 'clickbank', { affiliateNickname: 'teamaff01', apiKey: null }, team).expect(200);
+      expect((await testConnection('clickbank')).body).toMatchObject({
+        ok: false,
+        message: expect.stringMatching(/API key/) as unknown,
+      });
+    });
+
+    it('answers 200 with a plain message when the service cannot be reached', async () => {
+      const i = api.config.integrations;
+      const saved = i.anthropic.baseUrl;
+      const closed = await startAnthropicSandbox({ port: 0 });
+      await closed.close(); // a port nobody listens on any more
+      i.anthropic.baseUrl = closed.url;
+      try {
+        const answer = (await testConnection('anthropic')).body as TestAnswer;
+        expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/Claude/) as unknown });
+      } finally {
+        i.anthropic.baseUrl = saved;
+      }
     });
   });
 });
