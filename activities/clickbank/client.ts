@@ -20,8 +20,8 @@ export interface ClickbankClientSettings {
   /** Per-request timeout (default 30 s). */
   timeoutMs?: number;
   /**
-   * Minimum gap between REST calls from this client (default 110 ms): ClickBank allows about 10 requests/s
-   * per IP and answers 403 beyond that, which looks exactly like a bad key.
+   * Minimum gap between REST calls to the same API host from this process (default 110 ms): ClickBank allows
+   * about 10 requests/s per IP and answers 403 beyond that, which looks exactly like a bad key. 0 disables.
    */
   minIntervalMs?: number;
   /** Upper bound on pages followed by listOrders (default 1,000 = 100,000 rows). */
@@ -69,10 +69,24 @@ export interface ClickbankClient {
   ): Promise<FeedSummary>;
 }
 
+/** ClickBank limits per IP, so all clients in this process share one pace per API host. */
+const slots = new Map<string, { next: number }>();
+function slotFor(baseUrl: string): { next: number } {
+  let host = baseUrl;
+  try {
+    host = new URL(baseUrl).host;
+  } catch {
+    // an unparsable URL fails on the first request with a clear error
+  }
+  let slot = slots.get(host);
+  if (!slot) slots.set(host, (slot = { next: 0 }));
+  return slot;
+}
+
 export function createClickbankClient(settings: ClickbankClientSettings): ClickbankClient {
   const baseUrl = settings.baseUrl.replace(/\/+$/, '');
   const minInterval = settings.minIntervalMs ?? 110;
-  let nextSlot = 0;
+  const slot = slotFor(baseUrl);
 
   const authorization = (): string => {
     const key = settings.apiKey?.trim();
@@ -87,9 +101,10 @@ export function createClickbankClient(settings: ClickbankClientSettings): Clickb
   };
 
   async function pace(): Promise<void> {
+    if (minInterval <= 0) return;
     const now = Date.now();
-    const wait = nextSlot - now;
-    nextSlot = Math.max(now, nextSlot) + minInterval;
+    const wait = slot.next - now;
+    slot.next = Math.max(now, slot.next) + minInterval;
     if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
   }
 
