@@ -74,7 +74,7 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   await anthropic.getByRole('button', { name: 'Test connection' }).click();
   await expect(anthropicResult).toHaveAttribute('data-ok', 'false');
   await expect(anthropicResult).toContainText('Connection failed.');
-  await expect(anthropicResult).toContainText(/api key|x-api-key|credentials/i);
+  await expect(anthropicResult).toContainText('invalid x-api-key'); // the provider's own words
 
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.evaluate(() => window.scrollTo(0, 0)); // the sticky top bar belongs at the top of the full-page shot
