@@ -32,6 +32,7 @@ const appTables = [
   'webhook_events',
   'email_messages',
   'subscriptions',
+  'team_integrations',
 ].sort();
 
 /** A scratch database of its own, so down migrations never touch the suite's shared database. */
@@ -149,7 +150,7 @@ describe.each([
   });
 
   test('every objection model relation joins on real columns', () => {
-    expect(seen.modelRelations).toHaveLength(18);
+    expect(seen.modelRelations).toHaveLength(19);
     for (const { model, relations, error } of seen.modelRelations) {
       expect({ model, error }).toEqual({ model, error: null });
       expect(relations.length).toBeGreaterThan(0);
