@@ -166,6 +166,8 @@ export async function startClickbankSandbox(opts: ClickbankSandboxOptions = {}):
     return reply(404, 'Not found');
   });
 
+  // Longer than clients' idle pools (undici keeps sockets ~4 s) so a reused socket is never closed under them.
+  server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, host, () => resolve());

@@ -101,7 +101,7 @@ describe('ClickBank marketplace feed', () => {
     );
     // A fresh generation (bypassing the per-process cache) gives the same bytes.
     const fresh = await zipFeed(catalogXml(generateCatalog()));
-    expect(fresh.equals(served)).toBe(true);
+    expect([fresh.length, fresh.equals(served)]).toEqual([served.length, true]);
   });
 
   it('reports a missing feed and a damaged download as typed errors', async () => {
