@@ -1,3 +1,4 @@
+import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { IntegrationError } from '../../activities/integration-errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
@@ -265,6 +266,19 @@ describe('team integration settings API', () => {
     expect(await resolver.clickbankByInsToken('no-such-token')).toBeUndefined();
 
     await put(owner, 'clickbank', clickbankBody).expect(200);
+  });
+
+  it('gives concurrent first saves one row and one INS URL', async () => {
+    const team = await createTeamWith(api.app, owner, [], 'Concurrent saves');
+    const answers = await Promise.all(
+      Array.from({ length: 5 }, () => put(owner, 'clickbank', clickbankBody, team)),
+    );
+    expect(answers.map((r) => r.status)).toEqual([200, 200, 200, 200, 200]);
+    const urls = new Set(
+      answers.map((r) => (r.body as { integration: { insUrl: string } }).integration.insUrl),
+    );
+    expect(urls.size).toBe(1);
+    expect(await api.db('team_integrations').where({ team_id: team })).toHaveLength(1);
   });
 
   it('disconnects with DELETE (idempotent); a later save gets a new INS URL', async () => {
@@ -545,6 +559,28 @@ describe('team integration settings API', () => {
         message: expect.stringMatching(/API key/) as unknown,
       });
     });
+
+    it('answers within the time limit when the service accepts the connection but never answers', async () => {
+      const open: net.Socket[] = [];
+      const silent = net.createServer((socket) => open.push(socket)); // accepts, never replies
+      await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+      const { port } = silent.address() as AddressInfo;
+      try {
+        await put(
+          owner,
+          'wordpress',
+          { siteUrl: `http://127.0.0.1:${port}`, ...SANDBOX_CREDENTIALS.wordpress },
+          team,
+        ).expect(200);
+        const started = Date.now();
+        const answer = (await testConnection('wordpress')).body as TestAnswer;
+        expect(answer).toMatchObject({ ok: false, message: expect.stringMatching(/WordPress/) as unknown });
+        expect(Date.now() - started).toBeLessThan(15_000);
+      } finally {
+        silent.close();
+        for (const socket of open) socket.destroy();
+      }
+    }, 30_000);
 
     it('answers 200 with a plain message when the service cannot be reached', async () => {
       const i = api.config.integrations;
