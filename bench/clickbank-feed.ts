@@ -46,9 +46,10 @@ async function child(mode: 'download' | 'parse', url: string): Promise<void> {
     );
     await rm(dir, { recursive: true, force: true });
   } else {
-    const summary = await streamMarketplaceFeed(url, async (batch) => {
+    const summary = await streamMarketplaceFeed(url, (batch) => {
       sample();
       sites += batch.length;
+      return Promise.resolve();
     });
     sites = summary.sites;
   }
