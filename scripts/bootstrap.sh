@@ -20,3 +20,4 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 bash temporal/install-cli.sh >/dev/null
+bash sandbox/stripe-mock/install.sh >/dev/null

@@ -5,7 +5,8 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-read -r api_port ui_port temporal_port temporal_ui_port < <(node_modules/.bin/tsx scripts/free-port.ts 4)
+read -r api_port ui_port temporal_port temporal_ui_port anthropic_port clickbank_port postmark_port wordpress_port \
+  stripe_port < <(node_modules/.bin/tsx scripts/free-port.ts 9)
 data_dir=$(mktemp -d /tmp/hopflow-e2e.XXXXXX)
 log_file="$data_dir/platform.log"
 : >"$log_file"
@@ -13,6 +14,8 @@ log_file="$data_dir/platform.log"
 env -u DATABASE_URL -u REDIS_URL -u JWT_SECRET \
   HOPFLOW_DATA_DIR="$data_dir" API_PORT="$api_port" UI_PORT="$ui_port" \
   TEMPORAL_ADDRESS="127.0.0.1:$temporal_port" TEMPORAL_UI_PORT="$temporal_ui_port" TEMPORAL_DEV_SERVER=always \
+  ANTHROPIC_SANDBOX_PORT="$anthropic_port" CLICKBANK_SANDBOX_PORT="$clickbank_port" \
+  POSTMARK_SANDBOX_PORT="$postmark_port" WORDPRESS_SANDBOX_PORT="$wordpress_port" STRIPE_SANDBOX_PORT="$stripe_port" \
   LOG_LEVEL=warn node_modules/.bin/tsx scripts/start.ts >"$log_file" 2>&1 &
 platform_pid=$!
 
@@ -29,7 +32,8 @@ if ! grep -q 'Hopflow is running' "$log_file"; then
 fi
 
 E2E_BASE_URL="http://127.0.0.1:$ui_port" E2E_TEMPORAL_WEB_URL="http://localhost:$temporal_ui_port" \
-  E2E_API_URL="http://127.0.0.1:$api_port" npx playwright test -c tests/e2e/playwright.config.ts
+  E2E_API_URL="http://127.0.0.1:$api_port" E2E_POSTMARK_SANDBOX_URL="http://127.0.0.1:$postmark_port" \
+  E2E_CLICKBANK_SANDBOX_PORT="$clickbank_port" npx playwright test -c tests/e2e/playwright.config.ts
 status=$?
 
 kill -INT "$platform_pid"

@@ -17,6 +17,7 @@ import { startApiServer } from '../api/server';
 import { ensureTemporal, type DevServerHandle } from './launcher/temporal';
 import { ensureUiBuilt, startUi } from './launcher/ui';
 import { stopChild } from './launcher/children';
+import { startSandboxes } from '../sandbox';
 
 const withUi = !process.argv.includes('--no-ui');
 const config = loadConfigOrExit();
@@ -94,6 +95,9 @@ async function main(): Promise<void> {
   const devServer: DevServerHandle | null = await ensureTemporal(config, say);
   if (devServer) cleanups.push(() => devServer.stop());
 
+  const sandboxes = await startSandboxes(config);
+  for (const sandbox of sandboxes) cleanups.push(() => sandbox.close());
+
   const db = createDb(config);
   cleanups.push(() => db.destroy());
   const applied = await migrateLatest(db);
@@ -146,6 +150,13 @@ async function main(): Promise<void> {
     `  API           ${config.api.publicUrl}/api/v1   (OpenAPI: ${config.api.publicUrl}/api/v1/openapi.json)`,
   );
   say(`  Temporal Web  ${config.temporal.uiUrl}`);
+  if (sandboxes.length > 0) {
+    say('Sandbox providers (no real accounts needed; set <PROVIDER>_MODE=live to use the real services):');
+    for (const sandbox of sandboxes) {
+      const extra = sandbox.provider === 'postmark' ? '   (sent emails: open in a browser)' : '';
+      say(`  ${sandbox.provider.padEnd(13)} ${sandbox.url}${extra}`);
+    }
+  }
   say('Press Ctrl-C to stop.');
 }
 

@@ -1,19 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { isRefusedSandboxCredential } from '../defaults';
 import { findFailure, type Failure, type FailureStatus } from './failures';
 import { complete, composeReply, countTokens, tokenize } from './reply';
 import { parseMessagesRequest, type MessagesRequest } from './request';
-
-export interface SandboxServer {
-  name: string;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import { listen, type SandboxServer } from '../listen';
+export type { SandboxServer };
 
 export interface AnthropicSandboxOptions {
   /** 0 (default) lets the OS pick a free port. */
@@ -307,25 +300,4 @@ async function streamMessage(res: Response, plan: StreamPlan): Promise<void> {
   });
   send('message_stop', { type: 'message_stop' });
   res.end();
-}
-
-async function listen(
-  app: express.Express,
-  name: string,
-  opts: { port?: number; host?: string },
-): Promise<SandboxServer> {
-  const host = opts.host ?? '127.0.0.1';
-  const server = app.listen(opts.port ?? 0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    name,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

@@ -9,12 +9,9 @@ import { isRefusedSandboxCredential } from '../defaults';
 import { DEFAULT_SITE_COUNT, getMarketplaceFeed } from './feed-generator';
 import { MAX_RANGE_DAYS, SANDBOX_AFFILIATE, findSandboxOrder, listSandboxOrders } from './orders';
 
-export interface SandboxServer {
-  name: string;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import type { SandboxServer } from '../listen';
+
+export type { SandboxServer };
 
 export interface ClickbankSandboxOptions {
   /** 0 (default) lets the OS pick a free port. */

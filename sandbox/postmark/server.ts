@@ -1,18 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { isRefusedSandboxCredential } from '../defaults';
 import { isEmailAddress } from './addresses';
 import { Mailbox, type Outcome } from './mailbox';
 import { renderMailbox } from './page';
-
-export interface SandboxServer {
-  name: string;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import { listen, type SandboxServer } from '../listen';
+export type { SandboxServer };
 
 export interface PostmarkSandboxOptions {
   /** 0 (default) lets the OS pick a free port. */
@@ -215,25 +208,4 @@ function toOf(message: unknown): string {
 function queryString(req: Request, name: string): string | undefined {
   const value = req.query[name];
   return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-async function listen(
-  app: express.Express,
-  name: string,
-  opts: { port?: number; host?: string },
-): Promise<SandboxServer> {
-  const host = opts.host ?? '127.0.0.1';
-  const server = app.listen(opts.port ?? 0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    name,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

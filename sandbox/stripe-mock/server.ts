@@ -1,12 +1,9 @@
 import { execFileSync, spawn } from 'node:child_process';
 import path from 'node:path';
 
-export interface SandboxServer {
-  name: string;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import type { SandboxServer } from '../listen';
+
+export type { SandboxServer };
 
 export interface StripeMockOptions {
   /** 0 (default) lets the OS pick a free port. */

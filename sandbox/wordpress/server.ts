@@ -1,5 +1,3 @@
-import { once } from 'node:events';
-import type { AddressInfo } from 'node:net';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
 import { SANDBOX_CREDENTIALS, isRefusedSandboxCredential } from '../defaults';
 import {
@@ -11,13 +9,8 @@ import {
   type StoredPost,
   type WpError,
 } from './posts';
-
-export interface SandboxServer {
-  name: string;
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+import { listen, type SandboxServer } from '../listen';
+export type { SandboxServer };
 
 export interface WordpressSandboxOptions {
   /** 0 (default) lets the OS pick a free port. */
@@ -389,25 +382,4 @@ function sendError(res: Response, error: WpError): void {
     message: error.message,
     data: { status: error.status, ...(error.params ? { params: error.params } : {}) },
   });
-}
-
-async function listen(
-  app: express.Express,
-  name: string,
-  opts: { port?: number; host?: string },
-): Promise<SandboxServer> {
-  const host = opts.host ?? '127.0.0.1';
-  const server = app.listen(opts.port ?? 0, host);
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  return {
-    name,
-    port,
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    close: () =>
-      new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
-  };
 }

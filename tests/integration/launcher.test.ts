@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
@@ -20,6 +20,15 @@ async function freePort(): Promise<number> {
       server.close(() => resolve(port));
     });
   });
+}
+
+/** Sandbox providers on free ports: never the fixed defaults a developer's own platform may be using. */
+async function sandboxPortEnv(): Promise<NodeJS.ProcessEnv> {
+  const env: NodeJS.ProcessEnv = {};
+  for (const provider of ['ANTHROPIC', 'CLICKBANK', 'POSTMARK', 'WORDPRESS', 'STRIPE']) {
+    env[`${provider}_SANDBOX_PORT`] = String(await freePort());
+  }
+  return env;
 }
 
 async function portOpen(port: number): Promise<boolean> {
@@ -136,12 +145,13 @@ describe('./hopflow start on embedded defaults', () => {
       TEMPORAL_ADDRESS: `127.0.0.1:${tPort}`,
       TEMPORAL_UI_PORT: String(tUiPort),
       TEMPORAL_DEV_SERVER: 'always',
+      ...(await sandboxPortEnv()),
     };
   });
 
   afterAll(() => fs.rmSync(dataDir, { recursive: true, force: true }));
 
-  it('runs a platform check end to end, stops on Ctrl-C and keeps its data for the next start', async () => {
+  it('runs a platform check and sandbox integrations end to end, stops on Ctrl-C and keeps its data', async () => {
     const credentials = {
       email: `launcher-${Date.now()}@example.com`,
       password: 'correct horse battery',
@@ -150,7 +160,56 @@ describe('./hopflow start on embedded defaults', () => {
 
     const first = await startPlatform(env);
     expect(first.output()).toMatch(/mode: embedded/);
-    const { teamId, checkId } = await registerAndRunCheck(api, credentials);
+    const { teamId, checkId, accessToken } = await registerAndRunCheck(api, credentials);
+    const auth = (token: string) => ({ authorization: `Bearer ${token}` });
+
+    // Issue 3's promise on the same newcomer platform: integrations run on sandboxes, and a SALE from the
+    // sandbox INS sender CLI, delivered five times, is stored once.
+    const integrations = await fetch(`${api}/api/v1/teams/${teamId}/integrations`, {
+      headers: auth(accessToken),
+    });
+    const { integrations: views } = (await integrations.json()) as {
+      integrations: { provider: string; mode: string }[];
+    };
+    expect(views.map((v) => `${v.provider}:${v.mode}`).sort()).toEqual([
+      'anthropic:sandbox',
+      'clickbank:sandbox',
+      'postmark:sandbox',
+      'wordpress:sandbox',
+    ]);
+    const tested = await fetch(`${api}/api/v1/teams/${teamId}/integrations/anthropic/test`, {
+      method: 'POST',
+      headers: auth(accessToken),
+    });
+    expect(((await tested.json()) as { ok: boolean }).ok).toBe(true);
+    const saved = await fetch(`${api}/api/v1/teams/${teamId}/integrations/clickbank`, {
+      method: 'PUT',
+      headers: { ...auth(accessToken), 'content-type': 'application/json' },
+      body: JSON.stringify({ affiliateNickname: 'newcomer1', insSecretKey: 'NEWCOMERKEY12345' }),
+    });
+    expect(saved.status).toBe(200);
+    const { integration } = (await saved.json()) as { integration: { insUrl: string } };
+    const sender = spawnSync(
+      process.execPath,
+      [
+        require.resolve('tsx/cli'),
+        'sandbox/clickbank/send-ins.ts',
+        '--url',
+        integration.insUrl,
+        '--secret',
+        'NEWCOMERKEY12345',
+        '--type',
+        'SALE',
+        '--tid',
+        'launch',
+        '--times',
+        '5',
+      ],
+      { cwd: repoRoot, encoding: 'utf8' },
+    );
+    expect(sender.status).toBe(0);
+    const answers = sender.stdout.match(/"duplicate":(true|false)/g) ?? [];
+    expect(answers).toEqual(['"duplicate":false', ...Array<string>(4).fill('"duplicate":true')]);
 
     expect(await stopPlatform(first)).toBe(0);
     expect(await portOpen(temporalPort)).toBe(false);
@@ -190,6 +249,7 @@ describe('./hopflow start with DATABASE_URL and REDIS_URL', () => {
       TEMPORAL_NAMESPACE: process.env.TEMPORAL_NAMESPACE,
       HOPFLOW_DATA_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-launcher-ext-')),
       API_PORT: String(apiPort),
+      ...(await sandboxPortEnv()),
     });
     try {
       expect(platform.output()).toMatch(
