@@ -146,3 +146,40 @@ export function createApi(opts: ApiCallOptions): Api {
 export function api(event: { locals: App.Locals }): Api {
   return createApi({ accessToken: event.locals.accessToken, requestId: event.locals.requestId });
 }
+
+/**
+ * Opens a long-lived API response (Server-Sent Events) for proxying to the browser. Unlike apiRequest there
+ * is no timeout: the stream lives until the browser leaves, which `signal` reports.
+ */
+export async function apiStream(
+  path: string,
+  opts: ApiCallOptions & { signal?: AbortSignal; lastEventId?: string | null },
+): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'text/event-stream' };
+  if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
+  if (opts.requestId) headers['x-request-id'] = opts.requestId;
+  if (opts.lastEventId) headers['last-event-id'] = opts.lastEventId;
+  let res: Response;
+  try {
+    res = await (opts.fetch ?? fetch)(`${apiBaseUrl()}/api/v1${path}`, {
+      method: 'GET',
+      headers,
+      credentials: 'omit',
+      signal: opts.signal,
+    });
+  } catch (cause) {
+    const reason = cause instanceof Error ? cause.message : String(cause);
+    throw new ApiError(503, 'api_unreachable', `The Hopflow API could not be reached (${reason})`);
+  }
+  if (!res.ok) {
+    const text = await res.text();
+    let parsed: unknown = undefined;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    throw toApiError(res.status, parsed, res.headers);
+  }
+  return res;
+}
