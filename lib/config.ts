@@ -78,7 +78,7 @@ const envSchema = z.object({
   // providers, where each team connects its own account. Default: sandbox, except in production.
   SANDBOX_HOST: z.string().min(1).default('127.0.0.1'),
   ANTHROPIC_MODE: mode,
-  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-5'),
+  ANTHROPIC_MODEL: z.string().min(1).default('claude-sonnet-4-6'),
   ANTHROPIC_SANDBOX_PORT: port(4701),
   CLICKBANK_MODE: mode,
   CLICKBANK_SANDBOX_PORT: port(4702),

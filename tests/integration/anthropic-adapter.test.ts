@@ -18,7 +18,7 @@ describe('Anthropic adapter against the sandbox', () => {
     settings = {
       apiKey: SANDBOX_CREDENTIALS.anthropic.apiKey,
       baseUrl: sandbox.url,
-      model: 'claude-sonnet-4-5',
+      model: 'claude-sonnet-4-6',
     };
   });
   afterAll(() => sandbox?.close());
@@ -163,7 +163,7 @@ describe('Anthropic adapter against the sandbox', () => {
   it('tests the connection with one cheap call', async () => {
     await expect(createAnthropicClient(settings).testConnection()).resolves.toEqual({
       ok: true,
-      detail: expect.stringContaining('claude-sonnet-4-5') as string,
+      detail: expect.stringContaining('claude-sonnet-4-6') as string,
     });
   });
 
