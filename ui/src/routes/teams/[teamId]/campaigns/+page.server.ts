@@ -1,0 +1,46 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { ApiError, api } from '$lib/server/api';
+import { field } from '$lib/server/forms';
+import { loadError } from '$lib/server/guard';
+import { requireTeam, teamPath } from '$lib/server/current-team';
+import { isCampaignStatus, type Campaign } from '$lib/campaigns';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+  const team = requireTeam(event);
+  const wanted = event.url.searchParams.get('status');
+  const status = isCampaignStatus(wanted) ? wanted : null;
+  try {
+    const { campaigns } = await api(event).get<{ campaigns: Campaign[] }>(
+      `${teamPath(team.id)}/campaigns${status ? `?status=${status}` : ''}`,
+    );
+    return { team, campaigns, status };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    const team = requireTeam(event);
+    const data = await event.request.formData();
+    const name = field(data, 'name');
+    const vendor = field(data, 'vendor');
+    let campaign: Campaign;
+    try {
+      ({ campaign } = await api(event).post<{ campaign: Campaign }>(`${teamPath(team.id)}/campaigns`, {
+        name,
+        vendor,
+      }));
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return fail(err.status >= 500 ? 502 : err.status, {
+        name,
+        vendor,
+        message: err.status === 403 ? 'Your role in this team cannot create campaigns.' : err.message,
+        fieldErrors: err.fieldErrors(),
+      });
+    }
+    redirect(303, `/teams/${team.id}/campaigns/${campaign.id}`);
+  },
+};

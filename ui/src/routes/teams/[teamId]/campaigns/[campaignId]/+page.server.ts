@@ -1,0 +1,63 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { ApiError, api } from '$lib/server/api';
+import { field } from '$lib/server/forms';
+import { loadError } from '$lib/server/guard';
+import { requireTeam, teamPath } from '$lib/server/current-team';
+import type { Campaign } from '$lib/campaigns';
+import type { ContentItem } from '$lib/content';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function campaignPath(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
+  return `${teamPath(event.params.teamId)}/campaigns/${encodeURIComponent(event.params.campaignId)}`;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const team = requireTeam(event);
+  const client = api(event);
+  try {
+    const [{ campaign }, content] = await Promise.all([
+      client.get<{ campaign: Campaign }>(campaignPath(event)),
+      // The campaign's content is a convenience list: the page still works if it cannot be read.
+      client
+        .get<{ content: ContentItem[] }>(`${teamPath(team.id)}/content`)
+        .then((r) => r.content.filter((c) => c.campaignId === event.params.campaignId))
+        .catch(() => [] as ContentItem[]),
+    ]);
+    return { team, campaign, content };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+function failWith(err: unknown, action: string) {
+  if (!(err instanceof ApiError)) throw err;
+  return fail(err.status >= 500 ? 502 : err.status, {
+    action,
+    message: err.status === 403 ? 'Your role in this team does not allow that.' : err.message,
+    fieldErrors: err.fieldErrors(),
+  });
+}
+
+export const actions: Actions = {
+  update: async (event) => {
+    requireTeam(event);
+    const data = await event.request.formData();
+    const name = field(data, 'name');
+    const status = field(data, 'status');
+    try {
+      await api(event).patch(campaignPath(event), { name, ...(status ? { status } : {}) });
+    } catch (err) {
+      return failWith(err, 'update');
+    }
+    return { action: 'update', success: 'Campaign saved.' };
+  },
+  archive: async (event) => {
+    requireTeam(event);
+    try {
+      await api(event).post(`${campaignPath(event)}/archive`);
+    } catch (err) {
+      return failWith(err, 'archive');
+    }
+    redirect(303, `/teams/${event.params.teamId}/campaigns/${event.params.campaignId}`);
+  },
+};
