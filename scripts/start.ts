@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     cleanups.push(() => kv.close());
     const temporal = await createTemporalClient(config);
     cleanups.push(() => temporal.close());
-    const workers = await createWorkers({ config, db, logger: createLogger(config, 'worker') });
+    const workers = await createWorkers({ config, db, kv, logger: createLogger(config, 'worker') });
     const running = workers.run();
     cleanups.push(async () => {
       await workers.shutdown();

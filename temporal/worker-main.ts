@@ -1,4 +1,5 @@
 import { loadConfigOrExit } from '../lib/config';
+import { createKeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
 import { bindModels, createDb } from '../db/connection';
 import { createWorkers } from './worker';
@@ -12,6 +13,7 @@ async function main(): Promise<void> {
   const logger = createLogger(config, 'worker');
   const db = createDb(config);
   bindModels(db);
+  const kv = await createKeyValue(config);
 
   let workers: Awaited<ReturnType<typeof createWorkers>> | undefined;
   let stopping = false;
@@ -29,7 +31,7 @@ async function main(): Promise<void> {
 
   let exitCode = 0;
   try {
-    workers = await createWorkers({ config, db, logger });
+    workers = await createWorkers({ config, db, logger, kv });
     logger.info(
       { address: config.temporal.address, namespace: config.temporal.namespace, identity: workers.identity },
       'workers started',
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
     logger.fatal({ err }, 'worker process failed');
     exitCode = 1;
   } finally {
-    await db.destroy();
+    await Promise.allSettled([db.destroy(), kv.close()]);
   }
   process.exit(exitCode);
 }

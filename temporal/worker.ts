@@ -2,6 +2,7 @@ import os from 'node:os';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
+import type { KeyValue } from '../lib/kv';
 import type { Logger } from '../lib/logger';
 import { createActivities } from '../activities';
 import { getWorkflowBundle } from './bundle';
@@ -23,11 +24,13 @@ export interface Workers {
  * Every worker registers every activity: which queue a piece of work goes to is decided when it is scheduled.
  */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal'>;
+  config: Pick<Config, 'temporal' | 'integrations'>;
   db: Knex;
   logger: Logger;
+  /** Redis (or the in-process stand-in shared with the API) for live updates such as draft streaming. */
+  kv?: KeyValue;
 }): Promise<Workers> {
-  const { config, db, logger } = opts;
+  const { config, db, logger, kv } = opts;
   installTemporalRuntime(logger);
   const identity = `hopflow-worker:${process.pid}@${os.hostname()}`;
   const workflowBundle = await getWorkflowBundle(logger);
@@ -35,7 +38,7 @@ export async function createWorkers(opts: {
 
   let workers: Worker[];
   try {
-    const activities = createActivities({ db, workerIdentity: identity });
+    const activities = createActivities({ db, config, kv, workerIdentity: identity });
     workers = await Promise.all(
       allTaskQueues.map((taskQueue) =>
         Worker.create({

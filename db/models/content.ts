@@ -3,9 +3,9 @@ import { Team } from './team';
 import { Campaign } from './campaign';
 import { User } from './user';
 
-export type ContentKind = 'article' | 'review' | 'email' | 'social';
+export type ContentKind = 'review_article' | 'email' | 'social_post' | 'landing_page';
 export type ContentStatus =
-  'draft' | 'generating' | 'in_review' | 'approved' | 'scheduled' | 'published' | 'failed' | 'archived';
+  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
 
 export class Content extends Model {
   static override tableName = 'content';
@@ -14,13 +14,22 @@ export class Content extends Model {
   declare id: string;
   declare team_id: string;
   declare campaign_id: string | null;
-  declare kind: ContentKind;
+  declare type: ContentKind;
   declare title: string;
   declare brief: Record<string, unknown>;
   declare outline: string | null;
   declare body: string | null;
   declare status: ContentStatus;
-  declare scheduled_for: Date | null;
+  declare publish_at: Date | null;
+  declare step: string | null;
+  declare tone: string;
+  declare keywords: string[];
+  declare length: 'short' | 'medium' | 'long';
+  declare input_tokens: number;
+  declare output_tokens: number;
+  declare revision: number;
+  declare review_notes: string | null;
+  declare failure: string | null;
   declare published_url: string | null;
   /** bigint: arrives as a string from the driver. */
   declare wordpress_post_id: string | null;

@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import { createDb } from '../../db/connection';
-import { loadConfig } from '../../lib/config';
+import { loadConfig, type Config } from '../../lib/config';
+import type { KeyValue } from '../../lib/kv';
 import { createLogger } from '../../lib/logger';
 import { createWorkers, type Workers } from '../../temporal/worker';
 
@@ -13,12 +14,20 @@ export interface TestWorkers {
 
 /**
  * Runs the real workers (all task queues, real activities) inside the test process against the test database
- * and the Temporal server from global setup. Pass `db` to share the test's own knex instance.
+ * and the Temporal server from global setup. Pass `db` to share the test's own knex instance, `config` to point
+ * activities at sandbox servers, `kv` to share the API's bus (live streaming).
  */
-export async function startTestWorkers(opts: { db?: Knex } = {}): Promise<TestWorkers> {
-  const config = loadConfig();
+export async function startTestWorkers(
+  opts: { db?: Knex; config?: Config; kv?: KeyValue } = {},
+): Promise<TestWorkers> {
+  const config = opts.config ?? loadConfig();
   const db = opts.db ?? createDb(config);
-  const workers = await createWorkers({ config, db, logger: createLogger(config, 'test-worker') });
+  const workers = await createWorkers({
+    config,
+    db,
+    logger: createLogger(config, 'test-worker'),
+    ...(opts.kv ? { kv: opts.kv } : {}),
+  });
   let failure: Error | undefined;
   const running = workers.run().catch((err: unknown) => {
     failure = err instanceof Error ? err : new Error(String(err));

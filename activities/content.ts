@@ -1,0 +1,290 @@
+import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import {
+  buildStepPrompt,
+  type ContentLength,
+  type ContentType,
+  type PipelineStep,
+  type PromptInput,
+} from '../lib/content/prompts';
+import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
+import type { Config } from '../lib/config';
+import type { KeyValue } from '../lib/kv';
+import { createIntegrationResolver } from '../lib/integrations/resolve';
+import { createAnthropicClient } from './anthropic';
+import { toActivityFailure } from './integration-errors';
+import { createWordpressClient } from './wordpress';
+
+export interface ContentActivityDeps {
+  db: Knex;
+  config: Pick<Config, 'integrations'>;
+  /** Without it (tests of other concerns) streamed steps still run, they just publish nothing live. */
+  kv?: KeyValue;
+}
+
+export interface ContentStepInput {
+  contentId: string;
+  teamId: string;
+  /** Reviewer notes for a revision (draft and polish). */
+  notes?: string | null;
+}
+
+export interface ContentStepResult {
+  step: PipelineStep;
+  inputTokens: number;
+  outputTokens: number;
+  characters: number;
+}
+
+export type ContentStatus =
+  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+
+export interface SetContentStatusInput {
+  contentId: string;
+  teamId: string;
+  status: ContentStatus;
+  step: string | null;
+  publishAt?: string | null;
+  reviewNotes?: string | null;
+  failure?: string | null;
+}
+
+export interface PublishContentInput {
+  contentId: string;
+  teamId: string;
+  /** publish: live now; draft: kept as a WordPress draft. */
+  mode: 'publish' | 'draft';
+}
+
+export interface PublishContentResult {
+  postId: number;
+  url: string;
+  status: 'published' | 'draft';
+}
+
+export const ContentFailure = {
+  notFound: 'ContentNotFound',
+  nothingToPublish: 'ContentNothingToPublish',
+} as const;
+
+interface ContentRow {
+  id: string;
+  team_id: string;
+  type: ContentType;
+  title: string;
+  tone: string;
+  keywords: string[];
+  length: ContentLength;
+  brief: { text?: string } | null;
+  outline: string | null;
+  body: string | null;
+  revision: number;
+  wordpress_post_id: string | null;
+  campaign_name: string | null;
+  hoplink: string | null;
+  product_title: string | null;
+  product_description: string | null;
+  category_path: string[] | null;
+}
+
+/** Which column each step writes its result to, and whether its text streams live to the browser. */
+const stepOutput: Record<PipelineStep, { column: 'brief' | 'outline' | 'body'; streams: boolean }> = {
+  brief: { column: 'brief', streams: false },
+  outline: { column: 'outline', streams: false },
+  draft: { column: 'body', streams: true },
+  polish: { column: 'body', streams: true },
+};
+
+export function createContentActivities({ db, config, kv }: ContentActivityDeps) {
+  const resolver = createIntegrationResolver({ db, config });
+
+  async function loadContent(contentId: string, teamId: string): Promise<ContentRow> {
+    const row = await db('content as c')
+      .leftJoin('campaigns as k', 'k.id', 'c.campaign_id')
+      .leftJoin('products as p', 'p.id', 'k.product_id')
+      .where({ 'c.id': contentId, 'c.team_id': teamId })
+      .first<ContentRow | undefined>(
+        'c.id',
+        'c.team_id',
+        'c.type',
+        'c.title',
+        'c.tone',
+        'c.keywords',
+        'c.length',
+        'c.brief',
+        'c.outline',
+        'c.body',
+        'c.revision',
+        'c.wordpress_post_id',
+        'k.name as campaign_name',
+        'k.hoplink',
+        'p.title as product_title',
+        'p.description as product_description',
+        'p.category_path',
+      );
+    if (!row) {
+      // Retrying cannot make the row appear.
+      throw ApplicationFailure.nonRetryable(
+        `content ${contentId} does not exist for team ${teamId}`,
+        ContentFailure.notFound,
+      );
+    }
+    return row;
+  }
+
+  const promptInput = (row: ContentRow, notes: string | null | undefined): PromptInput => ({
+    type: row.type,
+    tone: row.tone,
+    keywords: row.keywords,
+    length: row.length,
+    campaign: { name: row.campaign_name ?? row.title, hoplink: row.hoplink ?? '' },
+    product: row.product_title
+      ? {
+          title: row.product_title,
+          description: row.product_description,
+          categoryPath: row.category_path ?? [],
+        }
+      : null,
+    brief: row.brief?.text ?? null,
+    outline: row.outline,
+    draft: row.body,
+    notes: notes ?? null,
+  });
+
+  async function announce(contentId: string, status: ContentStatus, step: string | null): Promise<void> {
+    if (kv) await publishContentStatus(kv, contentId, status, step);
+  }
+
+  /** One Claude call for one step: prompt, stream (live for draft/polish), store the result and the tokens. */
+  async function runStep(step: PipelineStep, input: ContentStepInput): Promise<ContentStepResult> {
+    const ctx = Context.current();
+    const row = await loadContent(input.contentId, input.teamId);
+    const { column, streams } = stepOutput[step];
+    // A new revision per attempt: a retry after a crash restarts the streamed text cleanly.
+    const revision = row.revision + 1;
+    await db('content')
+      .where({ id: row.id, team_id: row.team_id })
+      .update({ status: 'generating', step, revision, failure: null, updated_at: db.fn.now() });
+    await announce(row.id, 'generating', step);
+    const writer = streams && kv ? await startStreamRevision(kv, row.id, revision, step) : undefined;
+
+    const prompt = buildStepPrompt(step, promptInput(row, input.notes));
+    let result;
+    try {
+      const claude = createAnthropicClient({
+        ...(await resolver.anthropic(input.teamId)),
+        // Temporal retries (visible in the run's history, with a fresh revision) instead of the SDK.
+        maxRetries: 0,
+      });
+      let deltas = 0;
+      result = await claude.streamText({
+        ...prompt,
+        signal: ctx.cancellationSignal,
+        onText: (text) => {
+          deltas++;
+          writer?.push(text);
+          ctx.heartbeat({ step, deltas });
+        },
+      });
+      await writer?.flush();
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+
+    const value = column === 'brief' ? JSON.stringify({ text: result.text }) : result.text;
+    await db.transaction(async (trx) => {
+      await trx('content')
+        .where({ id: row.id, team_id: row.team_id })
+        .update({
+          [column]: value,
+          input_tokens: trx.raw('input_tokens + ?', [result.inputTokens]),
+          output_tokens: trx.raw('output_tokens + ?', [result.outputTokens]),
+          updated_at: trx.fn.now(),
+        });
+      await trx('token_usage').insert({
+        team_id: row.team_id,
+        content_id: row.id,
+        workflow_id: ctx.info.workflowExecution?.workflowId ?? null,
+        step,
+        model: result.model,
+        input_tokens: result.inputTokens,
+        output_tokens: result.outputTokens,
+      });
+    });
+    return {
+      step,
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
+      characters: result.text.length,
+    };
+  }
+
+  return {
+    writeBrief: (input: ContentStepInput) => runStep('brief', input),
+    writeOutline: (input: ContentStepInput) => runStep('outline', input),
+    writeDraft: (input: ContentStepInput) => runStep('draft', input),
+    polishDraft: (input: ContentStepInput) => runStep('polish', input),
+
+    /** Records a status change on the row and tells live watchers. */
+    async setContentStatus(input: SetContentStatusInput): Promise<void> {
+      const fields: Record<string, unknown> = {
+        status: input.status,
+        step: input.step,
+        updated_at: db.fn.now(),
+      };
+      if (input.publishAt !== undefined) fields.publish_at = input.publishAt;
+      if (input.reviewNotes !== undefined) fields.review_notes = input.reviewNotes;
+      if (input.failure !== undefined) fields.failure = input.failure;
+      const updated = await db('content')
+        .where({ id: input.contentId, team_id: input.teamId })
+        .update(fields);
+      if (updated === 0) {
+        throw ApplicationFailure.nonRetryable(
+          `content ${input.contentId} not found`,
+          ContentFailure.notFound,
+        );
+      }
+      await announce(input.contentId, input.status, input.step);
+    },
+
+    /**
+     * Sends the polished text to the team's WordPress: a new post, or the post made earlier (a retry after a
+     * crash, or a draft being published), so a post is never created twice by a later attempt.
+     */
+    async publishContent(input: PublishContentInput): Promise<PublishContentResult> {
+      const row = await loadContent(input.contentId, input.teamId);
+      if (!row.body) {
+        throw ApplicationFailure.nonRetryable(
+          'content has no text to publish',
+          ContentFailure.nothingToPublish,
+        );
+      }
+      try {
+        const wordpress = createWordpressClient(await resolver.wordpress(input.teamId));
+        const existing = row.wordpress_post_id ? { id: Number(row.wordpress_post_id) } : undefined;
+        const post = { title: row.title, content: row.body };
+        const saved =
+          input.mode === 'publish'
+            ? await wordpress.publish(existing ?? post)
+            : await wordpress.createDraft(post);
+        const status = input.mode === 'publish' ? 'published' : 'draft';
+        await db('content')
+          .where({ id: row.id, team_id: row.team_id })
+          .update({
+            status,
+            step: 'publish',
+            wordpress_post_id: saved.id,
+            published_url: input.mode === 'publish' ? saved.link : null,
+            published_at: input.mode === 'publish' ? db.fn.now() : null,
+            updated_at: db.fn.now(),
+          });
+        await announce(row.id, status, 'publish');
+        return { postId: saved.id, url: saved.link, status };
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+    },
+  };
+}
+
+export type ContentActivities = ReturnType<typeof createContentActivities>;
