@@ -21,6 +21,9 @@ interface World {
   /** The team under attack, owned by `owner`, with `viewer` and `member` in it. */
   teamId: string;
   checkId: string;
+  /** Two campaigns of the attacked team: one to read and edit, one to archive. */
+  campaignId: string;
+  archiveCampaignId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -64,7 +67,32 @@ const fixtures: Record<string, Fixture> = {
   },
   'GET /teams/{teamId}/integrations': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
   ...integrationFixtures(),
+  ...campaignFixtures(),
 };
+
+function campaignFixtures(): Record<string, Fixture> {
+  return {
+    'POST /teams/{teamId}/campaigns': {
+      params: (_w, teamId) => ({ teamId }),
+      body: () => ({ name: 'Tenancy campaign', vendor: 'tenancyv1' }),
+      ownerExpects: 201,
+    },
+    'GET /teams/{teamId}/campaigns': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+    'GET /teams/{teamId}/campaigns/{campaignId}': {
+      params: (w, teamId) => ({ teamId, campaignId: w.campaignId }),
+      ownerExpects: 200,
+    },
+    'PATCH /teams/{teamId}/campaigns/{campaignId}': {
+      params: (w, teamId) => ({ teamId, campaignId: w.campaignId }),
+      body: () => ({ name: 'Renamed campaign' }),
+      ownerExpects: 200,
+    },
+    'POST /teams/{teamId}/campaigns/{campaignId}/archive': {
+      params: (w, teamId) => ({ teamId, campaignId: w.archiveCampaignId }),
+      ownerExpects: 200,
+    },
+  };
+}
 
 /** Team integration settings: one literal path per provider; the test action answers 200 even when refused. */
 function integrationFixtures(): Record<string, Fixture> {
@@ -132,7 +160,29 @@ describe('tenancy: every route with an id', () => {
       result: JSON.stringify({ ok: true }),
       completed_at: new Date(),
     });
-    world = { teamId, checkId, member, newcomer };
+    const [campaignId, archiveCampaignId] = await Promise.all(
+      ['tenancy_read', 'tenancy_archive'].map(async (tid) => {
+        const [row] = await api
+          .db('campaigns')
+          .insert({
+            team_id: teamId,
+            name: tid,
+            tid,
+            vendor: 'tenancyv1',
+            hoplink: 'https://hop.clickbank.net/',
+          })
+          .returning<{ id: string }[]>('id');
+        return row!.id;
+      }),
+    );
+    world = {
+      teamId,
+      checkId,
+      campaignId: campaignId!,
+      archiveCampaignId: archiveCampaignId!,
+      member,
+      newcomer,
+    };
 
     const doc = (await request(api.app).get('/api/v1/openapi.json').expect(200)).body as {
       paths: Record<string, Record<string, unknown>>;

@@ -1,0 +1,103 @@
+import type { Knex } from 'knex';
+import type { CampaignStatus } from '../schemas/campaigns';
+
+type Db = Knex | Knex.Transaction;
+
+export interface CampaignRow {
+  id: string;
+  teamId: string;
+  name: string;
+  productId: string | null;
+  vendor: string | null;
+  trackingId: string;
+  hoplink: string;
+  status: CampaignStatus;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const columns = [
+  'id',
+  'team_id as teamId',
+  'name',
+  'product_id as productId',
+  'vendor',
+  'tid as trackingId',
+  'hoplink',
+  'status',
+  'created_at as createdAt',
+  'updated_at as updatedAt',
+];
+
+export const TID_UNIQUE_CONSTRAINT = 'campaigns_team_id_tid_unique';
+
+export async function insertCampaign(
+  db: Db,
+  c: {
+    teamId: string;
+    name: string;
+    productId: string | null;
+    vendor: string;
+    trackingId: string;
+    hoplink: string;
+    status: CampaignStatus;
+    createdBy: string;
+  },
+): Promise<CampaignRow> {
+  const rows = await db('campaigns')
+    .insert({
+      team_id: c.teamId,
+      name: c.name,
+      product_id: c.productId,
+      vendor: c.vendor,
+      tid: c.trackingId,
+      hoplink: c.hoplink,
+      status: c.status,
+      created_by: c.createdBy,
+    })
+    .returning<CampaignRow[]>(columns);
+  const row = rows[0];
+  if (!row) throw new Error('campaign insert returned no row');
+  return row;
+}
+
+/** Team-scoped: another team's campaign id is not found. */
+export function findCampaign(db: Db, teamId: string, campaignId: string): Promise<CampaignRow | undefined> {
+  return db('campaigns').where({ team_id: teamId, id: campaignId }).first<CampaignRow | undefined>(columns);
+}
+
+export function listCampaigns(db: Db, teamId: string, status?: CampaignStatus): Promise<CampaignRow[]> {
+  const query = db('campaigns').where({ team_id: teamId });
+  if (status) query.andWhere({ status });
+  return query
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .select<CampaignRow[]>(columns);
+}
+
+export async function updateCampaign(
+  db: Db,
+  teamId: string,
+  campaignId: string,
+  patch: { name?: string; status?: CampaignStatus },
+): Promise<CampaignRow | undefined> {
+  const rows = await db('campaigns')
+    .where({ team_id: teamId, id: campaignId })
+    .update({ ...patch, updated_at: db.fn.now() })
+    .returning<CampaignRow[]>(columns);
+  return rows[0];
+}
+
+/** The catalog row a campaign is made for (products are shared by all teams). */
+export function findProductVendor(
+  db: Db,
+  where: { id: string } | { clickbankId: string },
+): Promise<{ id: string; clickbankId: string } | undefined> {
+  const query = db('products');
+  if ('id' in where) query.where({ id: where.id });
+  // Feed ids may be upper case; both spellings still use the unique index.
+  else query.whereIn('clickbank_id', [where.clickbankId, where.clickbankId.toUpperCase()]);
+  return query.first<{ id: string; clickbankId: string } | undefined>(['id', 'clickbank_id as clickbankId']);
+}

@@ -1,0 +1,55 @@
+import { timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
+
+export const campaignStatusSchema = z.enum(campaignStatuses).openapi('CampaignStatus');
+export const campaignParams = z.object({ teamId: uuid, campaignId: uuid });
+
+const campaignName = z.string().trim().min(1, 'Enter a campaign name').max(120, 'At most 120 characters');
+
+// A ClickBank vendor nickname: 5 to 10 letters and digits; HopLinks use lower case.
+export const vendorNickname = z
+  .string()
+  .trim()
+  .regex(/^[A-Za-z0-9]{5,10}$/, 'A ClickBank vendor nickname has 5 to 10 letters and digits')
+  .transform((v) => v.toLowerCase())
+  .openapi({ example: 'fitvendor' });
+
+export const createCampaignBody = z
+  .union([
+    z.strictObject({ name: campaignName, productId: uuid }),
+    z.strictObject({ name: campaignName, vendor: vendorNickname }),
+  ])
+  .openapi('CreateCampaignBody', {
+    description: 'Either a catalog productId or a ClickBank vendor nickname',
+  });
+
+export const updateCampaignBody = z
+  .strictObject({
+    name: campaignName.optional(),
+    // Archiving has its own endpoint: it ends the campaign for good.
+    status: z.enum(['draft', 'active', 'paused']).optional(),
+  })
+  .refine((b) => b.name !== undefined || b.status !== undefined, 'Send name or status');
+
+export const listCampaignsQuery = z.object({ status: campaignStatusSchema.optional() });
+
+export const campaignSchema = z
+  .object({
+    id: uuid,
+    teamId: uuid,
+    name: z.string(),
+    productId: uuid.nullable(),
+    vendor: z.string().nullable(),
+    trackingId: z.string().openapi({ description: 'The tid ClickBank sends back with every sale' }),
+    hoplink: z.string(),
+    status: campaignStatusSchema,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('Campaign');
+
+export const campaignResponse = z.object({ campaign: campaignSchema });
+export const campaignsResponse = z.object({ campaigns: z.array(campaignSchema) });
