@@ -5,7 +5,6 @@ import { createAuthService } from '../services/auth';
 import { createCampaignService } from '../services/campaigns';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
-import { createProductService } from '../services/products';
 import { createTeamService } from '../services/teams';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
@@ -13,7 +12,6 @@ import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
-import { productRoutes } from './products';
 import { teamRoutes } from './teams';
 
 /** The route table: the router and the OpenAPI document are both built from this one list. */
@@ -28,7 +26,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...teamRoutes(teams),
     ...platformCheckRoutes(checks),
     ...integrationRoutes(integrations),
-    ...productRoutes(createProductService(deps)),
     ...campaignRoutes(createCampaignService(deps)),
   ];
 }
