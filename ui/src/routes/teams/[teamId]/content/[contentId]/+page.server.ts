@@ -1,0 +1,106 @@
+import { fail } from '@sveltejs/kit';
+import { ApiError, api } from '$lib/server/api';
+import { field } from '$lib/server/forms';
+import { loadError } from '$lib/server/guard';
+import { requireTeam, teamPath } from '$lib/server/current-team';
+import type { Campaign } from '$lib/campaigns';
+import type { ContentResponse } from '$lib/content';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+function contentPath(event: { params: { teamId: string; contentId: string } }): string {
+  return `${teamPath(event.params.teamId)}/content/${encodeURIComponent(event.params.contentId)}`;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const team = requireTeam(event);
+  const client = api(event);
+  try {
+    const { content, progress } = await client.get<ContentResponse>(contentPath(event));
+    const campaign = await client
+      .get<{ campaign: Campaign }>(`${teamPath(team.id)}/campaigns/${encodeURIComponent(content.campaignId)}`)
+      .then((r) => r.campaign)
+      .catch(() => null);
+    return { team, content, progress: progress ?? null, campaign };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+/**
+ * The browser sends `publishAt` as ISO (converted from its own time zone); without JavaScript only the
+ * datetime-local value arrives, which is read as UTC.
+ */
+function readPublishAt(data: FormData): string | null | 'invalid' {
+  const iso = field(data, 'publishAt');
+  const local = field(data, 'publishAtLocal');
+  const raw = iso || (local ? `${local}Z` : '');
+  if (!raw) return null;
+  const date = new Date(raw);
+  return Number.isNaN(date.getTime()) ? 'invalid' : date.toISOString();
+}
+
+function failWith(err: unknown, action: string) {
+  if (!(err instanceof ApiError)) throw err;
+  const message =
+    err.code === 'invalid_transition'
+      ? `That is not possible now: ${err.message}`
+      : err.status === 403
+        ? 'Your role in this team cannot review content.'
+        : err.message;
+  return fail(err.status >= 500 ? 502 : err.status, { action, message, fieldErrors: err.fieldErrors() });
+}
+
+async function review(event: RequestEvent, body: Record<string, unknown>, action: string) {
+  try {
+    await api(event).post<ContentResponse>(`${contentPath(event)}/review`, body);
+  } catch (err) {
+    return failWith(err, action);
+  }
+  return { action, success: true };
+}
+
+export const actions: Actions = {
+  approve: async (event) => {
+    requireTeam(event);
+    const data = await event.request.formData();
+    const mode = field(data, 'mode');
+    if (mode === 'draft') return review(event, { decision: 'approve', publish: false }, 'approve');
+    if (mode === 'schedule') {
+      const publishAt = readPublishAt(data);
+      if (!publishAt || publishAt === 'invalid') {
+        return fail(400, {
+          action: 'approve',
+          message: 'Pick the date and time to publish at.',
+          fieldErrors: {},
+        });
+      }
+      return review(event, { decision: 'approve', publish: true, publishAt }, 'approve');
+    }
+    return review(event, { decision: 'approve', publish: true, publishAt: null }, 'approve');
+  },
+  revise: async (event) => {
+    requireTeam(event);
+    const notes = field(await event.request.formData(), 'notes');
+    if (!notes) return fail(400, { action: 'revise', message: 'Say what to change.', fieldErrors: {} });
+    return review(event, { decision: 'revise', notes }, 'revise');
+  },
+  reject: async (event) => {
+    requireTeam(event);
+    const notes = field(await event.request.formData(), 'notes');
+    return review(event, { decision: 'reject', ...(notes ? { notes } : {}) }, 'reject');
+  },
+  schedule: async (event) => {
+    requireTeam(event);
+    const data = await event.request.formData();
+    const publishAt = field(data, 'cancel') ? null : readPublishAt(data);
+    if (publishAt === 'invalid') {
+      return fail(400, { action: 'schedule', message: 'That date is not valid.', fieldErrors: {} });
+    }
+    try {
+      await api(event).post<ContentResponse>(`${contentPath(event)}/schedule`, { publishAt });
+    } catch (err) {
+      return failWith(err, 'schedule');
+    }
+    return { action: 'schedule', success: true };
+  },
+};
