@@ -34,3 +34,18 @@ export function failureText(failure: TimelineStep['failure']): string | null {
   if (!failure) return null;
   return typeof failure === 'string' ? failure : (failure.message ?? JSON.stringify(failure));
 }
+
+/** The team-scoped workflow types a user can filter by (the catalog sync is platform-wide, not a team's). */
+export const runTypes = [
+  { value: 'contentPipelineWorkflow', label: 'Content pipeline' },
+  { value: 'clickbankNotificationWorkflow', label: 'ClickBank notification' },
+  { value: 'platformCheckWorkflow', label: 'Platform check' },
+] as const;
+
+export function runTypeLabel(type: string): string {
+  return runTypes.find((t) => t.value === type)?.label ?? type;
+}
+
+export function runStatusLabel(status: string): string {
+  return status.toLowerCase().replace(/_/g, ' ');
+}
