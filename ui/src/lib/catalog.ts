@@ -3,18 +3,23 @@ export interface ProductSummary {
   id: string;
   clickbankId: string;
   title: string;
-  description: string;
-  categoryPath: string[] | string;
+  description: string | null;
+  categoryPath: string[];
   gravity: number;
-  commissionRate: number;
-  avgEarningsPerSale: number;
-  initialEarningsPerSale: number;
+  commissionRate: number | null;
+  avgEarningsPerSale: number | null;
+  initialEarningsPerSale: number | null;
   hasRecurring: boolean;
   leftFeedAt: string | null;
 }
 
 export interface ProductDetail extends ProductSummary {
-  [field: string]: unknown;
+  avgRebillTotal?: number | null;
+  popularityRank?: number | null;
+  activateDate?: string | null;
+  /** The marketplace feed row as received. */
+  raw?: Record<string, unknown>;
+  syncedAt?: string;
 }
 
 export interface GravityPoint {
