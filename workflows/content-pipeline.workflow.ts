@@ -10,6 +10,12 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { ContentActivities, ContentStatus, ContentStepResult } from '../activities/content';
+import {
+  INVALID_TRANSITION,
+  PROGRESS_QUERY,
+  RESCHEDULE_UPDATE,
+  REVIEW_UPDATE,
+} from '../lib/content/pipeline-contract';
 import { TaskQueue } from '../temporal/task-queues';
 
 /** One object argument, so fields can be added without breaking running executions. */
@@ -47,12 +53,9 @@ export interface ContentPipelineResult {
   url: string | null;
 }
 
-/** Failure type of a refused review or reschedule; the API answers 409 invalid_transition with its message. */
-export const INVALID_TRANSITION = 'InvalidTransition';
-
-export const progressQuery = defineQuery<ContentProgress>('progress');
-export const reviewUpdate = defineUpdate<ContentProgress, [ReviewInput]>('review');
-export const rescheduleUpdate = defineUpdate<ContentProgress, [RescheduleInput]>('reschedule');
+export const progressQuery = defineQuery<ContentProgress>(PROGRESS_QUERY);
+export const reviewUpdate = defineUpdate<ContentProgress, [ReviewInput]>(REVIEW_UPDATE);
+export const rescheduleUpdate = defineUpdate<ContentProgress, [RescheduleInput]>(RESCHEDULE_UPDATE);
 
 // Claude calls: slow queue, long streams with heartbeats; Temporal retries transient provider errors.
 const claude = proxyActivities<ContentActivities>({

@@ -3,6 +3,7 @@ import type { ApiRoute } from '../http/route';
 import type { ApiMetrics } from '../http/metrics';
 import { createAuthService } from '../services/auth';
 import { createCampaignService } from '../services/campaigns';
+import { createContentService } from '../services/content';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createTeamService } from '../services/teams';
@@ -10,6 +11,7 @@ import { apiVersion } from '../version';
 import { accountRoutes } from './account';
 import { authRoutes } from './auth';
 import { campaignRoutes } from './campaigns';
+import { contentRoutes } from './content';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { teamRoutes } from './teams';
@@ -27,5 +29,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...platformCheckRoutes(checks),
     ...integrationRoutes(integrations),
     ...campaignRoutes(createCampaignService(deps)),
+    ...contentRoutes(createContentService(deps)),
   ];
 }

@@ -24,6 +24,8 @@ interface World {
   /** Two campaigns of the attacked team: one to read and edit, one to archive. */
   campaignId: string;
   archiveCampaignId: string;
+  /** A content item of the attacked team that awaits review (its stream replays and ends at once). */
+  contentId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -68,7 +70,33 @@ const fixtures: Record<string, Fixture> = {
   'GET /teams/{teamId}/integrations': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
   ...integrationFixtures(),
   ...campaignFixtures(),
+  ...contentFixtures(),
 };
+
+/** The test app has no Temporal: starting or updating a pipeline answers 503 once tenancy let the call through. */
+function contentFixtures(): Record<string, Fixture> {
+  const withContent = (w: World, teamId: string) => ({ teamId, contentId: w.contentId });
+  return {
+    'POST /teams/{teamId}/content': {
+      params: (_w, teamId) => ({ teamId }),
+      body: (w) => ({ campaignId: w.campaignId, type: 'email', tone: 'warm', keywords: [], length: 'short' }),
+      ownerExpects: 503,
+    },
+    'GET /teams/{teamId}/content': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
+    'GET /teams/{teamId}/content/{contentId}': { params: withContent, ownerExpects: 200 },
+    'GET /teams/{teamId}/content/{contentId}/stream': { params: withContent, ownerExpects: 200 },
+    'POST /teams/{teamId}/content/{contentId}/review': {
+      params: withContent,
+      body: () => ({ decision: 'approve' }),
+      ownerExpects: 503,
+    },
+    'POST /teams/{teamId}/content/{contentId}/schedule': {
+      params: withContent,
+      body: () => ({ publishAt: null }),
+      ownerExpects: 503,
+    },
+  };
+}
 
 function campaignFixtures(): Record<string, Fixture> {
   return {
@@ -175,11 +203,24 @@ describe('tenancy: every route with an id', () => {
         return row!.id;
       }),
     );
+    const [content] = await api
+      .db('content')
+      .insert({
+        team_id: teamId,
+        campaign_id: campaignId,
+        type: 'email',
+        title: 'Email: tenancy',
+        status: 'awaiting_review',
+        step: 'review',
+        body: 'Tenancy body',
+      })
+      .returning<{ id: string }[]>('id');
     world = {
       teamId,
       checkId,
       campaignId: campaignId!,
       archiveCampaignId: archiveCampaignId!,
+      contentId: content!.id,
       member,
       newcomer,
     };

@@ -1,0 +1,165 @@
+import type { Knex } from 'knex';
+import { contentWorkflowId } from '../../lib/content/pipeline-contract';
+import type { ContentLength, ContentType } from '../../lib/content/prompts';
+
+type Db = Knex | Knex.Transaction;
+
+export type ContentStatus =
+  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+
+export interface ContentView {
+  id: string;
+  teamId: string;
+  campaignId: string | null;
+  type: ContentType;
+  title: string;
+  status: ContentStatus;
+  step: string | null;
+  tone: string;
+  keywords: string[];
+  length: ContentLength;
+  brief: string | null;
+  outline: string | null;
+  body: string | null;
+  reviewNotes: string | null;
+  failure: string | null;
+  publishAt: Date | null;
+  publishedUrl: string | null;
+  wordpressPostId: number | null;
+  tokens: { input: number; output: number };
+  workflowId: string;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+interface ContentDbRow {
+  id: string;
+  team_id: string;
+  campaign_id: string | null;
+  type: ContentType;
+  title: string;
+  status: ContentStatus;
+  step: string | null;
+  tone: string;
+  keywords: string[];
+  length: ContentLength;
+  brief: { text?: string } | null;
+  outline: string | null;
+  body: string | null;
+  review_notes: string | null;
+  failure: string | null;
+  publish_at: Date | null;
+  published_url: string | null;
+  wordpress_post_id: string | null;
+  input_tokens: number;
+  output_tokens: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+const toView = (r: ContentDbRow): ContentView => ({
+  id: r.id,
+  teamId: r.team_id,
+  campaignId: r.campaign_id,
+  type: r.type,
+  title: r.title,
+  status: r.status,
+  step: r.step,
+  tone: r.tone,
+  keywords: r.keywords,
+  length: r.length,
+  brief: r.brief?.text ?? null,
+  outline: r.outline,
+  body: r.body,
+  reviewNotes: r.review_notes,
+  failure: r.failure,
+  publishAt: r.publish_at,
+  publishedUrl: r.published_url,
+  wordpressPostId: r.wordpress_post_id === null ? null : Number(r.wordpress_post_id),
+  tokens: { input: r.input_tokens, output: r.output_tokens },
+  workflowId: contentWorkflowId(r.id),
+  createdAt: r.created_at,
+  updatedAt: r.updated_at,
+});
+
+export interface NewContent {
+  id: string;
+  teamId: string;
+  campaignId: string;
+  type: ContentType;
+  title: string;
+  tone: string;
+  keywords: string[];
+  length: ContentLength;
+  createdBy: string;
+}
+
+export async function insertContent(db: Db, c: NewContent): Promise<ContentView> {
+  const rows = await db('content')
+    .insert({
+      id: c.id,
+      team_id: c.teamId,
+      campaign_id: c.campaignId,
+      type: c.type,
+      title: c.title,
+      tone: c.tone,
+      keywords: c.keywords,
+      length: c.length,
+      status: 'generating',
+      step: 'brief',
+      created_by: c.createdBy,
+    })
+    .returning<ContentDbRow[]>('*');
+  const row = rows[0];
+  if (!row) throw new Error('content insert returned no row');
+  return toView(row);
+}
+
+/** Team-scoped: another team's id is not found. */
+export async function findContent(
+  db: Db,
+  teamId: string,
+  contentId: string,
+): Promise<ContentView | undefined> {
+  const row = await db('content').where({ team_id: teamId, id: contentId }).first<ContentDbRow | undefined>();
+  return row ? toView(row) : undefined;
+}
+
+export async function listContent(
+  db: Db,
+  teamId: string,
+  opts: { status?: ContentStatus; limit: number },
+): Promise<ContentView[]> {
+  const q = db('content').where({ team_id: teamId });
+  if (opts.status) q.andWhere({ status: opts.status });
+  const rows = await q
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(opts.limit)
+    .select<ContentDbRow[]>('*');
+  return rows.map(toView);
+}
+
+export async function markContentFailed(db: Db, contentId: string, reason: string): Promise<void> {
+  await db('content')
+    .where({ id: contentId })
+    .update({ status: 'failed', failure: reason, updated_at: db.fn.now() });
+}
+
+/** The campaign (of this team) a new item is for, with the product title used in its title. */
+export function findCampaignForContent(
+  db: Db,
+  teamId: string,
+  campaignId: string,
+): Promise<{ id: string; name: string; productTitle: string | null } | undefined> {
+  return db('campaigns as k')
+    .leftJoin('products as p', 'p.id', 'k.product_id')
+    .where({ 'k.id': campaignId, 'k.team_id': teamId })
+    .first<{ id: string; name: string; productTitle: string | null } | undefined>(
+      'k.id',
+      'k.name',
+      'p.title as productTitle',
+    );
+}

@@ -1,0 +1,85 @@
+import { contentLengths, contentTypes } from '../../lib/content/prompts';
+import { timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const contentStatuses = [
+  'generating',
+  'awaiting_review',
+  'scheduled',
+  'published',
+  'rejected',
+  'failed',
+  'draft',
+] as const;
+
+export const contentParams = z.object({ teamId: uuid, contentId: uuid });
+
+export const createContentBody = z.object({
+  campaignId: uuid,
+  type: z.enum(contentTypes),
+  tone: z.string().trim().min(1, 'Enter a tone').max(60, 'At most 60 characters'),
+  keywords: z
+    .array(z.string().trim().min(1).max(60))
+    .max(20, 'At most 20 keywords')
+    .default([])
+    .openapi({ example: ['keto', 'weight loss'] }),
+  length: z.enum(contentLengths).default('medium'),
+});
+
+export const listContentQuery = z.object({ status: z.enum(contentStatuses).optional() });
+
+/** Future-ness is the workflow validator's call (its clock); here only the shape. */
+const publishAt = z.iso.datetime({ offset: true }).nullable();
+
+export const reviewBody = z.object({
+  decision: z.enum(['approve', 'reject', 'revise']),
+  notes: z.string().trim().max(4000).optional(),
+  publishAt: publishAt.optional(),
+  publish: z.boolean().optional(),
+});
+
+export const scheduleBody = z.object({ publishAt });
+
+export const contentSchema = z
+  .object({
+    id: uuid,
+    teamId: uuid,
+    campaignId: uuid.nullable(),
+    type: z.enum(contentTypes),
+    title: z.string(),
+    status: z.enum(contentStatuses),
+    step: z.string().nullable(),
+    tone: z.string(),
+    keywords: z.array(z.string()),
+    length: z.enum(contentLengths),
+    brief: z.string().nullable(),
+    outline: z.string().nullable(),
+    body: z.string().nullable(),
+    reviewNotes: z.string().nullable(),
+    failure: z.string().nullable(),
+    publishAt: timestamp.nullable(),
+    publishedUrl: z.string().nullable(),
+    wordpressPostId: z.number().nullable(),
+    tokens: z.object({ input: z.number(), output: z.number() }),
+    workflowId: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('Content');
+
+export const contentProgressSchema = z
+  .object({
+    status: z.enum(contentStatuses),
+    step: z.string().nullable(),
+    percent: z.number(),
+    tokens: z.object({ input: z.number(), output: z.number() }),
+    publishAt: z.string().nullable(),
+  })
+  .openapi('ContentProgress');
+
+export const contentResponse = z.object({
+  content: contentSchema,
+  progress: contentProgressSchema.optional(),
+});
+export const createdContentResponse = z.object({ content: contentSchema, workflowId: z.string() });
+export const contentListResponse = z.object({ content: z.array(contentSchema) });
