@@ -77,8 +77,8 @@ function productLines(input: PromptInput): string {
 function inputsLines(input: PromptInput): string {
   const keywords = input.keywords.length ? input.keywords.join(', ') : 'none given';
   return [
-    `Content: ${typeGuidance[input.type]}.`,
     `Tone: ${input.tone}. Keywords to use naturally: ${keywords}.`,
+    `Content: ${typeGuidance[input.type]}.`,
     `Target length: about ${targetWords(input.type, input.length)} words.`,
     productLines(input),
     `Affiliate link to use for calls to action: ${input.campaign.hoplink}`,
