@@ -6,6 +6,7 @@ import { createCampaignService } from '../services/campaigns';
 import { createContentService } from '../services/content';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
+import { createRunService } from '../services/runs';
 import { createTeamService } from '../services/teams';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
@@ -14,6 +15,7 @@ import { campaignRoutes } from './campaigns';
 import { contentRoutes } from './content';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
+import { runRoutes } from './runs';
 import { teamRoutes } from './teams';
 
 /** The route table: the router and the OpenAPI document are both built from this one list. */
@@ -29,6 +31,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...platformCheckRoutes(checks),
     ...integrationRoutes(integrations),
     ...campaignRoutes(createCampaignService(deps)),
+    ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
   ];
 }

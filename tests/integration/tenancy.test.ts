@@ -8,7 +8,11 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import type { Application } from 'express';
+import { createApp } from '../../api/app';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { createTemporalClient, type TemporalClient } from '../../temporal/client';
+import { SearchAttr } from '../../temporal/search-attributes';
 
 /**
  * Walks EVERY operation in /api/v1/openapi.json whose path has a parameter and proves the tenancy rules:
@@ -26,6 +30,8 @@ interface World {
   archiveCampaignId: string;
   /** A content item of the attacked team that awaits review (its stream replays and ends at once). */
   contentId: string;
+  /** A running workflow of the attacked team (no worker polls its queue, so it stays running). */
+  runWorkflowId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -36,6 +42,8 @@ interface Fixture {
   body?: (w: World) => object;
   /** What the owner gets (run last): proves the fixture reaches the handler, so the 404/403s above mean something. */
   ownerExpects: number;
+  /** Call the app that has a Temporal client (the runs routes read Temporal itself). */
+  withTemporal?: true;
 }
 
 const fixtures: Record<string, Fixture> = {
@@ -71,7 +79,25 @@ const fixtures: Record<string, Fixture> = {
   ...integrationFixtures(),
   ...campaignFixtures(),
   ...contentFixtures(),
+  ...runFixtures(),
 };
+
+function runFixtures(): Record<string, Fixture> {
+  const withRun = (w: World, teamId: string) => ({ teamId, workflowId: w.runWorkflowId });
+  return {
+    'GET /teams/{teamId}/runs': {
+      params: (_w, teamId) => ({ teamId }),
+      ownerExpects: 200,
+      withTemporal: true,
+    },
+    'GET /teams/{teamId}/runs/{workflowId}': { params: withRun, ownerExpects: 200, withTemporal: true },
+    'POST /teams/{teamId}/runs/{workflowId}/cancel': {
+      params: withRun,
+      ownerExpects: 202,
+      withTemporal: true,
+    },
+  };
+}
 
 /** The test app has no Temporal: starting or updating a pipeline answers 503 once tenancy let the call through. */
 function contentFixtures(): Record<string, Fixture> {
@@ -160,6 +186,8 @@ interface Operation {
 
 describe('tenancy: every route with an id', () => {
   let api: TestApi;
+  let temporal: TemporalClient;
+  let temporalApp: Application;
   let owner: RegisteredUser;
   let viewer: RegisteredUser;
   let outsider: RegisteredUser;
@@ -168,6 +196,8 @@ describe('tenancy: every route with an id', () => {
 
   beforeAll(async () => {
     api = await createTestApi();
+    temporal = await createTemporalClient(api.config);
+    temporalApp = createApp({ ...api.deps, temporal });
     owner = await registerUser(api.app, 'tenant-owner');
     viewer = await registerUser(api.app, 'tenant-viewer');
     outsider = await registerUser(api.app, 'outsider');
@@ -215,8 +245,17 @@ describe('tenancy: every route with an id', () => {
         body: 'Tenancy body',
       })
       .returning<{ id: string }[]>('id');
+    const runWorkflowId = `tenancy-run:${randomUUID()}`;
+    await temporal.client.workflow.start('platformCheckWorkflow', {
+      taskQueue: 'tenancy-no-worker',
+      workflowId: runWorkflowId,
+      args: [{ checkId, teamId, requestedBy: null }],
+      typedSearchAttributes: [{ key: SearchAttr.TeamId, value: teamId }],
+      workflowExecutionTimeout: '10 minutes',
+    });
     world = {
       teamId,
+      runWorkflowId,
       checkId,
       campaignId: campaignId!,
       archiveCampaignId: archiveCampaignId!,
@@ -241,6 +280,7 @@ describe('tenancy: every route with an id', () => {
   });
 
   afterAll(async () => {
+    await temporal?.close();
     await api.close();
   });
 
@@ -253,7 +293,7 @@ describe('tenancy: every route with an id', () => {
       if (value === undefined) throw new Error(`fixture for ${op.key} does not fill {${name}}`);
       return encodeURIComponent(value);
     });
-    let req = request(api.app)[op.method](`/api/v1${url}`);
+    let req = request(fixture.withTemporal ? temporalApp : api.app)[op.method](`/api/v1${url}`);
     if (user) req = req.set(bearer(user.accessToken));
     return fixture.body ? req.send(fixture.body(world)) : req;
   }

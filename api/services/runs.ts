@@ -1,0 +1,237 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
+import { optionalTsToDate, requiredTsToDate } from '@temporalio/common/lib/time';
+import { temporal } from '@temporalio/proto';
+import type { Config } from '../../lib/config';
+import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
+import type { Logger } from '../../lib/logger';
+import { SearchAttr } from '../../temporal/search-attributes';
+import type { TeamMembership } from '../http/locals';
+import type { RunStatus } from '../schemas/runs';
+import { buildTimeline, failureText, type TimelineStep } from './run-timeline';
+
+const ExecutionStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
+type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
+
+/** Our status names <-> Temporal's (the proto enum and the visibility query's ExecutionStatus values). */
+const statuses: { name: RunStatus; code: temporal.api.enums.v1.WorkflowExecutionStatus; query: string }[] = [
+  { name: 'running', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING, query: 'Running' },
+  { name: 'completed', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_COMPLETED, query: 'Completed' },
+  { name: 'failed', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_FAILED, query: 'Failed' },
+  { name: 'canceled', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_CANCELED, query: 'Canceled' },
+  { name: 'terminated', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_TERMINATED, query: 'Terminated' },
+  { name: 'timed_out', code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_TIMED_OUT, query: 'TimedOut' },
+  {
+    name: 'continued_as_new',
+    code: ExecutionStatus.WORKFLOW_EXECUTION_STATUS_CONTINUED_AS_NEW,
+    query: 'ContinuedAsNew',
+  },
+];
+const statusName = (code: temporal.api.enums.v1.WorkflowExecutionStatus | null | undefined): RunStatus =>
+  statuses.find((s) => s.code === code)?.name ?? 'running';
+
+/** A progress query must not hold a page up: a run whose worker is away would otherwise wait for it. */
+const PROGRESS_QUERY_TIMEOUT_MS = 1500;
+
+export interface RunSummary {
+  workflowId: string;
+  runId: string;
+  type: string;
+  status: RunStatus;
+  summary: string | null;
+  startTime: string;
+  closeTime: string | null;
+  temporalUrl: string;
+}
+
+export interface RunDetail extends RunSummary {
+  progress?: unknown;
+  failure?: string;
+  timeline: TimelineStep[];
+}
+
+const runNotFound = () => new AppError(404, 'run_not_found', 'Run not found');
+const temporalUnavailable = () =>
+  serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
+
+/**
+ * Cursors carry Temporal's page token plus an HMAC over it and the query: the server answers a forged token
+ * only after ~20 s of client retries with an UNKNOWN error, and a token must not be replayed on another query.
+ */
+function cursorCodec(secret: string) {
+  const sign = (token: Buffer, query: string) =>
+    createHmac('sha256', secret).update(query).update('\0').update(token).digest().subarray(0, 16);
+  return {
+    encode: (token: Uint8Array, query: string): string => {
+      const bytes = Buffer.from(token);
+      return `${bytes.toString('base64url')}.${sign(bytes, query).toString('base64url')}`;
+    },
+    decode(cursor: string, query: string): Buffer {
+      const [token = '', mac = ''] = cursor.split('.');
+      const bytes = Buffer.from(token, 'base64url');
+      const expected = sign(bytes, query);
+      const given = Buffer.from(mac, 'base64url');
+      if (bytes.length === 0 || given.length !== expected.length || !timingSafeEqual(given, expected)) {
+        throw badRequest(
+          'The cursor is not valid for this list: start again without it',
+          [],
+          'invalid_cursor',
+        );
+      }
+      return bytes;
+    },
+  };
+}
+
+/** Visibility query strings are double-quoted; our values are UUIDs and checked names, escaped regardless. */
+const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+
+/**
+ * The team's workflow runs, read from Temporal itself: the list from visibility (filtered by the TeamId search
+ * attribute), one run from describe() and its history. A run of another team is indistinguishable from a
+ * missing one (404).
+ */
+export function createRunService(deps: {
+  config: Pick<Config, 'temporal' | 'auth'>;
+  logger: Logger;
+  temporal: { client: Client } | null;
+}) {
+  const { config } = deps;
+  const cursors = cursorCodec(`runs-cursor:${config.auth.jwtSecret}`);
+  const client = (): Client => {
+    if (!deps.temporal) throw temporalUnavailable();
+    return deps.temporal.client;
+  };
+
+  const temporalUrl = (workflowId: string, runId: string) =>
+    `${config.temporal.uiUrl}/namespaces/${encodeURIComponent(config.temporal.namespace)}/workflows/${encodeURIComponent(workflowId)}/${encodeURIComponent(runId)}/history`;
+
+  /** This team's run, or 404: unknown ids and other teams' runs look the same. */
+  async function describeOwn(teamId: string, workflowId: string): Promise<WorkflowExecutionDescription> {
+    try {
+      const description = await client().workflow.getHandle(workflowId).describe();
+      if (description.typedSearchAttributes.get(SearchAttr.TeamId) !== teamId) throw runNotFound();
+      return description;
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw runNotFound();
+      throw err;
+    }
+  }
+
+  async function summaryOf(raw: RawExecution): Promise<RunSummary> {
+    const workflowId = raw.execution?.workflowId ?? '';
+    const runId = raw.execution?.runId ?? '';
+    // Visibility does not carry the static summary; describe() does.
+    let summary: string | null = null;
+    try {
+      summary =
+        (await client()
+          .workflow.getHandle(workflowId, runId)
+          .describe()
+          .then((d) => d.staticSummary())) ?? null;
+    } catch (err) {
+      deps.logger.debug({ err, workflowId }, 'run summary unavailable');
+    }
+    return {
+      workflowId,
+      runId,
+      type: raw.type?.name ?? '',
+      status: statusName(raw.status),
+      summary,
+      startTime: requiredTsToDate(raw.startTime, 'startTime').toISOString(),
+      closeTime: optionalTsToDate(raw.closeTime)?.toISOString() ?? null,
+      temporalUrl: temporalUrl(workflowId, runId),
+    };
+  }
+
+  /** The workflow's `progress` query, for running runs of workflows that define one. */
+  async function progressOf(workflowId: string, runId: string): Promise<unknown> {
+    const c = client();
+    try {
+      return await c.connection.withDeadline(Date.now() + PROGRESS_QUERY_TIMEOUT_MS, () =>
+        c.workflow.getHandle(workflowId, runId).query<unknown>('progress'),
+      );
+    } catch (err) {
+      deps.logger.debug({ err, workflowId }, 'no progress for this run');
+      return undefined;
+    }
+  }
+
+  return {
+    temporalUrl,
+
+    async list(
+      m: TeamMembership,
+      filters: { type?: string; status?: RunStatus; cursor?: string; limit: number },
+    ): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
+      const clauses = [`TeamId = ${quote(m.teamId)}`];
+      if (filters.type) clauses.push(`WorkflowType = ${quote(filters.type)}`);
+      if (filters.status) {
+        const status = statuses.find((s) => s.name === filters.status);
+        if (status) clauses.push(`ExecutionStatus = ${quote(status.query)}`);
+      }
+      const query = clauses.join(' AND ');
+      const nextPageToken = filters.cursor ? cursors.decode(filters.cursor, query) : undefined;
+      const response = await client().workflowService.listWorkflowExecutions({
+        namespace: config.temporal.namespace,
+        query,
+        pageSize: filters.limit,
+        nextPageToken,
+      });
+      const runs = await Promise.all((response.executions ?? []).map(summaryOf));
+      const token = response.nextPageToken;
+      return { runs, nextCursor: token && token.length > 0 ? cursors.encode(token, query) : null };
+    },
+
+    async get(m: TeamMembership, workflowId: string): Promise<{ run: RunDetail }> {
+      const description = await describeOwn(m.teamId, workflowId);
+      const { runId } = description;
+      const handle = client().workflow.getHandle(workflowId, runId);
+      const status = statusName(description.status.code);
+      const [history, summary, progress] = await Promise.all([
+        handle.fetchHistory(),
+        description.staticSummary(),
+        status === 'running' ? progressOf(workflowId, runId) : Promise.resolve(undefined),
+      ]);
+      const events = history.events ?? [];
+      const pending = description.raw.pendingActivities ?? [];
+      const closing = events.at(-1);
+      const failure =
+        failureText(closing?.workflowExecutionFailedEventAttributes?.failure) ??
+        (closing?.workflowExecutionTimedOutEventAttributes ? 'The run timed out' : undefined);
+      return {
+        run: {
+          workflowId,
+          runId,
+          type: description.type,
+          status,
+          summary: summary ?? null,
+          startTime: description.startTime.toISOString(),
+          closeTime: description.closeTime?.toISOString() ?? null,
+          temporalUrl: temporalUrl(workflowId, runId),
+          ...(progress !== undefined ? { progress } : {}),
+          ...(failure ? { failure } : {}),
+          timeline: buildTimeline(events, pending),
+        },
+      };
+    },
+
+    /** Asks a running run to cancel (the workflow decides how to wind down); 409 once it has ended. */
+    async cancel(
+      m: TeamMembership,
+      workflowId: string,
+    ): Promise<{ workflowId: string; runId: string; cancelRequested: true }> {
+      const description = await describeOwn(m.teamId, workflowId);
+      if (description.status.code !== ExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
+        throw conflict(
+          `This run has already ended (${statusName(description.status.code)}); only running runs can be cancelled`,
+          'run_not_running',
+        );
+      }
+      await client().workflow.getHandle(workflowId, description.runId).cancel();
+      return { workflowId, runId: description.runId, cancelRequested: true };
+    },
+  };
+}
+
+export type RunService = ReturnType<typeof createRunService>;
