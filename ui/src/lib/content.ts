@@ -27,7 +27,9 @@ export const contentStatuses: readonly ContentStatus[] = [
 export const pipelineSteps = ['brief', 'outline', 'draft', 'polish', 'review', 'publish'] as const;
 
 export interface ContentProgress {
-  step: string;
+  status?: ContentStatus;
+  publishAt?: string | null;
+  step: string | null;
   percent: number;
   tokens?: { input: number; output: number };
 }
