@@ -15,12 +15,14 @@ export interface TimelineStep {
   status: string;
   startedAt: string | null;
   endedAt: string | null;
+  activityType?: string;
   attempt: number;
   failure?: string | { message?: string } | null;
 }
 
 export interface RunDetail extends RunSummary {
   progress?: Record<string, unknown> | null;
+  failure?: string;
   timeline: TimelineStep[];
 }
 
