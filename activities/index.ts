@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
+import { createCatalogActivities } from './catalog';
 import { createClickbankNotificationActivities } from './clickbank-notifications';
 import { createContentActivities } from './content';
 import { createPlatformCheckActivities } from './platform-check';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createPlatformCheckActivities(deps),
     ...createClickbankNotificationActivities(deps),
     ...createContentActivities(deps),
+    ...createCatalogActivities(deps),
   };
 }
 

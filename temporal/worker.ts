@@ -50,6 +50,8 @@ export async function createWorkers(opts: {
           activities,
           // In-flight activities get this long to finish on shutdown before they are cancelled.
           shutdownGraceTime: '10 seconds',
+          // Heartbeats carry live progress (catalog sync) to the UI: send them at most this far apart.
+          maxHeartbeatThrottleInterval: '1 second',
         }),
       ),
     );

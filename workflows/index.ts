@@ -1,4 +1,5 @@
 // Every workflow the workers run; temporal/bundle.ts bundles this file.
 export * from './platform-check.workflow';
 export * from './clickbank-notification.workflow';
+export * from './catalog-sync.workflow';
 export * from './content-pipeline.workflow';

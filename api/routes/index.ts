@@ -7,6 +7,7 @@ import { createContentService } from '../services/content';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
+import { createProductService } from '../services/products';
 import { createTeamService } from '../services/teams';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
@@ -16,6 +17,7 @@ import { contentRoutes } from './content';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
+import { productRoutes } from './products';
 import { teamRoutes } from './teams';
 
 /** The route table: the router and the OpenAPI document are both built from this one list. */
@@ -30,6 +32,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...teamRoutes(teams),
     ...platformCheckRoutes(checks),
     ...integrationRoutes(integrations),
+    ...productRoutes(createProductService(deps)),
     ...campaignRoutes(createCampaignService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),

@@ -32,6 +32,8 @@ interface World {
   contentId: string;
   /** A running workflow of the attacked team (no worker polls its queue, so it stays running). */
   runWorkflowId: string;
+  /** A product of the shared catalog (not team-owned). */
+  productId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -44,9 +46,16 @@ interface Fixture {
   ownerExpects: number;
   /** Call the app that has a Temporal client (the runs routes read Temporal itself). */
   withTemporal?: true;
+  /** A shared-catalog route (no team in the path): any signed-in user may call it, so only sign-in is checked. */
+  shared?: true;
 }
 
 const fixtures: Record<string, Fixture> = {
+  'GET /products/{productId}': {
+    params: (w) => ({ productId: w.productId }),
+    ownerExpects: 200,
+    shared: true,
+  },
   'GET /teams/{teamId}': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
   'PATCH /teams/{teamId}': {
     params: (_w, teamId) => ({ teamId }),
@@ -193,6 +202,8 @@ describe('tenancy: every route with an id', () => {
   let outsider: RegisteredUser;
   let world: World;
   let operations: Operation[];
+  /** Operations on team-owned data (everything but the shared catalog). */
+  let teamOperations: Operation[];
 
   beforeAll(async () => {
     api = await createTestApi();
@@ -253,8 +264,13 @@ describe('tenancy: every route with an id', () => {
       typedSearchAttributes: [{ key: SearchAttr.TeamId, value: teamId }],
       workflowExecutionTimeout: '10 minutes',
     });
+    const [product] = await api
+      .db('products')
+      .insert({ clickbank_id: `tenancy${Date.now()}`, title: 'Tenancy product', category_path: ['Test'] })
+      .returning<{ id: string }[]>('id');
     world = {
       teamId,
+      productId: product!.id,
       runWorkflowId,
       checkId,
       campaignId: campaignId!,
@@ -277,6 +293,7 @@ describe('tenancy: every route with an id', () => {
         })),
       )
       .filter((op) => op.paramNames.length > 0);
+    teamOperations = operations.filter((op) => !fixtures[op.key]?.shared);
   });
 
   afterAll(async () => {
@@ -315,14 +332,14 @@ describe('tenancy: every route with an id', () => {
   });
 
   it('answers 404 to a signed-in user who is not a member of the team', async () => {
-    for (const op of operations) {
+    for (const op of teamOperations) {
       const res = await call(op, outsider, world.teamId);
       expect(describeResult(op, res)).toBe(describeResult(op, { status: 404, body: res.body }));
     }
   });
 
   it('answers 404 for teams that do not exist or ids that are not UUIDs', async () => {
-    for (const op of operations) {
+    for (const op of teamOperations) {
       for (const teamId of [randomUUID(), 'not-a-uuid']) {
         const res = await call(op, owner, teamId);
         expect(describeResult(op, res)).toBe(describeResult(op, { status: 404, body: res.body }));
@@ -332,7 +349,7 @@ describe('tenancy: every route with an id', () => {
 
   it("answers 404 when another team's child id is used inside the caller's own team", async () => {
     // The outsider owns their personal team, so team access passes; only a team-scoped child lookup stops this.
-    const withChildren = operations.filter((op) => op.paramNames.some((name) => name !== 'teamId'));
+    const withChildren = teamOperations.filter((op) => op.paramNames.some((name) => name !== 'teamId'));
     expect(withChildren.length).toBeGreaterThan(0);
     for (const op of withChildren) {
       const res = await call(op, outsider, outsider.personalTeamId);
@@ -341,7 +358,7 @@ describe('tenancy: every route with an id', () => {
   });
 
   it('answers 403 to a viewer on every mutation and lets the viewer read', async () => {
-    for (const op of operations) {
+    for (const op of teamOperations) {
       const res = await call(op, viewer, world.teamId);
       if (op.method === 'get') {
         expect(res.status >= 200 && res.status < 300 ? `${op.key} ok` : describeResult(op, res)).toBe(
@@ -350,6 +367,13 @@ describe('tenancy: every route with an id', () => {
       } else {
         expect(describeResult(op, res)).toBe(describeResult(op, { status: 403, body: res.body }));
       }
+    }
+  });
+
+  it('lets any signed-in user (an outsider too) read the shared catalog routes', async () => {
+    for (const op of operations.filter((o) => fixtures[o.key]?.shared)) {
+      const res = await call(op, outsider, world.teamId);
+      expect(describeResult(op, res)).toBe(describeResult(op, { status: 200, body: res.body }));
     }
   });
 

@@ -1,0 +1,110 @@
+import { timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const productSorts = ['gravity', 'avg_earnings', 'commission', 'title'] as const;
+export type ProductSort = (typeof productSorts)[number];
+
+export const listProductsQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Full-text search on title and description' }),
+  category: z
+    .string()
+    .trim()
+    .min(1)
+    .max(200)
+    .optional()
+    .openapi({ description: 'A category name at any level of the path (top level or subcategory)' }),
+  sort: z.enum(productSorts).default('gravity'),
+  order: z.enum(['desc', 'asc']).default('desc'),
+  limit: z.coerce.number().int().min(1).max(100).default(24),
+  cursor: z
+    .string()
+    .max(500)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor from this API')
+    .optional()
+    .openapi({ description: 'nextCursor of the previous page (same q, category, sort and order)' }),
+  includeLeft: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true')
+    .openapi({ description: 'Also list products that have left the marketplace feed' }),
+});
+export type ListProductsQuery = z.output<typeof listProductsQuery>;
+
+export const productParams = z.object({ productId: uuid });
+
+export const productSummarySchema = z
+  .object({
+    id: uuid,
+    clickbankId: z.string(),
+    title: z.string(),
+    description: z.string().nullable(),
+    categoryPath: z.array(z.string()),
+    gravity: z.number(),
+    commissionRate: z.number().nullable(),
+    avgEarningsPerSale: z.number().nullable(),
+    initialEarningsPerSale: z.number().nullable(),
+    hasRecurring: z.boolean(),
+    leftFeedAt: timestamp.nullable(),
+  })
+  .openapi('ProductSummary');
+
+export const productDetailSchema = productSummarySchema
+  .extend({
+    avgRebillTotal: z.number().nullable(),
+    pctPerSaleFromRebill: z.number().nullable(),
+    popularityRank: z.number().int().nullable(),
+    activateDate: z.string().nullable(),
+    raw: z.record(z.string(), z.unknown()).openapi({ description: 'The marketplace feed row as received' }),
+    syncedAt: timestamp,
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('ProductDetail');
+
+export const productsPageResponse = z.object({
+  products: z.array(productSummarySchema),
+  nextCursor: z.string().nullable(),
+});
+
+export const productResponse = z.object({
+  product: productDetailSchema,
+  gravityHistory: z.array(z.object({ day: z.string(), gravity: z.number() })),
+});
+
+export const categoriesResponse = z.object({
+  categories: z.array(z.object({ name: z.string(), count: z.number().int() })),
+});
+
+export const syncStartedResponse = z.object({
+  workflowId: z.string(),
+  runId: z.string(),
+  started: z.boolean().openapi({ description: 'false when the call joined a sync already running' }),
+});
+
+export const syncProgressSchema = z.object({
+  phase: z.string(),
+  sitesProcessed: z.number().int(),
+  upserted: z.number().int(),
+  categories: z.number().int(),
+  startedAt: timestamp,
+});
+
+export const syncStatusResponse = z.object({
+  running: z.boolean(),
+  workflowId: z.string().nullable(),
+  progress: syncProgressSchema.nullable(),
+  lastCompleted: z
+    .object({
+      finishedAt: timestamp,
+      products: z.number().int(),
+      upserted: z.number().int(),
+      categories: z.number().int(),
+      left: z.number().int(),
+    })
+    .nullable(),
+});
