@@ -85,7 +85,8 @@ export async function streamContent(opts: {
   const heartbeat = setInterval(() => {
     if (!closed) res.write(': keep-alive\n\n');
   }, HEARTBEAT_MS);
-  req.on('close', () => {
+  // The response closes when the browser goes away (req's own close only says the request was read).
+  res.on('close', () => {
     closed = true;
     finish();
   });

@@ -1,6 +1,10 @@
+import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { temporal as temporalProto } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/deps';
@@ -11,6 +15,7 @@ import { createLogger } from '../../lib/logger';
 import { startAnthropicSandbox, type RecordedRequest } from '../../sandbox/anthropic/server';
 import type { SandboxServer } from '../../sandbox/listen';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
+import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
@@ -310,6 +315,16 @@ describe('content pipeline', () => {
       .select<{ step: string; team_id: string; workflow_id: string; input_tokens: number }[]>('*');
     expect(usage.map((u) => u.step)).toEqual(['brief', 'outline', 'draft', 'polish', 'draft', 'polish']);
     expect(usage.every((u) => u.team_id === teamId && u.workflow_id === `content:${created.id}`)).toBe(true);
+
+    // The finished run replays deterministically on the current code; SAVE_REPLAY_HISTORY=1 refreshes the
+    // saved history that content-replay.test.ts replays on every run.
+    const history = await temporal.client.workflow.getHandle(`content:${created.id}`).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, history);
+    if (process.env.SAVE_REPLAY_HISTORY === '1') {
+      // Binary protobuf: the JSON helpers of this SDK install mix two protobufjs versions and fail.
+      const bytes = temporalProto.api.history.v1.History.encode(history).finish();
+      fs.writeFileSync(path.join(__dirname, 'histories', 'content-pipeline.history.bin'), bytes);
+    }
   });
 
   it('publishes at a scheduled time that was moved once', async () => {
