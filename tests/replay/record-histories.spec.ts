@@ -1,0 +1,187 @@
+import fs from 'node:fs';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { WorkflowNotFoundError } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
+import request from 'supertest';
+import { createApp } from '../../api/app';
+import type { ApiDeps } from '../../api/deps';
+import { createDb } from '../../db/connection';
+import { loadConfig, type Config } from '../../lib/config';
+import { createKeyValue } from '../../lib/kv';
+import { createLogger } from '../../lib/logger';
+import { startAnthropicSandbox } from '../../sandbox/anthropic/server';
+import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
+import type { SandboxServer } from '../../sandbox/listen';
+import { startWordpressSandbox } from '../../sandbox/wordpress/server';
+import { getWorkflowBundle } from '../../temporal/bundle';
+import { createTemporalClient } from '../../temporal/client';
+import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { startTestWorkers, type TestWorkers } from '../support/worker';
+import { historyToJson } from './history-json';
+import { exportedWorkflowNames, HISTORIES_DIR } from './workflow-names';
+
+/**
+ * Records the history of one real, completed run of every workflow in workflows/index.ts into
+ * tests/replay/histories/<workflowType>.json, which tests/integration/replay.test.ts replays on every test run.
+ * Run it through `npx tsx scripts/record-histories.ts` (fresh database, Temporal dev server, sandboxes, real
+ * workers) after a deliberate, compatible workflow change or when a new workflow is added.
+ */
+
+interface World {
+  app: ReturnType<typeof createApp>;
+  deps: ApiDeps;
+  baseUrl: string;
+  user: RegisteredUser;
+}
+
+const ONLY = process.env.RECORD_ONLY?.split(',').filter(Boolean);
+
+async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(200);
+  }
+}
+
+/** One driver per workflow type: makes one real run happen through the API and returns its workflow id. */
+const recorders: Record<string, (w: World) => Promise<string>> = {
+  async platformCheckWorkflow({ app, user }) {
+    const res = await request(app)
+      .post(`/api/v1/teams/${user.personalTeamId}/platform-checks`)
+      .set(bearer(user.accessToken))
+      .expect(202);
+    return (res.body as { check: { workflowId: string } }).check.workflowId;
+  },
+
+  async clickbankNotificationWorkflow({ app, baseUrl, user }) {
+    const saved = await request(app)
+      .put(`/api/v1/teams/${user.personalTeamId}/integrations/clickbank`)
+      .set(bearer(user.accessToken))
+      .send({ affiliateNickname: 'recordaff', insSecretKey: 'RECORDSECRET1' })
+      .expect(200);
+    const insPath = new URL((saved.body as { integration: { insUrl: string } }).integration.insUrl).pathname;
+    const sent = await sendInsNotification({
+      url: `${baseUrl}${insPath}`,
+      secret: 'RECORDSECRET1',
+      type: 'SALE',
+    });
+    return `clickbank-ins:${user.personalTeamId}:${String(sent.notification.receipt)}:SALE:1`;
+  },
+
+  /** The full review journey: draft, revise with notes, redraft, approve, publish to WordPress. */
+  async contentPipelineWorkflow({ app, deps, user }) {
+    const teamId = user.personalTeamId;
+    const [product] = await deps
+      .db('products')
+      .insert({ clickbank_id: 'recordvnd', title: 'Record Product', description: 'For the saved history.' })
+      .returning<{ id: string }[]>('id');
+    const campaign = await request(app)
+      .post(`/api/v1/teams/${teamId}/campaigns`)
+      .set(bearer(user.accessToken))
+      .send({ name: 'Recorded campaign', productId: product!.id })
+      .expect(201);
+    const content = `/api/v1/teams/${teamId}/content`;
+    const created = await request(app)
+      .post(content)
+      .set(bearer(user.accessToken))
+      .send({
+        campaignId: (campaign.body as { campaign: { id: string } }).campaign.id,
+        type: 'email',
+        tone: 'friendly',
+        keywords: ['record'],
+        length: 'short',
+      })
+      .expect(202);
+    const { content: item, workflowId } = created.body as { content: { id: string }; workflowId: string };
+    const statusIs = (status: string) =>
+      waitFor(`content ${status}`, async () => {
+        const res = await request(app).get(`${content}/${item.id}`).set(bearer(user.accessToken));
+        return (res.body as { content: { status: string } }).content.status === status ? true : undefined;
+      });
+    const review = (body: object) =>
+      request(app).post(`${content}/${item.id}/review`).set(bearer(user.accessToken)).send(body).expect(200);
+    await statusIs('awaiting_review');
+    await review({ decision: 'revise', notes: 'Shorter, and mention the guarantee.' });
+    await sleep(300);
+    await statusIs('awaiting_review');
+    await review({ decision: 'approve' });
+    await statusIs('published');
+    return workflowId;
+  },
+};
+
+describe('record workflow histories', () => {
+  jest.setTimeout(300_000);
+  let world: World;
+  let workers: TestWorkers;
+  let server: Server;
+  const sandboxes: SandboxServer[] = [];
+
+  beforeAll(async () => {
+    const claude = await startAnthropicSandbox({ port: 0, chunkDelayMs: 5 });
+    const wordpress = await startWordpressSandbox({ port: 0 });
+    sandboxes.push(claude, wordpress);
+    const base = loadConfig();
+    const config: Config = {
+      ...base,
+      integrations: {
+        ...base.integrations,
+        anthropic: { ...base.integrations.anthropic, mode: 'sandbox', baseUrl: claude.url },
+        wordpress: { ...base.integrations.wordpress, mode: 'sandbox', sandboxUrl: wordpress.url },
+      },
+    };
+    const db = createDb(config);
+    const kv = await createKeyValue(config);
+    const temporal = await createTemporalClient(config);
+    const deps: ApiDeps = { config, db, logger: createLogger(config, 'record-histories'), kv, temporal };
+    const app = createApp(deps);
+    server = await new Promise<Server>((resolve) => {
+      const s = app.listen(0, '127.0.0.1', () => resolve(s));
+    });
+    workers = await startTestWorkers({ db, config, kv });
+    const user = await registerUser(app, 'history-recorder');
+    world = { app, deps, baseUrl: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, user };
+  });
+
+  afterAll(async () => {
+    await workers?.stop();
+    await new Promise((resolve) => server?.close(resolve));
+    await Promise.allSettled([
+      world?.deps.db.destroy(),
+      world?.deps.kv.close(),
+      world?.deps.temporal?.client.connection.close(),
+    ]);
+    await Promise.allSettled(sandboxes.map((s) => s.close()));
+  });
+
+  const names = exportedWorkflowNames().filter((name) => !ONLY || ONLY.includes(name));
+
+  it.each(names)('records a completed %s run', async (workflowType) => {
+    const record = recorders[workflowType];
+    if (!record)
+      throw new Error(`no recorder for ${workflowType}: add one to tests/replay/record-histories.spec.ts`);
+    const workflowId = await record(world);
+    const client = world.deps.temporal!.client;
+    // Some runs are started right after the HTTP answer: wait until the run exists, then until it completes.
+    await waitFor(`${workflowId} to complete`, async () => {
+      try {
+        await client.workflow.getHandle(workflowId).result();
+        return true;
+      } catch (err) {
+        if (err instanceof WorkflowNotFoundError) return undefined;
+        throw err;
+      }
+    });
+    const history = await client.workflow.getHandle(workflowId).fetchHistory();
+    // Never save a history the current code cannot replay.
+    await Worker.runReplayHistory({ workflowBundle: await getWorkflowBundle() }, history, workflowId);
+    fs.mkdirSync(HISTORIES_DIR, { recursive: true });
+    fs.writeFileSync(path.join(HISTORIES_DIR, `${workflowType}.json`), historyToJson(history));
+  });
+});
