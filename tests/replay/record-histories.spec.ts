@@ -14,6 +14,7 @@ import { createKeyValue } from '../../lib/kv';
 import { createLogger } from '../../lib/logger';
 import { startAnthropicSandbox } from '../../sandbox/anthropic/server';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
+import { startClickbankSandbox } from '../../sandbox/clickbank/server';
 import type { SandboxServer } from '../../sandbox/listen';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
@@ -74,6 +75,12 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     return `clickbank-ins:${user.personalTeamId}:${String(sent.notification.receipt)}:SALE:1`;
   },
 
+  /** A manual sync of a small sandbox feed, started through the API. */
+  async catalogSyncWorkflow({ app, user }) {
+    const res = await request(app).post('/api/v1/products/sync').set(bearer(user.accessToken)).expect(202);
+    return (res.body as { workflowId: string }).workflowId;
+  },
+
   /** The full review journey: draft, revise with notes, redraft, approve, publish to WordPress. */
   async contentPipelineWorkflow({ app, deps, user }) {
     const teamId = user.personalTeamId;
@@ -126,7 +133,10 @@ describe('record workflow histories', () => {
   beforeAll(async () => {
     const claude = await startAnthropicSandbox({ port: 0, chunkDelayMs: 5 });
     const wordpress = await startWordpressSandbox({ port: 0 });
-    sandboxes.push(claude, wordpress);
+    // A small feed keeps the recorded catalog sync short; the feed URL is built from this port.
+    const clickbank = await startClickbankSandbox({ port: 0, feedSiteCount: 300 });
+    sandboxes.push(claude, wordpress, clickbank);
+    process.env.CLICKBANK_SANDBOX_PORT = String(clickbank.port);
     const base = loadConfig();
     const config: Config = {
       ...base,
