@@ -4,7 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import type { Config } from '../../lib/config';
+import { startAnthropicSandbox } from '../../sandbox/anthropic/server';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
+import type { SandboxServer } from '../../sandbox/listen';
+import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { SearchAttr } from '../../temporal/search-attributes';
 import { TaskQueue } from '../../temporal/task-queues';
 import {
@@ -49,6 +53,8 @@ describe('runs API', () => {
   let api: TestApi;
   let workers: TestWorkers;
   let server: Server;
+  let claude: SandboxServer;
+  let wordpress: SandboxServer;
   let owner: RegisteredUser;
   let viewer: RegisteredUser;
   let outsider: RegisteredUser;
@@ -78,8 +84,21 @@ describe('runs API', () => {
   }
 
   beforeAll(async () => {
+    claude = await startAnthropicSandbox({ port: 0 });
+    wordpress = await startWordpressSandbox({ port: 0 });
     api = await createTestApi({ temporal: true });
-    workers = await startTestWorkers({ db: api.db });
+    const { integrations } = api.config;
+    // The content pipeline calls Claude and WordPress: point API and worker at this test's sandboxes.
+    const config: Config = {
+      ...api.config,
+      integrations: {
+        ...integrations,
+        anthropic: { ...integrations.anthropic, mode: 'sandbox', baseUrl: claude.url },
+        wordpress: { ...integrations.wordpress, mode: 'sandbox', sandboxUrl: wordpress.url },
+      },
+    };
+    api = { ...api, config, deps: { ...api.deps, config }, app: createApp({ ...api.deps, config }) };
+    workers = await startTestWorkers({ db: api.db, config, kv: api.deps.kv });
     server = await new Promise<Server>((resolve) => {
       const s = api.app.listen(0, '127.0.0.1', () => resolve(s));
     });
@@ -138,6 +157,7 @@ describe('runs API', () => {
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
     await workers?.stop();
     await api?.close();
+    await Promise.allSettled([claude?.close(), wordpress?.close()]);
   });
 
   it("lists the team's runs from visibility with their summary and Temporal Web link", async () => {
@@ -267,6 +287,63 @@ describe('runs API', () => {
     const res = await request(noTemporal).get(runsUrl()).set(bearer(owner.accessToken));
     expect(res.status).toBe(503);
     expectErrorShape(res.body, 'temporal_unavailable');
+  });
+
+  it("shows a running content pipeline's progress query and its Claude steps, and cancels it", async () => {
+    const [product] = await api
+      .db('products')
+      .insert({ clickbank_id: 'runsvend1', title: 'Runs product', description: 'For the runs test.' })
+      .returning<{ id: string }[]>('id');
+    const campaign = await request(api.app)
+      .post(`/api/v1/teams/${teamId}/campaigns`)
+      .set(bearer(owner.accessToken))
+      .send({ name: 'Runs campaign', productId: product!.id })
+      .expect(201);
+    const created = await request(api.app)
+      .post(`/api/v1/teams/${teamId}/content`)
+      .set(bearer(owner.accessToken))
+      .send({
+        campaignId: (campaign.body as { campaign: { id: string } }).campaign.id,
+        type: 'social_post',
+        tone: 'upbeat',
+        keywords: ['runs'],
+        length: 'short',
+      })
+      .expect(202);
+    const { workflowId } = created.body as { workflowId: string };
+
+    // Waiting for review, the run is still running: progress comes from the workflow's `progress` query.
+    const deadline = Date.now() + 60_000;
+    let run: RunDetail;
+    for (;;) {
+      const res = await request(api.app).get(runUrl(workflowId)).set(bearer(viewer.accessToken));
+      expect(res.status).toBe(200);
+      run = (res.body as { run: RunDetail }).run;
+      const progress = run.progress as { status?: string } | undefined;
+      if (progress?.status === 'awaiting_review' || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(run).toMatchObject({ type: 'contentPipelineWorkflow', status: 'running', closeTime: null });
+    expect(run.progress).toMatchObject({ status: 'awaiting_review', step: 'review', percent: 100 });
+    const claudeSteps = run.timeline.filter((s) => s.step.includes('with Claude'));
+    expect(claudeSteps.map((s) => [s.step, s.status])).toEqual([
+      ['Write the brief with Claude', 'completed'],
+      ['Write the outline with Claude', 'completed'],
+      ['Write the draft with Claude (streamed live)', 'completed'],
+      ['Polish the draft with Claude (streamed live)', 'completed'],
+    ]);
+    expect(claudeSteps.every((s) => s.startedAt !== null && s.endedAt !== null && s.attempt === 1)).toBe(
+      true,
+    );
+
+    await request(api.app)
+      .post(`${runUrl(workflowId)}/cancel`)
+      .set(bearer(owner.accessToken))
+      .expect(202);
+    await expect(client().workflow.getHandle(workflowId).result()).rejects.toThrow();
+    const cancelled = await request(api.app).get(runUrl(workflowId)).set(bearer(viewer.accessToken));
+    expect((cancelled.body as { run: RunDetail }).run.status).toBe('canceled');
+    expect((cancelled.body as { run: RunDetail }).run.progress).toBeUndefined();
   });
 
   it('cancels a running run (editor+), and refuses finished runs with 409', async () => {
