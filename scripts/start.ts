@@ -12,6 +12,7 @@ import { createLogger } from '../lib/logger';
 import { bindModels, createDb, migrateLatest } from '../db/connection';
 import { createKeyValue } from '../lib/kv';
 import { createTemporalClient } from '../temporal/client';
+import { ensureSchedules } from '../temporal/schedules';
 import { createWorkers } from '../temporal/worker';
 import { startApiServer } from '../api/server';
 import { ensureTemporal, type DevServerHandle } from './launcher/temporal';
@@ -110,6 +111,10 @@ async function main(): Promise<void> {
     cleanups.push(() => kv.close());
     const temporal = await createTemporalClient(config);
     cleanups.push(() => temporal.close());
+    // The hourly catalog sync; in the split layout worker-main.ts does this.
+    await ensureSchedules(temporal.client, config).catch((err: unknown) =>
+      logger.error({ err }, 'could not create or update the Temporal Schedules'),
+    );
     const workers = await createWorkers({ config, db, kv, logger: createLogger(config, 'worker') });
     const running = workers.run();
     cleanups.push(async () => {

@@ -2,6 +2,8 @@ import { loadConfigOrExit } from '../lib/config';
 import { createKeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
 import { bindModels, createDb } from '../db/connection';
+import { createTemporalClient } from './client';
+import { ensureSchedules } from './schedules';
 import { createWorkers } from './worker';
 
 /**
@@ -32,6 +34,7 @@ async function main(): Promise<void> {
   let exitCode = 0;
   try {
     workers = await createWorkers({ config, db, logger, kv });
+    await ensurePlatformSchedules(config, logger);
     logger.info(
       { address: config.temporal.address, namespace: config.temporal.namespace, identity: workers.identity },
       'workers started',
@@ -50,3 +53,20 @@ async function main(): Promise<void> {
 }
 
 void main();
+
+/** The hourly catalog sync and other Schedules; a failure is logged, not fatal (the workers still serve runs). */
+async function ensurePlatformSchedules(
+  config: ReturnType<typeof loadConfigOrExit>,
+  logger: ReturnType<typeof createLogger>,
+): Promise<void> {
+  try {
+    const temporal = await createTemporalClient(config);
+    try {
+      await ensureSchedules(temporal.client, config);
+    } finally {
+      await temporal.close();
+    }
+  } catch (err) {
+    logger.error({ err }, 'could not create or update the Temporal Schedules');
+  }
+}
