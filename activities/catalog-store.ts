@@ -125,3 +125,12 @@ export async function markProductsLeft(db: Knex, syncStartedAt: Date): Promise<n
     .whereNull('left_feed_at')
     .update({ left_feed_at: db.fn.now() });
 }
+
+/**
+ * After a sync: moves the full-text index's pending entries (GIN fastupdate keeps batch writes fast) into the
+ * index proper and refreshes the planner's statistics. Without it searches fall back to sequential scans.
+ */
+export async function tidyCatalogIndexes(db: Knex): Promise<void> {
+  await db.raw("SELECT gin_clean_pending_list('products_search_vector_idx')");
+  await db.raw('ANALYZE products, product_gravity_daily');
+}

@@ -6,7 +6,13 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import { streamMarketplaceFeed, type MarketplaceSite } from './clickbank';
-import { beginCatalogSync, finishCatalogSync, markProductsLeft, upsertProductBatch } from './catalog-store';
+import {
+  beginCatalogSync,
+  finishCatalogSync,
+  markProductsLeft,
+  tidyCatalogIndexes,
+  upsertProductBatch,
+} from './catalog-store';
 import { toActivityFailure } from './integration-errors';
 
 export const CATALOG_BATCH_SIZE = 500;
@@ -104,6 +110,7 @@ export async function runCatalogSync(db: Knex, opts: RunCatalogSyncOptions): Pro
     progress.phase = 'mark_left';
     report();
     const left = await markProductsLeft(db, sync.startedAt);
+    await tidyCatalogIndexes(db);
     progress.phase = 'done';
     report();
     await finishCatalogSync(db, sync.id, {

@@ -16,6 +16,8 @@ import {
 } from '../data/products';
 import type { ListProductsQuery } from '../schemas/products';
 
+const CATEGORY_CACHE_MS = 30_000;
+
 const temporalUnavailable = () =>
   serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
 
@@ -25,6 +27,7 @@ export function createProductService(deps: {
   temporal: { client: Client } | null;
 }) {
   const { db } = deps;
+  let categoryCache: { expires: number; value: Promise<{ name: string; count: number }[]> } | null = null;
 
   const client = (): Client => {
     if (!deps.temporal) throw temporalUnavailable();
@@ -66,7 +69,15 @@ export function createProductService(deps: {
       return { products: page.products, nextCursor: page.next ? encodeCursor(page.next) : null };
     },
 
-    categories: async () => ({ categories: await listTopCategories(db) }),
+    /** Counts change only when a sync runs; a short cache spares every page load a scan of the catalog. */
+    async categories() {
+      const now = Date.now();
+      if (!categoryCache || categoryCache.expires < now) {
+        categoryCache = { expires: now + CATEGORY_CACHE_MS, value: listTopCategories(db) };
+        categoryCache.value.catch(() => (categoryCache = null));
+      }
+      return { categories: await categoryCache.value };
+    },
 
     async get(productId: string) {
       const product = await findProduct(db, productId);
