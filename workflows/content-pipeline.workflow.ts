@@ -206,7 +206,8 @@ export async function contentPipelineWorkflow(input: ContentPipelineInput): Prom
     await run('polish', 'Polish the draft with Claude (streamed live)', claude.polishDraft, null);
 
     for (;;) {
-      await setStatus('awaiting_review', 'review');
+      // publishAt is null here: not scheduled yet, or a schedule was just cancelled.
+      await setStatus('awaiting_review', 'review', { publishAt: state.publishAt });
       decisionsRecorded++;
       await condition(() => pendingReview !== undefined);
       const review = pendingReview!;

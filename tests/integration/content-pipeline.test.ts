@@ -327,9 +327,23 @@ describe('content pipeline', () => {
     }
   });
 
-  it('publishes at a scheduled time that was moved once', async () => {
+  it('cancels a schedule, then publishes at a scheduled time that was moved once', async () => {
     const created = await create({ type: 'email', keywords: ['breakfast'] });
     await waitForStatus(created.id, 'awaiting_review');
+
+    // Scheduled, then cancelled: back to awaiting review with no publish time.
+    const farAt = new Date(Date.now() + 60 * 60_000).toISOString();
+    expect((await review(created.id, { decision: 'approve', publishAt: farAt })).status).toBe(200);
+    const cancelled = await request(app)
+      .post(api(`/${created.id}/schedule`))
+      .set(bearer(user.accessToken))
+      .send({ publishAt: null });
+    expect(cancelled.status).toBe(200);
+    expect((cancelled.body as { content: ContentBody }).content).toMatchObject({
+      status: 'awaiting_review',
+      publishAt: null,
+    });
+
     const firstAt = new Date(Date.now() + 3_000).toISOString();
     const approved = await review(created.id, { decision: 'approve', publishAt: firstAt });
     expect(approved.status).toBe(200);
@@ -364,6 +378,9 @@ describe('content pipeline', () => {
       create({ type: 'social_post', keywords: ['smoothies'] }),
       create({ type: 'landing_page', keywords: ['mealprep'] }),
     ]);
+    const early = await review(kept.id, { decision: 'approve' });
+    expect(early.status).toBe(409);
+    expect((early.body as { error: { message: string } }).error.message).toMatch(/still generating/);
     await Promise.all([
       waitForStatus(kept.id, 'awaiting_review'),
       waitForStatus(rejected.id, 'awaiting_review'),
