@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import request from 'supertest';
 import { streamMarketplaceFeed } from '../../activities/clickbank';
-import type { CatalogSyncSummary } from '../../activities/catalog';
+import { runCatalogSync, type CatalogSyncSummary } from '../../activities/catalog';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';
 import { ensureSchedules } from '../../temporal/schedules';
 import { SearchAttr } from '../../temporal/search-attributes';
@@ -206,6 +206,34 @@ describe('catalog sync workflow', () => {
       .whereNotNull('left_feed_at')
       .count<{ n: string }[]>('* as n');
     expect(Number(stillLeft[0]!.n)).toBe(0);
+  });
+
+  it('a retried attempt resumes after the batches its last heartbeat reported written', async () => {
+    const resumeFrom = 1_000; // two batches of 500
+    const stamp = async (ids: string[]) => {
+      const rows = await api
+        .db<{ clickbank_id: string; updated_at: Date }>('products')
+        .whereIn('clickbank_id', ids)
+        .select('clickbank_id', 'updated_at');
+      return new Map(rows.map((r) => [r.clickbank_id, new Date(r.updated_at).getTime()]));
+    };
+    const skipped = fullIds.slice(0, resumeFrom);
+    const written = fullIds.slice(resumeFrom, resumeFrom + 200);
+    const [beforeSkipped, beforeWritten] = [await stamp(skipped), await stamp(written)];
+    const progress: number[] = [];
+    const summary = await runCatalogSync(api.db, {
+      feedUrl: `${sandbox.url}/feeds/marketplace_feed_v2.xml.zip`,
+      workflowId: 'resume-test',
+      runId: `resume-${Date.now()}`,
+      triggerSource: 'manual',
+      resume: { sitesProcessed: resumeFrom, upserted: resumeFrom },
+      onProgress: (p) => progress.push(p.sitesProcessed),
+    });
+    expect(summary).toMatchObject({ sites: fullIds.length, upserted: fullIds.length });
+    expect(Math.min(...progress)).toBe(resumeFrom);
+    const [afterSkipped, afterWritten] = [await stamp(skipped), await stamp(written)];
+    expect([...afterSkipped].filter(([id, t]) => t !== beforeSkipped.get(id))).toEqual([]);
+    expect([...afterWritten].filter(([id, t]) => t <= beforeWritten.get(id)!)).toEqual([]);
   });
 
   it('ensureSchedules creates the hourly catalog-sync Schedule (overlap skip, 1 h catch-up) and is idempotent', async () => {
