@@ -257,6 +257,8 @@ describe('content pipeline', () => {
     const ready = await waitForStatus(created.id, 'awaiting_review');
     expect(ready.body).toBeTruthy();
     expect(applyEvents(applyEvents('', first), second)).toBe(ready.body);
+    // ...from the live stream itself, not from the end-of-stream correction for lost messages.
+    expect([...first, ...second].filter((e) => e.data.final === true)).toEqual([]);
     expect(ready.tokens.input).toBeGreaterThan(0);
     expect(ready.tokens.output).toBeGreaterThan(0);
     const { progress } = await get(created.id);
