@@ -1,7 +1,7 @@
 import type { Knex } from 'knex';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
-import type { KeyValue } from '../../lib/kv';
+import { createKeyValue, type KeyValue } from '../../lib/kv';
 import { createLogger } from '../../lib/logger';
 import { createWorkers, type Workers } from '../../temporal/worker';
 
@@ -15,19 +15,17 @@ export interface TestWorkers {
 /**
  * Runs the real workers (all task queues, real activities) inside the test process against the test database
  * and the Temporal server from global setup. Pass `db` to share the test's own knex instance, `config` to point
- * activities at sandbox servers, `kv` to share the API's bus (live streaming).
+ * activities at sandbox servers, `kv` to share the API's bus (live streaming). Without `kv` the workers open
+ * their own (Redis under the tests): workers of other test files poll the same task queues, and what they
+ * publish must still reach every reader.
  */
 export async function startTestWorkers(
   opts: { db?: Knex; config?: Config; kv?: KeyValue } = {},
 ): Promise<TestWorkers> {
   const config = opts.config ?? loadConfig();
   const db = opts.db ?? createDb(config);
-  const workers = await createWorkers({
-    config,
-    db,
-    logger: createLogger(config, 'test-worker'),
-    ...(opts.kv ? { kv: opts.kv } : {}),
-  });
+  const kv = opts.kv ?? (await createKeyValue(config));
+  const workers = await createWorkers({ config, db, logger: createLogger(config, 'test-worker'), kv });
   let failure: Error | undefined;
   const running = workers.run().catch((err: unknown) => {
     failure = err instanceof Error ? err : new Error(String(err));
@@ -39,6 +37,7 @@ export async function startTestWorkers(
       await workers.shutdown();
       await running;
       if (!opts.db) await db.destroy();
+      if (!opts.kv) await kv.close();
       if (failure) throw failure;
     },
   };
