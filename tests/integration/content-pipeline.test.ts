@@ -396,6 +396,25 @@ describe('content pipeline', () => {
     expect(done.wordpressPostId).toBeNull();
   });
 
+  it('marks the item failed when its run is cancelled', async () => {
+    const created = await create({ type: 'social_post', keywords: ['cancelled'] });
+    await waitForStatus(created.id, 'awaiting_review');
+    await temporal.client.workflow.getHandle(`content:${created.id}`).cancel();
+    const failed = await deps
+      .db('content')
+      .where({ id: created.id })
+      .first<{ status: string; failure: string }>();
+    const deadline = Date.now() + 15_000;
+    let row = failed;
+    while (row.status !== 'failed' && Date.now() < deadline) {
+      await sleep(200);
+      row = await deps.db('content').where({ id: created.id }).first<{ status: string; failure: string }>();
+    }
+    expect(row).toMatchObject({ status: 'failed', failure: 'The run was cancelled' });
+    const afterwards = await review(created.id, { decision: 'approve' });
+    expect(afterwards.status).toBe(409);
+  });
+
   it('retries a step Claude refuses once with 529 and still completes', async () => {
     const created = await create({ type: 'email', keywords: ['hydration', '[sandbox:fail-once:529]'] });
     await waitForStatus(created.id, 'awaiting_review', 60_000);
