@@ -78,7 +78,18 @@ export function statusLabel(status: string): string {
 export function statusTone(status: string): string {
   const s = status.toLowerCase();
   if (['published', 'completed', 'active'].includes(s)) return 'completed';
-  if (['generating', 'awaiting_review', 'scheduled', 'running', 'started', 'retrying', 'draft', 'paused'].includes(s))
+  if (
+    [
+      'generating',
+      'awaiting_review',
+      'scheduled',
+      'running',
+      'started',
+      'retrying',
+      'draft',
+      'paused',
+    ].includes(s)
+  )
     return 'pending';
   if (['failed', 'rejected', 'terminated', 'timed_out', 'canceled', 'cancelled'].includes(s)) return 'failed';
   return '';
