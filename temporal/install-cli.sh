@@ -8,8 +8,8 @@ CLI_VERSION="v1.5.1"
 # Go-installed builds report "0.0.0-DEV", so judge by the bundled server version instead (v1.5.1 ships 1.29.x).
 MIN_SERVER_MINOR=29
 
-repo_root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-tools_bin="${repo_root}/.tools/bin"
+# shellcheck source=../scripts/lib/go-tool.sh
+source "$(dirname "${BASH_SOURCE[0]}")/../scripts/lib/go-tool.sh"
 
 log() { echo "install-cli: $*" >&2; }
 
@@ -26,31 +26,4 @@ usable() {
   return 1
 }
 
-if on_path="$(command -v temporal 2>/dev/null)" && usable "$on_path"; then
-  echo "$on_path"
-  exit 0
-fi
-
-if usable "${tools_bin}/temporal"; then
-  echo "${tools_bin}/temporal"
-  exit 0
-fi
-
-if ! command -v go >/dev/null 2>&1; then
-  log "no usable temporal CLI found and Go is not installed; install Go or put temporal ${CLI_VERSION} on PATH"
-  exit 1
-fi
-
-log "building temporal CLI ${CLI_VERSION} into ${tools_bin} (first run only, takes a few minutes)"
-mkdir -p "$tools_bin"
-build_dir="$(mktemp -d)"
-trap 'rm -rf "$build_dir"' EXIT
-# Run outside the repo so no go.mod/go.work here influences the build.
-(cd "$build_dir" && GOBIN="$tools_bin" go install "github.com/temporalio/cli/cmd/temporal@${CLI_VERSION}") >&2
-
-if usable "${tools_bin}/temporal"; then
-  echo "${tools_bin}/temporal"
-  exit 0
-fi
-log "go install finished but ${tools_bin}/temporal is not usable"
-exit 1
+find_or_go_install temporal "github.com/temporalio/cli/cmd/temporal@${CLI_VERSION}"
