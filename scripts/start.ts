@@ -44,11 +44,15 @@ async function shutdown(code: number): Promise<never> {
   process.exit(code);
 }
 
+let firstSignalAt = 0;
 function onSignal(signal: NodeJS.Signals) {
   if (stopping) {
+    // Ctrl-C reaches us twice at once (from the terminal and relayed by tsx): only a later second press forces.
+    if (Date.now() - firstSignalAt < 2000) return;
     say(`${signal} again: exiting now`);
     process.exit(130);
   }
+  firstSignalAt = Date.now();
   void shutdown(0);
 }
 process.on('SIGINT', onSignal);
