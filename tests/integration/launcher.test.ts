@@ -55,6 +55,8 @@ function startPlatform(env: NodeJS.ProcessEnv): Promise<Platform> {
     cwd: repoRoot,
     env: { ...cleanEnv, ...env, LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so stopping it can send SIGINT to the whole group as Ctrl-C in a terminal does.
+    detached: true,
   });
   let output = '';
   child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -80,7 +82,8 @@ async function stopPlatform(platform: Platform): Promise<number | null> {
   const exited = new Promise<number | null>((resolve) =>
     platform.child.once('exit', (code) => resolve(code)),
   );
-  platform.child.kill('SIGINT');
+  // Like Ctrl-C: every process of the group gets SIGINT (tsx, the launcher, the dev server...).
+  process.kill(-platform.child.pid!, 'SIGINT');
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<'timeout'>((resolve) => (timer = setTimeout(() => resolve('timeout'), 45_000)));
   const result = await Promise.race([exited, timeout]);
