@@ -103,6 +103,15 @@ const envSchema = z.object({
       'expected 32 bytes, base64 encoded (openssl rand -base64 32)',
     )
     .optional(),
+  // Uploaded bonus files (default: <data dir>/bonus-files) and how long a bonus download link stays valid.
+  BONUS_FILES_DIR: z.string().min(1).optional(),
+  BONUS_LINK_TTL_DAYS: positiveInt(30),
+  BONUS_MAX_UPLOAD_MB: positiveInt(100),
+  // Nightly backups (default folder: <data dir>/backups) and how many days of them are kept.
+  BACKUP_DIR: z.string().min(1).optional(),
+  BACKUP_RETENTION_DAYS: positiveInt(30),
+  PG_DUMP_PATH: z.string().min(1).default('pg_dump'),
+  PG_RESTORE_PATH: z.string().min(1).default('pg_restore'),
   TRUST_PROXY: z
     .enum(['true', 'false'], { error: 'expected true or false' })
     .default('false')
@@ -131,6 +140,13 @@ export interface Config {
     devServer: 'auto' | 'always' | 'never';
   };
   integrations: IntegrationsConfig;
+  /**
+   * Links in emails that work without a login (unsubscribe, bonus download): signed with `secret` (derived
+   * from JWT_SECRET) and served by the API at `publicUrl`.
+   */
+  links: { secret: Buffer; publicUrl: string };
+  bonuses: { filesDir: string; linkTtlDays: number; maxUploadBytes: number };
+  backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -306,6 +322,9 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const dataDir = path.resolve(env.HOPFLOW_DATA_DIR);
   const apiPublic = env.PUBLIC_API_URL ?? `http://localhost:${env.API_PORT}`;
   const temporalHost = env.TEMPORAL_ADDRESS.split(':')[0] ?? '127.0.0.1';
+  const jwtSecret = resolveSecret(env, dataDir, 'JWT_SECRET', 'at least 32 characters', () =>
+    crypto.randomBytes(48).toString('base64url'),
+  );
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -341,10 +360,24 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       ).replace(/\/$/, ''),
     },
     integrations: integrationsConfig(env, dataDir),
+    links: {
+      // A separate key per purpose: a leaked link signature says nothing about session tokens.
+      secret: Buffer.from(crypto.hkdfSync('sha256', jwtSecret, 'hopflow', 'email-links', 32)),
+      publicUrl: apiPublic.replace(/\/$/, ''),
+    },
+    bonuses: {
+      filesDir: path.resolve(env.BONUS_FILES_DIR ?? path.join(dataDir, 'bonus-files')),
+      linkTtlDays: env.BONUS_LINK_TTL_DAYS,
+      maxUploadBytes: env.BONUS_MAX_UPLOAD_MB * 1024 * 1024,
+    },
+    backup: {
+      dir: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),
+      retentionDays: env.BACKUP_RETENTION_DAYS,
+      pgDumpPath: env.PG_DUMP_PATH,
+      pgRestorePath: env.PG_RESTORE_PATH,
+    },
     auth: {
-      jwtSecret: resolveSecret(env, dataDir, 'JWT_SECRET', 'at least 32 characters', () =>
-        crypto.randomBytes(48).toString('base64url'),
-      ),
+      jwtSecret,
       accessTokenTtlSeconds: env.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlDays: env.REFRESH_TOKEN_TTL_DAYS,
       loginMaxFailsPerAccount: env.LOGIN_MAX_FAILS_PER_ACCOUNT,
