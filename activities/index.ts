@@ -1,18 +1,25 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
+import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createCatalogActivities } from './catalog';
 import { createClickbankNotificationActivities } from './clickbank-notifications';
 import { createContentActivities } from './content';
+import { createBroadcastActivities } from './broadcasts';
+import { createEmailActivities } from './email';
 import { createPlatformCheckActivities } from './platform-check';
+import { createSequenceActivities } from './sequences';
 
 /** What activity factories may need; each factory takes only the fields it uses, so tests can pass fakes. */
 export interface ActivityDeps {
   db: Knex;
-  config: Pick<Config, 'integrations'>;
+  config: Config;
   /** Redis or the in-process stand-in shared with the API (live draft streaming). */
   kv?: KeyValue;
   workerIdentity?: string;
+  /** The worker's Temporal client, for activities that signal or start other workflows. */
+  temporal?: Client;
 }
 
 /** Every activity the workers register, merged from the per-concern factories. */
@@ -22,6 +29,10 @@ export function createActivities(deps: ActivityDeps) {
     ...createClickbankNotificationActivities(deps),
     ...createContentActivities(deps),
     ...createCatalogActivities(deps),
+    ...createEmailActivities(deps),
+    ...createBonusDeliveryActivities(deps),
+    ...createSequenceActivities(deps),
+    ...createBroadcastActivities(deps),
   };
 }
 

@@ -161,6 +161,24 @@ export function createPostmarkSender(settings: PostmarkSenderSettings) {
       });
     },
 
+    /**
+     * Postmark's outbound message search by one Metadata value (and recipient): the MessageID of a message sent
+     * earlier, or undefined. Lets a retry find out whether an attempt that died mid-send got through.
+     */
+    async findSentByMetadata(key: string, value: string, recipient: string): Promise<string | undefined> {
+      try {
+        const found = await client.getOutboundMessages({
+          count: 1,
+          offset: 0,
+          recipient,
+          [`metadata_${key}`]: value,
+        });
+        return found.Messages[0]?.MessageID;
+      } catch (err) {
+        throw toPostmarkError(err);
+      }
+    },
+
     /** One cheap authenticated call (the server's own settings). */
     async testConnection(): Promise<{ ok: true; detail: string }> {
       try {

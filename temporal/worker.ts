@@ -1,4 +1,5 @@
 import os from 'node:os';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
@@ -24,7 +25,7 @@ export interface Workers {
  * Every worker registers every activity: which queue a piece of work goes to is decided when it is scheduled.
  */
 export async function createWorkers(opts: {
-  config: Pick<Config, 'temporal' | 'integrations'>;
+  config: Config;
   db: Knex;
   logger: Logger;
   /** Redis (or the in-process stand-in shared with the API) for live updates such as draft streaming. */
@@ -35,10 +36,22 @@ export async function createWorkers(opts: {
   const identity = `hopflow-worker:${process.pid}@${os.hostname()}`;
   const workflowBundle = await getWorkflowBundle(logger);
   const connection = await NativeConnection.connect({ address: config.temporal.address });
+  // Activities that signal or start other workflows (stop a contact's sequences, start a bonus delivery).
+  let clientConnection: Connection;
+  try {
+    clientConnection = await Connection.connect({ address: config.temporal.address });
+  } catch (err) {
+    await connection.close();
+    throw err;
+  }
+  const temporal = new Client({ connection: clientConnection, namespace: config.temporal.namespace });
+  const closeConnections = async () => {
+    await Promise.allSettled([connection.close(), clientConnection.close()]);
+  };
 
   let workers: Worker[];
   try {
-    const activities = createActivities({ db, config, kv, workerIdentity: identity });
+    const activities = createActivities({ db, config, kv, workerIdentity: identity, temporal });
     workers = await Promise.all(
       allTaskQueues.map((taskQueue) =>
         Worker.create({
@@ -56,13 +69,13 @@ export async function createWorkers(opts: {
       ),
     );
   } catch (err) {
-    await connection.close();
+    await closeConnections();
     throw err;
   }
 
   let running: Promise<void> | undefined;
   const run = (): Promise<void> => {
-    running ??= runAll(workers, logger).finally(() => connection.close());
+    running ??= runAll(workers, logger).finally(closeConnections);
     return running;
   };
 

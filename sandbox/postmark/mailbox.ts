@@ -177,6 +177,25 @@ export class Mailbox {
     );
   }
 
+  /** Postmark's outbound search: every given filter must match (recipient exact, metadata key=value). */
+  search(filter: {
+    recipient?: string;
+    tag?: string;
+    stream?: string;
+    subject?: string;
+    metadata: readonly (readonly [string, string])[];
+  }): RecordedMessage[] {
+    const recipient = filter.recipient?.toLowerCase();
+    return this.messages.filter(
+      (m) =>
+        (!recipient || m.Recipients.includes(recipient)) &&
+        (!filter.tag || m.Tag === filter.tag) &&
+        (!filter.stream || m.MessageStream === filter.stream) &&
+        (!filter.subject || m.Subject.includes(filter.subject)) &&
+        filter.metadata.every(([key, value]) => m.Metadata[key] === value),
+    );
+  }
+
   clear(): void {
     this.messages.length = 0;
     this.failures.clear();

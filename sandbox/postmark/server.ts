@@ -32,6 +32,18 @@ export async function startPostmarkSandbox(opts: PostmarkSandboxOptions = {}): P
   const mailbox = new Mailbox();
   const requests: RecordedRequest[] = [];
   let requestTotal = 0;
+  // PUT /sandbox/latency: sends are accepted (recorded) at once but answered this late, so a test can kill the
+  // sender between Postmark taking a message and the sender hearing about it.
+  let answerDelayMs = 0;
+  const answerLater = (res: Response, status: number, body: unknown) => {
+    if (answerDelayMs <= 0) {
+      res.status(status).json(body);
+      return;
+    }
+    setTimeout(() => {
+      if (!res.destroyed) res.status(status).json(body);
+    }, answerDelayMs);
+  };
 
   const app = express();
   app.disable('x-powered-by');
@@ -70,7 +82,7 @@ export async function startPostmarkSandbox(opts: PostmarkSandboxOptions = {}): P
     const outcome = mailbox.submit(req.body, template);
     const status = outcome.kind === 'sent' ? 200 : outcome.kind === 'rejected' ? 422 : outcome.status;
     log(req, status, [toOf(req.body)]);
-    res.status(status).json(outcome.result);
+    answerLater(res, status, outcome.result);
   };
   app.post('/email', sendOne(false));
   app.post('/email/withTemplate', sendOne(true));
@@ -102,10 +114,58 @@ export async function startPostmarkSandbox(opts: PostmarkSandboxOptions = {}): P
       outcomes.push(outcome);
     }
     log(req, 200, to);
-    res.json(outcomes.map((o) => o.result));
+    answerLater(
+      res,
+      200,
+      outcomes.map((o) => o.result),
+    );
   };
   app.post('/email/batch', sendBatch(false));
   app.post('/email/batchWithTemplates', sendBatch(true));
+
+  // Postmark's outbound message search: recipient, tag, messagestream, subject and metadata_<key> filters.
+  app.get('/messages/outbound', (req, res) => {
+    if (!authorized(req, res)) return;
+    const count = Number(queryString(req, 'count'));
+    const offset = Number(queryString(req, 'offset') ?? 0);
+    if (!Number.isInteger(count) || count < 1 || count > 500 || !Number.isInteger(offset) || offset < 0) {
+      log(req, 422, []);
+      res.status(422).json({ ErrorCode: 609, Message: 'The count and offset parameters are required.' });
+      return;
+    }
+    const metadata = Object.entries(req.query)
+      .filter(([key, value]) => key.startsWith('metadata_') && typeof value === 'string')
+      .map(([key, value]) => [key.slice('metadata_'.length), value as string] as const);
+    const found = mailbox.search({
+      recipient: queryString(req, 'recipient'),
+      tag: queryString(req, 'tag'),
+      stream: queryString(req, 'messagestream') ?? queryString(req, 'messageStream'),
+      subject: queryString(req, 'subject'),
+      metadata,
+    });
+    log(req, 200, []);
+    res.json({
+      TotalCount: found.length,
+      Messages: found.slice(offset, offset + count).map((m) => ({
+        Tag: m.Tag ?? '',
+        MessageID: m.MessageID,
+        MessageStream: m.MessageStream,
+        To: m.Recipients.map((Email) => ({ Email, Name: null })),
+        Cc: [],
+        Bcc: [],
+        Recipients: m.Recipients,
+        ReceivedAt: m.ReceivedAt,
+        From: m.From,
+        Subject: m.Subject,
+        Attachments: [],
+        Status: 'Sent',
+        TrackOpens: false,
+        TrackLinks: 'None',
+        Metadata: m.Metadata,
+        Sandboxed: false,
+      })),
+    });
+  });
 
   app.get('/server', (req, res) => {
     if (!authorized(req, res)) return;
@@ -159,6 +219,15 @@ export async function startPostmarkSandbox(opts: PostmarkSandboxOptions = {}): P
   });
   app.get('/sandbox/requests', (_req, res) => {
     res.json({ total: requestTotal, requests });
+  });
+  app.put('/sandbox/latency', (req, res) => {
+    const ms = (req.body as { ms?: unknown } | undefined)?.ms;
+    if (typeof ms !== 'number' || !Number.isInteger(ms) || ms < 0 || ms > 600_000) {
+      res.status(400).json({ error: 'body must be {"ms": <0..600000>}' });
+      return;
+    }
+    answerDelayMs = ms;
+    res.json({ ms });
   });
   app.get('/sandbox/suppressions', (_req, res) => {
     res.json({ suppressions: [...mailbox.suppressions], builtIn: ['*@inactive.sandbox.test'] });

@@ -1,0 +1,348 @@
+import type { Knex } from 'knex';
+import { findContact, setContactStatus } from '../api/data/contacts';
+import type { Config } from '../lib/config';
+import { textToHtml } from '../lib/email/render';
+import { createIntegrationResolver } from '../lib/integrations/resolve';
+import { unsubscribeUrl } from '../lib/links';
+import { IntegrationError, toActivityFailure } from './integration-errors';
+import { createPostmarkSender, type OutgoingEmail, type PostmarkSender } from './postmark';
+
+export type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
+
+export interface TrackedEmail {
+  teamId: string;
+  /**
+   * Business key of this one email, e.g. `seq:<sequence>:<contact>:<step>` or `bonus:<receipt>:<itemNo>`: the same
+   * key is sent at most once, whatever retries, replays or duplicate runs ask.
+   */
+  idempotencyKey: string;
+  kind: EmailKind;
+  to: string;
+  subject: string;
+  textBody: string;
+  /** Default: textBody turned into simple HTML. */
+  htmlBody?: string;
+  /**
+   * The list member this goes to: no email when they unsubscribed or bounced ('skipped'); the body gets an
+   * unsubscribe footer and the List-Unsubscribe / List-Unsubscribe-Post (RFC 8058 one-click) headers.
+   */
+  contactId?: string;
+  stream?: 'outbound' | 'broadcast';
+  tag?: string;
+  metadata?: Record<string, string>;
+}
+
+export type TrackedEmailResult =
+  | { idempotencyKey: string; status: 'sent'; messageId: string; duplicate: boolean }
+  | { idempotencyKey: string; status: 'skipped'; reason: 'unsubscribed' | 'inactive' | 'deleted' }
+  | { idempotencyKey: string; status: 'refused'; reason: string };
+
+/** The Metadata key that ties a Postmark message to its email_messages row (found again after a crash). */
+export const EMAIL_ROW_METADATA_KEY = 'hopflow_id';
+
+interface EmailRow {
+  id: string;
+  status: 'queued' | 'sent' | 'failed' | 'bounced' | 'refused' | 'skipped';
+  postmarkMessageId: string | null;
+  error: string | null;
+}
+
+type Db = Knex | Knex.Transaction;
+
+export interface EmailActivityDeps {
+  db: Knex;
+  config: Pick<Config, 'integrations' | 'links'>;
+}
+
+export function createEmailActivities({ db, config }: EmailActivityDeps) {
+  const resolver = createIntegrationResolver({ db, config });
+
+  async function senderFor(teamId: string): Promise<PostmarkSender> {
+    try {
+      return createPostmarkSender(await resolver.postmark(teamId));
+    } catch (err) {
+      throw toActivityFailure(err);
+    }
+  }
+
+  /** The answer an already-settled row gives, or undefined while it still has to be (re)sent. */
+  function settled(email: TrackedEmail, row: EmailRow): TrackedEmailResult | undefined {
+    const idempotencyKey = email.idempotencyKey;
+    if (row.status === 'sent' || row.status === 'bounced') {
+      return { idempotencyKey, status: 'sent', messageId: row.postmarkMessageId ?? '', duplicate: true };
+    }
+    if (row.status === 'refused' || row.status === 'failed') {
+      return { idempotencyKey, status: 'refused', reason: row.error ?? 'refused by Postmark' };
+    }
+    if (row.status === 'skipped') {
+      const reason = row.error === 'inactive' || row.error === 'deleted' ? row.error : 'unsubscribed';
+      return { idempotencyKey, status: 'skipped', reason };
+    }
+    return undefined;
+  }
+
+  /**
+   * Writes a 'queued' row per key that has none yet, committed before anything is sent: a worker that dies after
+   * Postmark took the message leaves this row behind, and its id (in the message Metadata) is how the next
+   * attempt finds that message. Returns the keys whose rows this call created (no earlier attempt to look for).
+   */
+  async function recordRows(emails: TrackedEmail[]): Promise<Set<string>> {
+    const created = await db('email_messages')
+      .insert(
+        emails.map((e) => ({
+          team_id: e.teamId,
+          idempotency_key: e.idempotencyKey,
+          to_email: e.to,
+          subject: e.subject,
+          stream: e.stream ?? 'outbound',
+          contact_id: e.contactId ?? null,
+          kind: e.kind,
+          status: 'queued',
+        })),
+      )
+      .onConflict('idempotency_key')
+      .ignore()
+      .returning<{ idempotencyKey: string }[]>('idempotency_key as idempotencyKey');
+    return new Set(created.map((r) => r.idempotencyKey));
+  }
+
+  /** Locks the rows of these keys until the transaction ends, so two attempts never send the same key at once. */
+  async function lockRows(trx: Db, emails: TrackedEmail[]): Promise<Map<string, EmailRow>> {
+    const rows = await trx('email_messages')
+      .whereIn(
+        'idempotency_key',
+        emails.map((e) => e.idempotencyKey),
+      )
+      .forUpdate()
+      .select<(EmailRow & { idempotencyKey: string })[]>(
+        'id',
+        'idempotency_key as idempotencyKey',
+        'status',
+        'postmark_message_id as postmarkMessageId',
+        'error',
+      );
+    return new Map(rows.map((r) => [r.idempotencyKey, r]));
+  }
+
+  const markRow = (trx: Db, id: string, patch: Record<string, unknown>) =>
+    trx('email_messages')
+      .where({ id })
+      .update({ ...patch, updated_at: trx.fn.now() });
+
+  /** Skips unsubscribed/inactive/deleted contacts; adds the unsubscribe footer and headers for the rest. */
+  async function prepare(
+    trx: Db,
+    email: TrackedEmail,
+  ): Promise<{ skip?: 'unsubscribed' | 'inactive' | 'deleted'; message?: OutgoingEmail }> {
+    let textBody = email.textBody;
+    let htmlBody = email.htmlBody ?? textToHtml(email.textBody);
+    const headers: { name: string; value: string }[] = [];
+    if (email.contactId) {
+      const contact = await findContact(trx, email.teamId, email.contactId);
+      if (!contact) return { skip: 'deleted' };
+      if (contact.status !== 'active') return { skip: contact.status };
+      const url = unsubscribeUrl(config.links, contact.id);
+      textBody += `\n\n--\nUnsubscribe with one click: ${url}`;
+      const footer = `<p style="font-size:12px;color:#666">Don't want these emails? <a href="${url}">Unsubscribe with one click</a>.</p>`;
+      htmlBody = htmlBody.includes('</body>')
+        ? htmlBody.replace('</body>', `${footer}\n</body>`)
+        : htmlBody + footer;
+      headers.push(
+        { name: 'List-Unsubscribe', value: `<${url}>` },
+        { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },
+      );
+    }
+    const message: OutgoingEmail = {
+      to: email.to,
+      subject: email.subject,
+      textBody,
+      htmlBody,
+      messageStream: email.stream ?? 'outbound',
+      metadata: { ...email.metadata, kind: email.kind },
+    };
+    if (email.tag) message.tag = email.tag;
+    if (headers.length > 0) message.headers = headers;
+    return { message };
+  }
+
+  /** Postmark refused this recipient for good: the row says why, the contact leaves the list. */
+  async function refuse(trx: Db, email: TrackedEmail, rowId: string, reason: string) {
+    await markRow(trx, rowId, { status: 'refused', error: reason });
+    if (email.contactId) {
+      await setContactStatus(trx, {
+        teamId: email.teamId,
+        contactId: email.contactId,
+        status: 'inactive',
+        reason,
+      });
+    }
+    return { idempotencyKey: email.idempotencyKey, status: 'refused' as const, reason };
+  }
+
+  const isRecipientRefusal = (err: unknown): err is IntegrationError =>
+    err instanceof IntegrationError && err.kind === 'invalid' && !err.retryable;
+
+  return {
+    /**
+     * Sends one email at most once per idempotency key. The row is written (and locked) before Postmark is
+     * called; a later attempt that finds it still 'queued' (the worker died mid-send) asks Postmark's message
+     * search whether that attempt got through before sending. Transient Postmark trouble throws (Temporal
+     * retries); a permanent refusal of the recipient returns 'refused' and marks the contact inactive.
+     */
+    async sendTrackedEmail(email: TrackedEmail): Promise<TrackedEmailResult> {
+      const sender = await senderFor(email.teamId);
+      const createdNow = await recordRows([email]);
+      return db.transaction(async (trx) => {
+        const row = (await lockRows(trx, [email])).get(email.idempotencyKey);
+        if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
+        const done = settled(email, row);
+        if (done) return done;
+
+        const { skip, message } = await prepare(trx, email);
+        if (skip || !message) {
+          await markRow(trx, row.id, { status: 'skipped', error: skip ?? 'deleted' });
+          return { idempotencyKey: email.idempotencyKey, status: 'skipped', reason: skip ?? 'deleted' };
+        }
+        try {
+          const earlier = createdNow.has(email.idempotencyKey)
+            ? undefined
+            : await sender.findSentByMetadata(EMAIL_ROW_METADATA_KEY, row.id, email.to);
+          if (earlier) {
+            await markRow(trx, row.id, {
+              status: 'sent',
+              postmark_message_id: earlier,
+              sent_at: trx.fn.now(),
+            });
+            return {
+              idempotencyKey: email.idempotencyKey,
+              status: 'sent',
+              messageId: earlier,
+              duplicate: true,
+            };
+          }
+          message.metadata = { ...message.metadata, [EMAIL_ROW_METADATA_KEY]: row.id };
+          const sent = await sender.sendEmail(message);
+          await markRow(trx, row.id, {
+            status: 'sent',
+            postmark_message_id: sent.messageId,
+            sent_at: trx.fn.now(),
+            error: null,
+          });
+          return {
+            idempotencyKey: email.idempotencyKey,
+            status: 'sent',
+            messageId: sent.messageId,
+            duplicate: false,
+          };
+        } catch (err) {
+          if (isRecipientRefusal(err)) return refuse(trx, email, row.id, err.plainMessage);
+          throw toActivityFailure(err);
+        }
+      });
+    },
+
+    /**
+     * Up to 500 emails of one team in one Postmark batch request, each at most once per key (as
+     * sendTrackedEmail). Refused recipients come back 'refused'; if Postmark rate-limits some entries, the
+     * others are recorded and the activity throws so the retry sends only what is still missing.
+     */
+    async sendTrackedBatch(emails: TrackedEmail[]): Promise<TrackedEmailResult[]> {
+      if (emails.length === 0) return [];
+      const teamId = emails[0]!.teamId;
+      if (emails.some((e) => e.teamId !== teamId)) throw new Error('a batch must belong to one team');
+      if (new Set(emails.map((e) => e.idempotencyKey)).size !== emails.length) {
+        throw new Error('a batch must not repeat an idempotency key');
+      }
+      const sender = await senderFor(teamId);
+      let retryLater: IntegrationError | undefined;
+      const createdNow = await recordRows(emails);
+      const results = await db.transaction(async (trx) => {
+        const rows = await lockRows(trx, emails);
+        const out = new Map<string, TrackedEmailResult>();
+        const toSend: { email: TrackedEmail; row: EmailRow; message: OutgoingEmail }[] = [];
+        for (const email of emails) {
+          const row = rows.get(email.idempotencyKey);
+          if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
+          const done = settled(email, row);
+          if (done) {
+            out.set(email.idempotencyKey, done);
+            continue;
+          }
+          const { skip, message } = await prepare(trx, email);
+          if (skip || !message) {
+            await markRow(trx, row.id, { status: 'skipped', error: skip ?? 'deleted' });
+            out.set(email.idempotencyKey, {
+              idempotencyKey: email.idempotencyKey,
+              status: 'skipped',
+              reason: skip ?? 'deleted',
+            });
+            continue;
+          }
+          try {
+            // Only rows an earlier attempt left 'queued' can have gone out already; new rows skip the lookup.
+            const earlier = createdNow.has(email.idempotencyKey)
+              ? undefined
+              : await sender.findSentByMetadata(EMAIL_ROW_METADATA_KEY, row.id, email.to);
+            if (earlier) {
+              await markRow(trx, row.id, {
+                status: 'sent',
+                postmark_message_id: earlier,
+                sent_at: trx.fn.now(),
+              });
+              out.set(email.idempotencyKey, {
+                idempotencyKey: email.idempotencyKey,
+                status: 'sent',
+                messageId: earlier,
+                duplicate: true,
+              });
+              continue;
+            }
+          } catch (err) {
+            throw toActivityFailure(err);
+          }
+          message.metadata = { ...message.metadata, [EMAIL_ROW_METADATA_KEY]: row.id };
+          toSend.push({ email, row, message });
+        }
+
+        if (toSend.length > 0) {
+          let answers;
+          try {
+            answers = await sender.sendBatch(toSend.map((s) => s.message));
+          } catch (err) {
+            throw toActivityFailure(err);
+          }
+          for (const [i, answer] of answers.entries()) {
+            const { email, row } = toSend[i]!;
+            if (answer.ok) {
+              await markRow(trx, row.id, {
+                status: 'sent',
+                postmark_message_id: answer.messageId,
+                sent_at: trx.fn.now(),
+                error: null,
+              });
+              out.set(email.idempotencyKey, {
+                idempotencyKey: email.idempotencyKey,
+                status: 'sent',
+                messageId: answer.messageId,
+                duplicate: false,
+              });
+            } else if (answer.retryable) {
+              retryLater ??= new IntegrationError({
+                provider: 'postmark',
+                kind: answer.kind,
+                plainMessage: answer.plainMessage,
+              });
+            } else {
+              out.set(email.idempotencyKey, await refuse(trx, email, row.id, answer.plainMessage));
+            }
+          }
+        }
+        return out;
+      });
+      if (retryLater) throw toActivityFailure(retryLater);
+      return emails.map((e) => results.get(e.idempotencyKey)!);
+    },
+  };
+}
+
+export type EmailActivities = ReturnType<typeof createEmailActivities>;
