@@ -20,3 +20,7 @@ export { WebhookEvent, type WebhookSource, type WebhookEventStatus } from './web
 export { EmailMessage, type EmailMessageStatus } from './email-message';
 export { Subscription, type SubscriptionStatus } from './subscription';
 export { TeamIntegration, type IntegrationProvider } from './team-integration';
+export { EmailSequence, type SequenceTrigger } from './email-sequence';
+export { EmailSequenceStep } from './email-sequence-step';
+export { EmailSequenceRun, type SequenceRunStatus } from './email-sequence-run';
+export { Broadcast, type BroadcastStatus } from './broadcast';

@@ -1,0 +1,154 @@
+import {
+  CancellationScope,
+  condition,
+  defineQuery,
+  defineSignal,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import type { EmailActivities, TrackedEmailResult } from '../activities/email';
+import type { SequenceActivities } from '../activities/sequences';
+
+/** Names the API starts, signals and queries runs by (it imports these; the bundle holds the code). */
+export const EMAIL_SEQUENCE_WORKFLOW = 'emailSequenceWorkflow';
+
+/** One object argument: which sequence, for which contact (`seq:<sequenceId>:<contactId>`). */
+export interface EmailSequenceInput {
+  teamId: string;
+  sequenceId: string;
+  contactId: string;
+}
+
+export interface StopSequenceInput {
+  reason: string;
+}
+
+export type SequenceRunOutcome = 'running' | 'completed' | 'stopped' | 'failed';
+
+export interface SequenceProgress {
+  status: SequenceRunOutcome;
+  /** Steps sent so far (also the index of the next step). */
+  sent: number;
+  totalSteps: number;
+  nextSendAt: string | null;
+  stopReason: string | null;
+}
+
+export const stopSequenceSignal = defineSignal<[StopSequenceInput]>('stopSequence');
+export const sequenceProgressQuery = defineQuery<SequenceProgress>('sequenceProgress');
+
+// Database work: quick, retried through transient trouble.
+const db = proxyActivities<SequenceActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+});
+// Postmark: transient errors are retried; a permanent refusal comes back as a 'refused' result.
+const mail = proxyActivities<EmailActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+});
+
+const endReason = (result: Exclude<TrackedEmailResult, { status: 'sent' }>): string =>
+  result.status === 'skipped'
+    ? `The contact is ${result.reason}`
+    : `Postmark refused the address: ${result.reason}`;
+
+/**
+ * One contact's way through one sequence: the steps are loaded once (a snapshot: later edits do not change this
+ * run), then for each step a durable timer, a render for this contact and a tracked send (at most once per
+ * `seq:<sequence>:<contact>:<step>` key). The stop signal ends the run at once, even mid-timer; a skipped
+ * (unsubscribed/inactive) or refused recipient ends it too, and a refusal stops the contact's other runs.
+ */
+export async function emailSequenceWorkflow(input: EmailSequenceInput): Promise<SequenceProgress> {
+  const { workflowId } = workflowInfo();
+  const progress: SequenceProgress = {
+    status: 'running',
+    sent: 0,
+    totalSteps: 0,
+    nextSendAt: null,
+    stopReason: null,
+  };
+  let stopRequested: string | undefined;
+  setHandler(stopSequenceSignal, ({ reason }) => {
+    stopRequested ??= reason || 'Stopped';
+  });
+  setHandler(sequenceProgressQuery, () => progress);
+
+  const finish = async (status: Exclude<SequenceRunOutcome, 'running'>, reason: string | null) => {
+    progress.status = status;
+    progress.stopReason = reason;
+    progress.nextSendAt = null;
+    await CancellationScope.nonCancellable(() =>
+      db.finishSequenceRun.executeWithOptions({ summary: `Mark the run ${status}` }, [
+        { workflowId, status, reason, currentStep: progress.sent },
+      ]),
+    );
+    return progress;
+  };
+
+  const snapshot = await db.loadSequenceSnapshot.executeWithOptions(
+    { summary: 'Load the sequence steps (this run keeps them)' },
+    [input],
+  );
+  if (!snapshot) return finish('failed', 'The sequence or the contact no longer exists');
+  const { steps } = snapshot;
+  progress.totalSteps = steps.length;
+
+  /** Records where the run is and when the next step goes out (null when none is left). */
+  const record = async (nextIndex: number) => {
+    const next = steps[nextIndex];
+    progress.nextSendAt = next
+      ? new Date(new Date().getTime() + next.delaySeconds * 1000).toISOString()
+      : null;
+    await db.recordSequenceRunProgress.executeWithOptions(
+      { summary: next ? `Step ${nextIndex + 1} due at ${progress.nextSendAt}` : 'All steps sent' },
+      [{ workflowId, currentStep: nextIndex, totalSteps: steps.length, nextSendAt: progress.nextSendAt }],
+    );
+  };
+
+  await record(0);
+  for (const [index, step] of steps.entries()) {
+    const delayMs = step.delaySeconds * 1000;
+    if (stopRequested === undefined && delayMs > 0) {
+      await condition(() => stopRequested !== undefined, delayMs);
+    }
+    if (stopRequested !== undefined) return finish('stopped', stopRequested);
+
+    const email = await db.renderSequenceEmail.executeWithOptions(
+      { summary: `Render step ${index + 1} of ${steps.length} for the contact` },
+      [{ ...input, workflowId, campaignId: snapshot.campaignId, stepIndex: index, step }],
+    );
+    // null: the run was stopped in the database (deleted sequence, unsubscribe while Temporal was away).
+    if (!email) return finish('stopped', stopRequested ?? 'The run is no longer active');
+    if (stopRequested !== undefined) return finish('stopped', stopRequested);
+
+    const result = await mail.sendTrackedEmail.executeWithOptions(
+      { summary: `Send step ${index + 1}: ${email.subject}` },
+      [email],
+    );
+    if (result.status !== 'sent') {
+      const reason = endReason(result);
+      await finish('stopped', reason);
+      if (result.status === 'refused') {
+        await db.stopContactSequences.executeWithOptions({ summary: "Stop the contact's other sequences" }, [
+          { teamId: input.teamId, contactId: input.contactId, reason },
+        ]);
+      }
+      return progress;
+    }
+    progress.sent = index + 1;
+    await record(index + 1);
+  }
+  return finish('completed', null);
+}
