@@ -10,6 +10,7 @@ import { securityHeaders } from './http/security-headers';
 import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
+import { BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter } from './routes/bonus-downloads';
 import { healthRouter } from './routes/health';
 import { webhookRouter, WEBHOOKS_BASE_PATH } from './routes/webhooks';
 import { apiVersion } from './version';
@@ -40,6 +41,8 @@ export function createApp(deps: ApiDeps): express.Application {
   app.use(healthRouter(deps, metrics));
   // Outside /api/v1: no login, raw bodies (signatures are over the exact bytes).
   app.use(WEBHOOKS_BASE_PATH, webhookRouter(deps));
+  // Bonus links from buyers' emails: no login, the signed token is the permission.
+  app.use(BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter(deps));
 
   const routes = apiRoutes(deps, metrics);
   const openApiDocument = buildOpenApiDocument(routes, { version: apiVersion, basePath: API_BASE_PATH });

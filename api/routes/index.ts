@@ -2,6 +2,7 @@ import type { ApiDeps } from '../deps';
 import type { ApiRoute } from '../http/route';
 import type { ApiMetrics } from '../http/metrics';
 import { createAuthService } from '../services/auth';
+import { createBonusService } from '../services/bonuses';
 import { createCampaignService } from '../services/campaigns';
 import { createContentService } from '../services/content';
 import { createIntegrationService } from '../services/integrations';
@@ -12,6 +13,7 @@ import { createTeamService } from '../services/teams';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
 import { authRoutes } from './auth';
+import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contentRoutes } from './content';
 import { integrationRoutes } from './integrations';
@@ -36,5 +38,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...campaignRoutes(createCampaignService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
+    ...bonusRoutes(createBonusService(deps), deps.config),
   ];
 }

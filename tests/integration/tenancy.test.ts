@@ -34,6 +34,9 @@ interface World {
   runWorkflowId: string;
   /** A product of the shared catalog (not team-owned). */
   productId: string;
+  /** A link bonus of the attacked team and a vendor rule of its first campaign. */
+  bonusId: string;
+  bonusRuleId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -89,7 +92,46 @@ const fixtures: Record<string, Fixture> = {
   ...campaignFixtures(),
   ...contentFixtures(),
   ...runFixtures(),
+  ...bonusFixtures(),
 };
+
+function bonusFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  const withBonus = (w: World, teamId: string) => ({ teamId, bonusId: w.bonusId });
+  const withCampaign = (w: World, teamId: string) => ({ teamId, campaignId: w.campaignId });
+  return {
+    'POST /teams/{teamId}/bonuses': {
+      params: team,
+      body: () => ({ name: 'Tenancy bonus', url: 'https://example.com/bonus' }),
+      ownerExpects: 201,
+    },
+    'GET /teams/{teamId}/bonuses': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/bonuses/{bonusId}': { params: withBonus, ownerExpects: 200 },
+    'PATCH /teams/{teamId}/bonuses/{bonusId}': {
+      params: withBonus,
+      body: () => ({ name: 'Renamed bonus' }),
+      ownerExpects: 200,
+    },
+    'DELETE /teams/{teamId}/bonuses/{bonusId}': { params: withBonus, ownerExpects: 204 },
+    'PUT /teams/{teamId}/bonuses/{bonusId}/campaigns': {
+      params: withBonus,
+      body: (w) => ({ campaignIds: [w.campaignId] }),
+      ownerExpects: 200,
+    },
+    'GET /teams/{teamId}/bonuses/{bonusId}/deliveries': { params: withBonus, ownerExpects: 200 },
+    'GET /teams/{teamId}/bonus-deliveries': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/campaigns/{campaignId}/bonus-rules': { params: withCampaign, ownerExpects: 200 },
+    'POST /teams/{teamId}/campaigns/{campaignId}/bonus-rules': {
+      params: withCampaign,
+      body: () => ({ vendor: 'tenancyv2' }),
+      ownerExpects: 201,
+    },
+    'DELETE /teams/{teamId}/campaigns/{campaignId}/bonus-rules/{ruleId}': {
+      params: (w, teamId) => ({ teamId, campaignId: w.campaignId, ruleId: w.bonusRuleId }),
+      ownerExpects: 204,
+    },
+  };
+}
 
 function runFixtures(): Record<string, Fixture> {
   const withRun = (w: World, teamId: string) => ({ teamId, workflowId: w.runWorkflowId });
@@ -268,9 +310,19 @@ describe('tenancy: every route with an id', () => {
       .db('products')
       .insert({ clickbank_id: `tenancy${Date.now()}`, title: 'Tenancy product', category_path: ['Test'] })
       .returning<{ id: string }[]>('id');
+    const [bonus] = await api
+      .db('bonuses')
+      .insert({ team_id: teamId, name: 'Tenancy bonus', url: 'https://example.com/bonus' })
+      .returning<{ id: string }[]>('id');
+    const [bonusRule] = await api
+      .db('campaign_bonus_rules')
+      .insert({ team_id: teamId, campaign_id: campaignId, vendor: 'tenancyv1' })
+      .returning<{ id: string }[]>('id');
     world = {
       teamId,
       productId: product!.id,
+      bonusId: bonus!.id,
+      bonusRuleId: bonusRule!.id,
       runWorkflowId,
       checkId,
       campaignId: campaignId!,

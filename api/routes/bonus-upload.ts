@@ -1,0 +1,88 @@
+import fs from 'node:fs';
+import type { Request, Response } from 'express';
+import multer from 'multer';
+import type { z } from 'zod';
+import { AppError, badRequest } from '../../lib/errors';
+import type { UploadedFile } from '../services/bonuses';
+
+/**
+ * Reads a bonus create request: JSON (already parsed by express.json) or multipart/form-data with one `file`
+ * part, streamed to the upload folder with the size limit enforced while it arrives. Runs inside the handler,
+ * after the tenancy check, so an outsider's upload is never read.
+ */
+export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>(
+  req: Request,
+  res: Response,
+  opts: { json: J; form: F; uploadDir: string; maxBytes: number },
+): Promise<{ kind: 'json'; body: z.output<J> } | { kind: 'file'; fields: z.output<F>; file: UploadedFile }> {
+  if (!req.is('multipart/form-data')) {
+    return { kind: 'json', body: parse(opts.json, req.body ?? {}) };
+  }
+  fs.mkdirSync(opts.uploadDir, { recursive: true });
+  const upload = multer({
+    dest: opts.uploadDir,
+    limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+  }).single('file');
+  await new Promise<void>((resolve, reject) => {
+    upload(req, res, (err?: unknown) => {
+      if (!err) resolve();
+      else reject(uploadError(err, opts.maxBytes));
+    });
+  });
+  const file = req.file;
+  let fields: z.output<F>;
+  try {
+    fields = parse(opts.form, { ...(req.body as Record<string, unknown>) });
+    if (!file) {
+      throw badRequest('The request is not valid', [
+        { path: 'file', message: 'Attach the bonus file as the "file" part (or send JSON with a url)' },
+      ]);
+    }
+  } catch (err) {
+    if (file) fs.rmSync(file.path, { force: true });
+    throw err;
+  }
+  return {
+    kind: 'file',
+    fields,
+    file: {
+      tempPath: file.path,
+      originalName: file.originalname,
+      contentType: file.mimetype || 'application/octet-stream',
+      size: file.size,
+    },
+  };
+}
+
+function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw badRequest(
+    'The request is not valid',
+    result.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(root)',
+      message: issue.message,
+    })),
+  );
+}
+
+function uploadError(err: unknown, maxBytes: number): Error {
+  if (!(err instanceof multer.MulterError)) return err instanceof Error ? err : new Error(String(err));
+  const path = err.field ?? 'file';
+  switch (err.code) {
+    case 'LIMIT_FILE_SIZE':
+      return new AppError(413, 'payload_too_large', 'The file is too large', [
+        {
+          path: 'file',
+          message: `At most ${Math.floor(maxBytes / (1024 * 1024)) || maxBytes} ${maxBytes >= 1024 * 1024 ? 'MB' : 'bytes'}`,
+        },
+      ]);
+    case 'LIMIT_UNEXPECTED_FILE':
+    case 'LIMIT_FILE_COUNT':
+      return badRequest('The request is not valid', [
+        { path, message: 'Send exactly one file, as the "file" part' },
+      ]);
+    default:
+      return badRequest('The upload could not be read', [{ path, message: err.message }]);
+  }
+}
