@@ -1,0 +1,34 @@
+import { backupKindOf, verifyChecksum } from './files';
+import { runPgRestore } from './pg-tools';
+import { restorePgliteDataDir } from './pglite';
+
+export interface RestoreOptions {
+  file: string;
+  /** Target of a pg_dump backup. */
+  databaseUrl?: string;
+  /** Target folder of a PGlite backup (the platform must be stopped). */
+  pgliteDir?: string;
+  pgRestorePath: string;
+  onProgress?: () => void | Promise<void>;
+}
+
+/** Verifies the checksum (ChecksumError otherwise, nothing touched), then restores by the file's kind. */
+export async function restoreBackup(
+  opts: RestoreOptions,
+): Promise<{ kind: 'pg_dump' | 'pglite'; sha256: string }> {
+  const kind = backupKindOf(opts.file);
+  const sha256 = await verifyChecksum(opts.file);
+  if (kind === 'pg_dump') {
+    if (!opts.databaseUrl) throw new Error('restoring a .dump needs DATABASE_URL or --database-url');
+    await runPgRestore({
+      pgRestorePath: opts.pgRestorePath,
+      databaseUrl: opts.databaseUrl,
+      file: opts.file,
+      onProgress: opts.onProgress,
+    });
+  } else {
+    if (!opts.pgliteDir) throw new Error('restoring a PGlite backup needs the data folder');
+    await restorePgliteDataDir(opts.file, opts.pgliteDir);
+  }
+  return { kind, sha256 };
+}
