@@ -39,6 +39,16 @@ export interface ApiCallOptions {
 
 type Method = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
+/** A non-JSON request body passed on as it is (a CSV text, a multipart upload stream). */
+export class RawBody {
+  constructor(
+    readonly body: string | ReadableStream<Uint8Array>,
+    readonly contentType: string,
+    /** Uploads can take longer than the 15 s JSON calls get. */
+    readonly timeoutMs = 15_000,
+  ) {}
+}
+
 export function apiBaseUrl(): string {
   return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
@@ -84,7 +94,8 @@ export async function apiRequest<T>(
   opts: ApiCallOptions = {},
 ): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
-  if (body !== undefined) headers['content-type'] = 'application/json';
+  const raw = body instanceof RawBody ? body : null;
+  if (body !== undefined) headers['content-type'] = raw ? raw.contentType : 'application/json';
   if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
   if (opts.requestId) headers['x-request-id'] = opts.requestId;
 
@@ -93,11 +104,12 @@ export async function apiRequest<T>(
     res = await (opts.fetch ?? fetch)(`${apiBaseUrl()}/api/v1${path}`, {
       method,
       headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
+      body: raw ? raw.body : body === undefined ? undefined : JSON.stringify(body),
       // Never let Kit's fetch pass the browser's session cookies along: the API only takes the bearer token.
       credentials: 'omit',
-      signal: AbortSignal.timeout(15_000),
-    });
+      signal: AbortSignal.timeout(raw?.timeoutMs ?? 15_000),
+      ...(raw && typeof raw.body !== 'string' ? { duplex: 'half' } : {}),
+    } as RequestInit);
   } catch (cause) {
     const reason = cause instanceof Error ? cause.message : String(cause);
     throw new ApiError(
@@ -130,6 +142,8 @@ export interface Api {
   put<T>(path: string, body: unknown): Promise<T>;
   patch<T>(path: string, body: unknown): Promise<T>;
   del(path: string): Promise<void>;
+  /** POST a non-JSON body (CSV text, a multipart stream). */
+  send<T>(path: string, body: RawBody): Promise<T>;
 }
 
 export function createApi(opts: ApiCallOptions): Api {
@@ -139,6 +153,7 @@ export function createApi(opts: ApiCallOptions): Api {
     put: (path, body) => apiRequest('PUT', path, body, opts),
     patch: (path, body) => apiRequest('PATCH', path, body, opts),
     del: (path) => apiRequest<void>('DELETE', path, undefined, opts),
+    send: (path, body) => apiRequest('POST', path, body, opts),
   };
 }
 

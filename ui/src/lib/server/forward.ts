@@ -1,0 +1,36 @@
+import { json, type RequestEvent } from '@sveltejs/kit';
+import { ApiError, RawBody, api } from './api';
+
+const headers = { 'cache-control': 'no-store' };
+
+/**
+ * Passes a browser's non-JSON POST (CSV text, a multipart upload) on to the API and answers with the API's
+ * JSON, errors included (code, message and field details), so browser code can show them.
+ */
+export async function forwardPost(
+  event: RequestEvent,
+  apiPath: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<Response> {
+  if (!event.locals.user) {
+    return json({ error: { code: 'unauthorized', message: 'Log in again' } }, { status: 401, headers });
+  }
+  const contentType = event.request.headers.get('content-type') ?? 'application/octet-stream';
+  const body = event.request.body;
+  if (!body) {
+    return json(
+      { error: { code: 'validation_failed', message: 'The request has no body' } },
+      { status: 400, headers },
+    );
+  }
+  try {
+    const answer = await api(event).send<unknown>(apiPath, new RawBody(body, contentType, opts.timeoutMs));
+    return json(answer, { headers });
+  } catch (err) {
+    if (!(err instanceof ApiError)) throw err;
+    return json(
+      { error: { code: err.code, message: err.message, details: err.details } },
+      { status: err.status, headers },
+    );
+  }
+}
