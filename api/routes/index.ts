@@ -4,6 +4,8 @@ import type { ApiMetrics } from '../http/metrics';
 import { createAuthService } from '../services/auth';
 import { createBonusService } from '../services/bonuses';
 import { createCampaignService } from '../services/campaigns';
+import { createContactImportService } from '../services/contact-import';
+import { createContactService } from '../services/contacts';
 import { createContentService } from '../services/content';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
@@ -15,6 +17,7 @@ import { accountRoutes } from './account';
 import { authRoutes } from './auth';
 import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
+import { contactRoutes } from './contacts';
 import { contentRoutes } from './content';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
@@ -38,6 +41,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...campaignRoutes(createCampaignService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
+    ...contactRoutes(createContactService(deps), createContactImportService(deps)),
     ...bonusRoutes(createBonusService(deps), deps.config),
   ];
 }

@@ -37,6 +37,8 @@ interface World {
   /** A link bonus of the attacked team and a vendor rule of its first campaign. */
   bonusId: string;
   bonusRuleId: string;
+  /** An active contact of the attacked team (deleted last by the owner). */
+  contactId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -93,6 +95,7 @@ const fixtures: Record<string, Fixture> = {
   ...contentFixtures(),
   ...runFixtures(),
   ...bonusFixtures(),
+  ...contactFixtures(),
 };
 
 function bonusFixtures(): Record<string, Fixture> {
@@ -130,6 +133,29 @@ function bonusFixtures(): Record<string, Fixture> {
       params: (w, teamId) => ({ teamId, campaignId: w.campaignId, ruleId: w.bonusRuleId }),
       ownerExpects: 204,
     },
+  };
+}
+
+/** The import without a body reaches the service, which answers 400 (no email column). */
+function contactFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  const withContact = (w: World, teamId: string) => ({ teamId, contactId: w.contactId });
+  return {
+    'GET /teams/{teamId}/contacts': { params: team, ownerExpects: 200 },
+    'POST /teams/{teamId}/contacts': {
+      params: team,
+      body: () => ({ email: 'tenancy-new@example.com' }),
+      ownerExpects: 201,
+    },
+    'GET /teams/{teamId}/contacts/tags': { params: team, ownerExpects: 200 },
+    'POST /teams/{teamId}/contacts/import': { params: team, ownerExpects: 400 },
+    'GET /teams/{teamId}/contacts/{contactId}': { params: withContact, ownerExpects: 200 },
+    'PATCH /teams/{teamId}/contacts/{contactId}': {
+      params: withContact,
+      body: () => ({ firstName: 'Renamed' }),
+      ownerExpects: 200,
+    },
+    'DELETE /teams/{teamId}/contacts/{contactId}': { params: withContact, ownerExpects: 204 },
   };
 }
 
@@ -318,8 +344,13 @@ describe('tenancy: every route with an id', () => {
       .db('campaign_bonus_rules')
       .insert({ team_id: teamId, campaign_id: campaignId, vendor: 'tenancyv1' })
       .returning<{ id: string }[]>('id');
+    const [contact] = await api
+      .db('contacts')
+      .insert({ team_id: teamId, email: 'tenancy-contact@example.com', source: 'manual' })
+      .returning<{ id: string }[]>('id');
     world = {
       teamId,
+      contactId: contact!.id,
       productId: product!.id,
       bonusId: bonus!.id,
       bonusRuleId: bonusRule!.id,

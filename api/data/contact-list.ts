@@ -1,0 +1,192 @@
+import type { Knex } from 'knex';
+import { contactColumns, type ContactRow, type ContactSource, type ContactStatus } from './contacts';
+
+type Db = Knex | Knex.Transaction;
+
+export const CONTACT_EMAIL_UNIQUE_INDEX = 'contacts_team_id_email_unique';
+
+/** Where the next page starts: created_at as PostgreSQL text (keeps the microseconds a JS Date drops) and id. */
+export interface ContactCursor {
+  createdAt: string;
+  id: string;
+}
+
+export interface ContactFilter {
+  q?: string;
+  tag?: string;
+  status?: ContactStatus;
+}
+
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+function applyFilter(query: Knex.QueryBuilder, teamId: string, f: ContactFilter): Knex.QueryBuilder {
+  query.where('team_id', teamId);
+  if (f.status) query.andWhere('status', f.status);
+  if (f.tag) query.andWhereRaw('tags @> array[?]::text[]', [f.tag]);
+  if (f.q) {
+    const pattern = `%${escapeLike(f.q)}%`;
+    query.andWhere((w) =>
+      w
+        .whereILike('email', pattern)
+        .orWhereILike('first_name', pattern)
+        .orWhereILike('last_name', pattern)
+        .orWhereRaw("concat_ws(' ', first_name, last_name) ilike ?", [pattern]),
+    );
+  }
+  return query;
+}
+
+/** One page, newest first (created_at, id descending); `next` is set when more rows follow. */
+export async function listContacts(
+  db: Db,
+  teamId: string,
+  f: ContactFilter & { limit: number; after?: ContactCursor },
+): Promise<{ contacts: ContactRow[]; next: ContactCursor | null }> {
+  const query = applyFilter(db('contacts'), teamId, f);
+  if (f.after) {
+    query.andWhereRaw('(created_at, id) < (?::timestamptz, ?::uuid)', [f.after.createdAt, f.after.id]);
+  }
+  const rows = await query
+    .orderBy([
+      { column: 'created_at', order: 'desc' },
+      { column: 'id', order: 'desc' },
+    ])
+    .limit(f.limit + 1)
+    .select<(ContactRow & { cursorAt: string })[]>([
+      ...contactColumns,
+      db.raw('created_at::text as "cursorAt"'),
+    ]);
+  const page = rows.slice(0, f.limit);
+  const last = page[page.length - 1];
+  const next = rows.length > f.limit && last ? { createdAt: last.cursorAt, id: last.id } : null;
+  return { contacts: page.map(({ cursorAt: _c, ...row }) => row), next };
+}
+
+export async function countContacts(db: Db, teamId: string, f: ContactFilter): Promise<number> {
+  const [row] = await applyFilter(db('contacts'), teamId, f).count<{ n: string }[]>('* as n');
+  return Number(row?.n ?? 0);
+}
+
+export async function contactTagCounts(db: Db, teamId: string): Promise<{ tag: string; count: number }[]> {
+  const { rows } = await db.raw<{ rows: { tag: string; count: string }[] }>(
+    `SELECT tag, count(*) AS count
+       FROM contacts, unnest(tags) AS tag
+      WHERE team_id = ?
+      GROUP BY tag
+      ORDER BY count(*) DESC, tag`,
+    [teamId],
+  );
+  return rows.map((r) => ({ tag: r.tag, count: Number(r.count) }));
+}
+
+/** A new contact; throws the unique violation on CONTACT_EMAIL_UNIQUE_INDEX when the address is taken. */
+export async function insertContact(
+  db: Db,
+  c: {
+    teamId: string;
+    email: string;
+    firstName: string | null;
+    lastName: string | null;
+    tags: string[];
+    source: ContactSource;
+  },
+): Promise<ContactRow> {
+  const rows = await db('contacts')
+    .insert({
+      team_id: c.teamId,
+      email: c.email,
+      first_name: c.firstName,
+      last_name: c.lastName,
+      tags: c.tags,
+      source: c.source,
+    })
+    .returning<ContactRow[]>(contactColumns);
+  const row = rows[0];
+  if (!row) throw new Error('contact insert returned no row');
+  return row;
+}
+
+/** Names and tags only: the status has its own rules (setContactStatus). */
+export async function updateContactFields(
+  db: Db,
+  teamId: string,
+  contactId: string,
+  patch: { firstName?: string | null; lastName?: string | null; tags?: string[] },
+): Promise<ContactRow | undefined> {
+  const changes: Record<string, unknown> = {};
+  if (patch.firstName !== undefined) changes.first_name = patch.firstName;
+  if (patch.lastName !== undefined) changes.last_name = patch.lastName;
+  if (patch.tags !== undefined) changes.tags = patch.tags;
+  if (Object.keys(changes).length === 0) {
+    return db('contacts')
+      .where({ team_id: teamId, id: contactId })
+      .first<ContactRow | undefined>(contactColumns);
+  }
+  const rows = await db('contacts')
+    .where({ team_id: teamId, id: contactId })
+    .update({ ...changes, updated_at: db.fn.now() })
+    .returning<ContactRow[]>(contactColumns);
+  return rows[0];
+}
+
+export async function deleteContact(db: Db, teamId: string, contactId: string): Promise<boolean> {
+  return (await db('contacts').where({ team_id: teamId, id: contactId }).delete()) > 0;
+}
+
+/** The current tags of those of `emails` the team already has (for the per-contact tag limit). */
+export async function tagsByEmail(db: Db, teamId: string, emails: string[]): Promise<Map<string, string[]>> {
+  if (emails.length === 0) return new Map();
+  const rows = await db('contacts')
+    .where('team_id', teamId)
+    .whereRaw('email = any(?::text[])', [emails])
+    .select<{ email: string; tags: string[] }[]>('email', 'tags');
+  return new Map(rows.map((r) => [r.email, r.tags]));
+}
+
+export interface BulkContact {
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  tags: string[];
+}
+
+/**
+ * One statement for many contacts (distinct emails, already normalized): new addresses are inserted, existing
+ * ones get the new tags added (sorted, distinct, never more than maxTags: then the old tags stay) and empty
+ * names filled. Status and source are never touched, so an unsubscribed reader stays unsubscribed. Rows with
+ * nothing new are not written at all. Returns how many rows were created and how many updated.
+ */
+export async function bulkUpsertContacts(
+  db: Db,
+  teamId: string,
+  source: ContactSource,
+  contacts: BulkContact[],
+  maxTags: number,
+): Promise<{ created: number; updated: number }> {
+  if (contacts.length === 0) return { created: 0, updated: 0 };
+  const payload = JSON.stringify(
+    contacts.map((c) => ({ email: c.email, first_name: c.firstName, last_name: c.lastName, tags: c.tags })),
+  );
+  const { rows } = await db.raw<{ rows: { inserted: boolean }[] }>(
+    `INSERT INTO contacts AS c (team_id, email, first_name, last_name, tags, source)
+     SELECT ?::uuid, r.email, r.first_name, r.last_name, coalesce(r.tags, '{}'), ?
+       FROM jsonb_to_recordset(?::jsonb) AS r(email text, first_name text, last_name text, tags text[])
+     ON CONFLICT (team_id, email) DO UPDATE SET
+       first_name = coalesce(c.first_name, excluded.first_name),
+       last_name = coalesce(c.last_name, excluded.last_name),
+       tags = CASE
+         WHEN c.tags @> excluded.tags THEN c.tags
+         WHEN cardinality(array(SELECT DISTINCT unnest(c.tags || excluded.tags))) > ? THEN c.tags
+         ELSE array(SELECT DISTINCT t FROM unnest(c.tags || excluded.tags) AS t ORDER BY t)
+       END,
+       updated_at = now()
+     WHERE (c.first_name IS NULL AND excluded.first_name IS NOT NULL)
+        OR (c.last_name IS NULL AND excluded.last_name IS NOT NULL)
+        OR (NOT c.tags @> excluded.tags
+            AND cardinality(array(SELECT DISTINCT unnest(c.tags || excluded.tags))) <= ?)
+     RETURNING (xmax = 0) AS inserted`,
+    [teamId, source, payload, maxTags, maxTags],
+  );
+  const created = rows.filter((r) => r.inserted).length;
+  return { created, updated: rows.length - created };
+}

@@ -1,0 +1,149 @@
+import { email } from './auth';
+import { timestamp, uuid } from './common';
+import { z } from './zod';
+
+export const MAX_TAGS_PER_CONTACT = 20;
+export const TAG_MAX_LENGTH = 40;
+export const CONTACT_NAME_MAX_LENGTH = 100;
+
+export const contactStatuses = ['active', 'unsubscribed', 'inactive'] as const;
+export const contactSources = ['import', 'sale', 'manual', 'api'] as const;
+
+export const contactStatusSchema = z.enum(contactStatuses).openapi('ContactStatus');
+export const contactSourceSchema = z.enum(contactSources).openapi('ContactSource');
+
+export const contactEmail = email;
+
+/** Tags are compared lower-cased and trimmed: "VIP " and "vip" are one tag. */
+export const contactTag = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1, 'A tag cannot be empty')
+  .max(TAG_MAX_LENGTH, `A tag has at most ${TAG_MAX_LENGTH} characters`)
+  .openapi({ example: 'buyers' });
+
+export const contactTags = z
+  .array(contactTag)
+  .transform((tags) => [...new Set(tags)])
+  .refine((tags) => tags.length <= MAX_TAGS_PER_CONTACT, `At most ${MAX_TAGS_PER_CONTACT} tags per contact`);
+
+/** A first or last name; empty text clears it. */
+const contactName = z
+  .string()
+  .trim()
+  .max(CONTACT_NAME_MAX_LENGTH, `At most ${CONTACT_NAME_MAX_LENGTH} characters`)
+  .transform((v) => (v === '' ? null : v))
+  .nullable();
+
+export const contactParams = z.object({ teamId: uuid, contactId: uuid });
+
+export const createContactBody = z
+  .strictObject({
+    email: contactEmail,
+    firstName: contactName.optional(),
+    lastName: contactName.optional(),
+    tags: contactTags.optional(),
+  })
+  .openapi('CreateContactBody');
+
+export const updateContactBody = z
+  .strictObject({
+    firstName: contactName.optional(),
+    lastName: contactName.optional(),
+    tags: contactTags.optional().openapi({ description: 'Replaces the contact’s tags' }),
+    status: z
+      .enum(['active', 'unsubscribed'], "Set 'unsubscribed' (or keep 'active'); 'inactive' is set by bounces")
+      .optional()
+      .openapi({
+        description:
+          "'unsubscribed' takes a contact off the list; nobody but the reader (by opting in again) can make one active",
+      }),
+  })
+  .refine((b) => Object.values(b).some((v) => v !== undefined), 'Send firstName, lastName, tags or status')
+  .openapi('UpdateContactBody');
+
+export const listContactsQuery = z.object({
+  q: z
+    .string()
+    .trim()
+    .max(200)
+    .optional()
+    .openapi({ description: 'Part of the email, first or last name (case-insensitive)' }),
+  tag: contactTag.optional(),
+  status: contactStatusSchema.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  cursor: z
+    .string()
+    .max(500)
+    .regex(/^[A-Za-z0-9_-]+$/, 'Not a cursor from this API')
+    .optional()
+    .openapi({ description: 'nextCursor of the previous page (same q, tag and status)' }),
+});
+export type ListContactsQuery = z.output<typeof listContactsQuery>;
+
+/** `a,b` -> ['a','b'], each a valid tag; added to every imported row. */
+export const importContactsQuery = z.object({
+  tags: z
+    .string()
+    .optional()
+    .transform((v) => (v ?? '').split(',').filter((t) => t.trim() !== ''))
+    .pipe(contactTags)
+    .openapi({
+      description: 'Comma-separated tags added to every imported contact',
+      example: 'webinar,2026',
+    }),
+  lineOffset: z.coerce.number().int().min(0).default(0).openapi({
+    description:
+      'Added to the reported line numbers: a client that sends a big file in pieces passes the line before the piece',
+  }),
+});
+
+export const contactSchema = z
+  .object({
+    id: uuid,
+    teamId: uuid,
+    email: z.string(),
+    firstName: z.string().nullable(),
+    lastName: z.string().nullable(),
+    tags: z.array(z.string()),
+    source: contactSourceSchema,
+    status: contactStatusSchema,
+    statusReason: z.string().nullable(),
+    statusChangedAt: timestamp.nullable(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+  })
+  .openapi('Contact');
+
+export const contactResponse = z.object({ contact: contactSchema });
+export const contactsResponse = z
+  .object({
+    contacts: z.array(contactSchema),
+    total: z.number().int().openapi({ description: 'All contacts matching q, tag and status' }),
+    nextCursor: z.string().nullable(),
+  })
+  .openapi('ContactPage');
+export const contactTagsResponse = z
+  .object({ tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
+  .openapi('ContactTags');
+
+export const importSkipSchema = z.object({
+  line: z.number().int().openapi({ description: 'Line in the file (1 = header), plus lineOffset' }),
+  field: z.string(),
+  message: z.string(),
+});
+export const importResultSchema = z
+  .object({
+    created: z.number().int(),
+    updated: z.number().int().openapi({ description: 'Existing contacts that got new tags or names' }),
+    unchanged: z.number().int(),
+    duplicates: z
+      .number()
+      .int()
+      .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
+    skipped: z.array(importSkipSchema),
+    total: z.number().int().openapi({ description: 'Data rows in the file' }),
+  })
+  .openapi('ContactImportResult');
+export type ContactImportResult = z.output<typeof importResultSchema>;
