@@ -3,6 +3,28 @@ import { ApiError, RawBody, api } from './api';
 
 const headers = { 'cache-control': 'no-store' };
 
+/** The API's error (code, message, field details) as JSON for browser code to show. */
+function errorResponse(err: unknown): Response {
+  if (!(err instanceof ApiError)) throw err;
+  return json(
+    { error: { code: err.code, message: err.message, details: err.details } },
+    { status: err.status, headers },
+  );
+}
+
+/** Passes a browser's JSON POST on to the API (e.g. a live preview), answering with the API's JSON. */
+export async function forwardJson(event: RequestEvent, apiPath: string): Promise<Response> {
+  if (!event.locals.user) {
+    return json({ error: { code: 'unauthorized', message: 'Log in again' } }, { status: 401, headers });
+  }
+  const body: unknown = await event.request.json().catch(() => ({}));
+  try {
+    return json(await api(event).post<unknown>(apiPath, body), { headers });
+  } catch (err) {
+    return errorResponse(err);
+  }
+}
+
 /**
  * Passes a browser's non-JSON POST (CSV text, a multipart upload) on to the API and answers with the API's
  * JSON, errors included (code, message and field details), so browser code can show them.
@@ -27,10 +49,6 @@ export async function forwardPost(
     const answer = await api(event).send<unknown>(apiPath, new RawBody(body, contentType, opts.timeoutMs));
     return json(answer, { headers });
   } catch (err) {
-    if (!(err instanceof ApiError)) throw err;
-    return json(
-      { error: { code: err.code, message: err.message, details: err.details } },
-      { status: err.status, headers },
-    );
+    return errorResponse(err);
   }
 }
