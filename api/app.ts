@@ -12,6 +12,7 @@ import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
 import { BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter } from './routes/bonus-downloads';
 import { healthRouter } from './routes/health';
+import { UNSUBSCRIBE_BASE_PATH, unsubscribeRouter } from './routes/unsubscribe';
 import { webhookRouter, WEBHOOKS_BASE_PATH } from './routes/webhooks';
 import { apiVersion } from './version';
 
@@ -41,6 +42,8 @@ export function createApp(deps: ApiDeps): express.Application {
   app.use(healthRouter(deps, metrics));
   // Outside /api/v1: no login, raw bodies (signatures are over the exact bytes).
   app.use(WEBHOOKS_BASE_PATH, webhookRouter(deps));
+  // One-click unsubscribe links from emails (GET page, RFC 8058 POST): no login, the signed token is enough.
+  app.use(UNSUBSCRIBE_BASE_PATH, unsubscribeRouter(deps));
   // Bonus links from buyers' emails: no login, the signed token is the permission.
   app.use(BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter(deps));
 

@@ -3,3 +3,5 @@ export * from './platform-check.workflow';
 export * from './clickbank-notification.workflow';
 export * from './catalog-sync.workflow';
 export * from './content-pipeline.workflow';
+export * from './email-sequence.workflow';
+export * from './broadcast.workflow';

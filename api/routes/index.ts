@@ -12,6 +12,8 @@ import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
 import { createProductService } from '../services/products';
 import { createTeamService } from '../services/teams';
+import { createSequenceService } from '../services/sequences';
+import { createBroadcastService } from '../services/broadcasts';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
 import { authRoutes } from './auth';
@@ -24,6 +26,8 @@ import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
 import { productRoutes } from './products';
 import { teamRoutes } from './teams';
+import { sequenceRoutes } from './sequences';
+import { broadcastRoutes } from './broadcasts';
 
 /** The route table: the router and the OpenAPI document are both built from this one list. */
 export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
@@ -41,6 +45,8 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...campaignRoutes(createCampaignService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
+    ...sequenceRoutes(createSequenceService(deps)),
+    ...broadcastRoutes(createBroadcastService(deps)),
     ...contactRoutes(createContactService(deps), createContactImportService(deps)),
     ...bonusRoutes(createBonusService(deps), deps.config),
   ];

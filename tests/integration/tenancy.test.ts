@@ -39,6 +39,9 @@ interface World {
   bonusRuleId: string;
   /** An active contact of the attacked team (deleted last by the owner). */
   contactId: string;
+  /** An email sequence (with one step) and a scheduled broadcast of the attacked team. */
+  sequenceId: string;
+  broadcastId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -95,6 +98,7 @@ const fixtures: Record<string, Fixture> = {
   ...contentFixtures(),
   ...runFixtures(),
   ...bonusFixtures(),
+  ...sequenceFixtures(),
   ...contactFixtures(),
 };
 
@@ -156,6 +160,53 @@ function contactFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
     },
     'DELETE /teams/{teamId}/contacts/{contactId}': { params: withContact, ownerExpects: 204 },
+  };
+}
+
+/** The test app has no Temporal: enrolling and scheduling a broadcast answer 503 once tenancy let them through. */
+function sequenceFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  const withSequence = (w: World, teamId: string) => ({ teamId, sequenceId: w.sequenceId });
+  const withBroadcast = (w: World, teamId: string) => ({ teamId, broadcastId: w.broadcastId });
+  const step = { subject: 'Hi {{ first_name }}', body: 'Hello', delaySeconds: 0 };
+  return {
+    'POST /teams/{teamId}/sequences': {
+      params: team,
+      body: (w) => ({ campaignId: w.campaignId, name: 'Tenancy sequence' }),
+      ownerExpects: 201,
+    },
+    'GET /teams/{teamId}/sequences': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/sequences/{sequenceId}': { params: withSequence, ownerExpects: 200 },
+    'PATCH /teams/{teamId}/sequences/{sequenceId}': {
+      params: withSequence,
+      body: () => ({ name: 'Renamed sequence' }),
+      ownerExpects: 200,
+    },
+    'DELETE /teams/{teamId}/sequences/{sequenceId}': { params: withSequence, ownerExpects: 204 },
+    'PUT /teams/{teamId}/sequences/{sequenceId}/steps': {
+      params: withSequence,
+      body: () => ({ steps: [step] }),
+      ownerExpects: 200,
+    },
+    'POST /teams/{teamId}/sequences/{sequenceId}/preview': {
+      params: withSequence,
+      body: () => ({ subject: step.subject, body: step.body }),
+      ownerExpects: 200,
+    },
+    'POST /teams/{teamId}/sequences/{sequenceId}/enroll': {
+      params: withSequence,
+      body: () => ({ tag: 'tenancy' }),
+      ownerExpects: 503,
+    },
+    'GET /teams/{teamId}/sequences/{sequenceId}/runs': { params: withSequence, ownerExpects: 200 },
+    'POST /teams/{teamId}/broadcasts': {
+      params: team,
+      body: () => ({ name: 'Tenancy news', subject: 'News', body: 'Hello', tag: 'tenancy' }),
+      ownerExpects: 503,
+    },
+    'GET /teams/{teamId}/broadcasts': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/broadcasts/{broadcastId}': { params: withBroadcast, ownerExpects: 200 },
+    'POST /teams/{teamId}/broadcasts/{broadcastId}/cancel': { params: withBroadcast, ownerExpects: 200 },
   };
 }
 
@@ -348,8 +399,33 @@ describe('tenancy: every route with an id', () => {
       .db('contacts')
       .insert({ team_id: teamId, email: 'tenancy-contact@example.com', source: 'manual' })
       .returning<{ id: string }[]>('id');
+    const [sequence] = await api
+      .db('email_sequences')
+      .insert({ team_id: teamId, campaign_id: campaignId, name: 'Tenancy sequence' })
+      .returning<{ id: string }[]>('id');
+    await api.db('email_sequence_steps').insert({
+      team_id: teamId,
+      sequence_id: sequence!.id,
+      position: 0,
+      subject: 'Hi',
+      body: 'Hello',
+      delay_seconds: 0,
+    });
+    const broadcastId = randomUUID();
+    await api.db('broadcasts').insert({
+      id: broadcastId,
+      team_id: teamId,
+      name: 'Tenancy news',
+      subject: 'News',
+      body: 'Hello',
+      tag: 'tenancy',
+      send_at: new Date(Date.now() + 3600_000),
+      workflow_id: `broadcast:${broadcastId}`,
+    });
     world = {
       teamId,
+      sequenceId: sequence!.id,
+      broadcastId,
       contactId: contact!.id,
       productId: product!.id,
       bonusId: bonus!.id,

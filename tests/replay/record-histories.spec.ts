@@ -16,9 +16,11 @@ import { startAnthropicSandbox } from '../../sandbox/anthropic/server';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
 import { startClickbankSandbox } from '../../sandbox/clickbank/server';
 import type { SandboxServer } from '../../sandbox/listen';
+import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient } from '../../temporal/client';
+import { upsertContact } from '../../api/data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 import { historyToJson } from './history-json';
@@ -121,6 +123,65 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     await statusIs('published');
     return workflowId;
   },
+
+  /** A two-step sequence (the second a second later) for one contact, enrolled through the API. */
+  async emailSequenceWorkflow({ app, deps, user }) {
+    const teamId = user.personalTeamId;
+    const [campaign] = await deps
+      .db('campaigns')
+      .insert({
+        team_id: teamId,
+        name: 'Recorded drip',
+        tid: 'record_seq',
+        hoplink: 'https://hop.clickbank.net/',
+      })
+      .returning<{ id: string }[]>('id');
+    const created = await request(app)
+      .post(`/api/v1/teams/${teamId}/sequences`)
+      .set(bearer(user.accessToken))
+      .send({
+        campaignId: campaign!.id,
+        name: 'Recorded drip',
+        steps: [
+          { subject: 'Welcome {{ first_name }}', body: 'Day one: {{ hoplink }}', delaySeconds: 0 },
+          { subject: 'Day two', body: 'Still there, {{ first_name | "friend" }}?', delaySeconds: 1 },
+        ],
+      })
+      .expect(201);
+    const sequenceId = (created.body as { sequence: { id: string } }).sequence.id;
+    const contact = await upsertContact(deps.db, {
+      teamId,
+      email: 'record-seq@example.com',
+      firstName: 'Rae',
+      source: 'manual',
+    });
+    await request(app)
+      .post(`/api/v1/teams/${teamId}/sequences/${sequenceId}/enroll`)
+      .set(bearer(user.accessToken))
+      .send({ contactIds: [contact.id] })
+      .expect(200);
+    return `seq:${sequenceId}:${contact.id}`;
+  },
+
+  /** A broadcast to a tag of two contacts, a second after it was scheduled. */
+  async broadcastWorkflow({ app, deps, user }) {
+    const teamId = user.personalTeamId;
+    for (const email of ['record-news-1@example.com', 'record-news-2@example.com']) {
+      await upsertContact(deps.db, { teamId, email, tags: ['record-news'], source: 'manual' });
+    }
+    const res = await request(app)
+      .post(`/api/v1/teams/${teamId}/broadcasts`)
+      .set(bearer(user.accessToken))
+      .send({
+        name: 'Recorded news',
+        subject: 'News for {{ first_name | "you" }}',
+        body: 'Hello!',
+        tag: 'record-news',
+        sendAt: new Date(Date.now() + 1000).toISOString(),
+      })
+      .expect(201);
+    return (res.body as { broadcast: { workflowId: string } }).broadcast.workflowId;
+  },
 };
 
 describe('record workflow histories', () => {
@@ -133,9 +194,10 @@ describe('record workflow histories', () => {
   beforeAll(async () => {
     const claude = await startAnthropicSandbox({ port: 0, chunkDelayMs: 5 });
     const wordpress = await startWordpressSandbox({ port: 0 });
+    const postmark = await startPostmarkSandbox({ port: 0 });
     // A small feed keeps the recorded catalog sync short; the feed URL is built from this port.
     const clickbank = await startClickbankSandbox({ port: 0, feedSiteCount: 300 });
-    sandboxes.push(claude, wordpress, clickbank);
+    sandboxes.push(claude, wordpress, clickbank, postmark);
     process.env.CLICKBANK_SANDBOX_PORT = String(clickbank.port);
     const base = loadConfig();
     const config: Config = {
@@ -144,6 +206,12 @@ describe('record workflow histories', () => {
         ...base.integrations,
         anthropic: { ...base.integrations.anthropic, mode: 'sandbox', baseUrl: claude.url },
         wordpress: { ...base.integrations.wordpress, mode: 'sandbox', sandboxUrl: wordpress.url },
+        postmark: {
+          ...base.integrations.postmark,
+          mode: 'sandbox',
+          requestHost: new URL(postmark.url).host,
+          useHttps: false,
+        },
       },
     };
     const db = createDb(config);
