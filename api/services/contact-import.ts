@@ -60,9 +60,7 @@ function sniffDelimiter(text: string): string {
 function parserProblem(err: CsvError): string {
   switch (err.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
-      return 'A quote is opened and never closed';
-    case 'CSV_INVALID_CLOSING_QUOTE':
-      return 'A quoted value goes on after its closing quote';
+      return 'A quote is opened and never closed: this row and the rest of the file could not be read';
     default:
       return err.message;
   }
@@ -81,19 +79,28 @@ export function parseContactCsv(
   const lineOffset = opts.lineOffset ?? 0;
   const extraTags = opts.tags ?? [];
   const skipped: ImportSkip[] = [];
+  let unclosedQuote: ImportSkip | undefined;
   const records = parse(text, {
     bom: true,
     info: true,
     delimiter: sniffDelimiter(text.replace(/^\uFEFF/, '')),
     relax_column_count: true,
+    // Stray quotes inside a value (He said "hi", "5"" screen") are kept as text, as spreadsheets mean them.
+    relax_quotes: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
     on_skip: (err) => {
-      if (err)
-        skipped.push({ line: Number(err.lines) + lineOffset, field: 'row', message: parserProblem(err) });
+      if (!err) return undefined;
+      const skip = { line: Number(err.lines) + lineOffset, field: 'row', message: parserProblem(err) };
+      if (err.code === 'CSV_QUOTE_NOT_CLOSED') unclosedQuote = skip;
+      skipped.push(skip);
       return undefined;
     },
   }) as unknown as { record: string[]; info: { lines: number } }[];
+
+  // The parser names the file's last line for an unclosed quote; the row with the quote follows the last record.
+  const lastRecord = records[records.length - 1];
+  if (unclosedQuote && lastRecord) unclosedQuote.line = lastRecord.info.lines + 1 + lineOffset;
 
   const [header, ...rows] = records;
   const columns = new Map<Column, number>();

@@ -119,7 +119,7 @@ describe('contacts API', () => {
     // Twenty tags that collapse to fewer are fine: the limit counts distinct tags.
     const many = await create({
       email: 'dupe-tags@example.com',
-      tags: [...Array(25).fill('Same')] as string[],
+      tags: Array.from({ length: 25 }, () => 'Same'),
     });
     expect(many.status).toBe(201);
     expect((many.body as { contact: Contact }).contact.tags).toEqual(['same']);
@@ -128,8 +128,8 @@ describe('contacts API', () => {
   it('lets a viewer read but not change contacts', async () => {
     const res = await create({ email: 'viewer-try@example.com' }, viewer);
     expect(res.status).toBe(403);
-    const { body } = await create({ email: 'viewer-target@example.com' }).expect(201);
-    const id = (body as { contact: Contact }).contact.id;
+    const created = await create({ email: 'viewer-target@example.com' }).expect(201);
+    const id = (created.body as { contact: Contact }).contact.id;
     await request(api.app)
       .patch(url(`/${id}`))
       .set(bearer(viewer.accessToken))
@@ -152,8 +152,8 @@ describe('contacts API', () => {
   });
 
   it("answers 404 to another team's member on every route, and for another team's contact id", async () => {
-    const { body } = await create({ email: 'secret@example.com' }).expect(201);
-    const id = (body as { contact: Contact }).contact.id;
+    const created = await create({ email: 'secret@example.com' }).expect(201);
+    const id = (created.body as { contact: Contact }).contact.id;
     const token = bearer(outsider.accessToken);
     const calls = [
       request(api.app).get(url()).set(token),
@@ -211,8 +211,8 @@ describe('contacts API', () => {
       for (const [email, firstName, lastName, tags] of people) {
         await create({ email, firstName, lastName, tags }, owner, listTeam).expect(201);
       }
-      const { body } = await list({ q: 'jane' }, viewer, listTeam).expect(200);
-      const jane = (body as ContactPage).contacts[0]!;
+      const found = await list({ q: 'jane' }, viewer, listTeam).expect(200);
+      const jane = (found.body as ContactPage).contacts[0]!;
       await request(api.app)
         .patch(url(`/${jane.id}`, listTeam))
         .set(bearer(owner.accessToken))
