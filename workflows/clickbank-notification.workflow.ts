@@ -1,12 +1,36 @@
-import { CancellationScope, proxyActivities } from '@temporalio/workflow';
+import {
+  CancellationScope,
+  ParentClosePolicy,
+  patched,
+  proxyActivities,
+  startChild,
+  WorkflowIdReusePolicy,
+} from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
+import type { BonusDeliveryActivities, BonusPlan } from '../activities/bonus-delivery';
 import type {
   ClickbankNotificationActivities,
   ClickbankNotificationRef,
   ClickbankNotificationSummary,
 } from '../activities/clickbank-notifications';
+import { SearchAttr } from '../temporal/search-attributes';
+import { bonusDeliveryWorkflow } from './bonus-delivery.workflow';
+import { bonusRevocationWorkflow } from './bonus-revocation.workflow';
 
 /** One object argument: the stored webhook event to act on (the payload stays in the database). */
 export type ClickbankNotificationInput = ClickbankNotificationRef;
+
+export interface ClickbankNotificationResult extends ClickbankNotificationSummary {
+  /** The bonus runs this notification started (or found already started), by workflow id. */
+  bonusRuns?: { workflowId: string; started: boolean }[];
+}
+
+/** Patch id of the bonus hookup: runs recorded before it replay without the bonus step. */
+export const BONUS_DELIVERY_PATCH = 'bonus-delivery';
+
+export const bonusDeliveryWorkflowId = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
+export const bonusRevocationWorkflowId = (receipt: string, transactionType: string) =>
+  `bonus-revoke:${receipt}:${transactionType.toUpperCase()}`;
 
 const { recordClickbankNotification, markClickbankNotificationFailed } =
   proxyActivities<ClickbankNotificationActivities>({
@@ -20,19 +44,37 @@ const { recordClickbankNotification, markClickbankNotificationFailed } =
     },
   });
 
+const { planBonusWork } = proxyActivities<BonusDeliveryActivities>({
+  startToCloseTimeout: '30 seconds',
+  retry: {
+    initialInterval: '1 second',
+    backoffCoefficient: 2,
+    maximumInterval: '1 minute',
+    maximumAttempts: 10,
+  },
+});
+
 /**
  * A ClickBank INS notification, after the webhook stored it: records the sale, rebill, refund or chargeback in
  * analytics (attributed to the campaign whose tid it carries) and marks the event processed. Started with the
  * workflow id `clickbank-ins:<teamId>:<dedupeKey>`, so a redelivered notification reaches this same run.
+ * Then the bonus runs: SALE, BILL and TEST_SALE start one `bonus:<receipt>:<itemNo>` delivery per line item,
+ * RFND and CGBK one revocation; they run on their own (ParentClosePolicy ABANDON), and one already started
+ * means another notification handled that line.
  */
 export async function clickbankNotificationWorkflow(
   input: ClickbankNotificationInput,
-): Promise<ClickbankNotificationSummary> {
+): Promise<ClickbankNotificationResult> {
   try {
-    return await recordClickbankNotification.executeWithOptions(
+    const summary = await recordClickbankNotification.executeWithOptions(
       { summary: 'Record the ClickBank transaction in analytics' },
       [input],
     );
+    if (!patched(BONUS_DELIVERY_PATCH)) return summary;
+    const plan = await planBonusWork.executeWithOptions({ summary: 'Work out which bonus runs to start' }, [
+      { teamId: input.teamId, webhookEventId: input.webhookEventId },
+    ]);
+    return { ...summary, bonusRuns: await startBonusRuns(input, plan) };
   } catch (err) {
     const reason = err instanceof Error ? failureMessage(err) : String(err);
     await CancellationScope.nonCancellable(() =>
@@ -42,6 +84,72 @@ export async function clickbankNotificationWorkflow(
     );
     throw err;
   }
+}
+
+async function startBonusRuns(
+  input: ClickbankNotificationInput,
+  plan: BonusPlan,
+): Promise<{ workflowId: string; started: boolean }[]> {
+  const attributes = (campaignId: string | null): SearchAttributePair[] => [
+    { key: SearchAttr.TeamId, value: input.teamId },
+    { key: SearchAttr.TriggerSource, value: 'clickbank-ins' },
+    ...(campaignId ? [{ key: SearchAttr.CampaignId, value: campaignId }] : []),
+  ];
+  const common = {
+    parentClosePolicy: ParentClosePolicy.ABANDON,
+    // A closed run with this id means the line was handled: never run it again.
+    workflowIdReusePolicy: WorkflowIdReusePolicy.REJECT_DUPLICATE,
+  };
+  const runs: { workflowId: string; started: boolean }[] = [];
+  const start = async (workflowId: string, begin: () => Promise<unknown>) => {
+    try {
+      await begin();
+      runs.push({ workflowId, started: true });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      runs.push({ workflowId, started: false });
+    }
+  };
+  if (plan.kind === 'deliver') {
+    for (const line of plan.lines) {
+      const workflowId = bonusDeliveryWorkflowId(plan.receipt, line.itemNo);
+      await start(workflowId, () =>
+        startChild(bonusDeliveryWorkflow, {
+          ...common,
+          workflowId,
+          args: [
+            {
+              teamId: input.teamId,
+              webhookEventId: input.webhookEventId,
+              receipt: plan.receipt,
+              itemNo: line.itemNo,
+            },
+          ],
+          typedSearchAttributes: attributes(line.campaignId),
+          staticSummary: `Bonus delivery for ClickBank ${plan.transactionType} ${plan.receipt}, item ${line.itemNo}`,
+        }),
+      );
+    }
+  } else if (plan.kind === 'revoke') {
+    const workflowId = bonusRevocationWorkflowId(plan.receipt, plan.transactionType);
+    await start(workflowId, () =>
+      startChild(bonusRevocationWorkflow, {
+        ...common,
+        workflowId,
+        args: [
+          {
+            teamId: input.teamId,
+            webhookEventId: input.webhookEventId,
+            receipt: plan.receipt,
+            transactionType: plan.transactionType,
+          },
+        ],
+        typedSearchAttributes: attributes(null),
+        staticSummary: `Revoke bonus access after ClickBank ${plan.transactionType} ${plan.receipt}`,
+      }),
+    );
+  }
+  return runs;
 }
 
 /** Activity errors arrive wrapped in ActivityFailure; the cause carries the useful message. */

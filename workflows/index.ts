@@ -5,3 +5,5 @@ export * from './catalog-sync.workflow';
 export * from './content-pipeline.workflow';
 export * from './email-sequence.workflow';
 export * from './broadcast.workflow';
+export * from './bonus-delivery.workflow';
+export * from './bonus-revocation.workflow';

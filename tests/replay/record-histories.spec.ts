@@ -40,6 +40,34 @@ interface World {
   user: RegisteredUser;
 }
 
+/** The team's INS URL on the recording app (the same settings every recorder saves). */
+async function insUrl({ app, baseUrl, user }: World): Promise<string> {
+  const saved = await request(app)
+    .put(`/api/v1/teams/${user.personalTeamId}/integrations/clickbank`)
+    .set(bearer(user.accessToken))
+    .send({ affiliateNickname: 'recordaff', insSecretKey: 'RECORDSECRET1' })
+    .expect(200);
+  return `${baseUrl}${new URL((saved.body as { integration: { insUrl: string } }).integration.insUrl).pathname}`;
+}
+
+/** A campaign with tid `tid` offering one link bonus (sales find it by the tid). */
+async function campaignWithBonus({ app, deps, user }: World, tid: string): Promise<void> {
+  const [campaign] = await deps
+    .db('campaigns')
+    .insert({
+      team_id: user.personalTeamId,
+      name: `Recorded ${tid}`,
+      tid,
+      hoplink: 'https://hop.clickbank.net/',
+    })
+    .returning<{ id: string }[]>('id');
+  await request(app)
+    .post(`/api/v1/teams/${user.personalTeamId}/bonuses`)
+    .set(bearer(user.accessToken))
+    .send({ name: 'Recorded bonus', url: 'https://example.com/bonus.pdf', campaignIds: [campaign!.id] })
+    .expect(201);
+}
+
 const ONLY = process.env.RECORD_ONLY?.split(',').filter(Boolean);
 
 async function waitFor<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 90_000): Promise<T> {
@@ -75,6 +103,37 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
       type: 'SALE',
     });
     return `clickbank-ins:${user.personalTeamId}:${String(sent.notification.receipt)}:SALE:1`;
+  },
+
+  /** A SALE carrying a campaign's tid: one bonus delivered and emailed (Postmark sandbox). */
+  async bonusDeliveryWorkflow(world) {
+    await campaignWithBonus(world, 'record_bonus');
+    const sent = await sendInsNotification({
+      url: await insUrl(world),
+      secret: 'RECORDSECRET1',
+      type: 'SALE',
+      tid: 'record_bonus',
+    });
+    return `bonus:${String(sent.notification.receipt)}:1`;
+  },
+
+  /** A delivered SALE, then its refund: links revoked, the owner notified. */
+  async bonusRevocationWorkflow(world) {
+    await campaignWithBonus(world, 'record_refund');
+    const url = await insUrl(world);
+    const sale = await sendInsNotification({
+      url,
+      secret: 'RECORDSECRET1',
+      type: 'SALE',
+      tid: 'record_refund',
+    });
+    const receipt = String(sale.notification.receipt);
+    await waitFor('the bonus delivery', async () => {
+      const rows = await world.deps.db('bonus_deliveries').where({ receipt }).select('id');
+      return rows.length > 0 ? true : undefined;
+    });
+    await sendInsNotification({ url, secret: 'RECORDSECRET1', type: 'RFND', receipt, tid: 'record_refund' });
+    return `bonus-revoke:${receipt}:RFND`;
   },
 
   /** A manual sync of a small sandbox feed, started through the API. */

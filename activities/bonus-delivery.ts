@@ -1,0 +1,388 @@
+import { randomUUID } from 'node:crypto';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Knex } from 'knex';
+import {
+  contactsOfReceipt,
+  deliveriesOfLine,
+  findBonusOrder,
+  findRevocation,
+  insertDeliveries,
+  insertRevocation,
+  lockReceipt,
+  recordBonusOrder,
+  revokeDeliveries,
+  type RevocationReason,
+} from '../api/data/bonus-deliveries';
+import { bonusesOfCampaign, campaignForTid, campaignForVendor } from '../api/data/bonuses';
+import { upsertContact } from '../api/data/contacts';
+import { findWebhookEvent } from '../api/data/webhook-events';
+import { isMaskedReceipt, parseInsNotification, type InsNotification } from '../lib/clickbank/ins';
+import type { Config } from '../lib/config';
+import { hashLinkToken, signLinkToken } from '../lib/links';
+import { createEmailActivities, type TrackedEmail, type TrackedEmailResult } from './email';
+
+/** One sale line's bonus delivery (workflow id `bonus:<receipt>:<itemNo>`). */
+export interface BonusDeliveryInput {
+  teamId: string;
+  webhookEventId: string;
+  /** The ClickBank receipt, or a per-notification key when ClickBank masks it (test messages). */
+  receipt: string;
+  itemNo: string;
+}
+
+/** A refund or chargeback of a receipt (workflow id `bonus-revoke:<teamId>:<receipt>`). */
+export interface BonusRevocationInput {
+  teamId: string;
+  webhookEventId: string;
+  receipt: string;
+  transactionType: string;
+}
+
+/** What a notification means for bonuses; the notification workflow starts the runs it names. */
+export type BonusPlan =
+  | {
+      kind: 'deliver';
+      transactionType: string;
+      receipt: string;
+      lines: { itemNo: string; campaignId: string | null }[];
+    }
+  | { kind: 'revoke'; transactionType: string; receipt: string; reason: RevocationReason }
+  | { kind: 'none'; transactionType: string; reason: string };
+
+export interface BonusDeliveryPrepared {
+  outcome: 'ready' | 'no_campaign' | 'no_bonuses' | 'no_buyer_email' | 'blocked';
+  /** Plain words for the run's result and Temporal Web. */
+  summary: string;
+  campaignId: string | null;
+  contactId: string | null;
+  deliveries: number;
+}
+
+export type BonusEmailResult = TrackedEmailResult | { status: 'revoked'; idempotencyKey: string };
+
+export interface BonusRevocationResult {
+  reason: RevocationReason;
+  /** False when an earlier refund/chargeback of the receipt had been recorded already. */
+  inserted: boolean;
+  /** Deliveries of the receipt that are revoked now (by this call or an earlier attempt). */
+  revoked: number;
+  contactIds: string[];
+}
+
+export const BonusFailure = { notFound: 'BonusNotificationNotFound' } as const;
+
+const DELIVER_TYPES = new Set(['SALE', 'BILL', 'TEST_SALE']);
+const REVOKE_TYPES: Record<string, RevocationReason> = { RFND: 'refund', CGBK: 'chargeback' };
+
+export const bonusEmailKey = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
+
+/** The receipt a bonus run is keyed by: masked receipts (ClickBank test messages) get one per notification. */
+export const bonusReceiptKey = (receipt: string, webhookEventId: string): string =>
+  isMaskedReceipt(receipt) ? `test-${webhookEventId}` : receipt;
+
+const buyerOf = (n: InsNotification) => {
+  const person = n.customer?.billing ?? n.customer?.shipping ?? null;
+  const email = (person?.email ?? n.customer?.shipping?.email ?? '').trim();
+  return { email, firstName: person?.firstName ?? null, lastName: person?.lastName ?? null };
+};
+
+const firstTid = (n: InsNotification) => n.trackingCodes?.find((code) => code.trim() !== '');
+
+export interface BonusActivityDeps {
+  db: Knex;
+  config: Pick<Config, 'integrations' | 'links' | 'bonuses'>;
+}
+
+export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
+  const { db, config } = deps;
+  const email = createEmailActivities(deps);
+
+  async function notificationOf(teamId: string, webhookEventId: string): Promise<InsNotification> {
+    const event = await findWebhookEvent(db, webhookEventId);
+    if (!event || event.teamId !== teamId || event.source !== 'clickbank') {
+      throw ApplicationFailure.nonRetryable(
+        `ClickBank webhook event ${webhookEventId} does not exist for team ${teamId}`,
+        BonusFailure.notFound,
+      );
+    }
+    return parseInsNotification(event.payload);
+  }
+
+  /** The campaign a sale line belongs to: its tid's campaign, else the team's vendor (and item) rule. */
+  async function campaignOf(
+    dbx: Knex | Knex.Transaction,
+    teamId: string,
+    n: InsNotification,
+    itemNo: string,
+  ): Promise<string | undefined> {
+    const tid = firstTid(n);
+    const byTid = tid ? await campaignForTid(dbx, teamId, tid) : undefined;
+    if (byTid) return byTid;
+    return n.vendor ? campaignForVendor(dbx, teamId, n.vendor, itemNo) : undefined;
+  }
+
+  /** The token is derived, never stored: the same delivery id and expiry always sign to the same link. */
+  const tokenFor = (deliveryId: string, expiresAt: Date) =>
+    signLinkToken(config.links.secret, 'bonus', {
+      id: deliveryId,
+      exp: Math.floor(expiresAt.getTime() / 1000),
+    });
+
+  return {
+    /** Reads a stored notification: which bonus runs it calls for (deliveries per line, or a revocation). */
+    async planBonusWork(ref: { teamId: string; webhookEventId: string }): Promise<BonusPlan> {
+      const n = await notificationOf(ref.teamId, ref.webhookEventId);
+      const type = n.transactionType.toUpperCase();
+      const receipt = bonusReceiptKey(n.receipt, ref.webhookEventId);
+      if (DELIVER_TYPES.has(type)) {
+        const lines = await Promise.all(
+          n.lineItems.map(async (item) => ({
+            itemNo: item.itemNo,
+            campaignId: (await campaignOf(db, ref.teamId, n, item.itemNo)) ?? null,
+          })),
+        );
+        return { kind: 'deliver', transactionType: n.transactionType, receipt, lines };
+      }
+      const reason = REVOKE_TYPES[type];
+      if (reason) return { kind: 'revoke', transactionType: n.transactionType, receipt, reason };
+      return {
+        kind: 'none',
+        transactionType: n.transactionType,
+        reason: `${n.transactionType} does not deliver or revoke bonuses`,
+      };
+    },
+
+    /**
+     * Decides one sale line under the receipt's lock: blocked when a refund or chargeback came first, else one
+     * delivery per bonus of the campaign (idempotent on receipt + item + bonus) and the buyer as a contact.
+     */
+    async prepareBonusDelivery(input: BonusDeliveryInput): Promise<BonusDeliveryPrepared> {
+      const n = await notificationOf(input.teamId, input.webhookEventId);
+      const buyer = buyerOf(n);
+      const campaignId = await campaignOf(db, input.teamId, n, input.itemNo);
+      if (!campaignId) {
+        return {
+          outcome: 'no_campaign',
+          summary: `No campaign matches tid ${firstTid(n) ?? '(none)'} or vendor ${n.vendor ?? '(none)'}: nothing to deliver`,
+          campaignId: null,
+          contactId: null,
+          deliveries: 0,
+        };
+      }
+      const bonuses = await bonusesOfCampaign(db, input.teamId, campaignId);
+      if (bonuses.length === 0) {
+        return {
+          outcome: 'no_bonuses',
+          summary: 'The campaign offers no bonuses: nothing to deliver',
+          campaignId,
+          contactId: null,
+          deliveries: 0,
+        };
+      }
+      if (!buyer.email) {
+        return {
+          outcome: 'no_buyer_email',
+          summary: 'The notification carries no buyer email address: nothing to deliver',
+          campaignId,
+          contactId: null,
+          deliveries: 0,
+        };
+      }
+      const campaign = await db('campaigns')
+        .where({ id: campaignId })
+        .first<{ tid: string } | undefined>('tid');
+
+      return db.transaction(async (trx) => {
+        await lockReceipt(trx, input.teamId, input.receipt);
+        const earlier = await findBonusOrder(trx, input.teamId, input.receipt, input.itemNo);
+        if (earlier?.status === 'blocked') {
+          return {
+            outcome: 'blocked',
+            summary: earlier.reason ?? 'Not delivered',
+            campaignId,
+            contactId: null,
+            deliveries: 0,
+          };
+        }
+        if (!earlier) {
+          const revocation = await findRevocation(trx, input.teamId, input.receipt);
+          if (revocation) {
+            const reason = `Not delivered: a ${revocation.reason} of this receipt arrived before the sale`;
+            await recordBonusOrder(trx, {
+              teamId: input.teamId,
+              receipt: input.receipt,
+              itemNo: input.itemNo,
+              status: 'blocked',
+              reason,
+              campaignId,
+              buyerEmail: buyer.email,
+              contactId: null,
+              transactionType: n.transactionType,
+            });
+            return { outcome: 'blocked', summary: reason, campaignId, contactId: null, deliveries: 0 };
+          }
+        }
+        const contact = await upsertContact(trx, {
+          teamId: input.teamId,
+          email: buyer.email,
+          firstName: buyer.firstName,
+          lastName: buyer.lastName,
+          tags: ['buyer', ...(campaign ? [campaign.tid] : [])],
+          source: 'sale',
+        });
+        // Whole seconds: the expiry is part of the signed token, which must come out the same on every retry.
+        const exp = Math.floor(Date.now() / 1000) + config.bonuses.linkTtlDays * 86_400;
+        const expiresAt = new Date(exp * 1000);
+        await insertDeliveries(
+          trx,
+          bonuses.map((bonus) => {
+            const id = randomUUID();
+            return {
+              id,
+              teamId: input.teamId,
+              bonusId: bonus.id,
+              campaignId,
+              contactId: contact.id,
+              receipt: input.receipt,
+              itemNo: input.itemNo,
+              buyerEmail: buyer.email,
+              tokenHash: hashLinkToken(tokenFor(id, expiresAt)),
+              expiresAt,
+            };
+          }),
+        );
+        await recordBonusOrder(trx, {
+          teamId: input.teamId,
+          receipt: input.receipt,
+          itemNo: input.itemNo,
+          status: 'delivered',
+          reason: null,
+          campaignId,
+          buyerEmail: buyer.email,
+          contactId: contact.id,
+          transactionType: n.transactionType,
+        });
+        const deliveries = await deliveriesOfLine(trx, input.teamId, input.receipt, input.itemNo);
+        return {
+          outcome: 'ready',
+          summary: `${deliveries.length} bonus${deliveries.length === 1 ? '' : 'es'} ready for the buyer`,
+          campaignId,
+          contactId: contact.id,
+          deliveries: deliveries.length,
+        };
+      });
+    },
+
+    /**
+     * Emails the buyer every bonus of the line with its download link (the links are derived again, so a retry
+     * sends the same ones; they never pass through workflow history). Nothing is sent once revoked.
+     */
+    async sendBonusEmail(ref: {
+      teamId: string;
+      receipt: string;
+      itemNo: string;
+    }): Promise<BonusEmailResult> {
+      const idempotencyKey = bonusEmailKey(ref.receipt, ref.itemNo);
+      const order = await findBonusOrder(db, ref.teamId, ref.receipt, ref.itemNo);
+      const deliveries = await deliveriesOfLine(db, ref.teamId, ref.receipt, ref.itemNo);
+      const live = deliveries.filter((d) => !d.revokedAt);
+      if (!order || order.status !== 'delivered' || live.length === 0)
+        return { status: 'revoked', idempotencyKey };
+      const campaign = order.campaignId
+        ? await db('campaigns').where({ id: order.campaignId }).first<{ name: string } | undefined>('name')
+        : undefined;
+      const expires = live[0]!.expiresAt.toISOString().slice(0, 10);
+      const lines = live.map((d) => {
+        const link = `${config.links.publicUrl}/b/${tokenFor(d.id, d.expiresAt)}`;
+        return [
+          `${d.bonusName}`,
+          ...(d.bonusDescription ? [d.bonusDescription] : []),
+          `Download: ${link}`,
+        ].join('\n');
+      });
+      const plural = live.length === 1 ? 'bonus is' : 'bonuses are';
+      const textBody = [
+        'Hi,',
+        `Thank you for your purchase${campaign ? ` (${campaign.name})` : ''}. Your ${plural} ready:`,
+        ...lines,
+        `The links work until ${expires}. Receipt: ${ref.receipt}.`,
+      ].join('\n\n');
+      const message: TrackedEmail = {
+        teamId: ref.teamId,
+        idempotencyKey,
+        kind: 'bonus',
+        to: order.buyerEmail,
+        subject:
+          live.length === 1 ? `Your bonus: ${live[0]!.bonusName}` : `Your ${live.length} bonuses are ready`,
+        textBody,
+        tag: 'bonus',
+        metadata: { receipt: ref.receipt, item_no: ref.itemNo },
+        ...(order.contactId ? { contactId: order.contactId } : {}),
+      };
+      return email.sendTrackedEmail(message);
+    },
+
+    /**
+     * Records the refund or chargeback (kept even when it arrives before the sale) and revokes every delivery of
+     * the receipt, under the same lock the delivery takes.
+     */
+    async revokeBonusAccess(input: BonusRevocationInput): Promise<BonusRevocationResult> {
+      const reason = REVOKE_TYPES[input.transactionType.toUpperCase()] ?? 'refund';
+      return db.transaction(async (trx) => {
+        await lockReceipt(trx, input.teamId, input.receipt);
+        const inserted = await insertRevocation(trx, {
+          teamId: input.teamId,
+          receipt: input.receipt,
+          reason,
+          transactionType: input.transactionType,
+          webhookEventId: input.webhookEventId,
+        });
+        await revokeDeliveries(trx, input.teamId, input.receipt, reason);
+        const counted = await trx('bonus_deliveries')
+          .where({ team_id: input.teamId, receipt: input.receipt })
+          .whereNotNull('revoked_at')
+          .count<{ n: string }[]>({ n: '*' });
+        const revoked = Number(counted[0]?.n ?? 0);
+        const contactIds = await contactsOfReceipt(trx, input.teamId, input.receipt);
+        return { reason, inserted, revoked, contactIds };
+      });
+    },
+
+    /** One notification per owner and admin of the team that a buyer's bonus access was withdrawn. */
+    async bonusRevocationNotices(r: {
+      teamId: string;
+      receipt: string;
+      reason: RevocationReason;
+    }): Promise<TrackedEmail[]> {
+      const people = await db('team_members as m')
+        .join('users as u', 'u.id', 'm.user_id')
+        .where('m.team_id', r.teamId)
+        .whereIn('m.role', ['owner', 'admin'])
+        .orderBy('u.email')
+        .select<{ userId: string; email: string }[]>('u.id as userId', 'u.email');
+      const lines = await db('bonus_deliveries as d')
+        .join('bonuses as b', 'b.id', 'd.bonus_id')
+        .where({ 'd.team_id': r.teamId, 'd.receipt': r.receipt })
+        .orderBy('b.name')
+        .select<{ name: string; buyerEmail: string }[]>('b.name', 'd.buyer_email as buyerEmail');
+      const buyer = lines[0]?.buyerEmail ?? 'the buyer';
+      const what = r.reason === 'chargeback' ? 'a chargeback' : 'a refund';
+      const textBody = [
+        `ClickBank reported ${what} for receipt ${r.receipt}.`,
+        `Access to the bonuses delivered to ${buyer} was withdrawn: ${[...new Set(lines.map((l) => l.name))].join(', ') || 'none'}. Their links now answer that access was withdrawn, and the buyer's email sequences were stopped.`,
+      ].join('\n\n');
+      return people.map((p) => ({
+        teamId: r.teamId,
+        idempotencyKey: `bonus-revoked:${r.teamId}:${r.receipt}:${p.userId}`,
+        kind: 'notification' as const,
+        to: p.email,
+        subject: `Bonus access withdrawn after ${what} (receipt ${r.receipt})`,
+        textBody,
+        tag: 'bonus-revoked',
+        metadata: { receipt: r.receipt },
+      }));
+    },
+  };
+}
+
+export type BonusDeliveryActivities = ReturnType<typeof createBonusDeliveryActivities>;
