@@ -33,6 +33,10 @@ const appTables = [
   'email_messages',
   'subscriptions',
   'team_integrations',
+  'email_sequences',
+  'email_sequence_steps',
+  'email_sequence_runs',
+  'broadcasts',
 ].sort();
 
 /** A scratch database of its own, so down migrations never touch the suite's shared database. */
@@ -150,7 +154,7 @@ describe.each([
   });
 
   test('every objection model relation joins on real columns', () => {
-    expect(seen.modelRelations).toHaveLength(19);
+    expect(seen.modelRelations).toHaveLength(23);
     for (const { model, relations, error } of seen.modelRelations) {
       expect({ model, error }).toEqual({ model, error: null });
       expect(relations.length).toBeGreaterThan(0);

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { createSequenceActivities } from '../../activities/sequences';
 import { findContact } from '../../api/data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import {
@@ -28,6 +29,7 @@ interface Sequence {
 }
 interface Run {
   workflowId: string;
+  triggerSource: string;
   contactId: string;
   contactEmail: string;
   status: string;
@@ -318,6 +320,43 @@ describe('email sequences', () => {
     const empty = await enroll(sequence.id, { contactIds: [contact.id] });
     expect(empty.status).toBe(409);
     expect((empty.body as ErrorBody).error.code).toBe('sequence_empty');
+  });
+
+  it("the bonus workflow's activities enroll a buyer in the campaign's sale sequences once, and stop them", async () => {
+    const activities = createSequenceActivities({
+      db: w.db,
+      config: w.config,
+      temporal: w.temporal.client,
+    });
+    const sale = await createSequence([{ subject: 'Thanks', body: 'Thanks', delaySeconds: 3600 }], {
+      trigger: 'sale',
+    });
+    await createSequence([{ subject: 'Manual', body: 'Manual', delaySeconds: 0 }]);
+    const buyer = await addContact(w, { firstName: 'Buyer' });
+    const sale1 = { teamId: w.teamId, contactId: buyer.id, campaignId: w.campaignId };
+
+    const first = await activities.enrollContactInSaleSequences(sale1);
+    // Other tests' sale sequences of this campaign would show up here too; this one must.
+    expect(first.started).toContain(`seq:${sale.id}:${buyer.id}`);
+    expect(first.started.every((id) => id.endsWith(`:${buyer.id}`))).toBe(true);
+    expect(await activities.enrollContactInSaleSequences(sale1)).toEqual({ started: [] });
+    const run = await runWaiting(sale.id, buyer.id);
+    expect(run.triggerSource).toBe('sale');
+    const described = await w.temporal.client.workflow.getHandle(run.workflowId).describe();
+    expect(described.searchAttributes).toMatchObject({ TriggerSource: ['sale'] });
+
+    const stopped = await activities.stopContactSequences({
+      teamId: w.teamId,
+      contactId: buyer.id,
+      reason: 'Refunded',
+    });
+    expect(stopped.stopped).toBe(first.started.length);
+    expect(await w.temporal.client.workflow.getHandle(run.workflowId).result()).toMatchObject({
+      status: 'stopped',
+      stopReason: 'Refunded',
+    });
+    expect((await runs(sale.id))[0]).toMatchObject({ status: 'stopped', stopReason: 'Refunded' });
+    expect(await mailbox(w, buyer.email)).toEqual([]);
   });
 
   it("another team's member gets 404, also with this team's campaign in their own team", async () => {
