@@ -52,18 +52,6 @@ export interface EnrollResult {
   skipped: number;
 }
 
-/** The variables a subject or body may use (the API's TEMPLATE_VARIABLES). */
-export const templateVariables = [
-  'first_name',
-  'last_name',
-  'email',
-  'product',
-  'hoplink',
-  'campaign',
-  'bonus_link',
-  'unsubscribe_url',
-] as const;
-
 export const delayUnits = { minutes: 60, hours: 3600, days: 86400 } as const;
 export type DelayUnit = keyof typeof delayUnits;
 

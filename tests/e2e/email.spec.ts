@@ -1,0 +1,147 @@
+import { expect, test, type Page } from '@playwright/test';
+import { newUser, registerViaUi } from './support';
+
+interface SandboxMessage {
+  To: string;
+  Subject: string;
+  TextBody?: string;
+  Headers: { Name: string; Value: string }[];
+}
+
+function sandboxUrl(): string {
+  const url = process.env.E2E_POSTMARK_SANDBOX_URL;
+  if (!url) throw new Error('Set E2E_POSTMARK_SANDBOX_URL (scripts/e2e.sh does)');
+  return url;
+}
+
+async function mailbox(to: string): Promise<SandboxMessage[]> {
+  const res = await fetch(`${sandboxUrl()}/sandbox/messages?to=${encodeURIComponent(to)}`);
+  expect(res.ok).toBe(true);
+  return ((await res.json()) as { messages: SandboxMessage[] }).messages;
+}
+
+/** Lets the page hydrate before typing, so a slow start cannot swallow what was typed. */
+async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('networkidle');
+}
+
+/** A vendor campaign (no catalog needed), as the campaigns page creates one. */
+async function createCampaign(page: Page, name: string): Promise<void> {
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+  await expect(page.getByTestId('no-campaigns')).toBeVisible();
+  await settled(page);
+  await page.getByLabel('Name', { exact: true }).fill(name);
+  await page.getByLabel('ClickBank vendor nickname').fill('MailVendor');
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  await expect(page.getByTestId('campaign-name')).toHaveText(name);
+}
+
+test('email: add a contact, import a CSV, build a sequence with a live preview, enroll, the email arrives', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  const user = newUser('Mailer');
+  await registerViaUi(page, user);
+  await createCampaign(page, 'Mail campaign');
+
+  // Contacts: the Email tab opens them; add one by hand.
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Email' }).click();
+  await expect(page.getByRole('heading', { name: 'Contacts', level: 1 })).toBeVisible();
+  await expect(page.getByTestId('no-contacts')).toBeVisible();
+  await settled(page);
+  const reader = `ada.${Date.now()}@example.test`;
+  const add = page.locator('form[action="?/create"]');
+  await add.getByRole('textbox', { name: 'Email', exact: true }).fill(reader);
+  await add.getByLabel('First name').fill('Ada');
+  await add.getByLabel('Tags').fill('Readers');
+  await add.getByRole('button', { name: 'Add contact' }).click();
+  await expect(page.getByText(`Added ${reader}.`)).toBeVisible();
+  await expect(page.locator(`[data-testid="contact-row"][data-email="${reader}"]`)).toBeVisible();
+
+  // CSV import: a quoted line break, a bad address and a repeat; the bar reaches 100 %, counts and lines shown.
+  const csv = [
+    'email,first_name,last_name,tags',
+    'grace@example.test,Grace,Hopper,vip',
+    '"alan@example.test","Alan","Turing ""AT""",',
+    'not-an-email,Bad,Row,',
+    'linus@example.test,"Linus',
+    'Multi",Torvalds,',
+    'grace@example.test,Grace,Hopper,speaker',
+    `${reader},Ada,Lovelace,`,
+  ].join('\n');
+  await page
+    .getByLabel('CSV file', { exact: true })
+    .setInputFiles({ name: 'contacts.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByLabel('Tags for every imported contact').fill('webinar');
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute(
+    'aria-valuenow',
+    '100',
+  );
+  await expect(page.getByTestId('import-rows')).toHaveText('6 of 6 rows');
+  await expect(page.getByTestId('import-created')).toHaveText('3');
+  await expect(page.getByTestId('import-updated')).toHaveText('1');
+  await expect(page.getByTestId('import-skipped')).toHaveText('1');
+  await expect(page.getByTestId('import-status')).toContainText('Line 4 (email)');
+  await expect(page.getByTestId('import-failed')).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: '4 contacts' })).toBeVisible();
+
+  // Search and tag filter.
+  await page.getByRole('searchbox', { name: 'Search' }).fill('hopper');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(1);
+  await expect(page.getByTestId('contact-row')).toContainText('grace@example.test');
+  await page.getByRole('searchbox', { name: 'Search' }).fill('');
+  await page.getByRole('combobox', { name: 'Tag', exact: true }).selectOption('webinar');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByTestId('contact-row')).toHaveCount(4);
+
+  // A sequence for the campaign.
+  await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Sequences' }).click();
+  await expect(page.getByTestId('no-sequences')).toBeVisible();
+  await settled(page);
+  await page.getByLabel('Name').fill('Welcome series');
+  await page
+    .getByRole('combobox', { name: 'Campaign', exact: true })
+    .selectOption({ label: 'Mail campaign' });
+  await page.getByRole('button', { name: 'Create sequence' }).click();
+  await expect(page.getByTestId('sequence-name')).toHaveText('Welcome series');
+  await settled(page);
+
+  // One email, sent at once; a typo in a variable is reported beside the body.
+  await page.getByRole('button', { name: 'Add email' }).click();
+  const step = page.getByTestId('step-editor');
+  await expect(step.getByLabel('Send after enrolling, wait')).toHaveValue('0');
+  await step.getByLabel('Subject').fill('Welcome, {{ first_name }}');
+  await step.getByLabel('Body').fill('Hi {{ frist_name }},\n\nThanks for joining {{ campaign }}.');
+  await page.getByRole('button', { name: 'Save emails' }).click();
+  await expect(step.getByTestId('error-body')).toContainText('frist_name');
+
+  // The live preview renders the chosen contact's first name.
+  await step.getByLabel('Body').fill('Hi {{ first_name }},\n\nThanks for joining {{ campaign }}.');
+  await page.getByRole('combobox', { name: 'Preview for' }).selectOption({ label: reader });
+  await expect(page.getByTestId('preview-subject')).toHaveText('Welcome, Ada');
+  await expect(page.getByTestId('preview-text')).toContainText('Hi Ada,');
+  await expect(page.getByTestId('preview-text')).toContainText('Mail campaign');
+  await page.getByRole('button', { name: 'Save emails' }).click();
+  await expect(page.getByTestId('steps-saved')).toBeVisible();
+  await expect(step.getByTestId('error-body')).toHaveCount(0);
+
+  // Enroll the contact; the email arrives in the Postmark sandbox, with a one-click unsubscribe.
+  await page.getByRole('checkbox', { name: reader }).check();
+  await page.getByRole('button', { name: 'Enroll' }).click();
+  await expect(page.getByTestId('enroll-result')).toContainText('Started 1');
+
+  await expect
+    .poll(async () => (await mailbox(reader)).map((m) => m.Subject), { timeout: 90_000, intervals: [1000] })
+    .toEqual(['Welcome, Ada']);
+  const [message] = await mailbox(reader);
+  expect(message?.TextBody).toContain('Hi Ada,');
+  expect(message?.Headers.map((h) => h.Name)).toContain('List-Unsubscribe');
+
+  // The run finishes and says so.
+  await expect(page.locator('[data-testid="run-row"][data-status="completed"]')).toHaveCount(1, {
+    timeout: 60_000,
+  });
+  await expect(page.getByTestId('run-row')).toContainText(reader);
+});

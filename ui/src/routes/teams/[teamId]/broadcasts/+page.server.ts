@@ -1,0 +1,56 @@
+import { api } from '$lib/server/api';
+import { actionFailure } from '$lib/server/action-failure';
+import { field } from '$lib/server/forms';
+import { loadError } from '$lib/server/guard';
+import { requireTeam, teamPath } from '$lib/server/current-team';
+import type { Broadcast } from '$lib/broadcasts';
+import type { ContactPage, TagCount } from '$lib/contacts';
+import type { Actions, PageServerLoad } from './$types';
+
+const forbidden = 'Your role in this team cannot send broadcasts.';
+
+export const load: PageServerLoad = async (event) => {
+  const team = requireTeam(event);
+  const client = api(event);
+  try {
+    const [{ broadcasts }, { tags }, contacts] = await Promise.all([
+      client.get<{ broadcasts: Broadcast[] }>(`${teamPath(team.id)}/broadcasts`),
+      client.get<{ tags: TagCount[] }>(`${teamPath(team.id)}/contacts/tags`),
+      client.get<ContactPage>(`${teamPath(team.id)}/contacts?status=active&limit=50`),
+    ]);
+    return { team, broadcasts, tags, contacts: contacts.contacts };
+  } catch (err) {
+    loadError(err);
+  }
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    const team = requireTeam(event);
+    const data = await event.request.formData();
+    const values = {
+      name: field(data, 'name'),
+      subject: field(data, 'subject'),
+      body: field(data, 'body'),
+      tag: field(data, 'tag'),
+      sendAt: field(data, 'sendAt'),
+    };
+    try {
+      const { sendAt, ...rest } = values;
+      await api(event).post(`${teamPath(team.id)}/broadcasts`, sendAt ? values : rest);
+      return { action: 'create' as const, success: `Broadcast “${values.name}” scheduled.` };
+    } catch (err) {
+      return actionFailure(err, { action: 'create' as const, values }, forbidden);
+    }
+  },
+  cancel: async (event) => {
+    const team = requireTeam(event);
+    const broadcastId = field(await event.request.formData(), 'broadcastId');
+    try {
+      await api(event).post(`${teamPath(team.id)}/broadcasts/${encodeURIComponent(broadcastId)}/cancel`);
+      return { action: 'cancel' as const, broadcastId, success: 'Cancelled.' };
+    } catch (err) {
+      return actionFailure(err, { action: 'cancel' as const, broadcastId }, forbidden);
+    }
+  },
+};
