@@ -262,6 +262,51 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(await mailbox(email)).toHaveLength(1);
   });
 
+  it("enrolls the buyer in the campaign's sale sequence, and a chargeback stops it", async () => {
+    const team = await teamWithClickbank('bonus-seq');
+    const campaignId = await addCampaign(team, 'bonus_seq_tid');
+    await addLinkBonus(team, campaignId, 'Sequence bonus', 'https://example.com/seq');
+    await request(app)
+      .post(`/api/v1/teams/${team.teamId}/sequences`)
+      .set(bearer(team.owner.accessToken))
+      .send({
+        campaignId,
+        name: 'Buyer follow-up',
+        trigger: 'sale',
+        steps: [
+          { subject: 'Welcome aboard', body: 'Glad you joined.', delaySeconds: 0 },
+          { subject: 'A week in', body: 'How is it going?', delaySeconds: 7 * 86_400 },
+        ],
+      })
+      .expect(201);
+
+    const email = buyer('seq-buyer');
+    const sale = await send(team, { type: 'SALE', tid: 'bonus_seq_tid', email });
+    const receipt = String(sale.notification.receipt);
+    const result = await resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`);
+    expect(result).toMatchObject({ outcome: 'ready', email: 'sent' });
+    expect(result.sequencesStarted).toHaveLength(1);
+    const runStatus = () =>
+      api
+        .db('email_sequence_runs')
+        .where({ contact_id: result.contactId })
+        .first<{ status: string } | undefined>('status');
+    expect((await runStatus())?.status).toBe('running');
+    await waitFor('the first sequence email', async () => {
+      const subjects = (await mailbox(email)).map((m) => m.Subject);
+      return subjects.includes('Welcome aboard') ? subjects : undefined;
+    });
+
+    await send(team, { type: 'CGBK', receipt, tid: 'bonus_seq_tid', email });
+    const revoked = await resultOf<BonusRevocationWorkflowResult>(`bonus-revoke:${receipt}:CGBK`);
+    expect(revoked).toMatchObject({ reason: 'chargeback', revoked: 1, sequencesStopped: 1, notified: 1 });
+    await waitFor('the sequence run to stop', async () =>
+      (await runStatus())?.status === 'stopped' ? true : undefined,
+    );
+    const [delivery] = await deliveriesOf(team, `?receipt=${receipt}`);
+    expect(delivery).toMatchObject({ status: 'revoked', revokedReason: 'chargeback' });
+  });
+
   it('does not deliver a sale whose refund arrived first, and sends the buyer nothing', async () => {
     const team = await teamWithClickbank('bonus-refund-first');
     const campaignId = await addCampaign(team, 'refund_first_tid');
