@@ -145,3 +145,70 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   });
   await expect(page.getByTestId('run-row')).toContainText(reader);
 });
+
+test('CSV import in pieces: a piece that fails is named by its lines and retried; nothing is lost', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await registerViaUi(page, newUser('Importer'));
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Email' }).click();
+  await expect(page.getByTestId('no-contacts')).toBeVisible();
+  await settled(page);
+
+  // 2,500 rows -> pieces of 1,000; the second piece fails once on its way to the server.
+  const rows = Array.from({ length: 2500 }, (_, i) => `reader${i}@example.test,Reader ${i}`);
+  rows[1499] = 'broken-address,Broken';
+  const csv = ['email,name', ...rows].join('\n');
+  let pieces = 0;
+  await page.route('**/contacts/import?*', async (route) => {
+    pieces++;
+    if (pieces === 2)
+      await route.fulfill({ status: 503, json: { error: { code: 'x', message: 'Try again' } } });
+    else await route.continue();
+  });
+  await page
+    .getByLabel('CSV file', { exact: true })
+    .setInputFiles({ name: 'big.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByRole('button', { name: 'Import', exact: true }).click();
+
+  const failed = page.getByTestId('import-failed');
+  await expect(failed).toContainText('Lines 1002–2001: Try again');
+  await expect(page.getByTestId('import-rows')).toHaveText('1500 of 2500 rows');
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute(
+    'aria-valuenow',
+    '60',
+  );
+
+  await failed.getByRole('button', { name: 'Retry these lines' }).click();
+  await expect(page.getByRole('progressbar', { name: 'Import progress' })).toHaveAttribute(
+    'aria-valuenow',
+    '100',
+  );
+  await expect(page.getByTestId('import-rows')).toHaveText('2500 of 2500 rows');
+  await expect(page.getByTestId('import-created')).toHaveText('2499');
+  await expect(page.getByTestId('import-skipped')).toHaveText('1');
+  // The bad row's line is the file's, not the piece's.
+  await expect(page.getByTestId('import-status')).toContainText('Line 1501 (email)');
+  await expect(failed).toHaveCount(0);
+  await expect(page.getByRole('heading', { name: '2499 contacts' })).toBeVisible();
+  expect(pieces).toBe(4);
+});
+
+test('dashboard: the latest insight and my nightly email switch', async ({ page }) => {
+  await registerViaUi(page, newUser('Insight'));
+  const card = page.getByTestId('insight-card');
+  await expect(card.getByTestId('no-insight')).toBeVisible();
+  await settled(page);
+
+  const emailMe = card.getByRole('checkbox', { name: 'Email me the nightly insight' });
+  await expect(emailMe).not.toBeChecked();
+  await emailMe.check();
+  await expect(emailMe).toBeChecked();
+  await page.reload();
+  await expect(emailMe).toBeChecked();
+
+  await settled(page);
+  await card.getByRole('button', { name: "Write yesterday's insight now" }).click();
+  await expect(card.getByTestId('insight-summary')).not.toBeEmpty({ timeout: 60_000 });
+  await expect(card.getByRole('row', { name: /All campaigns/ })).toBeVisible();
+});

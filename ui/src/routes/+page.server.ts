@@ -2,6 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
+import { loadDashboardInsight } from '$lib/server/insights';
 import { getMeta } from '$lib/server/meta';
 import type { CheckWithUrl, PlatformCheck } from '$lib/types';
 import type { Actions, PageServerLoad } from './$types';
@@ -16,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
 
   try {
-    const [meta, checks, current] = await Promise.all([
+    const [meta, checks, current, insight] = await Promise.all([
       getMeta(locals.requestId),
       team
         ? client.get<{ checks: PlatformCheck[] }>(`/teams/${team.id}/platform-checks`).then((r) => r.checks)
@@ -30,14 +31,41 @@ export const load: PageServerLoad = async (event) => {
               throw err;
             })
         : Promise.resolve(null),
+      team ? loadDashboardInsight(client, team.id) : Promise.resolve(null),
     ]);
-    return { user, teams, team, meta, checks, current };
+    return { user, teams, team, meta, checks, current, insight };
   } catch (err) {
     loadError(err);
   }
 };
 
 export const actions: Actions = {
+  insightsEmail: async (event) => {
+    requireUser(event);
+    const data = await event.request.formData();
+    const teamId = field(data, 'teamId');
+    try {
+      await api(event).put(`/teams/${encodeURIComponent(teamId)}/members/me/insights-email`, {
+        enabled: field(data, 'enabled') === 'true',
+      });
+      return { insightMessage: null };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      return fail(err.status >= 500 ? 502 : err.status, { insightMessage: err.message });
+    }
+  },
+  runInsight: async (event) => {
+    requireUser(event);
+    const teamId = field(await event.request.formData(), 'teamId');
+    try {
+      const run = await api(event).post<{ day: string }>(`/teams/${encodeURIComponent(teamId)}/insights/run`);
+      return { insightMessage: `Writing the insight for ${run.day}; reload in a moment.` };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const message = err.status === 403 ? 'Only admins can run the insight now.' : err.message;
+      return fail(err.status >= 500 ? 502 : err.status, { insightMessage: message });
+    }
+  },
   runCheck: async (event) => {
     requireUser(event);
     const teamId = field(await event.request.formData(), 'teamId');
