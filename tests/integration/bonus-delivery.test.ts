@@ -359,6 +359,21 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(testResult).toMatchObject({ outcome: 'ready', campaignId, deliveries: 1, email: 'sent' });
     const [message] = await mailbox(testEmail);
     expect(linksIn(message!.TextBody)).toHaveLength(1);
+
+    // ClickBank masks the receipt of its test messages: each gets its own key from the stored event.
+    const maskedEmail = buyer('masked-buyer');
+    const masked = await send(team, {
+      type: 'TEST_SALE',
+      receipt: '********',
+      tid: 'vendor_rule_tid',
+      email: maskedEmail,
+    });
+    const { eventId } = JSON.parse(masked.deliveries[0]!.body) as { eventId: string };
+    await expect(resultOf<BonusDeliveryWorkflowResult>(`bonus:test-${eventId}:1`)).resolves.toMatchObject({
+      outcome: 'ready',
+      email: 'sent',
+    });
+    expect(await mailbox(maskedEmail)).toHaveLength(1);
   });
 
   it('sends nothing for a campaign without bonuses or a sale no campaign matches', async () => {
