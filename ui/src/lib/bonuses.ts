@@ -32,6 +32,11 @@ export interface BonusDelivery {
   createdAt: string;
 }
 
+/** 1 delivery, 2 deliveries. */
+export function count(n: number, one: string, many: string): string {
+  return `${n} ${n === 1 ? one : many}`;
+}
+
 export function formatBytes(bytes: number): string {
   if (bytes < 1024) return `${bytes} B`;
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
