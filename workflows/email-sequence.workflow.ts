@@ -3,6 +3,7 @@ import {
   condition,
   defineQuery,
   defineSignal,
+  isCancellation,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -97,58 +98,73 @@ export async function emailSequenceWorkflow(input: EmailSequenceInput): Promise<
     return progress;
   };
 
-  const snapshot = await db.loadSequenceSnapshot.executeWithOptions(
-    { summary: 'Load the sequence steps (this run keeps them)' },
-    [input],
-  );
-  if (!snapshot) return finish('failed', 'The sequence or the contact no longer exists');
-  const { steps } = snapshot;
-  progress.totalSteps = steps.length;
-
-  /** Records where the run is and when the next step goes out (null when none is left). */
-  const record = async (nextIndex: number) => {
-    const next = steps[nextIndex];
-    progress.nextSendAt = next
-      ? new Date(new Date().getTime() + next.delaySeconds * 1000).toISOString()
-      : null;
-    await db.recordSequenceRunProgress.executeWithOptions(
-      { summary: next ? `Step ${nextIndex + 1} due at ${progress.nextSendAt}` : 'All steps sent' },
-      [{ workflowId, currentStep: nextIndex, totalSteps: steps.length, nextSendAt: progress.nextSendAt }],
+  // A run that ends another way (cancelled in Temporal Web, an activity out of retries) says so in its row.
+  try {
+    const snapshot = await db.loadSequenceSnapshot.executeWithOptions(
+      { summary: 'Load the sequence steps (this run keeps them)' },
+      [input],
     );
-  };
+    if (!snapshot) return finish('failed', 'The sequence or the contact no longer exists');
+    const { steps } = snapshot;
+    progress.totalSteps = steps.length;
 
-  await record(0);
-  for (const [index, step] of steps.entries()) {
-    const delayMs = step.delaySeconds * 1000;
-    if (stopRequested === undefined && delayMs > 0) {
-      await condition(() => stopRequested !== undefined, delayMs);
-    }
-    if (stopRequested !== undefined) return finish('stopped', stopRequested);
+    /** Records where the run is and when the next step goes out (null when none is left). */
+    const record = async (nextIndex: number) => {
+      const next = steps[nextIndex];
+      progress.nextSendAt = next
+        ? new Date(new Date().getTime() + next.delaySeconds * 1000).toISOString()
+        : null;
+      await db.recordSequenceRunProgress.executeWithOptions(
+        { summary: next ? `Step ${nextIndex + 1} due at ${progress.nextSendAt}` : 'All steps sent' },
+        [{ workflowId, currentStep: nextIndex, totalSteps: steps.length, nextSendAt: progress.nextSendAt }],
+      );
+    };
 
-    const email = await db.renderSequenceEmail.executeWithOptions(
-      { summary: `Render step ${index + 1} of ${steps.length} for the contact` },
-      [{ ...input, workflowId, campaignId: snapshot.campaignId, stepIndex: index, step }],
-    );
-    // null: the run was stopped in the database (deleted sequence, unsubscribe while Temporal was away).
-    if (!email) return finish('stopped', stopRequested ?? 'The run is no longer active');
-    if (stopRequested !== undefined) return finish('stopped', stopRequested);
-
-    const result = await mail.sendTrackedEmail.executeWithOptions(
-      { summary: `Send step ${index + 1}: ${email.subject}` },
-      [email],
-    );
-    if (result.status !== 'sent') {
-      const reason = endReason(result);
-      await finish('stopped', reason);
-      if (result.status === 'refused') {
-        await db.stopContactSequences.executeWithOptions({ summary: "Stop the contact's other sequences" }, [
-          { teamId: input.teamId, contactId: input.contactId, reason },
-        ]);
+    await record(0);
+    for (const [index, step] of steps.entries()) {
+      const delayMs = step.delaySeconds * 1000;
+      if (stopRequested === undefined && delayMs > 0) {
+        await condition(() => stopRequested !== undefined, delayMs);
       }
-      return progress;
+      if (stopRequested !== undefined) return finish('stopped', stopRequested);
+
+      const email = await db.renderSequenceEmail.executeWithOptions(
+        { summary: `Render step ${index + 1} of ${steps.length} for the contact` },
+        [{ ...input, workflowId, campaignId: snapshot.campaignId, stepIndex: index, step }],
+      );
+      // null: the run was stopped in the database (deleted sequence, unsubscribe while Temporal was away).
+      if (!email) return finish('stopped', stopRequested ?? 'The run is no longer active');
+      if (stopRequested !== undefined) return finish('stopped', stopRequested);
+
+      const result = await mail.sendTrackedEmail.executeWithOptions(
+        { summary: `Send step ${index + 1}: ${email.subject}` },
+        [email],
+      );
+      if (result.status !== 'sent') {
+        const reason = endReason(result);
+        await finish('stopped', reason);
+        if (result.status === 'refused') {
+          await db.stopContactSequences.executeWithOptions(
+            { summary: "Stop the contact's other sequences" },
+            [{ teamId: input.teamId, contactId: input.contactId, reason }],
+          );
+        }
+        return progress;
+      }
+      progress.sent = index + 1;
+      await record(index + 1);
     }
-    progress.sent = index + 1;
-    await record(index + 1);
+    return finish('completed', null);
+  } catch (err) {
+    if (isCancellation(err)) await finish('stopped', 'Cancelled in Temporal');
+    else await finish('failed', failureMessage(err));
+    throw err;
   }
-  return finish('completed', null);
+}
+
+/** Activity errors arrive wrapped in ActivityFailure; the cause carries the useful message. */
+function failureMessage(err: unknown): string {
+  if (!(err instanceof Error)) return String(err);
+  const cause = (err as Error & { cause?: unknown }).cause;
+  return cause instanceof Error ? cause.message : err.message;
 }

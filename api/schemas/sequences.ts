@@ -123,7 +123,8 @@ export const enrollResponse = z
     started: z.number().int(),
     alreadyRunning: z.number().int(),
     skipped: z.number().int().openapi({
-      description: 'Contacts that finished this sequence before, or are unsubscribed or inactive',
+      description:
+        'Contacts that finished this sequence before, are unsubscribed or inactive, or are not in this team',
     }),
   })
   .openapi('EnrollResult');

@@ -168,10 +168,13 @@ export function createSequenceService(deps: SequenceServiceDeps) {
         deps.logger.warn({ err, sequenceId }, 'could not start sequence runs');
         throw temporalUnavailable();
       }
+      // Ids that are not contacts of this team count as skipped too.
+      const unknown = new Set(body.contactIds ?? []);
+      for (const contact of contacts) unknown.delete(contact.id);
       return {
         started: outcome.started.length,
         alreadyRunning: outcome.alreadyRunning.length,
-        skipped: outcome.skipped.length,
+        skipped: outcome.skipped.length + unknown.size,
       };
     },
 

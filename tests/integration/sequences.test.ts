@@ -168,8 +168,8 @@ describe('email sequences', () => {
         { started: 0, alreadyRunning: 1, skipped: 0 },
       ]),
     );
-    const byTag = await enroll(sequence.id, { tag });
-    expect(byTag.body).toEqual({ started: 0, alreadyRunning: 1, skipped: 1 });
+    const byTag = await enroll(sequence.id, { tag, contactIds: [randomUUID()] });
+    expect(byTag.body).toEqual({ started: 0, alreadyRunning: 1, skipped: 2 });
 
     await runWaiting(sequence.id, contact.id);
     const list = await runs(sequence.id);
