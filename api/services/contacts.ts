@@ -1,3 +1,4 @@
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { AppError, badRequest, conflict } from '../../lib/errors';
 import {
@@ -14,6 +15,7 @@ import { findContact, setContactStatus, type ContactRow, type ContactStatus } fr
 import { isUniqueViolation } from '../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
+import { createSequenceRunner } from './sequence-runs';
 
 export const contactNotFound = () => new AppError(404, 'contact_not_found', 'Contact not found');
 
@@ -54,8 +56,9 @@ export interface UpdateContactInput {
 
 export type ContactService = ReturnType<typeof createContactService>;
 
-export function createContactService(deps: { db: Knex }) {
+export function createContactService(deps: { db: Knex; temporal: { client: Client } | null }) {
   const { db } = deps;
+  const runner = createSequenceRunner({ db, temporal: deps.temporal?.client ?? null });
 
   async function get(m: TeamMembership, contactId: string): Promise<ContactRow> {
     const contact = await findContact(db, m.teamId, contactId);
@@ -107,7 +110,7 @@ export function createContactService(deps: { db: Knex }) {
     },
 
     async update(m: TeamMembership, contactId: string, input: UpdateContactInput) {
-      return db.transaction(async (trx) => {
+      const result = await db.transaction(async (trx) => {
         const current = await trx('contacts')
           .where({ team_id: m.teamId, id: contactId })
           .forUpdate()
@@ -138,8 +141,17 @@ export function createContactService(deps: { db: Knex }) {
         }
         const contact = await findContact(trx, m.teamId, contactId);
         if (!contact) throw contactNotFound();
-        return { contact };
+        return { contact, unsubscribed: current.status === 'active' && contact.status === 'unsubscribed' };
       });
+      // After the commit, like the unsubscribe link: the runs see the contact unsubscribed when they stop.
+      if (result.unsubscribed) {
+        await runner.stopContactSequences({
+          teamId: m.teamId,
+          contactId,
+          reason: 'Unsubscribed by a team member',
+        });
+      }
+      return { contact: result.contact };
     },
 
     async remove(m: TeamMembership, contactId: string): Promise<void> {
@@ -152,6 +164,8 @@ export function createContactService(deps: { db: Knex }) {
           [{ path: 'contactId', message: `The contact is ${contact.status}` }],
         );
       }
+      // Its run rows go with it (cascade): stop the workflows first so none sends to a deleted contact.
+      await runner.stopContactSequences({ teamId: m.teamId, contactId, reason: 'The contact was deleted' });
       if (!(await deleteContact(db, m.teamId, contactId))) throw contactNotFound();
     },
   };

@@ -408,6 +408,37 @@ describe('contacts API', () => {
       expect((await patch(active.id, { status: 'active' })).status).toBe(200);
     });
 
+    it("stops the contact's running sequence runs when an editor unsubscribes them", async () => {
+      const c = await make('running-seq@example.com');
+      const [campaign] = await api
+        .db('campaigns')
+        .insert({
+          team_id: teamId,
+          name: 'Seq',
+          tid: `seq_${Date.now()}`,
+          vendor: 'seqvend1',
+          hoplink: 'https://hop.clickbank.net/',
+        })
+        .returning<{ id: string }[]>('id');
+      const [sequence] = await api
+        .db('email_sequences')
+        .insert({ team_id: teamId, campaign_id: campaign!.id, name: 'Welcome' })
+        .returning<{ id: string }[]>('id');
+      await api.db('email_sequence_runs').insert({
+        team_id: teamId,
+        sequence_id: sequence!.id,
+        contact_id: c.id,
+        workflow_id: `seq:${sequence!.id}:${c.id}`,
+        status: 'running',
+      });
+      await patch(c.id, { status: 'unsubscribed' }).expect(200);
+      const run = await api
+        .db('email_sequence_runs')
+        .where({ contact_id: c.id })
+        .first<{ status: string; stop_reason: string | null }>('status', 'stop_reason');
+      expect(run).toEqual({ status: 'stopped', stop_reason: 'Unsubscribed by a team member' });
+    });
+
     it('deletes an active contact, and keeps an unsubscribed one so no import can email them again', async () => {
       const c = await make('delete-me@example.com');
       await request(api.app)
