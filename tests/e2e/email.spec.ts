@@ -144,6 +144,36 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
     timeout: 60_000,
   });
   await expect(page.getByTestId('run-row')).toContainText(reader);
+
+  // A broadcast to the webinar tag, previewed, sent now; another scheduled for later and cancelled.
+  await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Broadcasts' }).click();
+  await expect(page.getByTestId('no-broadcasts')).toBeVisible();
+  await settled(page);
+  await page.getByLabel('Name').fill('Webinar news');
+  await page.getByRole('combobox', { name: 'Send to tag' }).selectOption('webinar');
+  await page.getByLabel('Subject').fill('News for {{ first_name | "friend" }}');
+  await page.getByLabel('Body').fill('Hello {{ first_name }}, the replay is up.');
+  await expect(page.getByTestId('preview-subject')).toHaveText('News for Sam');
+  await page.getByRole('combobox', { name: 'Preview for' }).selectOption({ label: 'grace@example.test' });
+  await expect(page.getByTestId('preview-subject')).toHaveText('News for Grace');
+  await page.getByRole('button', { name: 'Schedule broadcast' }).click();
+  const sent = page.getByTestId('broadcast-row').filter({ hasText: 'Webinar news' });
+  await expect(sent).toHaveAttribute('data-status', 'sent', { timeout: 60_000 });
+  await expect(sent.getByTestId('broadcast-counts')).toHaveText(
+    '4 sent · 0 skipped · 0 refused of 4 recipients',
+  );
+  await expect(sent.getByRole('progressbar')).toHaveAttribute('aria-valuenow', '100');
+  await expect
+    .poll(async () => (await mailbox('grace@example.test')).map((m) => m.Subject), { timeout: 30_000 })
+    .toContain('News for Grace');
+
+  await page.getByLabel('Name').fill('Later news');
+  await page.getByLabel('Send at (your time; empty = now)').fill('2030-01-01T09:00');
+  await page.getByRole('button', { name: 'Schedule broadcast' }).click();
+  const later = page.getByTestId('broadcast-row').filter({ hasText: 'Later news' });
+  await expect(later).toHaveAttribute('data-status', 'scheduled');
+  await later.getByRole('button', { name: 'Cancel broadcast' }).click();
+  await expect(later).toHaveAttribute('data-status', 'cancelled');
 });
 
 test('CSV import in pieces: a piece that fails is named by its lines and retried; nothing is lost', async ({
