@@ -11,7 +11,12 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { loadConfig, type Config } from '../../lib/config';
 import { hashLinkToken, signLinkToken } from '../../lib/links';
-import { sendInsNotification, type SendInsOptions } from '../../sandbox/clickbank/ins-sender';
+import { encryptIns } from '../../lib/clickbank/ins';
+import {
+  buildInsNotification,
+  sendInsNotification,
+  type SendInsOptions,
+} from '../../sandbox/clickbank/ins-sender';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
@@ -305,6 +310,32 @@ describe('bonus delivery from ClickBank notifications', () => {
     );
     const [delivery] = await deliveriesOf(team, `?receipt=${receipt}`);
     expect(delivery).toMatchObject({ status: 'revoked', revokedReason: 'chargeback' });
+  });
+
+  it('delivers once when the same SALE arrives ten times at once', async () => {
+    const team = await teamWithClickbank('bonus-burst');
+    const campaignId = await addCampaign(team, 'bonus_burst_tid');
+    await addLinkBonus(team, campaignId, 'Burst bonus', 'https://example.com/burst');
+    const email = buyer('burst');
+    const notification = buildInsNotification({ type: 'SALE', tid: 'bonus_burst_tid', email });
+    const statuses = await Promise.all(
+      Array.from({ length: 10 }, async () => {
+        const res = await fetch(team.insUrl, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(encryptIns(notification, team.secret)),
+        });
+        return res.status;
+      }),
+    );
+    expect(statuses).toEqual(Array(10).fill(200));
+    const receipt = String(notification.receipt);
+    await expect(resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`)).resolves.toMatchObject({
+      outcome: 'ready',
+      email: 'sent',
+    });
+    expect(await deliveriesOf(team, `?receipt=${receipt}`)).toHaveLength(1);
+    expect(await mailbox(email)).toHaveLength(1);
   });
 
   it('does not deliver a sale whose refund arrived first, and sends the buyer nothing', async () => {
