@@ -177,6 +177,28 @@ describe('broadcasts', () => {
     expect(runs.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
   });
 
+  it('a broadcast Postmark refuses for good (bad server token) ends failed, with the reason', async () => {
+    const other = await registerUser(w.app, 'broadcast-badtoken');
+    const team = other.personalTeamId;
+    await request(w.app)
+      .put(`/api/v1/teams/${team}/integrations/postmark`)
+      .set(as(other))
+      .send({ serverToken: 'invalid-token', fromEmail: 'news@example.com' })
+      .expect(200);
+    const tag = newTag();
+    await addContact({ ...w, teamId: team }, { tags: [tag] });
+    const res = await request(w.app)
+      .post(`/api/v1/teams/${team}/broadcasts`)
+      .set(as(other))
+      .send({ name: 'Doomed', subject: 'Hi', body: 'Hello', tag });
+    expect(res.status).toBe(201);
+    const { id, workflowId } = (res.body as { broadcast: Broadcast }).broadcast;
+    await expect(w.temporal.client.workflow.getHandle(workflowId).result()).rejects.toThrow();
+    const failed = await request(w.app).get(`/api/v1/teams/${team}/broadcasts/${id}`).set(as(other));
+    expect(failed.body).toMatchObject({ broadcast: { status: 'failed', sent: 0 } });
+    expect((failed.body as { broadcast: { failure: string } }).broadcast.failure).toMatch(/Postmark/);
+  });
+
   it('validates sendAt and templates, and hides broadcasts from other teams', async () => {
     const tag = newTag();
     const past = await create({
