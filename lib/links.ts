@@ -16,8 +16,7 @@ export interface LinkClaims {
 }
 
 export type LinkVerdict =
-  | { ok: true; claims: LinkClaims }
-  | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
+  { ok: true; claims: LinkClaims } | { ok: false; reason: 'malformed' | 'bad_signature' | 'expired' };
 
 const sign = (secret: Buffer, purpose: LinkPurpose, payload: string): string =>
   crypto.createHmac('sha256', secret).update(`${purpose}.${payload}`).digest('base64url');
