@@ -219,9 +219,13 @@ export function createContactImportService(deps: { db: Knex }) {
       let created = 0;
       let updated = 0;
       let written = 0;
+      // Rows locked in address order: two imports of overlapping files wait for each other instead of deadlocking.
+      const contacts = [...parsed.contacts].sort((x, y) =>
+        x.email < y.email ? -1 : x.email > y.email ? 1 : 0,
+      );
       await db.transaction(async (trx) => {
-        for (let i = 0; i < parsed.contacts.length; i += IMPORT_STATEMENT_ROWS) {
-          const chunk = parsed.contacts.slice(i, i + IMPORT_STATEMENT_ROWS);
+        for (let i = 0; i < contacts.length; i += IMPORT_STATEMENT_ROWS) {
+          const chunk = contacts.slice(i, i + IMPORT_STATEMENT_ROWS);
           // Tag limit against what the contacts already have: such a row is reported, not silently cut.
           const existing = await tagsByEmail(
             trx,

@@ -326,6 +326,26 @@ describe('contacts CSV import', () => {
     expect(await rows(teamId)).toEqual([]);
   });
 
+  it('runs overlapping imports at the same time without deadlocks or duplicate contacts', async () => {
+    const teamId = await newTeam();
+    const lines = Array.from({ length: 1500 }, (_, i) => `same${i}@example.com`);
+    const forward = ['email,tags', ...lines.map((l) => `${l},fwd`)].join('\n');
+    const backward = ['email,tags', ...[...lines].reverse().map((l) => `${l},back`)].join('\n');
+    const results = await Promise.all([forward, backward, forward].map((csv) => upload(teamId, csv)));
+    expect(results.map((r) => r.status)).toEqual([200, 200, 200]);
+    const created = results.reduce((n, r) => n + (r.body as ImportResult).created, 0);
+    expect(created).toBe(1500);
+    const counts = await api
+      .db('contacts')
+      .where({ team_id: teamId })
+      .select(
+        api.db.raw('count(*)::int as n'),
+        api.db.raw("count(*) filter (where tags = '{back,fwd}')::int as both"),
+      )
+      .first<{ n: number; both: number }>();
+    expect(counts).toEqual({ n: 1500, both: 1500 });
+  });
+
   it('imports 10,000 rows sent in pieces of 1,000 (as the UI does)', async () => {
     const teamId = await newTeam();
     const header = 'email,first_name,last_name,tags';
