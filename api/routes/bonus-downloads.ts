@@ -36,7 +36,7 @@ export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logge
 
   router.get('/:token', async (req, res) => {
     res.locals.routePattern = `${BONUS_DOWNLOADS_BASE_PATH}/:token`;
-    const verdict = await downloads.resolve(String(req.params.token));
+    const verdict = await downloads.resolve(String(req.params.token), { count: req.method === 'GET' });
     switch (verdict.kind) {
       case 'not_found':
         page(res, 404, 'Link not found', 'This download link is not valid. Check that you copied all of it.');

@@ -262,7 +262,9 @@ export function createBonusDownloads(deps: { db: Knex; config: Pick<Config, 'lin
   return {
     files: createBonusFiles(config),
 
-    async resolve(token: string, now = new Date()): Promise<DownloadVerdict> {
+    /** `count: false` (HEAD requests, link checkers) answers the same without counting a download. */
+    async resolve(token: string, opts: { count?: boolean; now?: Date } = {}): Promise<DownloadVerdict> {
+      const now = opts.now ?? new Date();
       const verdict = verifyLinkToken(config.links.secret, 'bonus', token, now);
       if (!verdict.ok && verdict.reason !== 'expired') return { kind: 'not_found' };
       const delivery = await findDeliveryByTokenHash(db, hashLinkToken(token));
@@ -270,7 +272,7 @@ export function createBonusDownloads(deps: { db: Knex; config: Pick<Config, 'lin
       // A refunded buyer learns why, even once the link would have expired anyway.
       if (delivery.revokedAt) return { kind: 'revoked' };
       if (!verdict.ok || delivery.expiresAt.getTime() <= now.getTime()) return { kind: 'expired' };
-      if (!(await recordDownload(db, delivery.id))) {
+      if (opts.count !== false && !(await recordDownload(db, delivery.id))) {
         // Revoked or expired between the read and the count.
         const again = await findDeliveryByTokenHash(db, hashLinkToken(token));
         return again?.revokedAt ? { kind: 'revoked' } : { kind: 'expired' };

@@ -235,6 +235,8 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(file?.headers.get('content-type')).toMatch(/^text\/plain/);
     expect(Buffer.from(await file!.arrayBuffer())).toEqual(fileContent);
     await fetch(links[0]!, { redirect: 'manual' });
+    // A HEAD (link checkers) answers the same without counting.
+    expect((await fetch(links[0]!, { method: 'HEAD', redirect: 'manual' })).status).toBe(302);
     const counted = await deliveriesOf(team, `?email=${encodeURIComponent(email.toUpperCase())}`);
     expect(counted.map((d) => d.downloadCount).sort()).toEqual([1, 2]);
     const bonusList = (
