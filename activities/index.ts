@@ -2,12 +2,14 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
+import { createBackupActivities } from './backup';
 import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createCatalogActivities } from './catalog';
 import { createClickbankNotificationActivities } from './clickbank-notifications';
 import { createContentActivities } from './content';
 import { createBroadcastActivities } from './broadcasts';
 import { createEmailActivities } from './email';
+import { createInsightActivities } from './insights';
 import { createPlatformCheckActivities } from './platform-check';
 import { createSequenceActivities } from './sequences';
 
@@ -33,6 +35,8 @@ export function createActivities(deps: ActivityDeps) {
     ...createBonusDeliveryActivities(deps),
     ...createSequenceActivities(deps),
     ...createBroadcastActivities(deps),
+    ...createInsightActivities(deps),
+    ...createBackupActivities(deps),
   };
 }
 

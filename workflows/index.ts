@@ -7,3 +7,5 @@ export * from './email-sequence.workflow';
 export * from './broadcast.workflow';
 export * from './bonus-delivery.workflow';
 export * from './bonus-revocation.workflow';
+export * from './insights.workflow';
+export * from './backup.workflow';

@@ -7,6 +7,7 @@ import { createCampaignService } from '../services/campaigns';
 import { createContactImportService } from '../services/contact-import';
 import { createContactService } from '../services/contacts';
 import { createContentService } from '../services/content';
+import { createInsightService } from '../services/insights';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
@@ -21,6 +22,7 @@ import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
 import { contentRoutes } from './content';
+import { insightRoutes } from './insights';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
@@ -49,5 +51,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...broadcastRoutes(createBroadcastService(deps)),
     ...contactRoutes(createContactService(deps), createContactImportService(deps)),
     ...bonusRoutes(createBonusService(deps), deps.config),
+    ...insightRoutes(createInsightService(deps)),
   ];
 }

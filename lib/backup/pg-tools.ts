@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
+import knex from 'knex';
 
 /**
  * A libpq connection string without the password, plus the password for PGPASSWORD: the password never
@@ -113,6 +114,7 @@ export interface PgRestoreOptions {
  * recreated, objects owned by whoever runs the restore. Stops at the first error.
  */
 export async function runPgRestore(opts: PgRestoreOptions): Promise<void> {
+  await dropPartitionedTables(opts.databaseUrl);
   const { dbname, password } = splitDatabaseUrl(opts.databaseUrl);
   await runTool({
     binary: opts.pgRestorePath,
@@ -128,4 +130,24 @@ export async function runPgRestore(opts: PgRestoreOptions): Promise<void> {
     password,
     onProgress: opts.onProgress,
   });
+}
+
+/**
+ * Drops the target's partitioned tables (with their partitions) before a restore over an existing database:
+ * pg_restore --clean drops a partition's primary key on its own, which PostgreSQL refuses ("cannot drop
+ * inherited constraint"). The dump recreates them. Nothing happens on an empty database.
+ */
+async function dropPartitionedTables(databaseUrl: string): Promise<void> {
+  const db = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
+  try {
+    const { rows } = await db.raw<{ rows: { name: string }[] }>(
+      `SELECT format('%I.%I', n.nspname, c.relname) AS name
+       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+       WHERE c.relkind = 'p' AND NOT c.relispartition
+         AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
+    );
+    for (const { name } of rows) await db.raw(`DROP TABLE IF EXISTS ${name} CASCADE`);
+  } finally {
+    await db.destroy();
+  }
 }

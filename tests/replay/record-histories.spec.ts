@@ -241,6 +241,49 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
       .expect(201);
     return (res.body as { broadcast: { workflowId: string } }).broadcast.workflowId;
   },
+
+  /** A member opted in, a day with clicks and a sale: Claude's note stored and emailed (sandboxes). */
+  async teamInsightsWorkflow({ app, deps, user }) {
+    const teamId = user.personalTeamId;
+    await request(app)
+      .put(`/api/v1/teams/${teamId}/members/me/insights-email`)
+      .set(bearer(user.accessToken))
+      .send({ enabled: true })
+      .expect(200);
+    const day = new Date(Date.now() - 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
+    await deps.db('analytics_events').insert([
+      { team_id: teamId, type: 'click', occurred_at: `${day}T10:00:00Z` },
+      { team_id: teamId, type: 'sale', occurred_at: `${day}T11:00:00Z`, amount: 42, currency: 'USD' },
+    ]);
+    const res = await request(app)
+      .post(`/api/v1/teams/${teamId}/insights/run`)
+      .set(bearer(user.accessToken))
+      .send({ day })
+      .expect(202);
+    return (res.body as { workflowId: string }).workflowId;
+  },
+
+  /** The hourly dispatcher at 03:00 UTC: starts the (UTC) recorder team's insight for the day before. */
+  async insightsDispatchWorkflow({ deps }) {
+    const workflowId = 'insights-dispatch-recorded';
+    await deps.temporal!.client.workflow.start('insightsDispatchWorkflow', {
+      taskQueue: 'main',
+      workflowId,
+      args: [{ triggerSource: 'schedule', now: '2026-11-20T03:00:00.000Z' }],
+    });
+    return workflowId;
+  },
+
+  /** pg_dump of the recording database into the configured backup folder, then retention. */
+  async backupWorkflow({ deps }) {
+    const workflowId = 'backup-recorded';
+    await deps.temporal!.client.workflow.start('backupWorkflow', {
+      taskQueue: 'main',
+      workflowId,
+      args: [{ triggerSource: 'manual' }],
+    });
+    return workflowId;
+  },
 };
 
 describe('record workflow histories', () => {
