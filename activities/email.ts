@@ -179,6 +179,56 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     return { idempotencyKey: email.idempotencyKey, status: 'refused' as const, reason };
   }
 
+  /** Marks the row sent and gives the answer for it. */
+  async function markSent(
+    trx: Db,
+    email: TrackedEmail,
+    rowId: string,
+    messageId: string,
+    duplicate: boolean,
+  ): Promise<TrackedEmailResult> {
+    await markRow(trx, rowId, {
+      status: 'sent',
+      postmark_message_id: messageId,
+      sent_at: trx.fn.now(),
+      error: null,
+    });
+    return { idempotencyKey: email.idempotencyKey, status: 'sent', messageId, duplicate };
+  }
+
+  /**
+   * Everything before the hand-over, for one locked row: an answer when nothing is to be sent (already settled,
+   * contact gone or opted out, or an earlier attempt's message found at Postmark), else the message to send,
+   * tagged with the row id. Only rows an earlier attempt left 'queued' are looked up; new ones cannot have gone out.
+   */
+  async function beforeSend(
+    trx: Db,
+    sender: PostmarkSender,
+    email: TrackedEmail,
+    row: EmailRow,
+    createdNow: Set<string>,
+  ): Promise<{ done: TrackedEmailResult } | { message: OutgoingEmail }> {
+    const done = settled(email, row);
+    if (done) return { done };
+    const { skip, message } = await prepare(trx, email);
+    if (skip || !message) {
+      const reason = skip ?? 'deleted';
+      await markRow(trx, row.id, { status: 'skipped', error: reason });
+      return { done: { idempotencyKey: email.idempotencyKey, status: 'skipped', reason } };
+    }
+    if (!createdNow.has(email.idempotencyKey)) {
+      let earlier: string | undefined;
+      try {
+        earlier = await sender.findSentByMetadata(EMAIL_ROW_METADATA_KEY, row.id, email.to);
+      } catch (err) {
+        throw toActivityFailure(err);
+      }
+      if (earlier) return { done: await markSent(trx, email, row.id, earlier, true) };
+    }
+    message.metadata = { ...message.metadata, [EMAIL_ROW_METADATA_KEY]: row.id };
+    return { message };
+  }
+
   const isRecipientRefusal = (err: unknown): err is IntegrationError =>
     err instanceof IntegrationError && err.kind === 'invalid' && !err.retryable;
 
@@ -195,45 +245,11 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
       return db.transaction(async (trx) => {
         const row = (await lockRows(trx, [email])).get(email.idempotencyKey);
         if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
-        const done = settled(email, row);
-        if (done) return done;
-
-        const { skip, message } = await prepare(trx, email);
-        if (skip || !message) {
-          await markRow(trx, row.id, { status: 'skipped', error: skip ?? 'deleted' });
-          return { idempotencyKey: email.idempotencyKey, status: 'skipped', reason: skip ?? 'deleted' };
-        }
+        const next = await beforeSend(trx, sender, email, row, createdNow);
+        if ('done' in next) return next.done;
         try {
-          const earlier = createdNow.has(email.idempotencyKey)
-            ? undefined
-            : await sender.findSentByMetadata(EMAIL_ROW_METADATA_KEY, row.id, email.to);
-          if (earlier) {
-            await markRow(trx, row.id, {
-              status: 'sent',
-              postmark_message_id: earlier,
-              sent_at: trx.fn.now(),
-            });
-            return {
-              idempotencyKey: email.idempotencyKey,
-              status: 'sent',
-              messageId: earlier,
-              duplicate: true,
-            };
-          }
-          message.metadata = { ...message.metadata, [EMAIL_ROW_METADATA_KEY]: row.id };
-          const sent = await sender.sendEmail(message);
-          await markRow(trx, row.id, {
-            status: 'sent',
-            postmark_message_id: sent.messageId,
-            sent_at: trx.fn.now(),
-            error: null,
-          });
-          return {
-            idempotencyKey: email.idempotencyKey,
-            status: 'sent',
-            messageId: sent.messageId,
-            duplicate: false,
-          };
+          const sent = await sender.sendEmail(next.message);
+          return await markSent(trx, email, row.id, sent.messageId, false);
         } catch (err) {
           if (isRecipientRefusal(err)) return refuse(trx, email, row.id, err.plainMessage);
           throw toActivityFailure(err);
@@ -263,45 +279,12 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
         for (const email of emails) {
           const row = rows.get(email.idempotencyKey);
           if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
-          const done = settled(email, row);
-          if (done) {
-            out.set(email.idempotencyKey, done);
+          const next = await beforeSend(trx, sender, email, row, createdNow);
+          if ('done' in next) {
+            out.set(email.idempotencyKey, next.done);
             continue;
           }
-          const { skip, message } = await prepare(trx, email);
-          if (skip || !message) {
-            await markRow(trx, row.id, { status: 'skipped', error: skip ?? 'deleted' });
-            out.set(email.idempotencyKey, {
-              idempotencyKey: email.idempotencyKey,
-              status: 'skipped',
-              reason: skip ?? 'deleted',
-            });
-            continue;
-          }
-          try {
-            // Only rows an earlier attempt left 'queued' can have gone out already; new rows skip the lookup.
-            const earlier = createdNow.has(email.idempotencyKey)
-              ? undefined
-              : await sender.findSentByMetadata(EMAIL_ROW_METADATA_KEY, row.id, email.to);
-            if (earlier) {
-              await markRow(trx, row.id, {
-                status: 'sent',
-                postmark_message_id: earlier,
-                sent_at: trx.fn.now(),
-              });
-              out.set(email.idempotencyKey, {
-                idempotencyKey: email.idempotencyKey,
-                status: 'sent',
-                messageId: earlier,
-                duplicate: true,
-              });
-              continue;
-            }
-          } catch (err) {
-            throw toActivityFailure(err);
-          }
-          message.metadata = { ...message.metadata, [EMAIL_ROW_METADATA_KEY]: row.id };
-          toSend.push({ email, row, message });
+          toSend.push({ email, row, message: next.message });
         }
 
         if (toSend.length > 0) {
@@ -314,18 +297,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
           for (const [i, answer] of answers.entries()) {
             const { email, row } = toSend[i]!;
             if (answer.ok) {
-              await markRow(trx, row.id, {
-                status: 'sent',
-                postmark_message_id: answer.messageId,
-                sent_at: trx.fn.now(),
-                error: null,
-              });
-              out.set(email.idempotencyKey, {
-                idempotencyKey: email.idempotencyKey,
-                status: 'sent',
-                messageId: answer.messageId,
-                duplicate: false,
-              });
+              out.set(email.idempotencyKey, await markSent(trx, email, row.id, answer.messageId, false));
             } else if (answer.retryable) {
               retryLater ??= new IntegrationError({
                 provider: 'postmark',

@@ -37,18 +37,19 @@ export async function up(knex: Knex): Promise<void> {
   });
   // queued = recorded before the hand-over (an attempt may have died mid-send: look it up before resending);
   // refused = Postmark will never take it (406 inactive recipient, invalid address).
+  // One statement per raw call: PGlite (the embedded database) refuses several in one prepared statement.
+  await knex.raw('ALTER TABLE email_messages DROP CONSTRAINT email_messages_status_check');
   await knex.raw(`
-    ALTER TABLE email_messages DROP CONSTRAINT email_messages_status_check;
     ALTER TABLE email_messages
       ADD CONSTRAINT email_messages_status_check CHECK (status IN ('queued','sent','failed','bounced','refused','skipped'))`);
 }
 
 export async function down(knex: Knex): Promise<void> {
-  await knex.raw(`
-    DELETE FROM email_messages WHERE status IN ('refused','skipped');
-    ALTER TABLE email_messages DROP CONSTRAINT email_messages_status_check;
-    ALTER TABLE email_messages
-      ADD CONSTRAINT email_messages_status_check CHECK (status IN ('queued','sent','failed','bounced'))`);
+  await knex.raw("DELETE FROM email_messages WHERE status IN ('refused','skipped')");
+  await knex.raw('ALTER TABLE email_messages DROP CONSTRAINT email_messages_status_check');
+  await knex.raw(
+    "ALTER TABLE email_messages ADD CONSTRAINT email_messages_status_check CHECK (status IN ('queued','sent','failed','bounced'))",
+  );
   await knex.schema.alterTable('email_messages', (t) => {
     t.dropColumn('contact_id');
     t.dropColumn('kind');
