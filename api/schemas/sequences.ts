@@ -27,7 +27,7 @@ export const subjectTemplate = emailTemplate('subject', 200).refine(
   (s) => !/[\r\n]/.test(s),
   'A subject is one line',
 );
-export const bodyTemplate = emailTemplate('body', 50_000);
+export const bodyTemplate = emailTemplate('body', 20_000);
 
 export const sequenceStepSchema = z
   .strictObject({
@@ -43,9 +43,16 @@ export const sequenceStepSchema = z
     description: 'delaySeconds: wait before this step, from the previous step (or the enrollment)',
   });
 
+/** All steps together: a run's snapshot travels through Temporal as one payload. */
+export const MAX_SEQUENCE_CHARACTERS = 400_000;
+
 const stepsSchema = z
   .array(sequenceStepSchema)
-  .max(MAX_SEQUENCE_STEPS, `At most ${MAX_SEQUENCE_STEPS} steps`);
+  .max(MAX_SEQUENCE_STEPS, `At most ${MAX_SEQUENCE_STEPS} steps`)
+  .refine(
+    (steps) => steps.reduce((n, s) => n + s.subject.length + s.body.length, 0) <= MAX_SEQUENCE_CHARACTERS,
+    `All steps together may hold at most ${MAX_SEQUENCE_CHARACTERS.toLocaleString('en-US')} characters`,
+  );
 
 export const createSequenceBody = z
   .strictObject({

@@ -300,6 +300,11 @@ describe('email sequences', () => {
 
     const tooMany = await put(Array.from({ length: 51 }, () => ok));
     expect(paths(tooMany)).toEqual(['steps']);
+    const tooLongBody = await put([{ ...ok, body: 'x'.repeat(20_001) }]);
+    expect(paths(tooLongBody)).toEqual(['steps.0.body']);
+    // A run's snapshot is one Temporal payload: the steps together have a size limit.
+    const tooBig = await put(Array.from({ length: 50 }, () => ({ ...ok, body: 'x'.repeat(9_000) })));
+    expect(paths(tooBig)).toEqual(['steps']);
 
     const preview = await request(w.app)
       .post(url(`/${sequence.id}/preview`))
