@@ -46,7 +46,14 @@ export type BonusPlan =
       receipt: string;
       lines: { itemNo: string; campaignId: string | null }[];
     }
-  | { kind: 'revoke'; transactionType: string; receipt: string; reason: RevocationReason }
+  | {
+      kind: 'revoke';
+      transactionType: string;
+      receipt: string;
+      reason: RevocationReason;
+      /** The campaign the receipt's bonuses came from, when they were delivered (for CampaignId). */
+      campaignId?: string | null;
+    }
   | { kind: 'none'; transactionType: string; reason: string };
 
 export interface BonusDeliveryPrepared {
@@ -144,7 +151,19 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         return { kind: 'deliver', transactionType: n.transactionType, receipt, lines };
       }
       const reason = REVOKE_TYPES[type];
-      if (reason) return { kind: 'revoke', transactionType: n.transactionType, receipt, reason };
+      if (reason) {
+        const order = await db('bonus_orders')
+          .where({ team_id: ref.teamId, receipt })
+          .whereNotNull('campaign_id')
+          .first<{ campaignId: string } | undefined>('campaign_id as campaignId');
+        return {
+          kind: 'revoke',
+          transactionType: n.transactionType,
+          receipt,
+          reason,
+          campaignId: order?.campaignId ?? null,
+        };
+      }
       return {
         kind: 'none',
         transactionType: n.transactionType,

@@ -144,7 +144,7 @@ async function startBonusRuns(
             transactionType: plan.transactionType,
           },
         ],
-        typedSearchAttributes: attributes(null),
+        typedSearchAttributes: attributes(plan.campaignId ?? null),
         staticSummary: `Revoke bonus access after ClickBank ${plan.transactionType} ${plan.receipt}`,
       }),
     );

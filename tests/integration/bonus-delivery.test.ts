@@ -251,6 +251,12 @@ describe('bonus delivery from ClickBank notifications', () => {
     await send(team, { type: 'RFND', receipt, tid: 'bonus_sale_tid', email });
     const revoked = await resultOf<BonusRevocationWorkflowResult>(`bonus-revoke:${receipt}:RFND`);
     expect(revoked).toMatchObject({ reason: 'refund', revoked: 2, notified: 1 });
+    const revocation = await api.deps
+      .temporal!.client.workflow.getHandle(`bonus-revoke:${receipt}:RFND`)
+      .describe();
+    expect(revocation.typedSearchAttributes.get(SearchAttr.TeamId)).toBe(team.teamId);
+    expect(revocation.typedSearchAttributes.get(SearchAttr.CampaignId)).toBe(campaignId);
+    expect(revocation.typedSearchAttributes.get(SearchAttr.TriggerSource)).toBe('clickbank-ins');
     for (const link of links) {
       const res = await fetch(link, { redirect: 'manual' });
       expect(res.status).toBe(410);
