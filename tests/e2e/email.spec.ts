@@ -96,6 +96,15 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await page.getByRole('button', { name: 'Search' }).click();
   await expect(page.getByTestId('contact-row')).toHaveCount(4);
 
+  // Edit a contact's tags in place.
+  const grace = page.locator('[data-testid="contact-row"][data-email="grace@example.test"]');
+  await grace
+    .getByRole('textbox', { name: 'Tags of grace@example.test' })
+    .fill('vip, speaker, webinar, Alumni');
+  await grace.getByRole('button', { name: 'Save' }).click();
+  await expect(grace.getByRole('status')).toHaveText('Saved.');
+  await expect(page.getByRole('combobox', { name: 'Tag', exact: true })).toContainText('alumni (1)');
+
   // A sequence for the campaign.
   await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Sequences' }).click();
   await expect(page.getByTestId('no-sequences')).toBeVisible();
