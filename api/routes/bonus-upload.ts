@@ -67,7 +67,12 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 }
 
 function uploadError(err: unknown, maxBytes: number): Error {
-  if (!(err instanceof multer.MulterError)) return err instanceof Error ? err : new Error(String(err));
+  if (!(err instanceof multer.MulterError)) {
+    if (!(err instanceof Error)) return new Error(String(err));
+    // Disk trouble (ENOSPC, EACCES) is ours; anything else from the parser is a malformed or cut-off body.
+    if (typeof (err as NodeJS.ErrnoException).code === 'string') return err;
+    return badRequest('The upload could not be read', [{ path: 'file', message: err.message }]);
+  }
   const path = err.field ?? 'file';
   switch (err.code) {
     case 'LIMIT_FILE_SIZE':

@@ -200,6 +200,17 @@ describe('bonuses API', () => {
     expect(names).not.toContain('Too big');
   });
 
+  it('answers 400 for a malformed multipart body', async () => {
+    const res = await request(app)
+      .post(base())
+      .set(as(editor))
+      .set('Content-Type', 'multipart/form-data; boundary=XYZ')
+      .send('--XYZ\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\nhalf a file');
+    expect(res.status).toBe(400);
+    expect((res.body as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe('file');
+    expect(fs.readdirSync(path.join(filesDir, '.uploads'))).toEqual([]);
+  });
+
   it('answers 400 for a multipart request without a file', async () => {
     const res = await request(app).post(base()).set(as(editor)).field('name', 'Forgot the file').expect(400);
     expect((res.body as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe('file');
