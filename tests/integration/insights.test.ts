@@ -384,5 +384,14 @@ describe('nightly insights', () => {
     expect(nextInsight.getUTCMinutes()).toBe(0);
     const nextBackup = backup.info.nextActionTimes[0]!;
     expect([nextBackup.getUTCHours(), nextBackup.getUTCMinutes()]).toEqual([4, 0]);
+
+    // Paused for the rest of the suite, so a run at 03:00 somewhere or at 04:00 UTC cannot start work inside
+    // other tests (a later ensureSchedules keeps the paused state).
+    await temporal.client.schedule.getHandle(INSIGHTS_SCHEDULE_ID).pause('test suite');
+    await temporal.client.schedule.getHandle(BACKUP_SCHEDULE_ID).pause('test suite');
+    await ensureSchedules(temporal.client);
+    expect((await temporal.client.schedule.getHandle(INSIGHTS_SCHEDULE_ID).describe()).state.paused).toBe(
+      true,
+    );
   });
 });
