@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { newUser, registerViaUi } from './support';
 
@@ -18,6 +19,18 @@ async function mailbox(to: string): Promise<SandboxMessage[]> {
   const res = await fetch(`${sandboxUrl()}/sandbox/messages?to=${encodeURIComponent(to)}`);
   expect(res.ok).toBe(true);
   return ((await res.json()) as { messages: SandboxMessage[] }).messages;
+}
+
+const shots = path.join(__dirname, '../../test-results');
+
+/** Full-page shots at desktop and phone width (test-results/<name>-<width>.png), as journey.spec.ts takes. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: width === 375 ? 812 : 900 });
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 /** Lets the page hydrate before typing, so a slow start cannot swallow what was typed. */
@@ -85,6 +98,7 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await expect(page.getByTestId('import-status')).toContainText('Line 4 (email)');
   await expect(page.getByTestId('import-failed')).toHaveCount(0);
   await expect(page.getByRole('heading', { name: '4 contacts' })).toBeVisible();
+  await screenshots(page, 'contacts');
 
   // Search and tag filter.
   await page.getByRole('searchbox', { name: 'Search' }).fill('hopper');
@@ -153,6 +167,7 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
     timeout: 60_000,
   });
   await expect(page.getByTestId('run-row')).toContainText(reader);
+  await screenshots(page, 'sequence-editor');
 
   // A broadcast to the webinar tag, previewed, sent now; another scheduled for later and cancelled.
   await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Broadcasts' }).click();
@@ -183,6 +198,7 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await expect(later).toHaveAttribute('data-status', 'scheduled');
   await later.getByRole('button', { name: 'Cancel broadcast' }).click();
   await expect(later).toHaveAttribute('data-status', 'cancelled');
+  await screenshots(page, 'broadcasts');
 });
 
 test('CSV import in pieces: a piece that fails is named by its lines and retried; nothing is lost', async ({
