@@ -77,12 +77,6 @@ export function delaySeconds(step: Pick<DraftStep, 'amount' | 'unit'>): number {
   return Math.round(Number(step.amount) * delayUnits[step.unit]);
 }
 
-export function describeDelay(seconds: number): string {
-  if (seconds === 0) return 'at once';
-  const { amount, unit } = splitDelay(seconds);
-  return `after ${amount} ${amount === 1 ? unit.slice(0, -1) : unit}`;
-}
-
 /** API field errors like `steps.1.body` -> { 1: { body: '…' } }; a `steps` error without index -> key -1. */
 export function stepErrors(
   details: { path: string; message: string }[],
