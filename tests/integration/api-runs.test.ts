@@ -62,6 +62,8 @@ describe('runs API', () => {
   let checkWorkflowId: string;
   let notificationWorkflowId: string;
   let failedWorkflowId: string;
+  /** The sale's bonus run (started by the notification run; this team offers no bonuses, so it just finishes). */
+  let bonusWorkflowId: string;
 
   const runsUrl = (team = teamId) => `/api/v1/teams/${team}/runs`;
   const runUrl = (workflowId: string, team = teamId) => `${runsUrl(team)}/${encodeURIComponent(workflowId)}`;
@@ -130,6 +132,7 @@ describe('runs API', () => {
     });
     expect(sent.deliveries[0]?.status).toBe(200);
     notificationWorkflowId = `clickbank-ins:${teamId}:${String(sent.notification.receipt)}:SALE:1`;
+    bonusWorkflowId = `bonus:${String(sent.notification.receipt)}:1`;
     // The webhook answers first and starts the run right after.
     for (let i = 0; ; i++) {
       try {
@@ -161,9 +164,9 @@ describe('runs API', () => {
   });
 
   it("lists the team's runs from visibility with their summary and Temporal Web link", async () => {
-    const runs = await listUntil('', viewer, (r) => r.length >= 3 && r.every((x) => x.status !== 'running'));
+    const runs = await listUntil('', viewer, (r) => r.length >= 4 && r.every((x) => x.status !== 'running'));
     expect(runs.map((r) => r.workflowId).sort()).toEqual(
-      [checkWorkflowId, notificationWorkflowId, failedWorkflowId].sort(),
+      [checkWorkflowId, notificationWorkflowId, bonusWorkflowId, failedWorkflowId].sort(),
     );
     const check = runs.find((r) => r.workflowId === checkWorkflowId)!;
     expect(check).toMatchObject({
@@ -203,7 +206,9 @@ describe('runs API', () => {
       cursor = body.nextCursor;
       pages++;
     } while (cursor && pages < 10);
-    expect(seen.sort()).toEqual([checkWorkflowId, notificationWorkflowId, failedWorkflowId].sort());
+    expect(seen.sort()).toEqual(
+      [checkWorkflowId, notificationWorkflowId, bonusWorkflowId, failedWorkflowId].sort(),
+    );
 
     for (const query of [
       '?status=sleeping',
