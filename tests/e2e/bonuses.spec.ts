@@ -58,7 +58,7 @@ test('bonuses: upload a file bonus with progress, a sale delivers it by email, d
   await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Bonuses' }).click();
   await expect(page.getByTestId('no-bonuses')).toBeVisible();
   await settled(page);
-  const content = Buffer.alloc(300 * 1024, 'bonus checklist\n');
+  const content = Buffer.alloc(2 * 1024 * 1024, 'bonus checklist\n');
   await page.getByLabel('Name', { exact: true }).fill('Checklist');
   await page.getByLabel('a file I upload').check();
   await page
@@ -72,7 +72,7 @@ test('bonuses: upload a file bonus with progress, a sale delivers it by email, d
   );
   await expect(page.getByText('Bonus “Checklist” uploaded.')).toBeVisible();
   const row = page.getByTestId('bonus-row');
-  await expect(row).toContainText('checklist.txt · 300.0 KB');
+  await expect(row).toContainText('checklist.txt · 2.0 MB');
   await expect(row).toContainText('Offered by: Bonus campaign');
   await expect(row.getByTestId('bonus-counts')).toHaveText('0 deliveries · 0 downloads');
 
