@@ -28,25 +28,42 @@ import {
 } from './start-catalog-sync';
 import { TaskQueue } from './task-queues';
 
-const catalogSyncSpec: ScheduleSpec = { intervals: [{ every: '1 hour' }] };
+/** What a Schedule starts: a workflow whose one argument can be `{ triggerSource: 'schedule' }`. */
+type ScheduledWorkflow = (input: { triggerSource: 'schedule' }) => Promise<unknown>;
+// Compile-time check that each scheduled workflow accepts that argument.
+const scheduledWorkflowsAcceptInput: [
+  typeof catalogSyncWorkflow,
+  typeof insightsDispatchWorkflow,
+  typeof backupWorkflow,
+] extends ScheduledWorkflow[]
+  ? true
+  : never = true;
+void scheduledWorkflowsAcceptInput;
 
-const catalogSyncAction: ScheduleOptionsStartWorkflowAction<typeof catalogSyncWorkflow> = {
+/**
+ * The action of a platform Schedule: start `workflowType` on the main queue, marked as scheduled for ops.
+ * Temporal appends the scheduled time to `workflowId`, so each run has its own id.
+ */
+const scheduledStart = (
+  workflowType: string,
+  workflowId: string,
+  staticSummary: string,
+): ScheduleOptionsStartWorkflowAction<ScheduledWorkflow> => ({
   type: 'startWorkflow',
-  workflowType: CATALOG_SYNC_WORKFLOW_TYPE,
-  // Temporal appends the scheduled time, so each hourly run has its own id.
-  workflowId: CATALOG_SYNC_WORKFLOW_ID,
+  workflowType,
+  workflowId,
   taskQueue: TaskQueue.main,
   args: [{ triggerSource: 'schedule' }],
   typedSearchAttributes: [{ key: SearchAttr.TriggerSource, value: 'schedule' }],
-  staticSummary: catalogSyncSummary('schedule'),
-};
+  staticSummary,
+});
 
-const catalogSyncPolicies = {
-  // A sync still running an hour later is not doubled up.
-  overlap: ScheduleOverlapPolicy.SKIP,
-  // After an outage, one missed hour is caught up; older ones are pointless (the next run syncs everything).
-  catchupWindow: '1 hour',
-} as const;
+interface PlatformSchedule {
+  id: string;
+  spec: ScheduleSpec;
+  action: ScheduleOptionsAction;
+  policies: ScheduleOptions['policies'];
+}
 
 // Every hour at minute 0: the dispatcher starts the insight of each team whose local time is then 03:00
 // (in zones with a half-hour offset that is 03:30 local).
@@ -55,67 +72,70 @@ export const insightsSpec: ScheduleSpec = {
   timezone: 'UTC',
 };
 
-const insightsAction: ScheduleOptionsStartWorkflowAction<typeof insightsDispatchWorkflow> = {
-  type: 'startWorkflow',
-  workflowType: INSIGHTS_DISPATCH_WORKFLOW_TYPE,
-  workflowId: INSIGHTS_DISPATCH_WORKFLOW_ID,
-  taskQueue: TaskQueue.main,
-  args: [{ triggerSource: 'schedule' }],
-  typedSearchAttributes: [{ key: SearchAttr.TriggerSource, value: 'schedule' }],
-  staticSummary: 'Start the nightly insight of every team whose local time is 03:00',
-};
-
-const insightsPolicies = {
-  overlap: ScheduleOverlapPolicy.SKIP,
-  // A missed hour is caught up within the hour only: later, "now" no longer reads 03:00 for those teams.
-  catchupWindow: '50 minutes',
-} as const;
-
 // 04:00 UTC every day.
 export const backupSpec: ScheduleSpec = {
   calendars: [{ hour: 4, minute: 0, comment: 'nightly backup at 04:00 UTC' }],
   timezone: 'UTC',
 };
 
-const backupAction: ScheduleOptionsStartWorkflowAction<typeof backupWorkflow> = {
-  type: 'startWorkflow',
-  workflowType: BACKUP_WORKFLOW_TYPE,
-  workflowId: BACKUP_WORKFLOW_ID,
-  taskQueue: TaskQueue.main,
-  args: [{ triggerSource: 'schedule' }],
-  typedSearchAttributes: [{ key: SearchAttr.TriggerSource, value: 'schedule' }],
-  staticSummary: 'Nightly database backup with checksum and retention',
-};
-
-const backupPolicies = {
-  overlap: ScheduleOverlapPolicy.SKIP,
-  // After an outage the night's backup still runs, once.
-  catchupWindow: '12 hours',
-} as const;
+const platformSchedules: PlatformSchedule[] = [
+  {
+    id: CATALOG_SYNC_SCHEDULE_ID,
+    spec: { intervals: [{ every: '1 hour' }] },
+    action: scheduledStart(
+      CATALOG_SYNC_WORKFLOW_TYPE,
+      CATALOG_SYNC_WORKFLOW_ID,
+      catalogSyncSummary('schedule'),
+    ),
+    policies: {
+      // A sync still running an hour later is not doubled up.
+      overlap: ScheduleOverlapPolicy.SKIP,
+      // After an outage, one missed hour is caught up; older ones are pointless (the next run syncs everything).
+      catchupWindow: '1 hour',
+    },
+  },
+  {
+    id: INSIGHTS_SCHEDULE_ID,
+    spec: insightsSpec,
+    action: scheduledStart(
+      INSIGHTS_DISPATCH_WORKFLOW_TYPE,
+      INSIGHTS_DISPATCH_WORKFLOW_ID,
+      'Start the nightly insight of every team whose local time is 03:00',
+    ),
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      // A missed hour is caught up within the hour only: later, "now" no longer reads 03:00 for those teams.
+      catchupWindow: '50 minutes',
+    },
+  },
+  {
+    id: BACKUP_SCHEDULE_ID,
+    spec: backupSpec,
+    action: scheduledStart(
+      BACKUP_WORKFLOW_TYPE,
+      BACKUP_WORKFLOW_ID,
+      'Nightly database backup with checksum and retention',
+    ),
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      // After an outage the night's backup still runs, once.
+      catchupWindow: '12 hours',
+    },
+  },
+];
 
 /**
  * Creates the platform's Schedules, or brings existing ones to this definition (idempotent: every api and
  * worker start calls it). `config` is accepted so future schedules can depend on settings.
  */
 export async function ensureSchedules(client: Client, _config?: Pick<Config, 'temporal'>): Promise<void> {
-  await ensureSchedule(
-    client,
-    CATALOG_SYNC_SCHEDULE_ID,
-    catalogSyncSpec,
-    catalogSyncAction,
-    catalogSyncPolicies,
-  );
-  await ensureSchedule(client, INSIGHTS_SCHEDULE_ID, insightsSpec, insightsAction, insightsPolicies);
-  await ensureSchedule(client, BACKUP_SCHEDULE_ID, backupSpec, backupAction, backupPolicies);
+  for (const schedule of platformSchedules) await ensureSchedule(client, schedule);
 }
 
 /** Creates one Schedule, or brings an existing one to this definition (keeping its other policies). */
 async function ensureSchedule(
   client: Client,
-  scheduleId: string,
-  spec: ScheduleSpec,
-  action: ScheduleOptionsAction,
-  policies: ScheduleOptions['policies'],
+  { id: scheduleId, spec, action, policies }: PlatformSchedule,
 ): Promise<void> {
   try {
     await client.schedule.create({ scheduleId, spec, action, policies });
