@@ -6,6 +6,7 @@ import type {
   BonusEmailResult,
 } from '../activities/bonus-delivery';
 import type { SequenceActivities } from '../activities/sequences';
+import { databaseStep } from './activity-options';
 
 export type BonusDeliveryWorkflowInput = BonusDeliveryInput;
 
@@ -20,21 +21,8 @@ export interface BonusDeliveryWorkflowResult {
   sequencesStarted?: string[];
 }
 
-const retry = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  maximumAttempts: 10,
-} as const;
-
-const { prepareBonusDelivery, sendBonusEmail } = proxyActivities<BonusDeliveryActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry,
-});
-const { enrollContactInSaleSequences } = proxyActivities<SequenceActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry,
-});
+const { prepareBonusDelivery, sendBonusEmail } = proxyActivities<BonusDeliveryActivities>(databaseStep);
+const { enrollContactInSaleSequences } = proxyActivities<SequenceActivities>(databaseStep);
 
 /**
  * One ClickBank sale line (SALE, BILL, TEST_SALE) -> the campaign's bonuses for the buyer. Workflow id

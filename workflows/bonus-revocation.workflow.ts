@@ -2,6 +2,7 @@ import { proxyActivities } from '@temporalio/workflow';
 import type { BonusDeliveryActivities, BonusRevocationInput } from '../activities/bonus-delivery';
 import type { EmailActivities } from '../activities/email';
 import type { SequenceActivities } from '../activities/sequences';
+import { databaseStep, emailSend } from './activity-options';
 
 export type BonusRevocationWorkflowInput = BonusRevocationInput;
 
@@ -13,22 +14,9 @@ export interface BonusRevocationWorkflowResult {
   summary: string;
 }
 
-const retry = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  maximumAttempts: 10,
-} as const;
-
-const { revokeBonusAccess, bonusRevocationNotices } = proxyActivities<BonusDeliveryActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry,
-});
-const { stopContactSequences } = proxyActivities<SequenceActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry,
-});
-const { sendTrackedEmail } = proxyActivities<EmailActivities>({ startToCloseTimeout: '30 seconds', retry });
+const { revokeBonusAccess, bonusRevocationNotices } = proxyActivities<BonusDeliveryActivities>(databaseStep);
+const { stopContactSequences } = proxyActivities<SequenceActivities>(databaseStep);
+const { sendTrackedEmail } = proxyActivities<EmailActivities>(emailSend);
 
 /**
  * A ClickBank refund or chargeback (RFND, CGBK) of a receipt: records it (so a sale that arrives later is not

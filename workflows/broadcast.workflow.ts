@@ -8,6 +8,7 @@ import {
   setHandler,
 } from '@temporalio/workflow';
 import type { BroadcastActivities, BroadcastTotals } from '../activities/broadcasts';
+import { databaseStep } from './activity-options';
 
 export const BROADCAST_WORKFLOW = 'broadcastWorkflow';
 
@@ -36,15 +37,7 @@ export const broadcastProgressQuery = defineQuery<BroadcastProgress>('broadcastP
 const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_PAGES_PER_RUN = 20;
 
-const db = proxyActivities<BroadcastActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
-});
+const db = proxyActivities<BroadcastActivities>(databaseStep);
 // One page: a database read, rendering and one Postmark batch request of up to 500 messages.
 const sender = proxyActivities<BroadcastActivities>({
   startToCloseTimeout: '2 minutes',

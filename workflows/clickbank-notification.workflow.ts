@@ -16,6 +16,7 @@ import type {
 import { SearchAttr } from '../temporal/search-attributes';
 import { bonusDeliveryWorkflow } from './bonus-delivery.workflow';
 import { bonusRevocationWorkflow } from './bonus-revocation.workflow';
+import { databaseStep } from './activity-options';
 
 /** One object argument: the stored webhook event to act on (the payload stays in the database). */
 export type ClickbankNotificationInput = ClickbankNotificationRef;
@@ -33,26 +34,10 @@ export const bonusRevocationWorkflowId = (receipt: string, transactionType: stri
   `bonus-revoke:${receipt}:${transactionType.toUpperCase()}`;
 
 const { recordClickbankNotification, markClickbankNotificationFailed } =
-  proxyActivities<ClickbankNotificationActivities>({
-    startToCloseTimeout: '30 seconds',
-    // Database trouble is transient; a missing or unreadable event fails at once (non-retryable failures).
-    retry: {
-      initialInterval: '1 second',
-      backoffCoefficient: 2,
-      maximumInterval: '1 minute',
-      maximumAttempts: 10,
-    },
-  });
+  // Database trouble is transient; a missing or unreadable event fails at once (non-retryable failures).
+  proxyActivities<ClickbankNotificationActivities>(databaseStep);
 
-const { planBonusWork } = proxyActivities<BonusDeliveryActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
-});
+const { planBonusWork } = proxyActivities<BonusDeliveryActivities>(databaseStep);
 
 /**
  * A ClickBank INS notification, after the webhook stored it: records the sale, rebill, refund or chargeback in

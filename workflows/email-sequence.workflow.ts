@@ -10,6 +10,7 @@ import {
 } from '@temporalio/workflow';
 import type { EmailActivities, TrackedEmailResult } from '../activities/email';
 import type { SequenceActivities } from '../activities/sequences';
+import { databaseStep, emailSend } from './activity-options';
 
 /** Names the API starts, signals and queries runs by (it imports these; the bundle holds the code). */
 export const EMAIL_SEQUENCE_WORKFLOW = 'emailSequenceWorkflow';
@@ -40,25 +41,9 @@ export const stopSequenceSignal = defineSignal<[StopSequenceInput]>('stopSequenc
 export const sequenceProgressQuery = defineQuery<SequenceProgress>('sequenceProgress');
 
 // Database work: quick, retried through transient trouble.
-const db = proxyActivities<SequenceActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '1 second',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
-});
+const db = proxyActivities<SequenceActivities>(databaseStep);
 // Postmark: transient errors are retried; a permanent refusal comes back as a 'refused' result.
-const mail = proxyActivities<EmailActivities>({
-  startToCloseTimeout: '30 seconds',
-  retry: {
-    initialInterval: '2 seconds',
-    backoffCoefficient: 2,
-    maximumInterval: '1 minute',
-    maximumAttempts: 10,
-  },
-});
+const mail = proxyActivities<EmailActivities>(emailSend);
 
 const endReason = (result: Exclude<TrackedEmailResult, { status: 'sent' }>): string =>
   result.status === 'skipped'
