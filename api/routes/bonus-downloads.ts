@@ -1,24 +1,9 @@
-import express, { type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import type { ApiDeps } from '../deps';
+import { sendPublicPage } from '../http/public-page';
 import { createBonusDownloads } from '../services/bonuses';
 
 export const BONUS_DOWNLOADS_BASE_PATH = '/b';
-
-const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-
-/** A small page a buyer can read (the link is opened in a browser, not by an API client). */
-function page(res: Response, status: number, title: string, message: string): void {
-  res
-    .status(status)
-    .type('html')
-    .set('Cache-Control', 'no-store')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
-        `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>` +
-        `<body style="font-family: system-ui, sans-serif; max-width: 36rem; margin: 4rem auto; padding: 0 1rem">` +
-        `<h1>${escapeHtml(title)}</h1><p>${escapeHtml(message)}</p></body></html>`,
-    );
-}
 
 /** `Content-Disposition: attachment` with the original name (ASCII fallback + RFC 5987 for the rest). */
 function attachment(name: string): string {
@@ -39,13 +24,23 @@ export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logge
     const verdict = await downloads.resolve(String(req.params.token), { count: req.method === 'GET' });
     switch (verdict.kind) {
       case 'not_found':
-        page(res, 404, 'Link not found', 'This download link is not valid. Check that you copied all of it.');
+        sendPublicPage(
+          res,
+          404,
+          'Link not found',
+          'This download link is not valid. Check that you copied all of it.',
+        );
         return;
       case 'revoked':
-        page(res, 410, 'Access withdrawn', 'Access to this bonus was withdrawn after a refund.');
+        sendPublicPage(res, 410, 'Access withdrawn', 'Access to this bonus was withdrawn after a refund.');
         return;
       case 'expired':
-        page(res, 410, 'Link expired', 'This download link has expired. Contact the sender for a new one.');
+        sendPublicPage(
+          res,
+          410,
+          'Link expired',
+          'This download link has expired. Contact the sender for a new one.',
+        );
         return;
       case 'redirect':
         res.set('Cache-Control', 'no-store').redirect(302, verdict.url);
@@ -54,7 +49,12 @@ export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logge
         const opened = await downloads.files.open(verdict.path);
         if (!opened) {
           deps.logger.error({ path: verdict.path }, 'bonus file missing from disk');
-          page(res, 404, 'File not found', 'This bonus file is no longer available. Contact the sender.');
+          sendPublicPage(
+            res,
+            404,
+            'File not found',
+            'This bonus file is no longer available. Contact the sender.',
+          );
           return;
         }
         res.status(200);

@@ -1,8 +1,9 @@
-import express, { type Response, type Router } from 'express';
+import express, { type Router } from 'express';
 import { verifyLinkToken } from '../../lib/links';
 import { setContactStatus } from '../data/contacts';
 import { findContactTeamId } from '../data/sequence-runs';
 import type { ApiDeps } from '../deps';
+import { sendPublicPage } from '../http/public-page';
 import { createSequenceRunner } from '../services/sequence-runs';
 
 export const UNSUBSCRIBE_BASE_PATH = '/u';
@@ -10,24 +11,6 @@ export const UNSUBSCRIBE_BASE_PATH = '/u';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** RFC 8058 one-click bodies are one short form field. */
 const ONE_CLICK_BODY_LIMIT = '4kb';
-
-function page(res: Response, status: number, title: string, message: string): void {
-  res
-    .status(status)
-    // Only this page's own inline style; nothing else may load.
-    .setHeader(
-      'Content-Security-Policy',
-      "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-    )
-    .type('html')
-    .send(
-      `<!doctype html><html lang="en"><head><meta charset="utf-8">` +
-        `<meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">` +
-        `<title>${title}</title><style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:4rem auto;` +
-        `padding:0 1rem;line-height:1.5;color:#222}h1{font-size:1.5rem}</style></head>` +
-        `<body><h1>${title}</h1><p>${message}</p></body></html>`,
-    );
-}
 
 /**
  * One-click unsubscribe links from emails, outside /api/v1 and without a login: the signed token names the
@@ -70,7 +53,7 @@ export function unsubscribeRouter(deps: ApiDeps): Router {
 
   router.get('/:token', label(`${UNSUBSCRIBE_BASE_PATH}/:token`), async (req, res) => {
     if (!(await unsubscribe(String(req.params.token)))) {
-      page(
+      sendPublicPage(
         res,
         404,
         'Link not found',
@@ -78,7 +61,7 @@ export function unsubscribeRouter(deps: ApiDeps): Router {
       );
       return;
     }
-    page(res, 200, 'You are unsubscribed', 'You will not get any more emails from this list.');
+    sendPublicPage(res, 200, 'You are unsubscribed', 'You will not get any more emails from this list.');
   });
 
   router.post(
@@ -87,7 +70,7 @@ export function unsubscribeRouter(deps: ApiDeps): Router {
     express.urlencoded({ extended: false, limit: ONE_CLICK_BODY_LIMIT }),
     async (req, res) => {
       if (!(await unsubscribe(String(req.params.token)))) {
-        page(res, 404, 'Link not found', 'This unsubscribe link is not valid.');
+        sendPublicPage(res, 404, 'Link not found', 'This unsubscribe link is not valid.');
         return;
       }
       res.status(200).end();

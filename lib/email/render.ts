@@ -1,3 +1,5 @@
+import { escapeHtml } from '../html';
+
 /**
  * Email templates: plain text with `{{ variable }}` placeholders and an optional fallback,
  * `{{ first_name | "there" }}`. Only the variables below exist; anything else is reported when the template is
@@ -43,14 +45,6 @@ export function templateProblems(template: string): string[] {
   }
   return [...new Set(problems)];
 }
-
-const escapeHtml = (text: string): string =>
-  text
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;');
 
 const URL_IN_TEXT = /\bhttps?:\/\/[^\s<>"']+[^\s<>"'.,;:!?)]/g;
 
