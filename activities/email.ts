@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { findContact, setContactStatus } from '../api/data/contacts';
+import { setContactStatus, type ContactStatus } from '../api/data/contacts';
 import type { Config } from '../lib/config';
 import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
@@ -48,6 +48,7 @@ interface EmailRow {
 }
 
 type Db = Knex | Knex.Transaction;
+type ContactStatuses = Map<string, ContactStatus>;
 
 export interface EmailActivityDeps {
   db: Knex;
@@ -129,19 +130,30 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
       .where({ id })
       .update({ ...patch, updated_at: trx.fn.now() });
 
+  /** The current status of every contact the emails go to, in one query (read inside the send's transaction). */
+  async function contactStatuses(trx: Db, emails: TrackedEmail[]): Promise<ContactStatuses> {
+    const ids = [...new Set(emails.flatMap((e) => (e.contactId ? [e.contactId] : [])))];
+    if (ids.length === 0) return new Map();
+    const rows = await trx('contacts')
+      .where({ team_id: emails[0]!.teamId })
+      .whereIn('id', ids)
+      .select<{ id: string; status: ContactStatus }[]>('id', 'status');
+    return new Map(rows.map((r) => [r.id, r.status]));
+  }
+
   /** Skips unsubscribed/inactive/deleted contacts; adds the unsubscribe footer and headers for the rest. */
-  async function prepare(
-    trx: Db,
+  function prepare(
     email: TrackedEmail,
-  ): Promise<{ skip?: 'unsubscribed' | 'inactive' | 'deleted'; message?: OutgoingEmail }> {
+    statuses: ContactStatuses,
+  ): { skip?: 'unsubscribed' | 'inactive' | 'deleted'; message?: OutgoingEmail } {
     let textBody = email.textBody;
     let htmlBody = email.htmlBody ?? textToHtml(email.textBody);
     const headers: { name: string; value: string }[] = [];
     if (email.contactId) {
-      const contact = await findContact(trx, email.teamId, email.contactId);
-      if (!contact) return { skip: 'deleted' };
-      if (contact.status !== 'active') return { skip: contact.status };
-      const url = unsubscribeUrl(config.links, contact.id);
+      const status = statuses.get(email.contactId);
+      if (!status) return { skip: 'deleted' };
+      if (status !== 'active') return { skip: status };
+      const url = unsubscribeUrl(config.links, email.contactId);
       textBody += `\n\n--\nUnsubscribe with one click: ${url}`;
       const footer = `<p style="font-size:12px;color:#666">Don't want these emails? <a href="${url}">Unsubscribe with one click</a>.</p>`;
       htmlBody = htmlBody.includes('</body>')
@@ -207,10 +219,11 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     email: TrackedEmail,
     row: EmailRow,
     createdNow: Set<string>,
+    statuses: ContactStatuses,
   ): Promise<{ done: TrackedEmailResult } | { message: OutgoingEmail }> {
     const done = settled(email, row);
     if (done) return { done };
-    const { skip, message } = await prepare(trx, email);
+    const { skip, message } = prepare(email, statuses);
     if (skip || !message) {
       const reason = skip ?? 'deleted';
       await markRow(trx, row.id, { status: 'skipped', error: reason });
@@ -245,7 +258,8 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
       return db.transaction(async (trx) => {
         const row = (await lockRows(trx, [email])).get(email.idempotencyKey);
         if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
-        const next = await beforeSend(trx, sender, email, row, createdNow);
+        const statuses = await contactStatuses(trx, [email]);
+        const next = await beforeSend(trx, sender, email, row, createdNow, statuses);
         if ('done' in next) return next.done;
         try {
           const sent = await sender.sendEmail(next.message);
@@ -274,12 +288,13 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
       const createdNow = await recordRows(emails);
       const results = await db.transaction(async (trx) => {
         const rows = await lockRows(trx, emails);
+        const statuses = await contactStatuses(trx, emails);
         const out = new Map<string, TrackedEmailResult>();
         const toSend: { email: TrackedEmail; row: EmailRow; message: OutgoingEmail }[] = [];
         for (const email of emails) {
           const row = rows.get(email.idempotencyKey);
           if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
-          const next = await beforeSend(trx, sender, email, row, createdNow);
+          const next = await beforeSend(trx, sender, email, row, createdNow, statuses);
           if ('done' in next) {
             out.set(email.idempotencyKey, next.done);
             continue;
