@@ -1,5 +1,11 @@
 import type { Knex } from 'knex';
-import { contactColumns, type ContactRow, type ContactSource, type ContactStatus } from './contacts';
+import {
+  contactColumns,
+  findContact,
+  type ContactRow,
+  type ContactSource,
+  type ContactStatus,
+} from './contacts';
 
 type Db = Knex | Knex.Transaction;
 
@@ -117,11 +123,7 @@ export async function updateContactFields(
   if (patch.firstName !== undefined) changes.first_name = patch.firstName;
   if (patch.lastName !== undefined) changes.last_name = patch.lastName;
   if (patch.tags !== undefined) changes.tags = patch.tags;
-  if (Object.keys(changes).length === 0) {
-    return db('contacts')
-      .where({ team_id: teamId, id: contactId })
-      .first<ContactRow | undefined>(contactColumns);
-  }
+  if (Object.keys(changes).length === 0) return findContact(db, teamId, contactId);
   const rows = await db('contacts')
     .where({ team_id: teamId, id: contactId })
     .update({ ...changes, updated_at: db.fn.now() })
