@@ -15,7 +15,7 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{lib,api,activities,workflows,temporal,db,sandbox}/**/*.test.ts'],
+      testMatch: ['<rootDir>/{lib,api,activities,data,workflows,temporal,db,sandbox}/**/*.test.ts'],
     },
     {
       ...common,

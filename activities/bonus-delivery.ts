@@ -12,10 +12,10 @@ import {
   recordBonusOrder,
   revokeDeliveries,
   type RevocationReason,
-} from '../api/data/bonus-deliveries';
-import { bonusesOfCampaign, campaignForTid, campaignForVendor } from '../api/data/bonuses';
-import { upsertContact } from '../api/data/contacts';
-import { findWebhookEvent } from '../api/data/webhook-events';
+} from '../data/bonus-deliveries';
+import { bonusesOfCampaign, campaignForTid, campaignForVendor } from '../data/bonuses';
+import { upsertContact } from '../data/contacts';
+import { findWebhookEvent } from '../data/webhook-events';
 import { isMaskedReceipt, parseInsNotification, type InsNotification } from '../lib/clickbank/ins';
 import type { Config } from '../lib/config';
 import { hashLinkToken, signLinkToken } from '../lib/links';

@@ -6,7 +6,7 @@ import {
   recordBroadcastCounts,
   setBroadcastStatus,
   type BroadcastCounts,
-} from '../api/data/broadcasts';
+} from '../data/broadcasts';
 import { emailTemplateVars, renderEmail } from '../api/services/sequence-runs';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';

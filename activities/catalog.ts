@@ -5,15 +5,15 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
-import { streamMarketplaceFeed, type MarketplaceSite } from './clickbank';
+import { streamMarketplaceFeed, type MarketplaceSite } from '../lib/integrations/adapters/clickbank';
 import {
   beginCatalogSync,
   finishCatalogSync,
   markProductsLeft,
   tidyCatalogIndexes,
   upsertProductBatch,
-} from './catalog-store';
-import { toActivityFailure } from './integration-errors';
+} from '../data/catalog';
+import { toActivityFailure } from '../lib/integrations/adapters/errors';
 
 export const CATALOG_BATCH_SIZE = 500;
 

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findWebhookEvent, setWebhookEventStatus } from '../api/data/webhook-events';
+import { findWebhookEvent, setWebhookEventStatus } from '../data/webhook-events';
 import {
   isMaskedReceipt,
   isTestTransaction,

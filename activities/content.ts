@@ -11,9 +11,9 @@ import { publishContentStatus, startStreamRevision } from '../lib/content/stream
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
-import { createAnthropicClient } from './anthropic';
-import { toActivityFailure } from './integration-errors';
-import { createWordpressClient } from './wordpress';
+import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
+import { toActivityFailure } from '../lib/integrations/adapters/errors';
+import { createWordpressClient } from '../lib/integrations/adapters/wordpress';
 
 export interface ContentActivityDeps {
   db: Knex;

@@ -1,11 +1,11 @@
 import type { Knex } from 'knex';
-import { setContactStatus, type ContactStatus } from '../api/data/contacts';
+import { setContactStatus, type ContactStatus } from '../data/contacts';
 import type { Config } from '../lib/config';
 import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { unsubscribeUrl } from '../lib/links';
-import { IntegrationError, toActivityFailure } from './integration-errors';
-import { createPostmarkSender, type OutgoingEmail, type PostmarkSender } from './postmark';
+import { IntegrationError, toActivityFailure } from '../lib/integrations/adapters/errors';
+import { createPostmarkSender, type OutgoingEmail, type PostmarkSender } from '../lib/integrations/adapters/postmark';
 
 export type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
 

@@ -3,9 +3,9 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
-import { createAnthropicClient } from './anthropic';
+import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import type { TrackedEmail } from './email';
-import { toActivityFailure } from './integration-errors';
+import { toActivityFailure } from '../lib/integrations/adapters/errors';
 
 export interface InsightActivityDeps {
   db: Knex;

@@ -1,20 +1,20 @@
 import type { Client } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { findContact } from '../api/data/contacts';
+import { findContact } from '../data/contacts';
 import {
   findRunByWorkflowId,
   finishRun,
   recordRunProgress,
   type SequenceRunStatus,
-} from '../api/data/sequence-runs';
+} from '../data/sequence-runs';
 import {
   findCampaignTemplateData,
   findSequence,
   listSaleSequences,
   listSteps,
   type SequenceStep,
-} from '../api/data/sequences';
+} from '../data/sequences';
 import { createSequenceRunner, emailTemplateVars, renderEmail } from '../api/services/sequence-runs';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';

@@ -8,7 +8,7 @@
  */
 import knex from 'knex';
 import { runCatalogSync } from '../activities/catalog';
-import { streamMarketplaceFeed } from '../activities/clickbank';
+import { streamMarketplaceFeed } from '../lib/integrations/adapters/clickbank';
 import { createDb, migrateLatest } from '../db/connection';
 import { startClickbankSandbox } from '../sandbox/clickbank/server';
 import { getMarketplaceFeed } from '../sandbox/clickbank/feed-generator';

@@ -14,7 +14,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { promisify } from 'node:util';
-import { streamMarketplaceFeed } from '../activities/clickbank/feed';
+import { streamMarketplaceFeed } from '../lib/integrations/adapters/clickbank/feed';
 
 const tsxCli = path.resolve(__dirname, '../node_modules/tsx/dist/cli.mjs');
 const MB = 1024 * 1024;

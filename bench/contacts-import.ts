@@ -8,7 +8,7 @@
  * and the baseline, and the ratio of the first import to the baseline.
  */
 import knex from 'knex';
-import { upsertContact } from '../api/data/contacts';
+import { upsertContact } from '../data/contacts';
 import type { TeamMembership } from '../api/http/locals';
 import { parseContactCsv, createContactImportService } from '../api/services/contact-import';
 import { createDb, migrateLatest } from '../db/connection';

@@ -1,7 +1,7 @@
 import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { AppError, forbidden } from '../../lib/errors';
-import { findMembership } from '../data/members';
+import { findMembership } from '../../data/members';
 import { roleAtLeast, type Role } from '../roles';
 import '../http/locals';
 

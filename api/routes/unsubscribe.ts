@@ -1,7 +1,7 @@
 import express, { type Router } from 'express';
 import { verifyLinkToken } from '../../lib/links';
-import { setContactStatus } from '../data/contacts';
-import { findContactTeamId } from '../data/sequence-runs';
+import { setContactStatus } from '../../data/contacts';
+import { findContactTeamId } from '../../data/sequence-runs';
 import type { ApiDeps } from '../deps';
 import { sendPublicPage } from '../http/public-page';
 import { createSequenceRunner } from '../services/sequence-runs';

@@ -4,17 +4,17 @@ import type { Config } from '../../lib/config';
 import { AppError, conflict, unauthorized } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../../lib/passwords';
-import { insertMember } from '../data/members';
+import { insertMember } from '../../data/members';
 import {
   consumeRefreshToken,
   findRefreshToken,
   insertRefreshToken,
   revokeFamily,
   setReplacedBy,
-} from '../data/refresh-tokens';
-import { insertTeam, listTeamsForUser } from '../data/teams';
-import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../data/users';
-import { isUniqueViolation } from '../data/pg-errors';
+} from '../../data/refresh-tokens';
+import { insertTeam, listTeamsForUser } from '../../data/teams';
+import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../../data/users';
+import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
 

@@ -10,7 +10,7 @@ import {
   recordDownload,
   type DeliveryFilter,
   type DeliveryRow,
-} from '../data/bonus-deliveries';
+} from '../../data/bonus-deliveries';
 import {
   BONUS_RULE_UNIQUE_INDEX,
   deleteBonus,
@@ -24,10 +24,10 @@ import {
   setBonusCampaigns,
   updateBonus,
   type BonusRow,
-} from '../data/bonuses';
-import { findCampaign } from '../data/campaigns';
-import { findMembership } from '../data/members';
-import { isUniqueViolation } from '../data/pg-errors';
+} from '../../data/bonuses';
+import { findCampaign } from '../../data/campaigns';
+import { findMembership } from '../../data/members';
+import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import { roleAtLeast } from '../roles';
 import { teamNotFound } from '../middleware/team-access';

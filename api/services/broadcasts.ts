@@ -17,7 +17,7 @@ import {
   listBroadcasts,
   setBroadcastStatus,
   type BroadcastRow,
-} from '../data/broadcasts';
+} from '../../data/broadcasts';
 import type { TeamMembership } from '../http/locals';
 
 const LIST_LIMIT = 100;

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isIntegrationError } from '../../activities/integration-errors';
+import { isIntegrationError } from '../../lib/integrations/adapters/errors';
 import type { Config } from '../../lib/config';
 import { AppError, conflict } from '../../lib/errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
@@ -12,8 +12,8 @@ import {
   TID_UNIQUE_CONSTRAINT,
   updateCampaign,
   type CampaignRow,
-} from '../data/campaigns';
-import { isUniqueViolation } from '../data/pg-errors';
+} from '../../data/campaigns';
+import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { CampaignStatus } from '../schemas/campaigns';
 

@@ -22,7 +22,7 @@ import {
   markWebhookEventStarted,
   recordWebhookEvent,
   type WebhookEventRow,
-} from '../data/webhook-events';
+} from '../../data/webhook-events';
 
 export const CLICKBANK_NOTIFICATION_WORKFLOW = 'clickbankNotificationWorkflow';
 

@@ -1,7 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
 import { badRequest } from '../../lib/errors';
-import { bulkUpsertContacts, tagsByEmail, type BulkContact } from '../data/contact-list';
+import { bulkUpsertContacts, tagsByEmail, type BulkContact } from '../../data/contact-list';
 import type { TeamMembership } from '../http/locals';
 import {
   CONTACT_NAME_MAX_LENGTH,

@@ -10,9 +10,9 @@ import {
   listContacts,
   updateContactFields,
   type ContactCursor,
-} from '../data/contact-list';
-import { findContact, setContactStatus, type ContactRow, type ContactStatus } from '../data/contacts';
-import { isUniqueViolation } from '../data/pg-errors';
+} from '../../data/contact-list';
+import { findContact, setContactStatus, type ContactRow, type ContactStatus } from '../../data/contacts';
+import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
 import { createSequenceRunner } from './sequence-runs';

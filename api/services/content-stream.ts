@@ -6,7 +6,7 @@ import {
   type StreamMessage,
 } from '../../lib/content/stream-bus';
 import type { KeyValue } from '../../lib/kv';
-import type { ContentView } from '../data/content';
+import type { ContentView } from '../../data/content';
 
 const HEARTBEAT_MS = 15_000;
 /** Pub/sub is at-most-once: the row is checked this often so a lost status message cannot leave a reader hanging. */

@@ -37,7 +37,7 @@ import {
   markContentFailed,
   type ContentStatus,
   type ContentView,
-} from '../data/content';
+} from '../../data/content';
 import type { TeamMembership } from '../http/locals';
 import type { z } from '../schemas/zod';
 import type { createContentBody } from '../schemas/content';

@@ -11,13 +11,13 @@ import {
   teamInsightsWorkflowId,
 } from '../../temporal/nightly-ids';
 import type { TeamInsightsInput, TeamInsightsSummary } from '../../workflows/insights.workflow';
-import { findTeam } from '../data/teams';
+import { findTeam } from '../../data/teams';
 import {
   findInsightsEmailSetting,
   listInsights,
   setInsightsEmailSetting,
   type InsightRow,
-} from '../data/insights';
+} from '../../data/insights';
 import type { TeamMembership } from '../http/locals';
 
 const temporalUnavailable = () =>

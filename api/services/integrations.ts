@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Knex } from 'knex';
-import { isIntegrationError } from '../../activities/integration-errors';
+import { isIntegrationError } from '../../lib/integrations/adapters/errors';
 import { badRequest } from '../../lib/errors';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
@@ -24,7 +24,7 @@ import {
   recordConnectionTest,
   saveTeamIntegration,
   type TeamIntegrationRow,
-} from '../data/integrations';
+} from '../../data/integrations';
 import type { TeamMembership } from '../http/locals';
 import type { IntegrationBody } from '../schemas/integrations';
 

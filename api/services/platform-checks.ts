@@ -11,7 +11,7 @@ import {
   listChecks,
   markCheckFailed,
   type PlatformCheckRow,
-} from '../data/platform-checks';
+} from '../../data/platform-checks';
 import type { TeamMembership } from '../http/locals';
 import type { ApiMetrics } from '../http/metrics';
 

@@ -13,7 +13,7 @@ import {
   lastCompletedSync,
   listTopCategories,
   searchProducts,
-} from '../data/products';
+} from '../../data/products';
 import type { ListProductsQuery } from '../schemas/products';
 
 const CATEGORY_CACHE_MS = 30_000;

@@ -1,7 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { ContactRow } from '../data/contacts';
+import type { ContactRow } from '../../data/contacts';
 import { renderTemplate, textToHtml, type TemplateVars } from '../../lib/email/render';
 import { SearchAttr } from '../../temporal/search-attributes';
 import { TaskQueue } from '../../temporal/task-queues';
@@ -10,8 +10,8 @@ import {
   stopSequenceSignal,
   type EmailSequenceInput,
 } from '../../workflows/email-sequence.workflow';
-import type { CampaignTemplateData, SequenceTrigger } from '../data/sequences';
-import { claimRun, deleteRun, markRunsStopped, runningWorkflowIds } from '../data/sequence-runs';
+import type { CampaignTemplateData, SequenceTrigger } from '../../data/sequences';
+import { claimRun, deleteRun, markRunsStopped, runningWorkflowIds } from '../../data/sequence-runs';
 
 /** How many workflow starts or signals go out at once. */
 const CONCURRENCY = 10;

@@ -4,8 +4,8 @@ import type { Config } from '../../lib/config';
 import { AppError, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { unsubscribeUrl } from '../../lib/links';
-import { contactColumns, findContact, type ContactRow } from '../data/contacts';
-import { listRuns, type SequenceRunStatus } from '../data/sequence-runs';
+import { contactColumns, findContact, type ContactRow } from '../../data/contacts';
+import { listRuns, type SequenceRunStatus } from '../../data/sequence-runs';
 import {
   deleteSequence,
   findCampaignTemplateData,
@@ -18,7 +18,7 @@ import {
   type SequenceRow,
   type SequenceStep,
   type SequenceTrigger,
-} from '../data/sequences';
+} from '../../data/sequences';
 import type { TeamMembership } from '../http/locals';
 import { createSequenceRunner, emailTemplateVars, renderEmail } from './sequence-runs';
 

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import { StripeSignatureError, verifyStripeWebhook } from '../../activities/stripe';
+import { StripeSignatureError, verifyStripeWebhook } from '../../lib/integrations/adapters/stripe';
 import type { Config } from '../../lib/config';
 import { AppError, serviceUnavailable } from '../../lib/errors';
-import { recordWebhookEvent } from '../data/webhook-events';
+import { recordWebhookEvent } from '../../data/webhook-events';
 
 export interface StripeWebhookReceipt {
   eventId: string;

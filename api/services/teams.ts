@@ -9,10 +9,10 @@ import {
   lockOwnerIds,
   updateMemberRole,
   type MemberRow,
-} from '../data/members';
-import { isUniqueViolation } from '../data/pg-errors';
-import { findTeam, insertTeam, listTeamsForUser, updateTeam } from '../data/teams';
-import { findUserByEmail } from '../data/users';
+} from '../../data/members';
+import { isUniqueViolation } from '../../data/pg-errors';
+import { findTeam, insertTeam, listTeamsForUser, updateTeam } from '../../data/teams';
+import { findUserByEmail } from '../../data/users';
 import { roleAtLeast, type Role } from '../roles';
 
 const memberNotFound = () => new AppError(404, 'member_not_found', 'Member not found');

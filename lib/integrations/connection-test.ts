@@ -1,7 +1,7 @@
-import { createAnthropicClient } from '../../activities/anthropic';
-import { createClickbankClient } from '../../activities/clickbank/client';
-import { createPostmarkSender } from '../../activities/postmark';
-import { createWordpressClient } from '../../activities/wordpress';
+import { createAnthropicClient } from './adapters/anthropic';
+import { createClickbankClient } from './adapters/clickbank/client';
+import { createPostmarkSender } from './adapters/postmark';
+import { createWordpressClient } from './adapters/wordpress';
 import type { TeamIntegrationProvider } from './providers';
 import type { AdapterSettings } from './resolve';
 

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { IntegrationError } from '../../activities/integration-errors';
+import { IntegrationError } from './adapters/errors';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import type { Config } from '../config';
 import { SecretBoxError } from '../crypto/secret-box';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { createAnthropicClient, type AnthropicClientSettings } from '../../activities/anthropic';
-import { IntegrationError } from '../../activities/integration-errors';
+import { createAnthropicClient, type AnthropicClientSettings } from '../../lib/integrations/adapters/anthropic';
+import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import {
   startAnthropicSandbox,

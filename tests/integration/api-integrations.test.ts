@@ -1,6 +1,6 @@
 import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
-import { IntegrationError } from '../../activities/integration-errors';
+import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
 import { integrationBodies } from '../../api/schemas/integrations';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';

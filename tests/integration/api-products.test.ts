@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { upsertProductBatch } from '../../activities/catalog-store';
-import type { MarketplaceSite } from '../../activities/clickbank';
+import { upsertProductBatch } from '../../data/catalog';
+import type { MarketplaceSite } from '../../lib/integrations/adapters/clickbank';
 import {
   bearer,
   createTestApi,

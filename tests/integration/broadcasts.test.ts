@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { setContactStatus } from '../../api/data/contacts';
+import { setContactStatus } from '../../data/contacts';
 import { TaskQueue } from '../../temporal/task-queues';
 import type { BroadcastInput, BroadcastProgress } from '../../workflows/broadcast.workflow';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';

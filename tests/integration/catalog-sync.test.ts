@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ScheduleNotFoundError } from '@temporalio/client';
 import request from 'supertest';
-import { streamMarketplaceFeed } from '../../activities/clickbank';
+import { streamMarketplaceFeed } from '../../lib/integrations/adapters/clickbank';
 import { runCatalogSync, type CatalogSyncSummary } from '../../activities/catalog';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';
 import { ensureSchedules } from '../../temporal/schedules';

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { CLICKBANK_403_MESSAGE, createClickbankClient } from '../../activities/clickbank';
-import { IntegrationError, toActivityFailure } from '../../activities/integration-errors';
+import { CLICKBANK_403_MESSAGE, createClickbankClient } from '../../lib/integrations/adapters/clickbank';
+import { IntegrationError, toActivityFailure } from '../../lib/integrations/adapters/errors';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import { listSandboxOrders } from '../../sandbox/clickbank/orders';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';

@@ -7,8 +7,8 @@ import {
   createClickbankClient,
   streamMarketplaceFeed,
   type MarketplaceSite,
-} from '../../activities/clickbank';
-import { IntegrationError } from '../../activities/integration-errors';
+} from '../../lib/integrations/adapters/clickbank';
+import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { MARKETPLACE_CATEGORIES } from '../../sandbox/clickbank/categories';
 import { catalogXml, generateCatalog, zipFeed } from '../../sandbox/clickbank/feed-generator';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { createEmailActivities, EMAIL_ROW_METADATA_KEY, type TrackedEmail } from '../../activities/email';
-import { setContactStatus, upsertContact } from '../../api/data/contacts';
+import { setContactStatus, upsertContact } from '../../data/contacts';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
 import { verifyLinkToken } from '../../lib/links';

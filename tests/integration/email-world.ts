@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Knex } from 'knex';
 import { createApp } from '../../api/app';
-import { upsertContact, type ContactRow } from '../../api/data/contacts';
+import { upsertContact, type ContactRow } from '../../data/contacts';
 import type { ApiDeps } from '../../api/deps';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { Knex } from 'knex';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { upsertContact } from '../../api/data/contacts';
+import { upsertContact } from '../../data/contacts';
 import { createDb } from '../../db/connection';
 import { encryptIns } from '../../lib/clickbank/ins';
 import { loadConfig, type Config } from '../../lib/config';

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { createSequenceActivities } from '../../activities/sequences';
-import { findContact } from '../../api/data/contacts';
+import { findContact } from '../../data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import {
   addContact,

@@ -1,6 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
-import { IntegrationError, toActivityFailure } from '../../activities/integration-errors';
-import { createStripeClient, toStripeIntegrationError } from '../../activities/stripe';
+import { IntegrationError, toActivityFailure } from '../../lib/integrations/adapters/errors';
+import { createStripeClient, toStripeIntegrationError } from '../../lib/integrations/adapters/stripe';
 import { startStripeMockSandbox, type SandboxServer } from '../../sandbox/stripe-mock/server';
 import { findFreePort } from '../../temporal/free-port';
 

@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { signStripeTestPayload } from '../../activities/stripe';
+import { signStripeTestPayload } from '../../lib/integrations/adapters/stripe';
 import { createTestApi, expectErrorShape, registerUser, type TestApi } from '../support/api';
 
 // POST /webhooks/stripe through the real app: signature over the raw body, stored once per event id.

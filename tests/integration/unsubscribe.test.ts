@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import { findContact } from '../../api/data/contacts';
+import { findContact } from '../../data/contacts';
 import { signLinkToken } from '../../lib/links';
 import { bearer } from '../support/api';
 import {

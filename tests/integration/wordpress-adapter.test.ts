@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { IntegrationError } from '../../activities/integration-errors';
-import { createWordpressClient, type WordpressClientSettings } from '../../activities/wordpress';
+import { IntegrationError } from '../../lib/integrations/adapters/errors';
+import { createWordpressClient, type WordpressClientSettings } from '../../lib/integrations/adapters/wordpress';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import { startWordpressSandbox, type SandboxServer } from '../../sandbox/wordpress/server';
 

@@ -20,7 +20,7 @@ import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient } from '../../temporal/client';
-import { upsertContact } from '../../api/data/contacts';
+import { upsertContact } from '../../data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 import { historyToJson } from './history-json';

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../roles';
+import type { Role } from '../api/roles';
 
 type Db = Knex | Knex.Transaction;
 

@@ -1,5 +1,5 @@
 import Stripe from 'stripe';
-import { fromHttpStatus, fromNetworkError, IntegrationError } from './integration-errors';
+import { fromHttpStatus, fromNetworkError, IntegrationError } from './errors';
 
 /** Plain settings, so the same client serves live Stripe and stripe-mock. */
 export interface StripeClientSettings {

@@ -1,6 +1,6 @@
 /** Reads of the shared product catalog: keyset-paginated search, categories, one product, sync records. */
 import type { Knex } from 'knex';
-import type { ProductSort } from '../schemas/products';
+import type { ProductSort } from '../api/schemas/products';
 
 interface ProductDbRow {
   id: string;

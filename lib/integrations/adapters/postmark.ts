@@ -4,7 +4,7 @@ import {
   fromHttpStatus,
   fromNetworkError,
   type IntegrationErrorKind,
-} from './integration-errors';
+} from './errors';
 
 /** Plain settings (sandbox, live or a team's own server token): the resolver's PostmarkSettings. */
 export interface PostmarkSenderSettings {

@@ -6,7 +6,7 @@ import {
   notConnected,
   parseRetryAfter,
   toActivityFailure,
-} from './integration-errors';
+} from './errors';
 
 describe('fromHttpStatus', () => {
   it.each([

@@ -4,7 +4,7 @@ import {
   fromHttpStatus,
   fromNetworkError,
   type IntegrationErrorKind,
-} from './integration-errors';
+} from './errors';
 
 /** Plain settings (sandbox, live or a team's own key): the resolver's AnthropicSettings plus tuning. */
 export interface AnthropicClientSettings {

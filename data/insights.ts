@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { InsightFigures } from '../../activities/insights';
+import type { InsightFigures } from '../activities/insights';
 
 type Db = Knex | Knex.Transaction;
 

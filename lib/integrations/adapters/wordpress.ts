@@ -1,4 +1,4 @@
-import { IntegrationError, fromHttpStatus, fromNetworkError } from './integration-errors';
+import { IntegrationError, fromHttpStatus, fromNetworkError } from './errors';
 
 /** Plain settings (sandbox or a team's own site): the resolver's WordpressSettings plus a timeout. */
 export interface WordpressClientSettings {

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
-import { contentWorkflowId } from '../../lib/content/pipeline-contract';
-import type { ContentLength, ContentType } from '../../lib/content/prompts';
+import { contentWorkflowId } from '../lib/content/pipeline-contract';
+import type { ContentLength, ContentType } from '../lib/content/prompts';
 
 type Db = Knex | Knex.Transaction;
 

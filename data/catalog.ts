@@ -1,6 +1,6 @@
 /** SQL the catalog sync writes with: batched product upserts, the daily gravity row, left/returned marks. */
 import type { Knex } from 'knex';
-import type { MarketplaceSite } from './clickbank';
+import type { MarketplaceSite } from '../lib/integrations/adapters/clickbank';
 
 export interface CatalogSyncRow {
   id: string;

@@ -1,8 +1,8 @@
 import type { Knex } from 'knex';
-import type { TeamIntegrationProvider } from '../../lib/integrations/providers';
-import { teamIntegrationColumns, type TeamIntegrationRow } from '../../lib/integrations/store';
+import type { TeamIntegrationProvider } from '../lib/integrations/providers';
+import { teamIntegrationColumns, type TeamIntegrationRow } from '../lib/integrations/store';
 
-export { findTeamIntegration, type TeamIntegrationRow } from '../../lib/integrations/store';
+export { findTeamIntegration, type TeamIntegrationRow } from '../lib/integrations/store';
 
 type Db = Knex | Knex.Transaction;
 

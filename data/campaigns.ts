@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { CampaignStatus } from '../schemas/campaigns';
+import type { CampaignStatus } from '../api/schemas/campaigns';
 
 type Db = Knex | Knex.Transaction;
 

@@ -11,7 +11,7 @@ import { pipeline } from 'node:stream/promises';
 import type { ReadableStream as WebReadableStream } from 'node:stream/web';
 import { SaxesParser } from 'saxes';
 import yauzl from 'yauzl';
-import { IntegrationError, fromHttpStatus, fromNetworkError } from '../integration-errors';
+import { IntegrationError, fromHttpStatus, fromNetworkError } from '../errors';
 import type { MarketplaceSite } from './types';
 
 export interface FeedProgress {

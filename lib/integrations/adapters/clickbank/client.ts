@@ -7,7 +7,7 @@ import {
   fromHttpStatus,
   fromNetworkError,
   type HttpErrorOverride,
-} from '../integration-errors';
+} from '../errors';
 import { streamMarketplaceFeed, type FeedSummary, type StreamFeedOptions } from './feed';
 import type { ClickbankLineItem, ClickbankOrder, MarketplaceSite, OrderQuery } from './types';
 
