@@ -48,3 +48,11 @@ export const metaResponse = z.object({
   temporalNamespace: z.string(),
   version: z.string(),
 });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type User = z.output<typeof userSchema>;
+export type TeamMembership = z.output<typeof teamMembershipSchema>;
+export type Session = z.output<typeof sessionSchema>;
+export type Registration = z.output<typeof registerResponse>;
+export type MeResponse = z.output<typeof meResponse>;
+export type Meta = z.output<typeof metaResponse>;

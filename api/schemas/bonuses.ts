@@ -136,3 +136,11 @@ export const bonusesResponse = z.object({ bonuses: z.array(bonusSchema) });
 export const deliveriesResponse = z.object({ deliveries: z.array(deliverySchema) });
 export const bonusRuleResponse = z.object({ rule: bonusRuleSchema });
 export const bonusRulesResponse = z.object({ rules: z.array(bonusRuleSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type Bonus = z.output<typeof bonusSchema>;
+export type BonusDelivery = z.output<typeof deliverySchema>;
+export type BonusRule = z.output<typeof bonusRuleSchema>;
+export type BonusResponse = z.output<typeof bonusResponse>;
+export type BonusesResponse = z.output<typeof bonusesResponse>;
+export type DeliveriesResponse = z.output<typeof deliveriesResponse>;

@@ -46,3 +46,9 @@ export const broadcastSchema = z
 
 export const broadcastResponse = z.object({ broadcast: broadcastSchema });
 export const broadcastsResponse = z.object({ broadcasts: z.array(broadcastSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type BroadcastStatus = z.output<typeof broadcastStatusSchema>;
+export type Broadcast = z.output<typeof broadcastSchema>;
+export type BroadcastResponse = z.output<typeof broadcastResponse>;
+export type BroadcastsResponse = z.output<typeof broadcastsResponse>;

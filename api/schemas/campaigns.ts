@@ -53,3 +53,8 @@ export const campaignSchema = z
 
 export const campaignResponse = z.object({ campaign: campaignSchema });
 export const campaignsResponse = z.object({ campaigns: z.array(campaignSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type Campaign = z.output<typeof campaignSchema>;
+export type CampaignResponse = z.output<typeof campaignResponse>;
+export type CampaignsResponse = z.output<typeof campaignsResponse>;

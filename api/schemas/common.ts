@@ -15,3 +15,7 @@ export const errorSchema = z
     }),
   })
   .openapi('Error');
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type Role = z.output<typeof roleSchema>;
+export type ErrorBody = z.output<typeof errorSchema>;

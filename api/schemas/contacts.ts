@@ -147,3 +147,13 @@ export const importResultSchema = z
   })
   .openapi('ContactImportResult');
 export type ContactImportResult = z.output<typeof importResultSchema>;
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type ContactStatus = z.output<typeof contactStatusSchema>;
+export type ContactSource = z.output<typeof contactSourceSchema>;
+export type Contact = z.output<typeof contactSchema>;
+export type ContactResponse = z.output<typeof contactResponse>;
+export type ContactPage = z.output<typeof contactsResponse>;
+export type ContactTags = z.output<typeof contactTagsResponse>;
+export type TagCount = ContactTags['tags'][number];
+export type ImportSkip = z.output<typeof importSkipSchema>;

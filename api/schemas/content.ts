@@ -83,3 +83,11 @@ export const contentResponse = z.object({
 });
 export const createdContentResponse = z.object({ content: contentSchema, workflowId: z.string() });
 export const contentListResponse = z.object({ content: z.array(contentSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type ContentStatus = z.output<typeof contentSchema>['status'];
+export type Content = z.output<typeof contentSchema>;
+export type ContentProgress = z.output<typeof contentProgressSchema>;
+export type ContentResponse = z.output<typeof contentResponse>;
+export type CreatedContentResponse = z.output<typeof createdContentResponse>;
+export type ContentListResponse = z.output<typeof contentListResponse>;

@@ -47,3 +47,11 @@ export const latestInsightResponse = z.object({ insight: insightSchema.nullable(
 export const insightsResponse = z.object({ insights: z.array(insightSchema) });
 export const runInsightsResponse = z.object({ workflowId: z.string(), day: z.string() });
 export const insightsEmailResponse = z.object({ insightsEmail: z.object({ enabled: z.boolean() }) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type InsightFigures = z.output<typeof figures>;
+export type Insight = z.output<typeof insightSchema>;
+export type LatestInsightResponse = z.output<typeof latestInsightResponse>;
+export type InsightsResponse = z.output<typeof insightsResponse>;
+export type RunInsightsResponse = z.output<typeof runInsightsResponse>;
+export type InsightsEmailResponse = z.output<typeof insightsEmailResponse>;

@@ -135,3 +135,14 @@ export const integrationsResponse = z.object({ integrations: z.array(integration
 export const connectionTestResponse = z
   .object({ ok: z.boolean(), message: z.string(), testedAt: timestamp })
   .openapi('ConnectionTest');
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type IntegrationProvider = z.output<typeof integrationProviderSchema>;
+export type IntegrationView = z.output<typeof integrationViewSchema>;
+export type IntegrationMode = IntegrationView['mode'];
+/** Whose credentials calls use: the team's own account, the sandbox defaults, or none (live, not connected). */
+export type IntegrationSource = IntegrationView['source'];
+export type IntegrationTestOutcome = NonNullable<IntegrationView['lastTest']>;
+export type IntegrationResponse = z.output<typeof integrationResponse>;
+export type IntegrationsResponse = z.output<typeof integrationsResponse>;
+export type ConnectionTest = z.output<typeof connectionTestResponse>;

@@ -20,3 +20,9 @@ export const checkSchema = z
 
 export const checkResponse = z.object({ check: checkSchema, temporalUrl: z.string() });
 export const checksResponse = z.object({ checks: z.array(checkSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type PlatformCheck = z.output<typeof checkSchema>;
+export type CheckStatus = PlatformCheck['status'];
+export type CheckResponse = z.output<typeof checkResponse>;
+export type ChecksResponse = z.output<typeof checksResponse>;

@@ -108,3 +108,15 @@ export const syncStatusResponse = z.object({
     })
     .nullable(),
 });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type ProductSummary = z.output<typeof productSummarySchema>;
+export type ProductDetail = z.output<typeof productDetailSchema>;
+export type ProductPage = z.output<typeof productsPageResponse>;
+export type ProductResponse = z.output<typeof productResponse>;
+export type GravityPoint = ProductResponse['gravityHistory'][number];
+export type CategoriesResponse = z.output<typeof categoriesResponse>;
+export type Category = CategoriesResponse['categories'][number];
+export type SyncStarted = z.output<typeof syncStartedResponse>;
+export type SyncProgress = z.output<typeof syncProgressSchema>;
+export type SyncStatus = z.output<typeof syncStatusResponse>;

@@ -80,3 +80,10 @@ export const runCancelResponse = z.object({
   runId: z.string(),
   cancelRequested: z.literal(true),
 });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type RunSummary = z.output<typeof runSummarySchema>;
+export type TimelineStep = z.output<typeof timelineStepSchema>;
+export type RunDetail = z.output<typeof runDetailSchema>;
+export type RunsPage = z.output<typeof runsResponse>;
+export type RunResponse = z.output<typeof runResponse>;

@@ -154,3 +154,16 @@ export const sequenceRunSchema = z
   .openapi('SequenceRun');
 
 export const runsResponse = z.object({ runs: z.array(sequenceRunSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type SequenceTrigger = z.output<typeof sequenceTriggerSchema>;
+export type SequenceRunStatus = z.output<typeof sequenceRunStatusSchema>;
+export type Sequence = z.output<typeof sequenceSchema>;
+export type SequenceStep = z.output<typeof sequenceStepSchemaOut>;
+export type SequenceWithSteps = z.output<typeof sequenceWithStepsSchema>;
+export type SequenceResponse = z.output<typeof sequenceResponse>;
+export type SequencesResponse = z.output<typeof sequencesResponse>;
+export type EmailPreview = z.output<typeof previewResponse>;
+export type EnrollResult = z.output<typeof enrollResponse>;
+export type SequenceRun = z.output<typeof sequenceRunSchema>;
+export type SequenceRunsResponse = z.output<typeof runsResponse>;

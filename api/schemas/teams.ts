@@ -46,3 +46,11 @@ export const teamResponse = z.object({ team: teamSchema });
 export const teamsResponse = z.object({ teams: z.array(teamSchema) });
 export const memberResponse = z.object({ member: memberSchema });
 export const membersResponse = z.object({ members: z.array(memberSchema) });
+
+// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
+export type Team = z.output<typeof teamSchema>;
+export type Member = z.output<typeof memberSchema>;
+export type TeamResponse = z.output<typeof teamResponse>;
+export type TeamsResponse = z.output<typeof teamsResponse>;
+export type MemberResponse = z.output<typeof memberResponse>;
+export type MembersResponse = z.output<typeof membersResponse>;
