@@ -1,6 +1,7 @@
 import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps';
+import { apiReferenceRouter } from './http/api-reference';
 import { errorHandler, unknownRoute } from './http/errors';
 import { createMetrics, observeRequests } from './http/metrics';
 import { buildOpenApiDocument } from './http/openapi';
@@ -61,6 +62,8 @@ export function createApp(deps: ApiDeps): express.Application {
     { requireUser: requireUser(deps.config.auth), teamAccess: (role) => teamAccess(deps.db, role) },
     API_BASE_PATH,
   );
+  // The rendered reference of that document; its own router, so it is not one of the documented routes.
+  app.use(`${API_BASE_PATH}/docs`, apiReferenceRouter(`${API_BASE_PATH}/openapi.json`));
   app.use(API_BASE_PATH, api);
 
   app.use(unknownRoute);
