@@ -2,41 +2,30 @@ import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import {
-  contactsOfReceipt,
+  campaignOfReceipt,
   deliveriesOfLine,
   findBonusOrder,
   findRevocation,
   insertDeliveries,
-  insertRevocation,
   lockReceipt,
   recordBonusOrder,
-  revokeDeliveries,
   type RevocationReason,
 } from '../data/bonus-deliveries';
-import { bonusesOfCampaign, campaignForTid, campaignForVendor } from '../data/bonuses';
+import { bonusesOfCampaign, campaignForVendor } from '../data/bonuses';
+import { campaignForTid, findCampaign } from '../data/campaigns';
 import { upsertContact } from '../data/contacts';
+import { inTransaction } from '../data/transaction';
 import { findWebhookEvent } from '../data/webhook-events';
-import { isMaskedReceipt, parseInsNotification, type InsNotification } from '../lib/clickbank/ins';
+import {
+  isMaskedReceipt,
+  notificationTid,
+  parseInsNotification,
+  type InsNotification,
+} from '../lib/clickbank/ins';
 import type { Config } from '../lib/config';
 import { hashLinkToken, signLinkToken } from '../lib/links';
+import type { BonusDeliveryInput, BonusDeliveryOutcome } from '../workflows/contracts/bonus-delivery';
 import { createEmailActivities, type TrackedEmail, type TrackedEmailResult } from './email';
-
-/** One sale line's bonus delivery (workflow id `bonus:<receipt>:<itemNo>`). */
-export interface BonusDeliveryInput {
-  teamId: string;
-  webhookEventId: string;
-  /** The ClickBank receipt, or a per-notification key when ClickBank masks it (test messages). */
-  receipt: string;
-  itemNo: string;
-}
-
-/** A refund or chargeback of a receipt (workflow id `bonus-revoke:<teamId>:<receipt>`). */
-export interface BonusRevocationInput {
-  teamId: string;
-  webhookEventId: string;
-  receipt: string;
-  transactionType: string;
-}
 
 /** What a notification means for bonuses; the notification workflow starts the runs it names. */
 export type BonusPlan =
@@ -57,7 +46,7 @@ export type BonusPlan =
   | { kind: 'none'; transactionType: string; reason: string };
 
 export interface BonusDeliveryPrepared {
-  outcome: 'ready' | 'no_campaign' | 'no_bonuses' | 'no_buyer_email' | 'blocked';
+  outcome: BonusDeliveryOutcome;
   /** Plain words for the run's result and Temporal Web. */
   summary: string;
   campaignId: string | null;
@@ -67,19 +56,10 @@ export interface BonusDeliveryPrepared {
 
 export type BonusEmailResult = TrackedEmailResult | { status: 'revoked'; idempotencyKey: string };
 
-export interface BonusRevocationResult {
-  reason: RevocationReason;
-  /** False when an earlier refund/chargeback of the receipt had been recorded already. */
-  inserted: boolean;
-  /** Deliveries of the receipt that are revoked now (by this call or an earlier attempt). */
-  revoked: number;
-  contactIds: string[];
-}
-
 export const BonusFailure = { notFound: 'BonusNotificationNotFound' } as const;
 
 const DELIVER_TYPES = new Set(['SALE', 'BILL', 'TEST_SALE']);
-const REVOKE_TYPES: Record<string, RevocationReason> = { RFND: 'refund', CGBK: 'chargeback' };
+export const REVOKE_TYPES: Record<string, RevocationReason> = { RFND: 'refund', CGBK: 'chargeback' };
 
 export const bonusEmailKey = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
 
@@ -93,7 +73,21 @@ const buyerOf = (n: InsNotification) => {
   return { email, firstName: person?.firstName ?? null, lastName: person?.lastName ?? null };
 };
 
-const firstTid = (n: InsNotification) => n.trackingCodes?.find((code) => code.trim() !== '');
+/** The stored ClickBank notification a bonus run acts on (non-retryable when it is missing). */
+export async function notificationOf(
+  db: Knex,
+  teamId: string,
+  webhookEventId: string,
+): Promise<InsNotification> {
+  const event = await findWebhookEvent(db, webhookEventId);
+  if (!event || event.teamId !== teamId || event.source !== 'clickbank') {
+    throw ApplicationFailure.nonRetryable(
+      `ClickBank webhook event ${webhookEventId} does not exist for team ${teamId}`,
+      BonusFailure.notFound,
+    );
+  }
+  return parseInsNotification(event.payload);
+}
 
 export interface BonusActivityDeps {
   db: Knex;
@@ -104,17 +98,6 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
   const { db, config } = deps;
   const email = createEmailActivities(deps);
 
-  async function notificationOf(teamId: string, webhookEventId: string): Promise<InsNotification> {
-    const event = await findWebhookEvent(db, webhookEventId);
-    if (!event || event.teamId !== teamId || event.source !== 'clickbank') {
-      throw ApplicationFailure.nonRetryable(
-        `ClickBank webhook event ${webhookEventId} does not exist for team ${teamId}`,
-        BonusFailure.notFound,
-      );
-    }
-    return parseInsNotification(event.payload);
-  }
-
   /** The campaign a sale line belongs to: its tid's campaign, else the team's vendor (and item) rule. */
   async function campaignOf(
     dbx: Knex | Knex.Transaction,
@@ -122,7 +105,7 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
     n: InsNotification,
     itemNo: string,
   ): Promise<string | undefined> {
-    const tid = firstTid(n);
+    const tid = notificationTid(n);
     const byTid = tid ? await campaignForTid(dbx, teamId, tid) : undefined;
     if (byTid) return byTid;
     return n.vendor ? campaignForVendor(dbx, teamId, n.vendor, itemNo) : undefined;
@@ -138,7 +121,7 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
   return {
     /** Reads a stored notification: which bonus runs it calls for (deliveries per line, or a revocation). */
     async planBonusWork(ref: { teamId: string; webhookEventId: string }): Promise<BonusPlan> {
-      const n = await notificationOf(ref.teamId, ref.webhookEventId);
+      const n = await notificationOf(db, ref.teamId, ref.webhookEventId);
       const type = n.transactionType.toUpperCase();
       const receipt = bonusReceiptKey(n.receipt, ref.webhookEventId);
       if (DELIVER_TYPES.has(type)) {
@@ -152,16 +135,12 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
       }
       const reason = REVOKE_TYPES[type];
       if (reason) {
-        const order = await db('bonus_orders')
-          .where({ team_id: ref.teamId, receipt })
-          .whereNotNull('campaign_id')
-          .first<{ campaignId: string } | undefined>('campaign_id as campaignId');
         return {
           kind: 'revoke',
           transactionType: n.transactionType,
           receipt,
           reason,
-          campaignId: order?.campaignId ?? null,
+          campaignId: await campaignOfReceipt(db, ref.teamId, receipt),
         };
       }
       return {
@@ -176,13 +155,13 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
      * delivery per bonus of the campaign (idempotent on receipt + item + bonus) and the buyer as a contact.
      */
     async prepareBonusDelivery(input: BonusDeliveryInput): Promise<BonusDeliveryPrepared> {
-      const n = await notificationOf(input.teamId, input.webhookEventId);
+      const n = await notificationOf(db, input.teamId, input.webhookEventId);
       const buyer = buyerOf(n);
       const campaignId = await campaignOf(db, input.teamId, n, input.itemNo);
       if (!campaignId) {
         return {
           outcome: 'no_campaign',
-          summary: `No campaign matches tid ${firstTid(n) ?? '(none)'} or vendor ${n.vendor ?? '(none)'}: nothing to deliver`,
+          summary: `No campaign matches tid ${notificationTid(n) ?? '(none)'} or vendor ${n.vendor ?? '(none)'}: nothing to deliver`,
           campaignId: null,
           contactId: null,
           deliveries: 0,
@@ -207,11 +186,9 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
           deliveries: 0,
         };
       }
-      const campaign = await db('campaigns')
-        .where({ id: campaignId })
-        .first<{ tid: string } | undefined>('tid');
+      const campaign = await findCampaign(db, input.teamId, campaignId);
 
-      return db.transaction(async (trx) => {
+      return inTransaction(db, async (trx) => {
         await lockReceipt(trx, input.teamId, input.receipt);
         const earlier = await findBonusOrder(trx, input.teamId, input.receipt, input.itemNo);
         if (earlier?.status === 'blocked') {
@@ -246,7 +223,7 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
           email: buyer.email,
           firstName: buyer.firstName,
           lastName: buyer.lastName,
-          tags: ['buyer', ...(campaign ? [campaign.tid] : [])],
+          tags: ['buyer', ...(campaign ? [campaign.trackingId] : [])],
           source: 'sale',
         });
         // Whole seconds: the expiry is part of the signed token, which must come out the same on every retry.
@@ -307,9 +284,7 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
       const live = deliveries.filter((d) => !d.revokedAt);
       if (!order || order.status !== 'delivered' || live.length === 0)
         return { status: 'revoked', idempotencyKey };
-      const campaign = order.campaignId
-        ? await db('campaigns').where({ id: order.campaignId }).first<{ name: string } | undefined>('name')
-        : undefined;
+      const campaign = order.campaignId ? await findCampaign(db, ref.teamId, order.campaignId) : undefined;
       const expires = live[0]!.expiresAt.toISOString().slice(0, 10);
       const lines = live.map((d) => {
         const link = `${config.links.publicUrl}/b/${tokenFor(d.id, d.expiresAt)}`;
@@ -339,67 +314,6 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         ...(order.contactId ? { contactId: order.contactId } : {}),
       };
       return email.sendTrackedEmail(message);
-    },
-
-    /**
-     * Records the refund or chargeback (kept even when it arrives before the sale) and revokes every delivery of
-     * the receipt, under the same lock the delivery takes.
-     */
-    async revokeBonusAccess(input: BonusRevocationInput): Promise<BonusRevocationResult> {
-      const reason = REVOKE_TYPES[input.transactionType.toUpperCase()] ?? 'refund';
-      return db.transaction(async (trx) => {
-        await lockReceipt(trx, input.teamId, input.receipt);
-        const inserted = await insertRevocation(trx, {
-          teamId: input.teamId,
-          receipt: input.receipt,
-          reason,
-          transactionType: input.transactionType,
-          webhookEventId: input.webhookEventId,
-        });
-        await revokeDeliveries(trx, input.teamId, input.receipt, reason);
-        const counted = await trx('bonus_deliveries')
-          .where({ team_id: input.teamId, receipt: input.receipt })
-          .whereNotNull('revoked_at')
-          .count<{ n: string }[]>({ n: '*' });
-        const revoked = Number(counted[0]?.n ?? 0);
-        const contactIds = await contactsOfReceipt(trx, input.teamId, input.receipt);
-        return { reason, inserted, revoked, contactIds };
-      });
-    },
-
-    /** One notification per owner and admin of the team that a buyer's bonus access was withdrawn. */
-    async bonusRevocationNotices(r: {
-      teamId: string;
-      receipt: string;
-      reason: RevocationReason;
-    }): Promise<TrackedEmail[]> {
-      const people = await db('team_members as m')
-        .join('users as u', 'u.id', 'm.user_id')
-        .where('m.team_id', r.teamId)
-        .whereIn('m.role', ['owner', 'admin'])
-        .orderBy('u.email')
-        .select<{ userId: string; email: string }[]>('u.id as userId', 'u.email');
-      const lines = await db('bonus_deliveries as d')
-        .join('bonuses as b', 'b.id', 'd.bonus_id')
-        .where({ 'd.team_id': r.teamId, 'd.receipt': r.receipt })
-        .orderBy('b.name')
-        .select<{ name: string; buyerEmail: string }[]>('b.name', 'd.buyer_email as buyerEmail');
-      const buyer = lines[0]?.buyerEmail ?? 'the buyer';
-      const what = r.reason === 'chargeback' ? 'a chargeback' : 'a refund';
-      const textBody = [
-        `ClickBank reported ${what} for receipt ${r.receipt}.`,
-        `Access to the bonuses delivered to ${buyer} was withdrawn: ${[...new Set(lines.map((l) => l.name))].join(', ') || 'none'}. Their links now answer that access was withdrawn, and the buyer's email sequences were stopped.`,
-      ].join('\n\n');
-      return people.map((p) => ({
-        teamId: r.teamId,
-        idempotencyKey: `bonus-revoked:${r.teamId}:${r.receipt}:${p.userId}`,
-        kind: 'notification' as const,
-        to: p.email,
-        subject: `Bonus access withdrawn after ${what} (receipt ${r.receipt})`,
-        textBody,
-        tag: 'bonus-revoked',
-        metadata: { receipt: r.receipt },
-      }));
     },
   };
 }

@@ -1,38 +1,20 @@
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { findWebhookEvent, setWebhookEventStatus } from '../data/webhook-events';
+import { recordClickbankEvent } from '../data/analytics';
+import { findWebhookEvent, markWebhookEventFailed, setWebhookEventStatus } from '../data/webhook-events';
 import {
   isMaskedReceipt,
   isTestTransaction,
+  notificationTid,
   parseInsNotification,
   parseTransactionTime,
   type InsNotification,
 } from '../lib/clickbank/ins';
-
-export interface ClickbankNotificationRef {
-  teamId: string;
-  webhookEventId: string;
-  dedupeKey: string;
-}
-
-export type AnalyticsTransactionType = 'sale' | 'rebill' | 'refund' | 'chargeback';
-
-export interface ClickbankNotificationSummary {
-  webhookEventId: string;
-  transactionType: string;
-  receipt: string;
-  outcome: 'recorded' | 'ignored';
-  /** Why nothing was recorded (test message, a type analytics does not count). */
-  reason?: string;
-  analyticsType?: AnalyticsTransactionType;
-  /** False when an earlier attempt had already written the row. */
-  inserted?: boolean;
-  amount?: number | null;
-  currency?: string | null;
-  tid?: string | null;
-  campaignId?: string | null;
-  occurredAt?: string;
-}
+import type {
+  AnalyticsTransactionType,
+  ClickbankNotificationInput,
+  ClickbankNotificationSummary,
+} from '../workflows/contracts/clickbank-notification';
 
 export const ClickbankNotificationFailure = {
   notFound: 'ClickbankNotificationNotFound',
@@ -63,7 +45,9 @@ export function createClickbankNotificationActivities({ db }: { db: Knex }) {
      * Turns a stored INS notification into one analytics_events row and marks the webhook event processed.
      * The row's id is the webhook event's id, so a retried attempt finds its own row instead of adding another.
      */
-    async recordClickbankNotification(ref: ClickbankNotificationRef): Promise<ClickbankNotificationSummary> {
+    async recordClickbankNotification(
+      ref: ClickbankNotificationInput,
+    ): Promise<ClickbankNotificationSummary> {
       const event = await findWebhookEvent(db, ref.webhookEventId);
       if (!event || event.teamId !== ref.teamId || event.source !== 'clickbank') {
         throw ApplicationFailure.nonRetryable(
@@ -96,61 +80,44 @@ export function createClickbankNotificationActivities({ db }: { db: Knex }) {
         // A time we cannot read should not lose the sale: the moment it reached us is the next best thing.
         occurredAt = event.receivedAt;
       }
-      const tid = notification.trackingCodes?.find((code) => code.trim() !== '') ?? null;
+      const tid = notificationTid(notification) ?? null;
       const currency =
         notification.currency && /^[A-Z]{3}$/.test(notification.currency) ? notification.currency : null;
       const amount = notification.totalAccountAmount ?? null;
-
-      return db.transaction(async (trx) => {
-        const campaign = tid
-          ? await trx('campaigns')
-              .where({ team_id: ref.teamId, tid: tid.toLowerCase() })
-              .first<{ id: string } | undefined>('id')
-          : undefined;
-        const rows = await trx('analytics_events')
-          .insert({
-            id: event.id,
-            team_id: ref.teamId,
-            campaign_id: campaign?.id ?? null,
-            type,
-            occurred_at: occurredAt,
-            amount,
-            currency,
-            tid,
-            receipt: notification.receipt,
-            metadata: JSON.stringify({
-              source: 'clickbank-ins',
-              webhookEventId: event.id,
-              transactionType: notification.transactionType,
-              vendor: notification.vendor ?? null,
-              role: notification.role ?? null,
-              itemNos: notification.lineItems.map((item) => item.itemNo),
-            }),
-          })
-          .onConflict(['id', 'occurred_at'])
-          .ignore()
-          .returning<{ id: string }[]>('id');
-        await setWebhookEventStatus(trx, event.id, 'processed');
-        return {
-          ...base,
-          outcome: 'recorded',
-          analyticsType: type,
-          inserted: rows.length > 0,
-          amount,
-          currency,
-          tid,
-          campaignId: campaign?.id ?? null,
-          occurredAt: occurredAt.toISOString(),
-        };
+      const { inserted, campaignId } = await recordClickbankEvent(db, {
+        webhookEventId: event.id,
+        teamId: ref.teamId,
+        type,
+        occurredAt,
+        amount,
+        currency,
+        tid,
+        receipt: notification.receipt,
+        metadata: {
+          source: 'clickbank-ins',
+          webhookEventId: event.id,
+          transactionType: notification.transactionType,
+          vendor: notification.vendor ?? null,
+          role: notification.role ?? null,
+          itemNos: notification.lineItems.map((item) => item.itemNo),
+        },
       });
+      return {
+        ...base,
+        outcome: 'recorded',
+        analyticsType: type,
+        inserted,
+        amount,
+        currency,
+        tid,
+        campaignId,
+        occurredAt: occurredAt.toISOString(),
+      };
     },
 
     /** Leaves a notification the workflow gave up on visibly failed, with the reason. */
     async markClickbankNotificationFailed(input: { webhookEventId: string; reason: string }): Promise<void> {
-      await db('webhook_events')
-        .where({ id: input.webhookEventId })
-        .whereIn('status', ['received', 'processing'])
-        .update({ status: 'failed', error: input.reason, processed_at: db.fn.now() });
+      await markWebhookEventFailed(db, input.webhookEventId, input.reason);
     },
   };
 }

@@ -5,7 +5,11 @@ import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { unsubscribeUrl } from '../lib/links';
 import { IntegrationError, toActivityFailure } from '../lib/integrations/adapters/errors';
-import { createPostmarkSender, type OutgoingEmail, type PostmarkSender } from '../lib/integrations/adapters/postmark';
+import {
+  createPostmarkSender,
+  type OutgoingEmail,
+  type PostmarkSender,
+} from '../lib/integrations/adapters/postmark';
 
 export type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
 

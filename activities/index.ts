@@ -4,6 +4,7 @@ import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
 import { createBackupActivities } from './backup';
 import { createBonusDeliveryActivities } from './bonus-delivery';
+import { createBonusRevocationActivities } from './bonus-revocation';
 import { createCatalogActivities } from './catalog';
 import { createClickbankNotificationActivities } from './clickbank-notifications';
 import { createContentActivities } from './content';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createCatalogActivities(deps),
     ...createEmailActivities(deps),
     ...createBonusDeliveryActivities(deps),
+    ...createBonusRevocationActivities(deps),
     ...createSequenceActivities(deps),
     ...createBroadcastActivities(deps),
     ...createInsightActivities(deps),

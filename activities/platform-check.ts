@@ -1,7 +1,7 @@
 import os from 'node:os';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import type { PlatformCheckInput, PlatformCheckResult } from '../workflows/platform-check.workflow';
+import type { PlatformCheckInput, PlatformCheckResult } from '../workflows/contracts/platform-check';
 
 export interface PlatformCheckActivityDeps {
   db: Knex;

@@ -18,7 +18,7 @@ import {
 import { createSequenceRunner, emailTemplateVars, renderEmail } from '../api/services/sequence-runs';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';
-import type { EmailSequenceInput } from '../workflows/email-sequence.workflow';
+import type { EmailSequenceInput } from '../workflows/contracts/email-sequence';
 import type { TrackedEmail } from './email';
 
 export interface SequenceSnapshot {

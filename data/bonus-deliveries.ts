@@ -317,3 +317,34 @@ export async function deliveryCounts(
     counts.set(r.bonusId, { deliveries: Number(r.deliveries), downloads: Number(r.downloads) });
   return counts;
 }
+
+/** The campaign whose bonuses a receipt's sale delivered, if any (a revocation run carries it for ops). */
+export async function campaignOfReceipt(db: Db, teamId: string, receipt: string): Promise<string | null> {
+  const order = await db('bonus_orders')
+    .where({ team_id: teamId, receipt })
+    .whereNotNull('campaign_id')
+    .first<{ campaignId: string } | undefined>('campaign_id as campaignId');
+  return order?.campaignId ?? null;
+}
+
+/** How many deliveries of the receipt are revoked. */
+export async function countRevokedDeliveries(db: Db, teamId: string, receipt: string): Promise<number> {
+  const counted = await db('bonus_deliveries')
+    .where({ team_id: teamId, receipt })
+    .whereNotNull('revoked_at')
+    .count<{ n: string }[]>({ n: '*' });
+  return Number(counted[0]?.n ?? 0);
+}
+
+/** The bonuses delivered for a receipt by name, with the buyer's address. */
+export function bonusNamesOfReceipt(
+  db: Db,
+  teamId: string,
+  receipt: string,
+): Promise<{ name: string; buyerEmail: string }[]> {
+  return db('bonus_deliveries as d')
+    .join('bonuses as b', 'b.id', 'd.bonus_id')
+    .where({ 'd.team_id': teamId, 'd.receipt': receipt })
+    .orderBy('b.name')
+    .select<{ name: string; buyerEmail: string }[]>('b.name', 'd.buyer_email as buyerEmail');
+}

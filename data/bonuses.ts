@@ -261,11 +261,3 @@ export async function campaignForVendor(
     .first<{ campaignId: string } | undefined>('campaign_id as campaignId');
   return row?.campaignId;
 }
-
-/** The team's campaign for a tracking code (tids are stored lower case). */
-export async function campaignForTid(db: Db, teamId: string, tid: string): Promise<string | undefined> {
-  const row = await db('campaigns')
-    .where({ team_id: teamId, tid: tid.trim().toLowerCase() })
-    .first<{ id: string } | undefined>('id');
-  return row?.id;
-}

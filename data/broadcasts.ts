@@ -1,3 +1,4 @@
+import { broadcastWorkflowId } from '../workflows/contracts/broadcast';
 import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
@@ -33,7 +34,6 @@ export interface BroadcastCounts {
 }
 
 /** Business key: one send per broadcast. */
-export const broadcastWorkflowId = (broadcastId: string): string => `broadcast:${broadcastId}`;
 
 const columns = [
   'id',

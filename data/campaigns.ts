@@ -101,3 +101,14 @@ export function findProductVendor(
   else query.whereIn('clickbank_id', [where.clickbankId, where.clickbankId.toUpperCase()]);
   return query.first<{ id: string; clickbankId: string } | undefined>(['id', 'clickbank_id as clickbankId']);
 }
+
+/**
+ * The team's campaign for a ClickBank tracking code (tid), as ClickBank sends it back: surrounding blanks are
+ * ignored and the match is case-blind (tids are stored lower case).
+ */
+export async function campaignForTid(db: Db, teamId: string, tid: string): Promise<string | undefined> {
+  const row = await db('campaigns')
+    .where({ team_id: teamId, tid: tid.trim().toLowerCase() })
+    .first<{ id: string } | undefined>('id');
+  return row?.id;
+}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import { contentWorkflowId } from '../lib/content/pipeline-contract';
+import { contentWorkflowId } from '../workflows/contracts/content-pipeline';
 import type { ContentLength, ContentType } from '../lib/content/prompts';
 
 type Db = Knex | Knex.Transaction;

@@ -82,3 +82,13 @@ export async function lockOwnerIds(trx: Knex.Transaction, teamId: string): Promi
     .select<{ user_id: string }[]>('user_id');
   return rows.map((r) => r.user_id);
 }
+
+/** The team's owners and admins (who are told about refunds, chargebacks and other team-wide events). */
+export function listOwnersAndAdmins(db: Db, teamId: string): Promise<{ userId: string; email: string }[]> {
+  return db('team_members as m')
+    .join('users as u', 'u.id', 'm.user_id')
+    .where('m.team_id', teamId)
+    .whereIn('m.role', ['owner', 'admin'])
+    .orderBy('u.email')
+    .select<{ userId: string; email: string }[]>('u.id as userId', 'u.email');
+}

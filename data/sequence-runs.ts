@@ -1,3 +1,4 @@
+import { sequenceWorkflowId } from '../workflows/contracts/email-sequence';
 import type { Knex } from 'knex';
 import type { SequenceTrigger } from './sequences';
 
@@ -22,10 +23,6 @@ export interface SequenceRunRow {
   updatedAt: Date;
   finishedAt: Date | null;
 }
-
-/** Business key: one run per sequence and contact. */
-export const sequenceWorkflowId = (sequenceId: string, contactId: string): string =>
-  `seq:${sequenceId}:${contactId}`;
 
 const columns = [
   'r.id',

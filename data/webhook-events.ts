@@ -110,3 +110,11 @@ export function listUnstartedWebhookEvents(
 export async function markWebhookEventStarted(db: Db, id: string): Promise<void> {
   await db('webhook_events').where({ id, status: 'received' }).update({ status: 'processing' });
 }
+
+/** Leaves an event the workflow gave up on visibly failed, with the reason (a finished one is left as it is). */
+export async function markWebhookEventFailed(db: Db, id: string, reason: string): Promise<void> {
+  await db('webhook_events')
+    .where({ id })
+    .whereIn('status', ['received', 'processing'])
+    .update({ status: 'failed', error: reason, processed_at: db.fn.now() });
+}

@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Connection } from '@temporalio/client';
-import { SearchAttr, searchAttributeFlags } from './search-attributes';
+import { SearchAttr, searchAttributeFlags } from '../workflows/contracts/search-attributes';
 
 export interface DevServerOptions {
   /** Path of the `temporal` CLI; defaults to `temporal` on PATH (see temporal/install-cli.sh). */

@@ -8,34 +8,34 @@ import {
   type ScheduleSpec,
 } from '@temporalio/client';
 import type { Config } from '../lib/config';
-import type { backupWorkflow } from '../workflows/backup.workflow';
-import type { catalogSyncWorkflow } from '../workflows/catalog-sync.workflow';
-import type { insightsDispatchWorkflow } from '../workflows/insights.workflow';
 import {
   BACKUP_SCHEDULE_ID,
   BACKUP_WORKFLOW_ID,
   BACKUP_WORKFLOW_TYPE,
+  type BackupInput,
+} from '../workflows/contracts/backup';
+import {
+  CATALOG_SYNC_SCHEDULE_ID,
+  CATALOG_SYNC_WORKFLOW,
+  CATALOG_SYNC_WORKFLOW_ID,
+  catalogSyncSummary,
+  type CatalogSyncInput,
+} from '../workflows/contracts/catalog-sync';
+import {
   INSIGHTS_DISPATCH_WORKFLOW_ID,
   INSIGHTS_DISPATCH_WORKFLOW_TYPE,
   INSIGHTS_SCHEDULE_ID,
-} from './nightly-ids';
-import { SearchAttr } from './search-attributes';
-import {
-  CATALOG_SYNC_SCHEDULE_ID,
-  CATALOG_SYNC_WORKFLOW_ID,
-  CATALOG_SYNC_WORKFLOW_TYPE,
-  catalogSyncSummary,
-} from './start-catalog-sync';
-import { TaskQueue } from './task-queues';
+  type InsightsDispatchInput,
+} from '../workflows/contracts/insights';
+import { SearchAttr } from '../workflows/contracts/search-attributes';
+import { TaskQueue } from '../workflows/contracts/task-queues';
 
 /** What a Schedule starts: a workflow whose one argument can be `{ triggerSource: 'schedule' }`. */
 type ScheduledWorkflow = (input: { triggerSource: 'schedule' }) => Promise<unknown>;
-// Compile-time check that each scheduled workflow accepts that argument.
-const scheduledWorkflowsAcceptInput: [
-  typeof catalogSyncWorkflow,
-  typeof insightsDispatchWorkflow,
-  typeof backupWorkflow,
-] extends ScheduledWorkflow[]
+// Compile-time check that each scheduled workflow's input accepts that argument.
+const scheduledWorkflowsAcceptInput: { triggerSource: 'schedule' } extends CatalogSyncInput &
+  InsightsDispatchInput &
+  BackupInput
   ? true
   : never = true;
 void scheduledWorkflowsAcceptInput;
@@ -82,11 +82,7 @@ const platformSchedules: PlatformSchedule[] = [
   {
     id: CATALOG_SYNC_SCHEDULE_ID,
     spec: { intervals: [{ every: '1 hour' }] },
-    action: scheduledStart(
-      CATALOG_SYNC_WORKFLOW_TYPE,
-      CATALOG_SYNC_WORKFLOW_ID,
-      catalogSyncSummary('schedule'),
-    ),
+    action: scheduledStart(CATALOG_SYNC_WORKFLOW, CATALOG_SYNC_WORKFLOW_ID, catalogSyncSummary('schedule')),
     policies: {
       // A sync still running an hour later is not doubled up.
       overlap: ScheduleOverlapPolicy.SKIP,

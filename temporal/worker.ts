@@ -8,7 +8,7 @@ import type { Logger } from '../lib/logger';
 import { createActivities } from '../activities';
 import { getWorkflowBundle } from './bundle';
 import { installTemporalRuntime } from './runtime-logger';
-import { allTaskQueues } from './task-queues';
+import { allTaskQueues } from '../workflows/contracts/task-queues';
 
 export interface Workers {
   /** Runs every worker; resolves when all have stopped (after shutdown()), rejects if one fails. */

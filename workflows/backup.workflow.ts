@@ -1,14 +1,6 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { BackupActivities, BackupDatabaseResult, PruneBackupsResult } from '../activities/backup';
-
-export interface BackupInput {
-  triggerSource: 'schedule' | 'manual';
-}
-
-export interface BackupSummary {
-  backup: BackupDatabaseResult;
-  pruned: PruneBackupsResult;
-}
+import type { BackupActivities } from '../activities/backup';
+import type { BackupInput, BackupSummary } from './contracts/backup';
 
 const { backupDatabase } = proxyActivities<BackupActivities>({
   // A big database dumps for a while; a stuck pg_dump is caught by the heartbeat timeout instead.

@@ -1,25 +1,8 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type {
-  BonusDeliveryActivities,
-  BonusDeliveryInput,
-  BonusDeliveryPrepared,
-  BonusEmailResult,
-} from '../activities/bonus-delivery';
+import type { BonusDeliveryActivities } from '../activities/bonus-delivery';
 import type { SequenceActivities } from '../activities/sequences';
 import { databaseStep } from './activity-options';
-
-export type BonusDeliveryWorkflowInput = BonusDeliveryInput;
-
-export interface BonusDeliveryWorkflowResult {
-  outcome: BonusDeliveryPrepared['outcome'];
-  summary: string;
-  campaignId: string | null;
-  contactId: string | null;
-  deliveries: number;
-  /** What became of the buyer's email ('sent', 'skipped', 'refused', or 'revoked' when a refund overtook it). */
-  email?: BonusEmailResult['status'];
-  sequencesStarted?: string[];
-}
+import type { BonusDeliveryInput, BonusDeliveryResult } from './contracts/bonus-delivery';
 
 const { prepareBonusDelivery, sendBonusEmail } = proxyActivities<BonusDeliveryActivities>(databaseStep);
 const { enrollContactInSaleSequences } = proxyActivities<SequenceActivities>(databaseStep);
@@ -30,14 +13,12 @@ const { enrollContactInSaleSequences } = proxyActivities<SequenceActivities>(dat
  * unique per receipt, item and bonus, the email is keyed `bonus:<receipt>:<itemNo>`, and a refund recorded
  * first blocks the delivery (the receipt's lock orders the two).
  */
-export async function bonusDeliveryWorkflow(
-  input: BonusDeliveryWorkflowInput,
-): Promise<BonusDeliveryWorkflowResult> {
+export async function bonusDeliveryWorkflow(input: BonusDeliveryInput): Promise<BonusDeliveryResult> {
   const prepared = await prepareBonusDelivery.executeWithOptions(
     { summary: 'Match the campaign, check for a refund, create the download links' },
     [input],
   );
-  const result: BonusDeliveryWorkflowResult = {
+  const result: BonusDeliveryResult = {
     outcome: prepared.outcome,
     summary: prepared.summary,
     campaignId: prepared.campaignId,

@@ -1,20 +1,12 @@
 import { proxyActivities } from '@temporalio/workflow';
-import type { BonusDeliveryActivities, BonusRevocationInput } from '../activities/bonus-delivery';
+import type { BonusRevocationActivities } from '../activities/bonus-revocation';
 import type { EmailActivities } from '../activities/email';
 import type { SequenceActivities } from '../activities/sequences';
 import { databaseStep, emailSend } from './activity-options';
+import type { BonusRevocationInput, BonusRevocationWorkflowResult } from './contracts/bonus-revocation';
 
-export type BonusRevocationWorkflowInput = BonusRevocationInput;
-
-export interface BonusRevocationWorkflowResult {
-  reason: 'refund' | 'chargeback';
-  revoked: number;
-  sequencesStopped: number;
-  notified: number;
-  summary: string;
-}
-
-const { revokeBonusAccess, bonusRevocationNotices } = proxyActivities<BonusDeliveryActivities>(databaseStep);
+const { revokeBonusAccess, bonusRevocationNotices } =
+  proxyActivities<BonusRevocationActivities>(databaseStep);
 const { stopContactSequences } = proxyActivities<SequenceActivities>(databaseStep);
 const { sendTrackedEmail } = proxyActivities<EmailActivities>(emailSend);
 
@@ -24,7 +16,7 @@ const { sendTrackedEmail } = proxyActivities<EmailActivities>(emailSend);
  * team's owners and admins. Workflow id `bonus-revoke:<receipt>:<transactionType>`.
  */
 export async function bonusRevocationWorkflow(
-  input: BonusRevocationWorkflowInput,
+  input: BonusRevocationInput,
 ): Promise<BonusRevocationWorkflowResult> {
   const revoked = await revokeBonusAccess.executeWithOptions(
     { summary: `Record the ${input.transactionType} and revoke the receipt's bonus links` },

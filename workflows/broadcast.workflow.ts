@@ -2,37 +2,17 @@ import {
   CancellationScope,
   condition,
   continueAsNew,
-  defineQuery,
-  defineSignal,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { BroadcastActivities, BroadcastTotals } from '../activities/broadcasts';
+import type { BroadcastActivities } from '../activities/broadcasts';
+import {
+  broadcastProgressQuery,
+  cancelBroadcastSignal,
+  type BroadcastInput,
+  type BroadcastProgress,
+} from './contracts/broadcast';
 import { databaseStep } from './activity-options';
-
-export const BROADCAST_WORKFLOW = 'broadcastWorkflow';
-
-/** One object argument; cursor and totals carry the state across continueAsNew. */
-export interface BroadcastInput {
-  teamId: string;
-  broadcastId: string;
-  /** ISO time to send at. */
-  sendAt: string;
-  /** Contacts per Postmark batch request (at most 500). */
-  pageSize?: number;
-  /** Pages per run before continueAsNew, which keeps each history short. */
-  pagesPerRun?: number;
-  /** Set after continueAsNew: the last contact id sent so far (the send has begun). */
-  cursor?: string;
-  totals?: BroadcastTotals;
-}
-
-export interface BroadcastProgress extends BroadcastTotals {
-  status: 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
-}
-
-export const cancelBroadcastSignal = defineSignal('cancelBroadcast');
-export const broadcastProgressQuery = defineQuery<BroadcastProgress>('broadcastProgress');
 
 const DEFAULT_PAGE_SIZE = 500;
 const DEFAULT_PAGES_PER_RUN = 20;

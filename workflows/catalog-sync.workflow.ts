@@ -1,18 +1,11 @@
-import { defineQuery, proxyActivities, setHandler } from '@temporalio/workflow';
-import type { CatalogActivities, CatalogSyncInput, CatalogSyncSummary } from '../activities/catalog';
-
-export type { CatalogSyncInput, CatalogSyncSummary };
-
-export interface CatalogSyncState {
-  status: 'running' | 'completed' | 'failed';
-  summary: CatalogSyncSummary | null;
-}
-
-/**
- * The workflow's own view (running or the result). Live per-batch progress lives in the activity's heartbeat
- * details, which the API reads with describe(): a workflow cannot see heartbeats while the activity runs.
- */
-export const catalogSyncProgressQuery = defineQuery<CatalogSyncState>('progress');
+import { proxyActivities, setHandler } from '@temporalio/workflow';
+import type { CatalogActivities } from '../activities/catalog';
+import {
+  catalogSyncProgressQuery,
+  type CatalogSyncInput,
+  type CatalogSyncState,
+  type CatalogSyncSummary,
+} from './contracts/catalog-sync';
 
 const { syncCatalog } = proxyActivities<CatalogActivities>({
   // The real feed is tens of MB and ~10k products; a stuck attempt is caught by the heartbeat timeout instead.

@@ -8,30 +8,20 @@ import {
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError, type SearchAttributePair } from '@temporalio/common';
 import type { BonusDeliveryActivities, BonusPlan } from '../activities/bonus-delivery';
+import type { ClickbankNotificationActivities } from '../activities/clickbank-notifications';
+import { bonusDeliveryWorkflowId } from './contracts/bonus-delivery';
+import { bonusRevocationWorkflowId } from './contracts/bonus-revocation';
 import type {
-  ClickbankNotificationActivities,
-  ClickbankNotificationRef,
-  ClickbankNotificationSummary,
-} from '../activities/clickbank-notifications';
-import { SearchAttr } from '../temporal/search-attributes';
+  ClickbankNotificationInput,
+  ClickbankNotificationResult,
+} from './contracts/clickbank-notification';
+import { SearchAttr } from './contracts/search-attributes';
 import { bonusDeliveryWorkflow } from './bonus-delivery.workflow';
 import { bonusRevocationWorkflow } from './bonus-revocation.workflow';
 import { databaseStep } from './activity-options';
 
-/** One object argument: the stored webhook event to act on (the payload stays in the database). */
-export type ClickbankNotificationInput = ClickbankNotificationRef;
-
-export interface ClickbankNotificationResult extends ClickbankNotificationSummary {
-  /** The bonus runs this notification started (or found already started), by workflow id. */
-  bonusRuns?: { workflowId: string; started: boolean }[];
-}
-
 /** Patch id of the bonus hookup: runs recorded before it replay without the bonus step. */
-export const BONUS_DELIVERY_PATCH = 'bonus-delivery';
-
-export const bonusDeliveryWorkflowId = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
-export const bonusRevocationWorkflowId = (receipt: string, transactionType: string) =>
-  `bonus-revoke:${receipt}:${transactionType.toUpperCase()}`;
+const BONUS_DELIVERY_PATCH = 'bonus-delivery';
 
 const { recordClickbankNotification, markClickbankNotificationFailed } =
   // Database trouble is transient; a missing or unreadable event fails at once (non-retryable failures).

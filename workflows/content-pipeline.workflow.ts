@@ -3,59 +3,24 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
-  defineQuery,
-  defineUpdate,
   isCancellation,
   proxyActivities,
   setHandler,
 } from '@temporalio/workflow';
-import type { ContentActivities, ContentStatus, ContentStepResult } from '../activities/content';
+import type { ContentActivities, ContentStepResult } from '../activities/content';
 import {
   INVALID_TRANSITION,
-  PROGRESS_QUERY,
-  RESCHEDULE_UPDATE,
-  REVIEW_UPDATE,
-} from '../lib/content/pipeline-contract';
-import { TaskQueue } from '../temporal/task-queues';
-
-/** One object argument, so fields can be added without breaking running executions. */
-export interface ContentPipelineInput {
-  contentId: string;
-  teamId: string;
-}
-
-export interface ReviewInput {
-  decision: 'approve' | 'reject' | 'revise';
-  notes?: string | null;
-  /** ISO time to publish at (approve only); null or absent publishes at once. */
-  publishAt?: string | null;
-  /** false keeps the approved text as a WordPress draft instead of publishing it. */
-  publish?: boolean;
-}
-
-export interface RescheduleInput {
-  /** A new ISO time, or null to cancel the scheduled publish (the content goes back to awaiting review). */
-  publishAt: string | null;
-}
-
-export interface ContentProgress {
-  status: ContentStatus;
-  step: string | null;
-  /** Share of the generation steps done (0-100). */
-  percent: number;
-  tokens: { input: number; output: number };
-  publishAt: string | null;
-}
-
-export interface ContentPipelineResult {
-  status: ContentStatus;
-  postId: number | null;
-  url: string | null;
-}
-
-export const progressQuery = defineQuery<ContentProgress>(PROGRESS_QUERY);
-export const reviewUpdate = defineUpdate<ContentProgress, [ReviewInput]>(REVIEW_UPDATE);
-export const rescheduleUpdate = defineUpdate<ContentProgress, [RescheduleInput]>(RESCHEDULE_UPDATE);
+  progressQuery,
+  rescheduleUpdate,
+  reviewUpdate,
+  type ContentPipelineInput,
+  type ContentPipelineResult,
+  type ContentProgress,
+  type ContentStatus,
+  type RescheduleInput,
+  type ReviewInput,
+} from './contracts/content-pipeline';
+import { TaskQueue } from './contracts/task-queues';
 
 // Claude calls: slow queue, long streams with heartbeats; Temporal retries transient provider errors.
 const claude = proxyActivities<ContentActivities>({

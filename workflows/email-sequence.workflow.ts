@@ -1,8 +1,6 @@
 import {
   CancellationScope,
   condition,
-  defineQuery,
-  defineSignal,
   isCancellation,
   proxyActivities,
   setHandler,
@@ -11,34 +9,13 @@ import {
 import type { EmailActivities, TrackedEmailResult } from '../activities/email';
 import type { SequenceActivities } from '../activities/sequences';
 import { databaseStep, emailSend } from './activity-options';
-
-/** Names the API starts, signals and queries runs by (it imports these; the bundle holds the code). */
-export const EMAIL_SEQUENCE_WORKFLOW = 'emailSequenceWorkflow';
-
-/** One object argument: which sequence, for which contact (`seq:<sequenceId>:<contactId>`). */
-export interface EmailSequenceInput {
-  teamId: string;
-  sequenceId: string;
-  contactId: string;
-}
-
-export interface StopSequenceInput {
-  reason: string;
-}
-
-export type SequenceRunOutcome = 'running' | 'completed' | 'stopped' | 'failed';
-
-export interface SequenceProgress {
-  status: SequenceRunOutcome;
-  /** Steps sent so far (also the index of the next step). */
-  sent: number;
-  totalSteps: number;
-  nextSendAt: string | null;
-  stopReason: string | null;
-}
-
-export const stopSequenceSignal = defineSignal<[StopSequenceInput]>('stopSequence');
-export const sequenceProgressQuery = defineQuery<SequenceProgress>('sequenceProgress');
+import {
+  sequenceProgressQuery,
+  stopSequenceSignal,
+  type EmailSequenceInput,
+  type SequenceProgress,
+  type SequenceRunOutcome,
+} from './contracts/email-sequence';
 
 // Database work: quick, retried through transient trouble.
 const db = proxyActivities<SequenceActivities>(databaseStep);

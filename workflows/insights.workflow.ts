@@ -1,41 +1,17 @@
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { ParentClosePolicy, WorkflowIdReusePolicy, proxyActivities, startChild } from '@temporalio/workflow';
 import type { EmailActivities, TrackedEmailResult } from '../activities/email';
-import type { DueTeam, InsightActivities, InsightFigures } from '../activities/insights';
-import { teamInsightsSummaryText, teamInsightsWorkflowId } from '../temporal/nightly-ids';
-import { SearchAttr } from '../temporal/search-attributes';
-import { TaskQueue } from '../temporal/task-queues';
-
-export type InsightTriggerSource = 'schedule' | 'manual';
-
-export interface TeamInsightsInput {
-  teamId: string;
-  /** The team's local calendar day the insight covers (YYYY-MM-DD). */
-  day: string;
-  triggerSource: InsightTriggerSource;
-}
-
-export interface TeamInsightsSummary {
-  insightId: string;
-  day: string;
-  totals: InsightFigures['totals'];
-  wroteWithClaude: boolean;
-  emails: { sent: number; duplicate: number; skipped: number; refused: number };
-}
-
-export interface InsightsDispatchInput {
-  triggerSource: InsightTriggerSource;
-  /** ISO instant to decide for (default: the workflow's start time). */
-  now?: string;
-  /** Local hour the insight is due (default 3). */
-  localHour?: number;
-}
-
-export interface InsightsDispatchSummary {
-  now: string;
-  started: string[];
-  alreadyStarted: string[];
-}
+import type { DueTeam, InsightActivities } from '../activities/insights';
+import {
+  teamInsightsSummaryText,
+  teamInsightsWorkflowId,
+  type InsightsDispatchInput,
+  type InsightsDispatchSummary,
+  type TeamInsightsInput,
+  type TeamInsightsSummary,
+} from './contracts/insights';
+import { SearchAttr } from './contracts/search-attributes';
+import { TaskQueue } from './contracts/task-queues';
 
 const { computeInsightFigures, storeInsight, prepareInsightEmails } = proxyActivities<InsightActivities>({
   startToCloseTimeout: '2 minutes',

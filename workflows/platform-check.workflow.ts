@@ -1,23 +1,6 @@
 import { CancellationScope, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PlatformCheckActivities } from '../activities/platform-check';
-
-/** One object argument, so fields can be added without breaking running or queued executions. */
-export interface PlatformCheckInput {
-  checkId: string;
-  teamId: string;
-  requestedBy: string | null;
-}
-
-/** What the worker saw; stored in platform_checks.result and returned by the workflow. */
-export interface PlatformCheckResult {
-  checkId: string;
-  teamId: string;
-  workflowId: string;
-  database: { serverTime: string; version: string; latencyMs: number };
-  team: { memberCount: number };
-  pendingChecks: number;
-  worker: { identity: string; taskQueue: string; attempt: number };
-}
+import type { PlatformCheckInput, PlatformCheckResult } from './contracts/platform-check';
 
 const { runPlatformCheck, markPlatformCheckFailed } = proxyActivities<PlatformCheckActivities>({
   // A user is waiting on this: short timeouts, a few quick retries for transient database trouble.

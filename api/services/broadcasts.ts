@@ -1,16 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
-import {
-  BROADCAST_WORKFLOW,
-  cancelBroadcastSignal,
-  type BroadcastInput,
-} from '../../workflows/broadcast.workflow';
+import { startBroadcast } from '../../temporal/starts';
+import { cancelBroadcastSignal, type BroadcastInput } from '../../workflows/contracts/broadcast';
 import {
   findBroadcast,
   insertBroadcast,
@@ -73,20 +67,13 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         createdBy: userId,
       });
       const input: BroadcastInput = { teamId: m.teamId, broadcastId: id, sendAt: sendAt.toISOString() };
-      const searchAttributes: SearchAttributePair[] = [
-        { key: SearchAttr.TeamId, value: m.teamId },
-        { key: SearchAttr.TriggerSource, value: 'manual' },
-        { key: SearchAttr.UserId, value: userId },
-      ];
       try {
-        await temporal.workflow.start(BROADCAST_WORKFLOW, {
-          taskQueue: TaskQueue.main,
+        await startBroadcast(temporal, {
+          input,
           workflowId: broadcast.workflowId,
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [input],
-          typedSearchAttributes: searchAttributes,
-          staticSummary: `Broadcast "${body.name}" to tag ${body.tag}`,
+          userId,
+          name: body.name,
+          tag: body.tag,
         });
       } catch (err) {
         logger.warn({ err, workflowId: broadcast.workflowId }, 'could not start the broadcast');

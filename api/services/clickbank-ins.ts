@@ -1,11 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { ClickbankNotificationSummary } from '../../activities/clickbank-notifications';
 import {
   decryptInsPlaintext,
   InsDecodeError,
   insDedupeKey,
+  notificationTid,
   parseInsNotification,
   type InsNotification,
 } from '../../lib/clickbank/ins';
@@ -13,9 +12,9 @@ import type { Config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
 import type { Logger } from '../../lib/logger';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
-import type { ClickbankNotificationInput } from '../../workflows/clickbank-notification.workflow';
+import { startClickbankNotification } from '../../temporal/starts';
+import type { ClickbankNotificationInput } from '../../workflows/contracts/clickbank-notification';
+import { campaignForTid } from '../../data/campaigns';
 import {
   findWebhookEvent,
   listUnstartedWebhookEvents,
@@ -23,12 +22,6 @@ import {
   recordWebhookEvent,
   type WebhookEventRow,
 } from '../../data/webhook-events';
-
-export const CLICKBANK_NOTIFICATION_WORKFLOW = 'clickbankNotificationWorkflow';
-
-/** Business key: every redelivery of one notification maps to the same workflow id. */
-export const clickbankNotificationWorkflowId = (teamId: string, dedupeKey: string): string =>
-  `clickbank-ins:${teamId}:${dedupeKey}`;
 
 /** What the webhook answers (and what it then starts the workflow from). */
 export interface InsReceipt {
@@ -57,43 +50,19 @@ export function createClickbankInsService(deps: ClickbankInsDeps) {
   const { db, logger } = deps;
   const resolver = createIntegrationResolver({ db, config: deps.config });
 
-  /** The tid's campaign of this team, so the run can carry CampaignId for ops. */
-  async function campaignIdForTid(
-    teamId: string,
-    notification: InsNotification,
-  ): Promise<string | undefined> {
-    const tid = notification.trackingCodes?.find((code) => code.trim() !== '');
-    if (!tid) return undefined;
-    const row = await db('campaigns')
-      .where({ team_id: teamId, tid: tid.toLowerCase() })
-      .first<{ id: string } | undefined>('id');
-    return row?.id;
-  }
-
   async function startWorkflow(event: WebhookEventRow, dedupeKey: string): Promise<void> {
     const temporal = deps.temporal;
     if (!temporal) throw new Error('Temporal is not configured');
     if (!event.teamId) throw new Error(`webhook event ${event.id} has no team`);
     const notification = parseInsNotification(event.payload);
-    const campaignId = await campaignIdForTid(event.teamId, notification);
-    const searchAttributes: SearchAttributePair[] = [
-      { key: SearchAttr.TeamId, value: event.teamId },
-      { key: SearchAttr.TriggerSource, value: 'clickbank-ins' },
-    ];
-    if (campaignId) searchAttributes.push({ key: SearchAttr.CampaignId, value: campaignId });
+    const tid = notificationTid(notification);
+    const campaignId = tid ? await campaignForTid(db, event.teamId, tid) : undefined;
     const input: ClickbankNotificationInput = { teamId: event.teamId, webhookEventId: event.id, dedupeKey };
     try {
-      await temporal.client.workflow.start<
-        (i: ClickbankNotificationInput) => Promise<ClickbankNotificationSummary>
-      >(CLICKBANK_NOTIFICATION_WORKFLOW, {
-        taskQueue: TaskQueue.main,
-        workflowId: clickbankNotificationWorkflowId(event.teamId, dedupeKey),
-        // A running run is joined; a finished one is never repeated (the notification was handled).
-        workflowIdConflictPolicy: 'USE_EXISTING',
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-        typedSearchAttributes: searchAttributes,
-        staticSummary: `ClickBank ${notification.transactionType} ${notification.receipt} for team ${event.teamId}`,
+      await startClickbankNotification(temporal.client, {
+        input,
+        campaignId,
+        summary: `ClickBank ${notification.transactionType} ${notification.receipt} for team ${event.teamId}`,
       });
     } catch (err) {
       // Already ran (REJECT_DUPLICATE on a closed run): the notification was handled, which is success.

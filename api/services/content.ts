@@ -6,29 +6,25 @@ import {
   type Client,
   type WorkflowHandle,
 } from '@temporalio/client';
-import { ApplicationFailure, type SearchAttributePair } from '@temporalio/common';
+import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import {
-  CONTENT_PIPELINE_WORKFLOW,
   contentWorkflowId,
   INVALID_TRANSITION,
   PROGRESS_QUERY,
   RESCHEDULE_UPDATE,
   REVIEW_UPDATE,
-} from '../../lib/content/pipeline-contract';
+  type ContentPipelineInput,
+  type ContentPipelineWorkflow,
+  type ContentProgress,
+  type RescheduleInput,
+  type ReviewInput,
+} from '../../workflows/contracts/content-pipeline';
+import { startContentPipeline } from '../../temporal/starts';
 import { contentTitle, contentTypeLabels } from '../../lib/content/prompts';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
 import type { Logger } from '../../lib/logger';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
-import type {
-  ContentPipelineInput,
-  ContentProgress,
-  contentPipelineWorkflow,
-  RescheduleInput,
-  ReviewInput,
-} from '../../workflows/content-pipeline.workflow';
 import {
   findCampaignForContent,
   findContent,
@@ -59,7 +55,7 @@ export interface ContentServiceDeps {
   temporal: { client: Client } | null;
 }
 
-type PipelineHandle = WorkflowHandle<typeof contentPipelineWorkflow>;
+type PipelineHandle = WorkflowHandle<ContentPipelineWorkflow>;
 
 export function createContentService(deps: ContentServiceDeps) {
   const { db, logger, kv } = deps;
@@ -78,7 +74,7 @@ export function createContentService(deps: ContentServiceDeps) {
   /** Runs an update; a validator refusal (or a run that has ended) is a 409 with the reason. */
   async function update(m: TeamMembership, contentId: string, run: (h: PipelineHandle) => Promise<unknown>) {
     const content = await load(m, contentId);
-    const handle = client().workflow.getHandle<typeof contentPipelineWorkflow>(content.workflowId);
+    const handle = client().workflow.getHandle<ContentPipelineWorkflow>(content.workflowId);
     try {
       await run(handle);
     } catch (err) {
@@ -116,24 +112,13 @@ export function createContentService(deps: ContentServiceDeps) {
         length: body.length,
         createdBy: userId,
       });
-      const searchAttributes: SearchAttributePair[] = [
-        { key: SearchAttr.TeamId, value: m.teamId },
-        { key: SearchAttr.CampaignId, value: campaign.id },
-        { key: SearchAttr.ContentId, value: id },
-        { key: SearchAttr.TriggerSource, value: 'api' },
-        { key: SearchAttr.UserId, value: userId },
-      ];
       const input: ContentPipelineInput = { contentId: id, teamId: m.teamId };
       try {
-        await temporal.workflow.start<typeof contentPipelineWorkflow>(CONTENT_PIPELINE_WORKFLOW, {
-          taskQueue: TaskQueue.main,
-          workflowId: content.workflowId,
-          // One run per item, ever: a second start (even after it ended) is an error, never a second run.
-          workflowIdConflictPolicy: 'FAIL',
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          args: [input],
-          typedSearchAttributes: searchAttributes,
-          staticSummary: `${contentTypeLabels[body.type]} for ${campaign.name}`,
+        await startContentPipeline(temporal, {
+          input,
+          campaignId: campaign.id,
+          userId,
+          summary: `${contentTypeLabels[body.type]} for ${campaign.name}`,
         });
       } catch (err) {
         logger.warn({ err, workflowId: content.workflowId }, 'could not start the content pipeline');

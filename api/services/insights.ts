@@ -3,14 +3,8 @@ import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import { usableZone } from '../../activities/insights';
 import { AppError, serviceUnavailable } from '../../lib/errors';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
-import {
-  TEAM_INSIGHTS_WORKFLOW_TYPE,
-  teamInsightsSummaryText,
-  teamInsightsWorkflowId,
-} from '../../temporal/nightly-ids';
-import type { TeamInsightsInput, TeamInsightsSummary } from '../../workflows/insights.workflow';
+import { startTeamInsights } from '../../temporal/starts';
+import { teamInsightsWorkflowId, type TeamInsightsInput } from '../../workflows/contracts/insights';
 import { findTeam } from '../../data/teams';
 import {
   findInsightsEmailSetting,
@@ -57,21 +51,7 @@ export function createInsightService({ db, temporal }: InsightServiceDeps) {
       if (!temporal) throw temporalUnavailable();
       const input: TeamInsightsInput = { teamId: m.teamId, day: target, triggerSource: 'manual' };
       const workflowId = teamInsightsWorkflowId(m.teamId, target);
-      await temporal.client.workflow.start<(i: TeamInsightsInput) => Promise<TeamInsightsSummary>>(
-        TEAM_INSIGHTS_WORKFLOW_TYPE,
-        {
-          taskQueue: TaskQueue.main,
-          workflowId,
-          workflowIdConflictPolicy: 'USE_EXISTING',
-          workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-          args: [input],
-          typedSearchAttributes: [
-            { key: SearchAttr.TeamId, value: m.teamId },
-            { key: SearchAttr.TriggerSource, value: 'manual' },
-          ],
-          staticSummary: teamInsightsSummaryText(input),
-        },
-      );
+      await startTeamInsights(temporal.client, input);
       return { workflowId, day: target };
     },
 

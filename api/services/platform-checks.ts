@@ -4,7 +4,8 @@ import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { platformCheckWorkflowId, startPlatformCheckWorkflow } from '../../temporal/start-platform-check';
+import { startPlatformCheck } from '../../temporal/starts';
+import { platformCheckWorkflowId } from '../../workflows/contracts/platform-check';
 import {
   findCheck,
   insertPendingCheck,
@@ -47,7 +48,7 @@ export function createPlatformCheckService(deps: {
       const check = await insertPendingCheck(db, { id, teamId: m.teamId, requestedBy, workflowId });
       try {
         // The shared starter sets queue `priority`, search attributes (TeamId, UserId, TriggerSource=api) and summary.
-        await startPlatformCheckWorkflow(temporal.client, { checkId: id, teamId: m.teamId, requestedBy });
+        await startPlatformCheck(temporal.client, { checkId: id, teamId: m.teamId, requestedBy });
       } catch (err) {
         deps.logger.warn({ err, workflowId }, 'could not start platform check workflow');
         await markCheckFailed(db, id, 'workflow could not be started');

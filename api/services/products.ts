@@ -4,7 +4,7 @@ import type { Knex } from 'knex';
 import type { CatalogSyncProgress } from '../../activities/catalog';
 import { AppError, badRequest, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { findRunningCatalogSync, startCatalogSync } from '../../temporal/start-catalog-sync';
+import { findRunningCatalogSync, startCatalogSync } from '../../temporal/starts';
 import {
   decodeCursor,
   encodeCursor,

@@ -5,7 +5,7 @@ import { temporal } from '@temporalio/proto';
 import type { Config } from '../../lib/config';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
-import { SearchAttr } from '../../temporal/search-attributes';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import type { TeamMembership } from '../http/locals';
 import type { RunStatus } from '../schemas/runs';
 import { buildTimeline, failureText, type TimelineStep } from './run-timeline';

@@ -3,13 +3,13 @@ import type { SearchAttributePair } from '@temporalio/common';
 import type { Knex } from 'knex';
 import type { ContactRow } from '../../data/contacts';
 import { renderTemplate, textToHtml, type TemplateVars } from '../../lib/email/render';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
 import {
   EMAIL_SEQUENCE_WORKFLOW,
   stopSequenceSignal,
   type EmailSequenceInput,
-} from '../../workflows/email-sequence.workflow';
+} from '../../workflows/contracts/email-sequence';
 import type { CampaignTemplateData, SequenceTrigger } from '../../data/sequences';
 import { claimRun, deleteRun, markRunsStopped, runningWorkflowIds } from '../../data/sequence-runs';
 

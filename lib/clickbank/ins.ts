@@ -223,3 +223,7 @@ export function insDedupeKey(
   const items = (notification.lineItems ?? []).map((i) => String(i.itemNo)).join('+');
   return `${notification.receipt}:${notification.transactionType}:${items}`;
 }
+
+/** The notification's tracking id (tid): its first non-blank tracking code, as ClickBank sent it. */
+export const notificationTid = (n: Pick<InsNotification, 'trackingCodes'>): string | undefined =>
+  n.trackingCodes?.find((code) => code.trim() !== '');

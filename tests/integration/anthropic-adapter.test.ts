@@ -1,5 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { createAnthropicClient, type AnthropicClientSettings } from '../../lib/integrations/adapters/anthropic';
+import {
+  createAnthropicClient,
+  type AnthropicClientSettings,
+} from '../../lib/integrations/adapters/anthropic';
 import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import {

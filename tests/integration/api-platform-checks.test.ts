@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { SearchAttr } from '../../temporal/search-attributes';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { createTemporalClient } from '../../temporal/client';
 import {
   bearer,

@@ -9,8 +9,8 @@ import { startAnthropicSandbox } from '../../sandbox/anthropic/server';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
 import type { SandboxServer } from '../../sandbox/listen';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
 import {
   bearer,
   createTeamWith,

@@ -9,9 +9,9 @@ import { createDb } from '../../db/connection';
 import { sha256File } from '../../lib/backup/files';
 import { loadConfig, repoRoot, type Config } from '../../lib/config';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
-import type { BackupInput, BackupSummary } from '../../workflows/backup.workflow';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
+import type { BackupInput, BackupSummary } from '../../workflows/contracts/backup';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 /**

@@ -20,9 +20,9 @@ import {
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
-import { SearchAttr } from '../../temporal/search-attributes';
-import type { BonusDeliveryWorkflowResult } from '../../workflows/bonus-delivery.workflow';
-import type { BonusRevocationWorkflowResult } from '../../workflows/bonus-revocation.workflow';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import type { BonusDeliveryResult } from '../../workflows/contracts/bonus-delivery';
+import type { BonusRevocationWorkflowResult } from '../../workflows/contracts/bonus-revocation';
 import { historyFromJson } from '../replay/history-json';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
@@ -192,7 +192,7 @@ describe('bonus delivery from ClickBank notifications', () => {
     const email = buyer('buyer');
     const sale = await send(team, { type: 'SALE', tid: 'bonus_sale_tid', email, times: 2 });
     const receipt = String(sale.notification.receipt);
-    const result = await resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`);
+    const result = await resultOf<BonusDeliveryResult>(`bonus:${receipt}:1`);
     expect(result).toMatchObject({ outcome: 'ready', campaignId, deliveries: 2, email: 'sent' });
 
     const handle = api.deps.temporal!.client.workflow.getHandle(`bonus:${receipt}:1`);
@@ -296,7 +296,7 @@ describe('bonus delivery from ClickBank notifications', () => {
     const email = buyer('seq-buyer');
     const sale = await send(team, { type: 'SALE', tid: 'bonus_seq_tid', email });
     const receipt = String(sale.notification.receipt);
-    const result = await resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`);
+    const result = await resultOf<BonusDeliveryResult>(`bonus:${receipt}:1`);
     expect(result).toMatchObject({ outcome: 'ready', email: 'sent' });
     expect(result.sequencesStarted).toHaveLength(1);
     const runStatus = () =>
@@ -338,7 +338,7 @@ describe('bonus delivery from ClickBank notifications', () => {
     );
     expect(statuses).toEqual(Array(10).fill(200));
     const receipt = String(notification.receipt);
-    await expect(resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`)).resolves.toMatchObject({
+    await expect(resultOf<BonusDeliveryResult>(`bonus:${receipt}:1`)).resolves.toMatchObject({
       outcome: 'ready',
       email: 'sent',
     });
@@ -358,7 +358,7 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(revoked).toMatchObject({ reason: 'refund', revoked: 0, notified: 0 });
 
     await send(team, { type: 'SALE', receipt, tid: 'refund_first_tid', email });
-    const result = await resultOf<BonusDeliveryWorkflowResult>(`bonus:${receipt}:1`);
+    const result = await resultOf<BonusDeliveryResult>(`bonus:${receipt}:1`);
     expect(result).toMatchObject({ outcome: 'blocked', deliveries: 0 });
     expect(result.summary).toMatch(/refund/);
     expect(await deliveriesOf(team, `?receipt=${receipt}`)).toEqual([]);
@@ -384,17 +384,13 @@ describe('bonus delivery from ClickBank notifications', () => {
 
     const email = buyer('rule-buyer');
     const sale = await send(team, { type: 'SALE', vendor: 'rulevend9', email });
-    const result = await resultOf<BonusDeliveryWorkflowResult>(
-      `bonus:${String(sale.notification.receipt)}:1`,
-    );
+    const result = await resultOf<BonusDeliveryResult>(`bonus:${String(sale.notification.receipt)}:1`);
     expect(result).toMatchObject({ outcome: 'ready', campaignId, deliveries: 1, email: 'sent' });
     expect(await mailbox(email)).toHaveLength(1);
 
     const testEmail = buyer('test-buyer');
     const test = await send(team, { type: 'TEST_SALE', tid: 'vendor_rule_tid', email: testEmail });
-    const testResult = await resultOf<BonusDeliveryWorkflowResult>(
-      `bonus:${String(test.notification.receipt)}:1`,
-    );
+    const testResult = await resultOf<BonusDeliveryResult>(`bonus:${String(test.notification.receipt)}:1`);
     expect(testResult).toMatchObject({ outcome: 'ready', campaignId, deliveries: 1, email: 'sent' });
     const [message] = await mailbox(testEmail);
     expect(linksIn(message!.TextBody)).toHaveLength(1);
@@ -408,7 +404,7 @@ describe('bonus delivery from ClickBank notifications', () => {
       email: maskedEmail,
     });
     const { eventId } = JSON.parse(masked.deliveries[0]!.body) as { eventId: string };
-    await expect(resultOf<BonusDeliveryWorkflowResult>(`bonus:test-${eventId}:1`)).resolves.toMatchObject({
+    await expect(resultOf<BonusDeliveryResult>(`bonus:test-${eventId}:1`)).resolves.toMatchObject({
       outcome: 'ready',
       email: 'sent',
     });
@@ -420,14 +416,10 @@ describe('bonus delivery from ClickBank notifications', () => {
     await addCampaign(team, 'no_bonus_tid');
     const email = buyer('nobody');
     const sale = await send(team, { type: 'SALE', tid: 'no_bonus_tid', email });
-    const result = await resultOf<BonusDeliveryWorkflowResult>(
-      `bonus:${String(sale.notification.receipt)}:1`,
-    );
+    const result = await resultOf<BonusDeliveryResult>(`bonus:${String(sale.notification.receipt)}:1`);
     expect(result).toMatchObject({ outcome: 'no_bonuses', deliveries: 0 });
     const unknown = await send(team, { type: 'SALE', tid: 'unknown_tid', email, vendor: 'novendor1' });
-    const unmatched = await resultOf<BonusDeliveryWorkflowResult>(
-      `bonus:${String(unknown.notification.receipt)}:1`,
-    );
+    const unmatched = await resultOf<BonusDeliveryResult>(`bonus:${String(unknown.notification.receipt)}:1`);
     expect(unmatched).toMatchObject({ outcome: 'no_campaign', deliveries: 0 });
     expect(await deliveriesOf(team)).toEqual([]);
     expect(await mailbox(email)).toEqual([]);

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { setContactStatus } from '../../data/contacts';
-import { TaskQueue } from '../../temporal/task-queues';
-import type { BroadcastInput, BroadcastProgress } from '../../workflows/broadcast.workflow';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
+import type { BroadcastInput, BroadcastProgress } from '../../workflows/contracts/broadcast';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import {
   addContact,

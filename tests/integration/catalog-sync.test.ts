@@ -5,8 +5,8 @@ import { streamMarketplaceFeed } from '../../lib/integrations/adapters/clickbank
 import { runCatalogSync, type CatalogSyncSummary } from '../../activities/catalog';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';
 import { ensureSchedules } from '../../temporal/schedules';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { CATALOG_SYNC_SCHEDULE_ID, CATALOG_SYNC_WORKFLOW_ID } from '../../temporal/start-catalog-sync';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { CATALOG_SYNC_SCHEDULE_ID, CATALOG_SYNC_WORKFLOW_ID } from '../../workflows/contracts/catalog-sync';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { DevServerStartError, startDevServer } from '../../temporal/dev-server';
 import { findFreePorts } from '../../temporal/free-port';
-import { searchAttributeFlags } from '../../temporal/search-attributes';
+import { searchAttributeFlags } from '../../workflows/contracts/search-attributes';
 
 const repoRoot = path.resolve(__dirname, '../..');
 

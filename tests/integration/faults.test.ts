@@ -20,7 +20,7 @@ import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { findFreePorts } from '../../temporal/free-port';
-import { SearchAttr } from '../../temporal/search-attributes';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 

@@ -16,15 +16,16 @@ import type { SandboxServer } from '../../sandbox/listen';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { BACKUP_SCHEDULE_ID, INSIGHTS_SCHEDULE_ID } from '../../temporal/nightly-ids';
+import { BACKUP_SCHEDULE_ID } from '../../workflows/contracts/backup';
+import { INSIGHTS_SCHEDULE_ID } from '../../workflows/contracts/insights';
 import { ensureSchedules } from '../../temporal/schedules';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { TaskQueue } from '../../temporal/task-queues';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
 import type {
   InsightsDispatchInput,
   InsightsDispatchSummary,
   TeamInsightsSummary,
-} from '../../workflows/insights.workflow';
+} from '../../workflows/contracts/insights';
 import { bearer, createTeamWith, expectErrorShape, registerUser, type RegisteredUser } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 

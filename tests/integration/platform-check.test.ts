@@ -6,10 +6,11 @@ import type { Knex } from 'knex';
 import { createDb } from '../../db/connection';
 import { loadConfig } from '../../lib/config';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { SearchAttr } from '../../temporal/search-attributes';
-import { platformCheckWorkflowId, startPlatformCheckWorkflow } from '../../temporal/start-platform-check';
-import { TaskQueue } from '../../temporal/task-queues';
-import type { PlatformCheckResult } from '../../workflows';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
+import { startPlatformCheck } from '../../temporal/starts';
+import { platformCheckWorkflowId } from '../../workflows/contracts/platform-check';
+import { TaskQueue } from '../../workflows/contracts/task-queues';
+import type { PlatformCheckResult } from '../../workflows/contracts/platform-check';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 /**
@@ -70,7 +71,7 @@ describe('platformCheckWorkflow', () => {
     const { teamId, ownerId } = await seedTeam();
     const checkId = await insertPendingCheck(teamId, ownerId);
 
-    const handle = await startPlatformCheckWorkflow(temporal.client, {
+    const handle = await startPlatformCheck(temporal.client, {
       checkId,
       teamId,
       requestedBy: ownerId,
@@ -134,9 +135,9 @@ describe('platformCheckWorkflow', () => {
     const { teamId } = await seedTeam();
     const checkId = await insertPendingCheck(teamId, null);
     const input = { checkId, teamId, requestedBy: null };
-    const handle = await startPlatformCheckWorkflow(temporal.client, input);
+    const handle = await startPlatformCheck(temporal.client, input);
     await handle.result();
-    await expect(startPlatformCheckWorkflow(temporal.client, input)).rejects.toBeInstanceOf(
+    await expect(startPlatformCheck(temporal.client, input)).rejects.toBeInstanceOf(
       WorkflowExecutionAlreadyStartedError,
     );
     const description = await handle.describe();
@@ -146,7 +147,7 @@ describe('platformCheckWorkflow', () => {
   it('fails without retrying when the check row does not exist', async () => {
     const { teamId } = await seedTeam();
     const checkId = randomUUID(); // never inserted
-    const handle = await startPlatformCheckWorkflow(temporal.client, { checkId, teamId, requestedBy: null });
+    const handle = await startPlatformCheck(temporal.client, { checkId, teamId, requestedBy: null });
 
     const error: unknown = await handle.result().then(
       () => undefined,
@@ -172,7 +173,7 @@ describe('platformCheckWorkflow', () => {
     const a = await seedTeam();
     const b = await seedTeam();
     const checkId = await insertPendingCheck(a.teamId, a.ownerId);
-    const handle = await startPlatformCheckWorkflow(temporal.client, {
+    const handle = await startPlatformCheck(temporal.client, {
       checkId,
       teamId: b.teamId,
       requestedBy: null,

@@ -12,7 +12,7 @@ import type { Application } from 'express';
 import { createApp } from '../../api/app';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { SearchAttr } from '../../temporal/search-attributes';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
 
 /**
  * Walks EVERY operation in /api/v1/openapi.json whose path has a parameter and proves the tenancy rules:

@@ -5,9 +5,10 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import request from 'supertest';
 import { encryptIns } from '../../lib/clickbank/ins';
-import { createClickbankInsService, clickbankNotificationWorkflowId } from '../../api/services/clickbank-ins';
+import { createClickbankInsService } from '../../api/services/clickbank-ins';
+import { clickbankNotificationWorkflowId } from '../../workflows/contracts/clickbank-notification';
 import { buildInsNotification, sendInsNotification } from '../../sandbox/clickbank/ins-sender';
-import { SearchAttr } from '../../temporal/search-attributes';
+import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { bearer, createTestApi, expectErrorShape, registerUser, type TestApi } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 

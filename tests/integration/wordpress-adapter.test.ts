@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { IntegrationError } from '../../lib/integrations/adapters/errors';
-import { createWordpressClient, type WordpressClientSettings } from '../../lib/integrations/adapters/wordpress';
+import {
+  createWordpressClient,
+  type WordpressClientSettings,
+} from '../../lib/integrations/adapters/wordpress';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import { startWordpressSandbox, type SandboxServer } from '../../sandbox/wordpress/server';
 

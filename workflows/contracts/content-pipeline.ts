@@ -1,0 +1,61 @@
+import { defineQuery, defineUpdate } from '@temporalio/workflow';
+
+/**
+ * The content pipeline: brief -> outline -> draft -> human review (update) -> publish to WordPress now or at a
+ * chosen time. The API starts, queries and updates runs by these names without loading workflow code.
+ */
+export const CONTENT_PIPELINE_WORKFLOW = 'contentPipelineWorkflow';
+export const REVIEW_UPDATE = 'review';
+export const RESCHEDULE_UPDATE = 'reschedule';
+export const PROGRESS_QUERY = 'progress';
+
+/** Failure type of a refused review or reschedule; the API answers 409 invalid_transition with its message. */
+export const INVALID_TRANSITION = 'InvalidTransition';
+
+/** Business key: one pipeline run per content item. */
+export const contentWorkflowId = (contentId: string): string => `content:${contentId}`;
+
+export type ContentStatus =
+  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+
+/** One object argument, so fields can be added without breaking running executions. */
+export interface ContentPipelineInput {
+  contentId: string;
+  teamId: string;
+}
+
+export interface ReviewInput {
+  decision: 'approve' | 'reject' | 'revise';
+  notes?: string | null;
+  /** ISO time to publish at (approve only); null or absent publishes at once. */
+  publishAt?: string | null;
+  /** false keeps the approved text as a WordPress draft instead of publishing it. */
+  publish?: boolean;
+}
+
+export interface RescheduleInput {
+  /** A new ISO time, or null to cancel the scheduled publish (the content goes back to awaiting review). */
+  publishAt: string | null;
+}
+
+export interface ContentProgress {
+  status: ContentStatus;
+  step: string | null;
+  /** Share of the generation steps done (0-100). */
+  percent: number;
+  tokens: { input: number; output: number };
+  publishAt: string | null;
+}
+
+export interface ContentPipelineResult {
+  status: ContentStatus;
+  postId: number | null;
+  url: string | null;
+}
+
+export const progressQuery = defineQuery<ContentProgress>(PROGRESS_QUERY);
+export const reviewUpdate = defineUpdate<ContentProgress, [ReviewInput]>(REVIEW_UPDATE);
+export const rescheduleUpdate = defineUpdate<ContentProgress, [RescheduleInput]>(RESCHEDULE_UPDATE);
+
+/** The workflow's signature, for typed handles without loading workflow code. */
+export type ContentPipelineWorkflow = (input: ContentPipelineInput) => Promise<ContentPipelineResult>;
