@@ -85,8 +85,10 @@ export const createdContentResponse = z.object({ content: contentSchema, workflo
 export const contentListResponse = z.object({ content: z.array(contentSchema) });
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
-export type ContentStatus = z.output<typeof contentSchema>['status'];
 export type Content = z.output<typeof contentSchema>;
+export type ContentStatus = Content['status'];
+export type ContentType = Content['type'];
+export type ContentLength = Content['length'];
 export type ContentProgress = z.output<typeof contentProgressSchema>;
 export type ContentResponse = z.output<typeof contentResponse>;
 export type CreatedContentResponse = z.output<typeof createdContentResponse>;

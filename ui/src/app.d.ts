@@ -1,4 +1,5 @@
-import type { TeamMembership, Theme, User } from '$lib/types';
+import type { TeamMembership, User } from '$api/auth';
+import type { Theme } from '$lib/types';
 
 // See https://svelte.dev/docs/kit/types#app.d.ts
 declare global {

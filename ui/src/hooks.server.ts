@@ -10,7 +10,7 @@ import {
   setSessionCookies,
 } from '$lib/server/session';
 import { readTheme } from '$lib/server/theme';
-import type { TeamMembership, User } from '$lib/types';
+import type { MeResponse } from '$api/auth';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -64,11 +64,6 @@ async function establishSession(event: RequestEvent): Promise<void> {
       return;
     }
   }
-}
-
-interface MeResponse {
-  user: User;
-  teams: TeamMembership[];
 }
 
 export const handle: Handle = async ({ event, resolve }) => {

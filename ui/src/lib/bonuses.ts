@@ -1,36 +1,5 @@
-/** Shapes of the bonuses API. */
-export interface Bonus {
-  id: string;
-  teamId: string;
-  name: string;
-  description: string | null;
-  kind: 'url' | 'file';
-  url: string | null;
-  file: { name: string; contentType: string; size: number } | null;
-  campaignIds: string[];
-  deliveries: number;
-  downloads: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface BonusDelivery {
-  id: string;
-  bonusId: string;
-  bonusName: string;
-  campaignId: string | null;
-  contactId: string | null;
-  receipt: string;
-  itemNo: string;
-  buyerEmail: string;
-  status: 'active' | 'revoked' | 'expired';
-  expiresAt: string;
-  revokedAt: string | null;
-  revokedReason: string | null;
-  downloadCount: number;
-  lastDownloadedAt: string | null;
-  createdAt: string;
-}
+/** Helpers for the bonuses pages (the API's shapes: $api/bonuses). */
+import type { Bonus } from '$api/bonuses';
 
 /** 1 delivery, 2 deliveries. */
 export function count(n: number, one: string, many: string): string {

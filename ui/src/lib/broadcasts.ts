@@ -1,26 +1,5 @@
-/** Shapes of the broadcasts API. */
-export type BroadcastStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
-
-export interface Broadcast {
-  id: string;
-  teamId: string;
-  name: string;
-  subject: string;
-  body: string;
-  tag: string;
-  sendAt: string;
-  status: BroadcastStatus;
-  recipients: number;
-  sent: number;
-  skipped: number;
-  refused: number;
-  workflowId: string;
-  failure: string | null;
-  createdAt: string;
-  updatedAt: string;
-  startedAt: string | null;
-  finishedAt: string | null;
-}
+/** Helpers for showing broadcasts (their shapes: $api/broadcasts). */
+import type { Broadcast, BroadcastStatus } from '$api/broadcasts';
 
 export const broadcastTone: Record<BroadcastStatus, string> = {
   scheduled: 'pending',

@@ -1,19 +1,8 @@
-/** Shapes of the campaigns API. */
-export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
-export type CampaignStatus = (typeof campaignStatuses)[number];
+/** The campaign statuses as values, for the status filter (the shapes: $api/campaigns). */
+import type { CampaignStatus } from '$api/campaigns';
+import { everyValue } from './every-value';
 
-export interface Campaign {
-  id: string;
-  teamId: string;
-  name: string;
-  productId: string | null;
-  vendor: string | null;
-  trackingId: string;
-  hoplink: string;
-  status: CampaignStatus;
-  createdAt: string;
-  updatedAt: string;
-}
+export const campaignStatuses = everyValue<CampaignStatus>()(['draft', 'active', 'paused', 'archived']);
 
 export function isCampaignStatus(value: string | null): value is CampaignStatus {
   return (campaignStatuses as readonly (string | null)[]).includes(value);

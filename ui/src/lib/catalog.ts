@@ -1,63 +1,13 @@
-/** Shapes of the products API (shared ClickBank catalog) and helpers for showing them. */
-export interface ProductSummary {
-  id: string;
-  clickbankId: string;
-  title: string;
-  description: string | null;
-  categoryPath: string[];
-  gravity: number;
-  commissionRate: number | null;
-  avgEarningsPerSale: number | null;
-  initialEarningsPerSale: number | null;
-  hasRecurring: boolean;
-  leftFeedAt: string | null;
-}
+/** Helpers for showing the products API's shared ClickBank catalog (its shapes: $api/products). */
+import type { ProductSort } from '$api/products';
+import { everyOption } from './every-value';
 
-export interface ProductDetail extends ProductSummary {
-  avgRebillTotal?: number | null;
-  popularityRank?: number | null;
-  activateDate?: string | null;
-  /** The marketplace feed row as received. */
-  raw?: Record<string, unknown>;
-  syncedAt?: string;
-}
-
-export interface GravityPoint {
-  day: string;
-  gravity: number;
-}
-
-export interface ProductPage {
-  products: ProductSummary[];
-  nextCursor: string | null;
-}
-
-export interface Category {
-  name: string;
-  count: number;
-}
-
-export interface SyncProgress {
-  phase: string;
-  sitesProcessed: number;
-  upserted: number;
-  categories: number;
-  startedAt: string;
-}
-
-export interface SyncStatus {
-  running: boolean;
-  progress: SyncProgress | null;
-  lastCompleted: { finishedAt: string; products: number; left: number } | null;
-}
-
-export const productSorts = [
+export const productSorts = everyOption<ProductSort>()([
   { value: 'gravity', label: 'Gravity' },
   { value: 'avg_earnings', label: 'Average earnings' },
   { value: 'commission', label: 'Commission' },
   { value: 'title', label: 'Title' },
-] as const;
-export type ProductSort = (typeof productSorts)[number]['value'];
+]);
 
 export function isProductSort(value: string | null): value is ProductSort {
   return productSorts.some((s) => s.value === value);

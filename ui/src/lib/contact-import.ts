@@ -1,16 +1,16 @@
 import type { CsvChunk } from './csv-chunks';
-import type { ImportResult, ImportSkip } from './contacts';
+import type { ContactImportResult, ImportSkip } from '$api/contacts';
 
 /** One piece of an import as the page tracks it. */
 export interface ChunkState {
   chunk: CsvChunk;
   status: 'waiting' | 'sending' | 'done' | 'failed';
-  result?: ImportResult;
+  result?: ContactImportResult;
   error?: string;
 }
 
 /** Posts one piece to the UI's import endpoint; throws with the API's message (and first field detail). */
-export async function sendChunk(url: string, chunk: CsvChunk, tags: string): Promise<ImportResult> {
+export async function sendChunk(url: string, chunk: CsvChunk, tags: string): Promise<ContactImportResult> {
   const query = new URLSearchParams({ lineOffset: String(chunk.lineOffset) });
   if (tags) query.set('tags', tags);
   let res: Response;
@@ -24,7 +24,7 @@ export async function sendChunk(url: string, chunk: CsvChunk, tags: string): Pro
     throw new Error('Connection problem: the piece did not reach the server');
   }
   const body = (await res.json().catch(() => null)) as
-    (ImportResult & { error?: { message?: string; details?: ImportSkip[] } }) | null;
+    (ContactImportResult & { error?: { message?: string; details?: ImportSkip[] } }) | null;
   if (!res.ok || !body) {
     const detail = body?.error?.details?.[0]?.message;
     throw new Error(detail ?? body?.error?.message ?? `The server answered ${res.status}`);
@@ -33,8 +33,15 @@ export async function sendChunk(url: string, chunk: CsvChunk, tags: string): Pro
 }
 
 /** The pieces' results as one, skipped rows in file order. */
-export function mergeResults(states: ChunkState[]): ImportResult {
-  const merged: ImportResult = { created: 0, updated: 0, unchanged: 0, duplicates: 0, skipped: [], total: 0 };
+export function mergeResults(states: ChunkState[]): ContactImportResult {
+  const merged: ContactImportResult = {
+    created: 0,
+    updated: 0,
+    unchanged: 0,
+    duplicates: 0,
+    skipped: [],
+    total: 0,
+  };
   for (const s of states) {
     if (!s.result) continue;
     merged.created += s.result.created;

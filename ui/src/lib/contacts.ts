@@ -1,47 +1,8 @@
-/** Shapes of the contacts API. */
-export const contactStatuses = ['active', 'unsubscribed', 'inactive'] as const;
-export type ContactStatus = (typeof contactStatuses)[number];
+/** Contact statuses as values, and helpers for the contacts pages (the API's shapes: $api/contacts). */
+import type { Contact, ContactStatus } from '$api/contacts';
+import { everyValue } from './every-value';
 
-export interface Contact {
-  id: string;
-  teamId: string;
-  email: string;
-  firstName: string | null;
-  lastName: string | null;
-  tags: string[];
-  source: 'import' | 'sale' | 'manual' | 'api';
-  status: ContactStatus;
-  statusReason: string | null;
-  statusChangedAt: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ContactPage {
-  contacts: Contact[];
-  total: number;
-  nextCursor: string | null;
-}
-
-export interface TagCount {
-  tag: string;
-  count: number;
-}
-
-export interface ImportSkip {
-  line: number;
-  field: string;
-  message: string;
-}
-
-export interface ImportResult {
-  created: number;
-  updated: number;
-  unchanged: number;
-  duplicates: number;
-  skipped: ImportSkip[];
-  total: number;
-}
+export const contactStatuses = everyValue<ContactStatus>()(['active', 'unsubscribed', 'inactive']);
 
 export function isContactStatus(value: string | null): value is ContactStatus {
   return (contactStatuses as readonly (string | null)[]).includes(value);

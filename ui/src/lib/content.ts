@@ -1,19 +1,18 @@
-/** Shapes of the content API and the pipeline's vocabulary. */
-export const contentTypes = [
+/** The content pipeline's vocabulary for the UI: labels, display order, steps (the API's shapes: $api/content). */
+import type { ContentLength, ContentStatus, ContentType } from '$api/content';
+import { everyOption, everyValue } from './every-value';
+
+export const contentTypes = everyOption<ContentType>()([
   { value: 'review_article', label: 'Product review article' },
   { value: 'email', label: 'Email' },
   { value: 'social_post', label: 'Social post' },
   { value: 'landing_page', label: 'Landing-page copy' },
-] as const;
-export type ContentType = (typeof contentTypes)[number]['value'];
+]);
 
-export const contentLengths = ['short', 'medium', 'long'] as const;
-export type ContentLength = (typeof contentLengths)[number];
+export const contentLengths = everyValue<ContentLength>()(['short', 'medium', 'long']);
 
-export type ContentStatus =
-  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
-
-export const contentStatuses: readonly ContentStatus[] = [
+/** In the order the status filter lists them. */
+export const contentStatuses = everyValue<ContentStatus>()([
   'generating',
   'awaiting_review',
   'scheduled',
@@ -21,41 +20,20 @@ export const contentStatuses: readonly ContentStatus[] = [
   'draft',
   'rejected',
   'failed',
-];
+]);
 
 /** The pipeline's steps in order, for the step indicator. */
 export const pipelineSteps = ['brief', 'outline', 'draft', 'polish', 'review', 'publish'] as const;
 
-export interface ContentProgress {
-  status?: ContentStatus;
-  publishAt?: string | null;
-  step: string | null;
-  percent: number;
-  tokens?: { input: number; output: number };
-}
-
-export interface ContentItem {
-  id: string;
-  teamId: string;
-  campaignId: string;
-  type: ContentType;
-  title: string | null;
-  status: ContentStatus;
-  step: string | null;
-  brief: unknown;
-  outline: unknown;
-  body: string | null;
-  publishAt: string | null;
-  publishedUrl: string | null;
-  wordpressPostId: number | string | null;
-  tokens: { input: number; output: number } | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface ContentResponse {
-  content: ContentItem;
-  progress?: ContentProgress | null;
+/** The furthest pipeline step among those reported (the poll, the stream and the stored row can lag). */
+export function furthestStep(reported: readonly (string | null | undefined)[]): string | null {
+  let best: string | null = null;
+  for (const step of reported) {
+    if (!step) continue;
+    const i = pipelineSteps.indexOf(step as (typeof pipelineSteps)[number]);
+    if (best === null || i > pipelineSteps.indexOf(best as (typeof pipelineSteps)[number])) best = step;
+  }
+  return best;
 }
 
 export function isContentType(value: string): value is ContentType {
@@ -93,13 +71,4 @@ export function statusTone(status: string): string {
     return 'pending';
   if (['failed', 'rejected', 'terminated', 'timed_out', 'canceled', 'cancelled'].includes(s)) return 'failed';
   return '';
-}
-
-/** Briefs and outlines may be text or structured JSON; show either readably. */
-export function asText(value: unknown): string {
-  if (value === null || value === undefined) return '';
-  if (typeof value === 'string') return value;
-  if (Array.isArray(value))
-    return value.map((v) => (typeof v === 'string' ? `• ${v}` : JSON.stringify(v))).join('\n');
-  return JSON.stringify(value, null, 2);
 }

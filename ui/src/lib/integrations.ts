@@ -1,9 +1,9 @@
 import type {
+  ConnectionTest,
   IntegrationProvider,
   IntegrationSource,
-  IntegrationTestResponse,
   IntegrationView,
-} from './types';
+} from '$api/integrations';
 
 /** One input of an integration's connect form; `secret` fields are masked by the API and sent only when typed. */
 export interface IntegrationField {
@@ -147,5 +147,5 @@ export interface IntegrationFormResult {
   fieldErrors?: Record<string, string>;
   /** Non-secret inputs echoed back after a refused save (secrets are never echoed). */
   values?: Record<string, string>;
-  test?: IntegrationTestResponse;
+  test?: ConnectionTest;
 }

@@ -1,7 +1,7 @@
 // The API's own template code (pure, no imports): the browser renders broadcasts with exactly the same rules.
 import { renderTemplate, templateProblems, textToHtml } from '../../../lib/email/render';
-import type { Contact } from './contacts';
-import type { EmailPreview } from './sequences';
+import type { Contact } from '$api/contacts';
+import type { EmailPreview } from '$api/sequences';
 
 export { TEMPLATE_VARIABLES as templateVariables } from '../../../lib/email/render';
 

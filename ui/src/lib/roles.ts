@@ -1,9 +1,10 @@
-import type { Role } from './types';
+import type { Role } from '$api/common';
+import { everyValue } from './every-value';
 
 /** owner > admin > editor > viewer, mirroring the API's authorization rule. */
 const rank: Record<Role, number> = { viewer: 0, editor: 1, admin: 2, owner: 3 };
 
-export const roles: readonly Role[] = ['owner', 'admin', 'editor', 'viewer'];
+export const roles = everyValue<Role>()(['owner', 'admin', 'editor', 'viewer']);
 
 export function atLeast(role: Role, needed: Role): boolean {
   return rank[role] >= rank[needed];

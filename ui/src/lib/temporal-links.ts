@@ -1,4 +1,4 @@
-import type { Meta } from './types';
+import type { Meta } from '$api/auth';
 
 /** Temporal Web's list of runs for one team, filtered by the TeamId search attribute. */
 export function teamWorkflowsUrl(meta: Meta, teamId: string): string {

@@ -4,7 +4,8 @@ import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
 import { loadDashboardInsight } from '$lib/server/insights';
 import { getMeta } from '$lib/server/meta';
-import type { CheckWithUrl, PlatformCheck } from '$lib/types';
+import type { RunInsightsResponse } from '$api/insights';
+import type { CheckResponse, ChecksResponse } from '$api/platform-checks';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -20,11 +21,11 @@ export const load: PageServerLoad = async (event) => {
     const [meta, checks, current, insight] = await Promise.all([
       getMeta(locals.requestId),
       team
-        ? client.get<{ checks: PlatformCheck[] }>(`/teams/${team.id}/platform-checks`).then((r) => r.checks)
+        ? client.get<ChecksResponse>(`/teams/${team.id}/platform-checks`).then((r) => r.checks)
         : Promise.resolve([]),
       team && checkId
         ? client
-            .get<CheckWithUrl>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`)
+            .get<CheckResponse>(`/teams/${team.id}/platform-checks/${encodeURIComponent(checkId)}`)
             .catch((err) => {
               // A stale ?check= link (deleted team, typo) should not break the whole dashboard.
               if (err instanceof ApiError && (err.status === 404 || err.status === 400)) return null;
@@ -58,7 +59,9 @@ export const actions: Actions = {
     requireUser(event);
     const teamId = field(await event.request.formData(), 'teamId');
     try {
-      const run = await api(event).post<{ day: string }>(`/teams/${encodeURIComponent(teamId)}/insights/run`);
+      const run = await api(event).post<RunInsightsResponse>(
+        `/teams/${encodeURIComponent(teamId)}/insights/run`,
+      );
       return { insightMessage: `Writing the insight for ${run.day}; reload in a moment.` };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
@@ -70,9 +73,9 @@ export const actions: Actions = {
     requireUser(event);
     const teamId = field(await event.request.formData(), 'teamId');
     if (!teamId) return fail(400, { checkError: 'Choose a team first.' });
-    let started: CheckWithUrl;
+    let started: CheckResponse;
     try {
-      started = await api(event).post<CheckWithUrl>(`/teams/${encodeURIComponent(teamId)}/platform-checks`);
+      started = await api(event).post<CheckResponse>(`/teams/${encodeURIComponent(teamId)}/platform-checks`);
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const message =

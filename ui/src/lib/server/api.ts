@@ -1,10 +1,8 @@
 import { env } from '$env/dynamic/private';
+import type { ErrorBody } from '$api/common';
 
 /** One field-level problem reported by the API (zod path joined with dots). */
-export interface ApiErrorDetail {
-  path: string;
-  message: string;
-}
+export type ApiErrorDetail = ErrorBody['error']['details'][number];
 
 /** The API's error envelope turned into a typed exception. */
 export class ApiError extends Error {

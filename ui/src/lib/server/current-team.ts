@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { TeamMembership } from '$lib/types';
+import type { TeamMembership } from '$api/auth';
 import { requireUser } from './guard';
 
 type Event = { locals: App.Locals; url: URL; params: Partial<Record<string, string>> };

@@ -1,5 +1,5 @@
 import { error, redirect } from '@sveltejs/kit';
-import type { User } from '$lib/types';
+import type { User } from '$api/auth';
 import { ApiError } from './api';
 
 /** Only same-site paths may be used as a post-login destination (no open redirects). */

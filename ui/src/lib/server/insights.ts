@@ -1,4 +1,4 @@
-import type { Insight } from '$lib/insights';
+import type { Insight, InsightsEmailResponse, LatestInsightResponse } from '$api/insights';
 import { ApiError, type Api } from './api';
 import { teamPath } from './current-team';
 
@@ -11,8 +11,8 @@ export interface DashboardInsight {
 export async function loadDashboardInsight(client: Api, teamId: string): Promise<DashboardInsight | null> {
   try {
     const [{ insight }, { insightsEmail }] = await Promise.all([
-      client.get<{ insight: Insight | null }>(`${teamPath(teamId)}/insights/latest`),
-      client.get<{ insightsEmail: { enabled: boolean } }>(`${teamPath(teamId)}/members/me/insights-email`),
+      client.get<LatestInsightResponse>(`${teamPath(teamId)}/insights/latest`),
+      client.get<InsightsEmailResponse>(`${teamPath(teamId)}/members/me/insights-email`),
     ]);
     return { insight, emailMe: insightsEmail.enabled };
   } catch (err) {

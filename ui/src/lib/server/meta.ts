@@ -1,4 +1,4 @@
-import type { Meta } from '$lib/types';
+import type { Meta } from '$api/auth';
 import { apiRequest } from './api';
 
 /** /meta changes only on redeploy; cache it briefly instead of asking on every page view. */

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import { env } from '$env/dynamic/private';
 import { apiRequest } from './api';
-import type { AuthResponse, SessionTokens } from '$lib/types';
+import type { Session } from '$api/auth';
 
 export const ACCESS_COOKIE = 'hf_access';
 export const REFRESH_COOKIE = 'hf_refresh';
@@ -19,7 +19,7 @@ function cookieOptions(url: URL) {
   return { path: '/', httpOnly: true, sameSite: 'lax' as const, secure: url.protocol === 'https:' };
 }
 
-export function setSessionCookies(cookies: Cookies, url: URL, tokens: SessionTokens): void {
+export function setSessionCookies(cookies: Cookies, url: URL, tokens: Session): void {
   const opts = cookieOptions(url);
   cookies.set(ACCESS_COOKIE, tokens.accessToken, {
     ...opts,
@@ -60,7 +60,7 @@ export function needsRefresh(accessToken: string | undefined): boolean {
  * carry the old cookie. Keys are hashes so the old token itself is not kept in memory.
  */
 const REUSE_GRACE_MS = 60_000;
-const rotations = new Map<string, { promise: Promise<AuthResponse>; expiresAt: number }>();
+const rotations = new Map<string, { promise: Promise<Session>; expiresAt: number }>();
 
 function keyOf(refreshToken: string): string {
   return createHash('sha256').update(refreshToken).digest('base64url');
@@ -70,13 +70,13 @@ function pruneRotations(now: number): void {
   for (const [key, entry] of rotations) if (entry.expiresAt <= now) rotations.delete(key);
 }
 
-export function refreshSession(refreshToken: string, requestId: string): Promise<AuthResponse> {
+export function refreshSession(refreshToken: string, requestId: string): Promise<Session> {
   const now = Date.now();
   pruneRotations(now);
   const key = keyOf(refreshToken);
   const existing = rotations.get(key);
   if (existing) return existing.promise;
-  const promise = apiRequest<AuthResponse>('POST', '/auth/refresh', { refreshToken }, { requestId });
+  const promise = apiRequest<Session>('POST', '/auth/refresh', { refreshToken }, { requestId });
   rotations.set(key, { promise, expiresAt: now + REUSE_GRACE_MS });
   // A failed rotation is not cached beyond its own flight: a network blip must not lock the user out.
   promise.catch(() => rotations.delete(key));

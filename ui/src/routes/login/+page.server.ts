@@ -3,7 +3,7 @@ import { ApiError, api } from '$lib/server/api';
 import { field, rawField } from '$lib/server/forms';
 import { safeNext } from '$lib/server/guard';
 import { setSessionCookies } from '$lib/server/session';
-import type { AuthResponse } from '$lib/types';
+import type { Session } from '$api/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals, url }) => {
@@ -21,9 +21,9 @@ export const actions: Actions = {
     if (!email || !password) {
       return fail(400, { email, message: 'Enter your email and password.' });
     }
-    let auth: AuthResponse;
+    let auth: Session;
     try {
-      auth = await api(event).post<AuthResponse>('/auth/login', { email, password });
+      auth = await api(event).post<Session>('/auth/login', { email, password });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const message =

@@ -1,7 +1,8 @@
 import { fail } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { loadError, requireUser } from '$lib/server/guard';
-import { productQuery, type Category, type ProductPage, type SyncStatus } from '$lib/catalog';
+import type { CategoriesResponse, ProductPage, SyncStarted, SyncStatus } from '$api/products';
+import { productQuery } from '$lib/catalog';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
   try {
     const [page, { categories }, sync] = await Promise.all([
       client.get<ProductPage>(`/products?${productQuery(params)}`),
-      client.get<{ categories: Category[] }>('/products/categories'),
+      client.get<CategoriesResponse>('/products/categories'),
       client.get<SyncStatus>('/products/sync'),
     ]);
     return {
@@ -34,9 +35,7 @@ export const actions: Actions = {
   sync: async (event) => {
     requireUser(event);
     try {
-      const started = await api(event).post<{ workflowId: string; runId: string; started: boolean }>(
-        '/products/sync',
-      );
+      const started = await api(event).post<SyncStarted>('/products/sync');
       return { syncStarted: started.started, joined: !started.started };
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;

@@ -2,7 +2,7 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field, rawField } from '$lib/server/forms';
 import { setSessionCookies } from '$lib/server/session';
-import type { AuthResponse } from '$lib/types';
+import type { Registration } from '$api/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -15,9 +15,9 @@ export const actions: Actions = {
     const values = { name: field(data, 'name'), email: field(data, 'email') };
     const password = rawField(data, 'password');
 
-    let auth: AuthResponse;
+    let auth: Registration;
     try {
-      auth = await api(event).post<AuthResponse>('/auth/register', { ...values, password });
+      auth = await api(event).post<Registration>('/auth/register', { ...values, password });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const fieldErrors = err.fieldErrors();

@@ -2,13 +2,13 @@ import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
-import type { TeamMembership } from '$lib/types';
+import type { Team, TeamResponse, TeamsResponse } from '$api/teams';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   requireUser(event);
   try {
-    const { teams } = await api(event).get<{ teams: TeamMembership[] }>('/teams');
+    const { teams } = await api(event).get<TeamsResponse>('/teams');
     return { teams };
   } catch (err) {
     loadError(err);
@@ -20,9 +20,9 @@ export const actions: Actions = {
     requireUser(event);
     const name = field(await event.request.formData(), 'name');
     if (!name) return fail(400, { name, fieldErrors: { name: 'Give the team a name.' }, message: null });
-    let team: TeamMembership;
+    let team: Team;
     try {
-      ({ team } = await api(event).post<{ team: TeamMembership }>('/teams', { name }));
+      ({ team } = await api(event).post<TeamResponse>('/teams', { name }));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       return fail(err.status >= 500 ? 502 : err.status, {

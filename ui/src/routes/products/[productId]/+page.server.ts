@@ -4,17 +4,16 @@ import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
 import { pickTeam, teamPath } from '$lib/server/current-team';
 import { atLeast } from '$lib/roles';
-import type { Campaign } from '$lib/campaigns';
-import type { GravityPoint, ProductDetail } from '$lib/catalog';
+import type { Campaign, CampaignResponse } from '$api/campaigns';
+import type { ProductResponse } from '$api/products';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   requireUser(event);
   try {
-    const { product, gravityHistory } = await api(event).get<{
-      product: ProductDetail;
-      gravityHistory: GravityPoint[];
-    }>(`/products/${encodeURIComponent(event.params.productId)}`);
+    const { product, gravityHistory } = await api(event).get<ProductResponse>(
+      `/products/${encodeURIComponent(event.params.productId)}`,
+    );
     const teams = event.locals.teams.filter((t) => atLeast(t.role, 'editor'));
     const defaultTeam = pickTeam({ ...event.locals, teams }, event.url.searchParams.get('team'));
     return { product, gravityHistory, teams, defaultTeamId: defaultTeam?.id ?? null };
@@ -38,7 +37,7 @@ export const actions: Actions = {
     }
     let campaign: Campaign;
     try {
-      ({ campaign } = await api(event).post<{ campaign: Campaign }>(`${teamPath(teamId)}/campaigns`, {
+      ({ campaign } = await api(event).post<CampaignResponse>(`${teamPath(teamId)}/campaigns`, {
         name,
         productId: event.params.productId,
       }));

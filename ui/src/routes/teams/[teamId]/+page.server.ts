@@ -3,7 +3,7 @@ import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
 import { isRole } from '$lib/roles';
-import type { Member, TeamDetail } from '$lib/types';
+import type { MembersResponse, TeamResponse } from '$api/teams';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -12,8 +12,8 @@ export const load: PageServerLoad = async (event) => {
   const base = `/teams/${encodeURIComponent(event.params.teamId)}`;
   try {
     const [{ team }, { members }] = await Promise.all([
-      client.get<{ team: TeamDetail }>(base),
-      client.get<{ members: Member[] }>(`${base}/members`),
+      client.get<TeamResponse>(base),
+      client.get<MembersResponse>(`${base}/members`),
     ]);
     return { team, members, me: user.id };
   } catch (err) {

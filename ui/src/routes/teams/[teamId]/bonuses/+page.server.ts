@@ -3,8 +3,8 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Bonus, BonusDelivery } from '$lib/bonuses';
-import type { Campaign } from '$lib/campaigns';
+import type { BonusesResponse, DeliveriesResponse } from '$api/bonuses';
+import type { CampaignsResponse } from '$api/campaigns';
 import type { Actions, PageServerLoad } from './$types';
 
 const forbidden = 'Your role in this team cannot change bonuses.';
@@ -14,9 +14,9 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [{ bonuses }, { deliveries }, { campaigns }] = await Promise.all([
-      client.get<{ bonuses: Bonus[] }>(`${teamPath(team.id)}/bonuses`),
-      client.get<{ deliveries: BonusDelivery[] }>(`${teamPath(team.id)}/bonus-deliveries?limit=100`),
-      client.get<{ campaigns: Campaign[] }>(`${teamPath(team.id)}/campaigns`),
+      client.get<BonusesResponse>(`${teamPath(team.id)}/bonuses`),
+      client.get<DeliveriesResponse>(`${teamPath(team.id)}/bonus-deliveries?limit=100`),
+      client.get<CampaignsResponse>(`${teamPath(team.id)}/campaigns`),
     ]);
     return { team, bonuses, deliveries, campaigns };
   } catch (err) {

@@ -3,8 +3,8 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Broadcast } from '$lib/broadcasts';
-import type { ContactPage, TagCount } from '$lib/contacts';
+import type { BroadcastsResponse } from '$api/broadcasts';
+import type { ContactPage, ContactTags } from '$api/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
 const forbidden = 'Your role in this team cannot send broadcasts.';
@@ -14,8 +14,8 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [{ broadcasts }, { tags }, contacts] = await Promise.all([
-      client.get<{ broadcasts: Broadcast[] }>(`${teamPath(team.id)}/broadcasts`),
-      client.get<{ tags: TagCount[] }>(`${teamPath(team.id)}/contacts/tags`),
+      client.get<BroadcastsResponse>(`${teamPath(team.id)}/broadcasts`),
+      client.get<ContactTags>(`${teamPath(team.id)}/contacts/tags`),
       client.get<ContactPage>(`${teamPath(team.id)}/contacts?status=active&limit=50`),
     ]);
     return { team, broadcasts, tags, contacts: contacts.contacts };

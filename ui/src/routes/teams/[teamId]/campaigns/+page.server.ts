@@ -3,7 +3,8 @@ import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import { isCampaignStatus, type Campaign } from '$lib/campaigns';
+import type { Campaign, CampaignResponse, CampaignsResponse } from '$api/campaigns';
+import { isCampaignStatus } from '$lib/campaigns';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,7 +12,7 @@ export const load: PageServerLoad = async (event) => {
   const wanted = event.url.searchParams.get('status');
   const status = isCampaignStatus(wanted) ? wanted : null;
   try {
-    const { campaigns } = await api(event).get<{ campaigns: Campaign[] }>(
+    const { campaigns } = await api(event).get<CampaignsResponse>(
       `${teamPath(team.id)}/campaigns${status ? `?status=${status}` : ''}`,
     );
     return { team, campaigns, status };
@@ -28,7 +29,7 @@ export const actions: Actions = {
     const vendor = field(data, 'vendor');
     let campaign: Campaign;
     try {
-      ({ campaign } = await api(event).post<{ campaign: Campaign }>(`${teamPath(team.id)}/campaigns`, {
+      ({ campaign } = await api(event).post<CampaignResponse>(`${teamPath(team.id)}/campaigns`, {
         name,
         vendor,
       }));

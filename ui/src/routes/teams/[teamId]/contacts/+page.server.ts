@@ -3,7 +3,8 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import { isContactStatus, parseTags, type Contact, type ContactPage, type TagCount } from '$lib/contacts';
+import type { ContactPage, ContactResponse, ContactTags } from '$api/contacts';
+import { isContactStatus, parseTags } from '$lib/contacts';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
@@ -25,7 +26,7 @@ export const load: PageServerLoad = async (event) => {
   try {
     const [page, { tags }] = await Promise.all([
       client.get<ContactPage>(`${teamPath(team.id)}/contacts?${query}`),
-      client.get<{ tags: TagCount[] }>(`${teamPath(team.id)}/contacts/tags`),
+      client.get<ContactTags>(`${teamPath(team.id)}/contacts/tags`),
     ]);
     return { team, page, tags, filters, paged: cursor !== null };
   } catch (err) {
@@ -46,7 +47,7 @@ export const actions: Actions = {
       tags: field(data, 'tags'),
     };
     try {
-      const { contact } = await api(event).post<{ contact: Contact }>(`${teamPath(team.id)}/contacts`, {
+      const { contact } = await api(event).post<ContactResponse>(`${teamPath(team.id)}/contacts`, {
         ...values,
         tags: parseTags(values.tags),
       });

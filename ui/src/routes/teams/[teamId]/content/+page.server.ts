@@ -3,33 +3,26 @@ import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Campaign } from '$lib/campaigns';
-import {
-  contentStatuses,
-  isContentLength,
-  isContentType,
-  type ContentItem,
-  type ContentStatus,
-} from '$lib/content';
+import type { CampaignsResponse } from '$api/campaigns';
+import type { ContentListResponse, ContentStatus, CreatedContentResponse } from '$api/content';
+import { contentStatuses, isContentLength, isContentType } from '$lib/content';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const team = requireTeam(event);
   const wanted = event.url.searchParams.get('status');
-  const status = contentStatuses.find((s) => s === wanted) ?? null;
+  const status: ContentStatus | null = contentStatuses.find((s) => s === wanted) ?? null;
   const client = api(event);
   try {
     const [{ content }, { campaigns }] = await Promise.all([
-      client.get<{ content: ContentItem[] }>(
-        `${teamPath(team.id)}/content${status ? `?status=${status}` : ''}`,
-      ),
-      client.get<{ campaigns: Campaign[] }>(`${teamPath(team.id)}/campaigns`),
+      client.get<ContentListResponse>(`${teamPath(team.id)}/content${status ? `?status=${status}` : ''}`),
+      client.get<CampaignsResponse>(`${teamPath(team.id)}/campaigns`),
     ]);
     return {
       team,
       content,
       campaigns: campaigns.filter((c) => c.status !== 'archived'),
-      status: status as ContentStatus | null,
+      status,
       campaignId: event.url.searchParams.get('campaignId'),
     };
   } catch (err) {
@@ -59,9 +52,9 @@ export const actions: Actions = {
       .split(',')
       .map((k) => k.trim())
       .filter(Boolean);
-    let created: { content: ContentItem; workflowId: string };
+    let created: CreatedContentResponse;
     try {
-      created = await api(event).post(`${teamPath(team.id)}/content`, {
+      created = await api(event).post<CreatedContentResponse>(`${teamPath(team.id)}/content`, {
         campaignId: values.campaignId,
         type: values.type,
         tone: values.tone,

@@ -8,7 +8,7 @@ import {
   type IntegrationFormResult,
   type IntegrationInfo,
 } from '$lib/integrations';
-import type { IntegrationTestResponse, IntegrationView } from '$lib/types';
+import type { ConnectionTest, IntegrationsResponse } from '$api/integrations';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -16,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
   const team = event.locals.teams.find((t) => t.id === event.params.teamId);
   if (!team) error(404, { message: 'No such team, or you are not a member of it.' });
   try {
-    const { integrations } = await api(event).get<{ integrations: IntegrationView[] }>(
+    const { integrations } = await api(event).get<IntegrationsResponse>(
       `/teams/${encodeURIComponent(team.id)}/integrations`,
     );
     return { team, integrations };
@@ -90,7 +90,7 @@ export const actions: Actions = {
     const { info } = await readProvider(event);
     if (!info) return unknownProvider('test');
     try {
-      const test = await api(event).post<IntegrationTestResponse>(path(event, info, '/test'));
+      const test = await api(event).post<ConnectionTest>(path(event, info, '/test'));
       return { action: 'test', provider: info.provider, test } satisfies IntegrationFormResult;
     } catch (err) {
       return failWith(err, { action: 'test', provider: info.provider });

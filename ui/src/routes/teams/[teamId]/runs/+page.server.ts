@@ -1,7 +1,8 @@
 import { api } from '$lib/server/api';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import { runStatuses, runTypes, type RunSummary } from '$lib/runs';
+import type { RunsPage } from '$api/runs';
+import { runStatuses, runTypes } from '$lib/runs';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -15,7 +16,7 @@ export const load: PageServerLoad = async (event) => {
   if (status) query.set('status', status);
   if (cursor) query.set('cursor', cursor);
   try {
-    const { runs, nextCursor } = await api(event).get<{ runs: RunSummary[]; nextCursor: string | null }>(
+    const { runs, nextCursor } = await api(event).get<RunsPage>(
       `${teamPath(team.id)}/runs${query.size ? `?${query}` : ''}`,
     );
     return { team, runs, nextCursor, type, status, paged: Boolean(cursor) };

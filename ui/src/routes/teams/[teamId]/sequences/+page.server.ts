@@ -4,8 +4,8 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Campaign } from '$lib/campaigns';
-import type { Sequence, SequenceWithSteps } from '$lib/sequences';
+import type { CampaignsResponse } from '$api/campaigns';
+import type { SequenceResponse, SequencesResponse, SequenceWithSteps } from '$api/sequences';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -13,8 +13,8 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [{ sequences }, { campaigns }] = await Promise.all([
-      client.get<{ sequences: Sequence[] }>(`${teamPath(team.id)}/sequences`),
-      client.get<{ campaigns: Campaign[] }>(`${teamPath(team.id)}/campaigns`),
+      client.get<SequencesResponse>(`${teamPath(team.id)}/sequences`),
+      client.get<CampaignsResponse>(`${teamPath(team.id)}/campaigns`),
     ]);
     return { team, sequences, campaigns };
   } catch (err) {
@@ -33,7 +33,7 @@ export const actions: Actions = {
     };
     let created: SequenceWithSteps;
     try {
-      ({ sequence: created } = await api(event).post<{ sequence: SequenceWithSteps }>(
+      ({ sequence: created } = await api(event).post<SequenceResponse>(
         `${teamPath(team.id)}/sequences`,
         values,
       ));

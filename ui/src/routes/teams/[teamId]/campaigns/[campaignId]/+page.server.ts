@@ -3,8 +3,8 @@ import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Campaign } from '$lib/campaigns';
-import type { ContentItem } from '$lib/content';
+import type { CampaignResponse } from '$api/campaigns';
+import type { Content, ContentListResponse } from '$api/content';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function campaignPath(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
@@ -16,12 +16,12 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [{ campaign }, content] = await Promise.all([
-      client.get<{ campaign: Campaign }>(campaignPath(event)),
+      client.get<CampaignResponse>(campaignPath(event)),
       // The campaign's content is a convenience list: the page still works if it cannot be read.
       client
-        .get<{ content: ContentItem[] }>(`${teamPath(team.id)}/content`)
+        .get<ContentListResponse>(`${teamPath(team.id)}/content`)
         .then((r) => r.content.filter((c) => c.campaignId === event.params.campaignId))
-        .catch(() => [] as ContentItem[]),
+        .catch(() => [] as Content[]),
     ]);
     return { team, campaign, content };
   } catch (err) {

@@ -1,6 +1,6 @@
 import { json } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
-import type { CheckWithUrl } from '$lib/types';
+import type { CheckResponse } from '$api/platform-checks';
 import type { RequestHandler } from './$types';
 
 /** Lets the dashboard poll a check's status without the browser ever calling the API itself. */
@@ -11,7 +11,7 @@ export const GET: RequestHandler = async (event) => {
   }
   const { teamId, checkId } = event.params;
   try {
-    const body = await api(event).get<CheckWithUrl>(
+    const body = await api(event).get<CheckResponse>(
       `/teams/${encodeURIComponent(teamId)}/platform-checks/${encodeURIComponent(checkId)}`,
     );
     return json(body, { headers });

@@ -3,8 +3,8 @@ import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Campaign } from '$lib/campaigns';
-import type { ContentResponse } from '$lib/content';
+import type { CampaignResponse } from '$api/campaigns';
+import type { ContentResponse } from '$api/content';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function contentPath(event: { params: { teamId: string; contentId: string } }): string {
@@ -16,10 +16,13 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const { content, progress } = await client.get<ContentResponse>(contentPath(event));
-    const campaign = await client
-      .get<{ campaign: Campaign }>(`${teamPath(team.id)}/campaigns/${encodeURIComponent(content.campaignId)}`)
-      .then((r) => r.campaign)
-      .catch(() => null);
+    // campaignId is null when the campaign was deleted; the page then shows no campaign link.
+    const campaign = content.campaignId
+      ? await client
+          .get<CampaignResponse>(`${teamPath(team.id)}/campaigns/${encodeURIComponent(content.campaignId)}`)
+          .then((r) => r.campaign)
+          .catch(() => null)
+      : null;
     return { team, content, progress: progress ?? null, campaign };
   } catch (err) {
     loadError(err);

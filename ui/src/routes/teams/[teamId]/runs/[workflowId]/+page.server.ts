@@ -2,7 +2,7 @@ import { fail } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { RunDetail } from '$lib/runs';
+import type { RunResponse } from '$api/runs';
 import type { Actions, PageServerLoad } from './$types';
 
 function runPath(params: { teamId: string; workflowId: string }): string {
@@ -12,7 +12,7 @@ function runPath(params: { teamId: string; workflowId: string }): string {
 export const load: PageServerLoad = async (event) => {
   const team = requireTeam(event);
   try {
-    const { run } = await api(event).get<{ run: RunDetail }>(runPath(event.params));
+    const { run } = await api(event).get<RunResponse>(runPath(event.params));
     return { team, run };
   } catch (err) {
     loadError(err);

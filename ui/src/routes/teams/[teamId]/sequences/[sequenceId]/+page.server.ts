@@ -4,9 +4,9 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { Campaign } from '$lib/campaigns';
-import type { ContactPage, TagCount } from '$lib/contacts';
-import type { EnrollResult, SequenceRun, SequenceWithSteps } from '$lib/sequences';
+import type { CampaignsResponse } from '$api/campaigns';
+import type { ContactPage, ContactTags } from '$api/contacts';
+import type { EnrollResult, SequenceResponse, SequenceRunsResponse } from '$api/sequences';
 import type { Actions, PageServerLoad } from './$types';
 
 const forbidden = 'Your role in this team cannot change sequences.';
@@ -17,11 +17,11 @@ export const load: PageServerLoad = async (event) => {
   const client = api(event);
   try {
     const [{ sequence }, { runs }, { campaigns }, contacts, { tags }] = await Promise.all([
-      client.get<{ sequence: SequenceWithSteps }>(base),
-      client.get<{ runs: SequenceRun[] }>(`${base}/runs`),
-      client.get<{ campaigns: Campaign[] }>(`${teamPath(team.id)}/campaigns`),
+      client.get<SequenceResponse>(base),
+      client.get<SequenceRunsResponse>(`${base}/runs`),
+      client.get<CampaignsResponse>(`${teamPath(team.id)}/campaigns`),
       client.get<ContactPage>(`${teamPath(team.id)}/contacts?status=active&limit=200`),
-      client.get<{ tags: TagCount[] }>(`${teamPath(team.id)}/contacts/tags`),
+      client.get<ContactTags>(`${teamPath(team.id)}/contacts/tags`),
     ]);
     const campaign = campaigns.find((c) => c.id === sequence.campaignId) ?? null;
     return { team, sequence, runs, campaign, contacts: contacts.contacts, tags };
