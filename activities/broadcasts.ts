@@ -7,7 +7,7 @@ import {
   setBroadcastStatus,
   type BroadcastCounts,
 } from '../data/broadcasts';
-import { emailTemplateVars, renderEmail } from '../api/services/sequence-runs';
+import { emailTemplateVars, renderEmail } from '../lib/email/render';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';
 import { createEmailActivities, type TrackedEmail } from './email';

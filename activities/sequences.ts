@@ -15,7 +15,8 @@ import {
   listSteps,
   type SequenceStep,
 } from '../data/sequences';
-import { createSequenceRunner, emailTemplateVars, renderEmail } from '../api/services/sequence-runs';
+import { emailTemplateVars, renderEmail } from '../lib/email/render';
+import { createSequenceRunner } from '../temporal/sequence-runs';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';
 import type { EmailSequenceInput } from '../workflows/contracts/email-sequence';

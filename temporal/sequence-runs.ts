@@ -1,17 +1,10 @@
 import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
-import type { SearchAttributePair } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { ContactRow } from '../../data/contacts';
-import { renderTemplate, textToHtml, type TemplateVars } from '../../lib/email/render';
-import { SearchAttr } from '../../workflows/contracts/search-attributes';
-import { TaskQueue } from '../../workflows/contracts/task-queues';
-import {
-  EMAIL_SEQUENCE_WORKFLOW,
-  stopSequenceSignal,
-  type EmailSequenceInput,
-} from '../../workflows/contracts/email-sequence';
-import type { CampaignTemplateData, SequenceTrigger } from '../../data/sequences';
-import { claimRun, deleteRun, markRunsStopped, runningWorkflowIds } from '../../data/sequence-runs';
+import type { ContactRow } from '../data/contacts';
+import { claimRun, deleteRun, markRunsStopped, runningWorkflowIds } from '../data/sequence-runs';
+import type { SequenceTrigger } from '../data/sequences';
+import { stopSequenceSignal, type EmailSequenceInput } from '../workflows/contracts/email-sequence';
+import { startEmailSequence } from './starts';
 
 /** How many workflow starts or signals go out at once. */
 const CONCURRENCY = 10;
@@ -40,35 +33,11 @@ async function inBatches<T>(items: T[], work: (item: T) => Promise<void>): Promi
   }
 }
 
-/** Template variables for one contact of a campaign (sample values in previews). */
-export function emailTemplateVars(
-  campaign: CampaignTemplateData | null,
-  contact: { email: string; firstName: string | null; lastName: string | null },
-  unsubscribeUrl: string,
-): TemplateVars {
-  return {
-    first_name: contact.firstName,
-    last_name: contact.lastName,
-    email: contact.email,
-    product: campaign?.productTitle,
-    hoplink: campaign?.hoplink,
-    campaign: campaign?.name,
-    unsubscribe_url: unsubscribeUrl,
-  };
-}
-
-export function renderEmail(
-  template: { subject: string; body: string },
-  vars: TemplateVars,
-): { subject: string; text: string; html: string } {
-  const subject = renderTemplate(template.subject, vars).replace(/\s+/g, ' ').trim();
-  const text = renderTemplate(template.body, vars);
-  return { subject, text, html: textToHtml(text) };
-}
-
 /**
  * Starts and stops `seq:<sequence>:<contact>` runs. Shared by the API (enroll, delete, /u/{token}) and the
- * worker's activities (sale enrollment, refusals), so every path keeps the run rows and workflows in step.
+ * worker's activities (sale enrollment, refusals), so every path keeps the run rows and workflows in step. It
+ * lives beside the starters because it is Temporal plus the run rows: lib/ (the ground floor) cannot reach
+ * data/, and api/ is not the worker's to import.
  */
 export function createSequenceRunner(deps: { db: Knex; temporal: Client | null }) {
   const { db } = deps;
@@ -143,20 +112,13 @@ export function createSequenceRunner(deps: { db: Knex; temporal: Client | null }
           sequenceId: sequence.id,
           contactId: contact.id,
         };
-        const searchAttributes: SearchAttributePair[] = [
-          { key: SearchAttr.TeamId, value: sequence.teamId },
-          { key: SearchAttr.CampaignId, value: sequence.campaignId },
-          { key: SearchAttr.TriggerSource, value: triggerSource },
-        ];
         try {
-          await client.workflow.start(EMAIL_SEQUENCE_WORKFLOW, {
-            taskQueue: TaskQueue.main,
-            workflowId: run.workflowId,
-            workflowIdConflictPolicy: 'USE_EXISTING',
-            workflowIdReusePolicy: 'REJECT_DUPLICATE',
-            args: [input],
-            typedSearchAttributes: searchAttributes,
-            staticSummary: `Sequence "${sequence.name}" for ${contact.email}`,
+          await startEmailSequence(client, {
+            input,
+            campaignId: sequence.campaignId,
+            triggerSource,
+            sequenceName: sequence.name,
+            contactEmail: contact.email,
           });
         } catch (err) {
           if (err instanceof WorkflowExecutionAlreadyStartedError) {

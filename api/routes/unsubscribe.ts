@@ -1,14 +1,10 @@
 import express, { type Router } from 'express';
-import { verifyLinkToken } from '../../lib/links';
-import { setContactStatus } from '../../data/contacts';
-import { findContactTeamId } from '../../data/sequence-runs';
 import type { ApiDeps } from '../deps';
 import { sendPublicPage } from '../http/public-page';
-import { createSequenceRunner } from '../services/sequence-runs';
+import { createUnsubscribeService } from '../services/unsubscribe';
 
 export const UNSUBSCRIBE_BASE_PATH = '/u';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** RFC 8058 one-click bodies are one short form field. */
 const ONE_CLICK_BODY_LIMIT = '4kb';
 
@@ -20,29 +16,13 @@ const ONE_CLICK_BODY_LIMIT = '4kb';
  */
 export function unsubscribeRouter(deps: ApiDeps): Router {
   const router = express.Router();
-  const runner = createSequenceRunner({ db: deps.db, temporal: deps.temporal?.client ?? null });
-
-  /** The contact's team when the token is good, after unsubscribing them and stopping their sequences. */
-  async function unsubscribe(token: string): Promise<boolean> {
-    const verdict = verifyLinkToken(deps.config.links.secret, 'unsubscribe', token);
-    if (!verdict.ok || !UUID.test(verdict.claims.id)) return false;
-    const contactId = verdict.claims.id;
-    const teamId = await findContactTeamId(deps.db, contactId);
-    if (!teamId) return false;
-    await setContactStatus(deps.db, {
-      teamId,
-      contactId,
-      status: 'unsubscribed',
-      reason: 'unsubscribe link',
-    });
-    try {
-      await runner.stopContactSequences({ teamId, contactId, reason: 'The contact unsubscribed' });
-    } catch (err) {
-      // The runs are marked stopped already, and every later send checks the contact's status.
-      deps.logger.warn({ err, contactId }, 'could not signal every sequence run to stop');
-    }
-    return true;
-  }
+  const service = createUnsubscribeService({
+    db: deps.db,
+    config: deps.config,
+    logger: deps.logger,
+    temporal: deps.temporal?.client ?? null,
+  });
+  const unsubscribe = (token: string) => service.unsubscribe(token);
 
   const label =
     (pattern: string): express.RequestHandler =>

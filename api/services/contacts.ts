@@ -15,7 +15,7 @@ import { findContact, setContactStatus, type ContactRow, type ContactStatus } fr
 import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
-import { createSequenceRunner } from './sequence-runs';
+import { createSequenceRunner } from '../../temporal/sequence-runs';
 
 export const contactNotFound = () => new AppError(404, 'contact_not_found', 'Contact not found');
 

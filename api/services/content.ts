@@ -37,7 +37,7 @@ import {
 import type { TeamMembership } from '../http/locals';
 import type { z } from '../schemas/zod';
 import type { createContentBody } from '../schemas/content';
-import { streamContent } from './content-stream';
+import { streamContent } from '../http/content-stream';
 
 const LIST_LIMIT = 100;
 /** Statuses in which the run is still open (and answers the progress query). */

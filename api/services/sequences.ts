@@ -20,7 +20,8 @@ import {
   type SequenceTrigger,
 } from '../../data/sequences';
 import type { TeamMembership } from '../http/locals';
-import { createSequenceRunner, emailTemplateVars, renderEmail } from './sequence-runs';
+import { emailTemplateVars, renderEmail } from '../../lib/email/render';
+import { createSequenceRunner } from '../../temporal/sequence-runs';
 
 const RUNS_LIMIT = 500;
 /** Contacts enrolled by tag are read in pages of this many. */

@@ -63,3 +63,29 @@ export function textToHtml(text: string): string {
     .join('\n');
   return `<!doctype html><html><body style="font-family:system-ui,sans-serif;line-height:1.5">\n${body}\n</body></html>`;
 }
+
+/** Template variables for one contact of a campaign (sample values in previews). */
+export function emailTemplateVars(
+  campaign: { name: string; productTitle: string | null; hoplink: string } | null,
+  contact: { email: string; firstName: string | null; lastName: string | null },
+  unsubscribeUrl: string,
+): TemplateVars {
+  return {
+    first_name: contact.firstName,
+    last_name: contact.lastName,
+    email: contact.email,
+    product: campaign?.productTitle,
+    hoplink: campaign?.hoplink,
+    campaign: campaign?.name,
+    unsubscribe_url: unsubscribeUrl,
+  };
+}
+
+export function renderEmail(
+  template: { subject: string; body: string },
+  vars: TemplateVars,
+): { subject: string; text: string; html: string } {
+  const subject = renderTemplate(template.subject, vars).replace(/\s+/g, ' ').trim();
+  const text = renderTemplate(template.body, vars);
+  return { subject, text, html: textToHtml(text) };
+}
