@@ -93,4 +93,32 @@ export default tseslint.config(
       ],
     },
   },
+  {
+    // Queries live in data/ (and migrations in db/): elsewhere a Knex instance is only passed along, never
+    // called. dependency-cruiser forbids importing knex outside them; this catches calls on a passed instance.
+    files: ['api/**/*.ts', 'activities/**/*.ts', 'lib/**/*.ts', 'temporal/**/*.ts', 'workflows/**/*.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "CallExpression[callee.type='Identifier'][callee.name=/^(db|trx|knex)$/]",
+          message: 'Queries belong in data/: call a data function instead.',
+        },
+        {
+          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(db|trx)$/]",
+          message: 'Queries belong in data/: call a data function instead.',
+        },
+        {
+          selector:
+            'MemberExpression[object.name=/^(db|trx|knex)$/][property.name=/^(raw|transaction|fn|schema|select|insert|update|from)$/]',
+          message: 'Queries and transactions belong in data/ (data/transaction.ts for a unit of work).',
+        },
+        {
+          selector:
+            "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|trx)$/][property.name=/^(raw|transaction|fn|schema)$/]",
+          message: 'Queries and transactions belong in data/ (data/transaction.ts for a unit of work).',
+        },
+      ],
+    },
+  },
 );

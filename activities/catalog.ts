@@ -14,33 +14,13 @@ import {
   upsertProductBatch,
 } from '../data/catalog';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
+import type {
+  CatalogSyncInput,
+  CatalogSyncProgress,
+  CatalogSyncSummary,
+} from '../workflows/contracts/catalog-sync';
 
 export const CATALOG_BATCH_SIZE = 500;
-
-export type CatalogSyncPhase = 'download' | 'upsert' | 'mark_left' | 'done';
-
-/** Heartbeat details (and the API's live progress): enough for a retry to resume where the last attempt was. */
-export interface CatalogSyncProgress {
-  phase: CatalogSyncPhase;
-  sitesProcessed: number;
-  upserted: number;
-  categories: number;
-  startedAt: string;
-}
-
-export interface CatalogSyncInput {
-  triggerSource: 'manual' | 'schedule';
-}
-
-export interface CatalogSyncSummary {
-  syncId: string;
-  sites: number;
-  upserted: number;
-  categories: number;
-  left: number;
-  startedAt: string;
-  durationMs: number;
-}
 
 export interface RunCatalogSyncOptions {
   feedUrl: string;

@@ -1,7 +1,9 @@
 import type { Knex } from 'knex';
-import type { CampaignStatus } from '../api/schemas/campaigns';
 
 type Db = Knex | Knex.Transaction;
+
+export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
 
 export interface CampaignRow {
   id: string;

@@ -119,3 +119,48 @@ export async function setContactStatus(
     .returning<ContactRow[]>(contactColumns);
   return rows[0] ?? findContact(db, s.teamId, s.contactId);
 }
+
+/** The status of each of these contacts of the team, in one query; a missing id was deleted. */
+export async function findContactStatuses(
+  db: Db,
+  teamId: string,
+  contactIds: string[],
+): Promise<Map<string, ContactStatus>> {
+  if (contactIds.length === 0) return new Map();
+  const rows = await db('contacts')
+    .where({ team_id: teamId })
+    .whereIn('id', contactIds)
+    .select<{ id: string; status: ContactStatus }[]>('id', 'status');
+  return new Map(rows.map((r) => [r.id, r.status]));
+}
+
+/** The contact's status, row-locked until the transaction ends (so a concurrent change waits its turn). */
+export async function lockContactStatus(
+  trx: Knex.Transaction,
+  teamId: string,
+  contactId: string,
+): Promise<ContactStatus | undefined> {
+  const row = await trx('contacts')
+    .where({ team_id: teamId, id: contactId })
+    .forUpdate()
+    .first<{ status: ContactStatus } | undefined>('status');
+  return row?.status;
+}
+
+/** The team's contacts among `ids` (ids of other teams or of no contact are left out). */
+export function findContactsByIds(db: Db, teamId: string, ids: string[]): Promise<ContactRow[]> {
+  return db('contacts').where({ team_id: teamId }).whereIn('id', ids).select<ContactRow[]>(contactColumns);
+}
+
+/** One keyset page (by id) of the team's contacts carrying `tag`. */
+export function pageContactsWithTag(
+  db: Db,
+  teamId: string,
+  tag: string,
+  after: string | null,
+  limit: number,
+): Promise<Pick<ContactRow, 'id' | 'email' | 'status'>[]> {
+  const q = db('contacts').where({ team_id: teamId }).whereRaw('tags @> ARRAY[?]::text[]', [tag]);
+  if (after) q.andWhere('id', '>', after);
+  return q.orderBy('id').limit(limit).select('id', 'email', 'status');
+}

@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../api/roles';
+import type { Role } from '../lib/roles';
 
 type Db = Knex | Knex.Transaction;
 
@@ -91,4 +91,9 @@ export function listOwnersAndAdmins(db: Db, teamId: string): Promise<{ userId: s
     .whereIn('m.role', ['owner', 'admin'])
     .orderBy('u.email')
     .select<{ userId: string; email: string }[]>('u.id as userId', 'u.email');
+}
+
+export async function countMembers(db: Db, teamId: string): Promise<number> {
+  const rows = await db('team_members').where({ team_id: teamId }).count<{ count: string }[]>({ count: '*' });
+  return Number(rows[0]?.count ?? 0);
 }

@@ -1,6 +1,8 @@
 /** Reads of the shared product catalog: keyset-paginated search, categories, one product, sync records. */
 import type { Knex } from 'knex';
-import type { ProductSort } from '../api/schemas/products';
+
+export const productSorts = ['gravity', 'avg_earnings', 'commission', 'title'] as const;
+export type ProductSort = (typeof productSorts)[number];
 
 interface ProductDbRow {
   id: string;

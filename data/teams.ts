@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Role } from '../api/roles';
+import type { Role } from '../lib/roles';
 
 type Db = Knex | Knex.Transaction;
 
@@ -54,4 +54,33 @@ export async function updateTeam(
   if (changes.name !== undefined) patch.name = changes.name;
   if (changes.timeZone !== undefined) patch.time_zone = changes.timeZone;
   await db('teams').where({ id: teamId }).update(patch);
+}
+
+/** The team's stored time zone (not checked: a bad value is the caller's to handle), or undefined. */
+export async function findTeamTimeZone(db: Db, teamId: string): Promise<string | undefined> {
+  const team = await db('teams').where({ id: teamId }).first<{ time_zone: string } | undefined>('time_zone');
+  return team?.time_zone;
+}
+
+/** Every time zone some team is in, once each. */
+export function listTeamTimeZones(db: Db): Promise<string[]> {
+  return db('teams').distinct('time_zone').pluck<string[]>('time_zone');
+}
+
+/** The teams in these time zones, by id. */
+export async function listTeamsInTimeZones(
+  db: Db,
+  timeZones: string[],
+): Promise<{ id: string; timeZone: string }[]> {
+  const teams = await db('teams')
+    .whereIn('time_zone', timeZones)
+    .orderBy('id')
+    .select<{ id: string; time_zone: string }[]>('id', 'time_zone');
+  return teams.map((t) => ({ id: t.id, timeZone: t.time_zone }));
+}
+
+/** True when the team exists (a claim in outside metadata is checked against it). */
+export async function teamExists(db: Db, teamId: string): Promise<boolean> {
+  const row = await db('teams').where({ id: teamId }).first<{ id: string } | undefined>('id');
+  return row !== undefined;
 }

@@ -1,4 +1,4 @@
-import type { Role } from '../roles';
+import type { Role } from '../../lib/roles';
 
 export interface AuthContext {
   userId: string;

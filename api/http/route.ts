@@ -1,6 +1,6 @@
 import type { Request, RequestHandler, Response, Router } from 'express';
 import type { z } from 'zod';
-import type { Role } from '../roles';
+import type { Role } from '../../lib/roles';
 import type { AuthContext, TeamMembership } from './locals';
 import { validate } from './validate';
 

@@ -2,7 +2,7 @@ import type { RequestHandler } from 'express';
 import type { Knex } from 'knex';
 import { AppError, forbidden } from '../../lib/errors';
 import { findMembership } from '../../data/members';
-import { roleAtLeast, type Role } from '../roles';
+import { roleAtLeast, type Role } from '../../lib/roles';
 import '../http/locals';
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,6 +1,7 @@
 import { Router } from 'express';
 import type { ApiDeps } from '../deps';
 import type { ApiMetrics } from '../http/metrics';
+import { pingDatabase } from '../../data/health';
 
 type CheckStatus = { status: 'ok' } | { status: 'error'; error: string } | { status: 'disabled' };
 
@@ -37,7 +38,7 @@ export function healthRouter(deps: ApiDeps, metrics: ApiMetrics): Router {
   router.get('/readyz', async (_req, res) => {
     const temporal = deps.temporal;
     const [database, kv, temporalCheck] = await Promise.all([
-      probe(() => deps.db.raw('select 1')),
+      probe(() => pingDatabase(deps.db)),
       probe(() => deps.kv.ping()),
       temporal
         ? probe(() => temporal.client.workflowService.getSystemInfo({}))

@@ -1,8 +1,9 @@
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
-export type CampaignStatus = (typeof campaignStatuses)[number];
+import { campaignStatuses } from '../../data/campaigns';
+
+export { campaignStatuses, type CampaignStatus } from '../../data/campaigns';
 
 export const campaignStatusSchema = z.enum(campaignStatuses).openapi('CampaignStatus');
 export const campaignParams = z.object({ teamId: uuid, campaignId: uuid });

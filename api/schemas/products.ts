@@ -1,8 +1,9 @@
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const productSorts = ['gravity', 'avg_earnings', 'commission', 'title'] as const;
-export type ProductSort = (typeof productSorts)[number];
+import { productSorts } from '../../data/products';
+
+export { productSorts, type ProductSort } from '../../data/products';
 
 export const listProductsQuery = z.object({
   q: z

@@ -17,6 +17,7 @@ import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '
 import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
+import { inTransaction } from '../../data/transaction';
 
 export interface ClientInfo {
   ip: string;
@@ -79,7 +80,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
     async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
       const passwordHash = await hashPassword(input.password);
       try {
-        return await db.transaction(async (trx) => {
+        return await inTransaction(db, async (trx) => {
           const user = await insertUser(trx, { email: input.email, name: input.name, passwordHash });
           const team = await insertTeam(trx, {
             name: `${input.name}'s team`,
@@ -123,7 +124,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
      */
     async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
       const hash = hashRefreshToken(refreshToken);
-      const rotated = await db.transaction(async (trx) => {
+      const rotated = await inTransaction(db, async (trx) => {
         const spent = await consumeRefreshToken(trx, hash);
         if (!spent) return null;
         const user = await findUserById(trx, spent.userId);

@@ -29,9 +29,10 @@ import { findCampaign } from '../../data/campaigns';
 import { findMembership } from '../../data/members';
 import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
-import { roleAtLeast } from '../roles';
+import { roleAtLeast } from '../../lib/roles';
 import { teamNotFound } from '../middleware/team-access';
 import { createBonusFiles, type BonusFiles } from './bonus-files';
+import { inTransaction } from '../../data/transaction';
 
 export interface UploadedFile {
   tempPath: string;
@@ -105,7 +106,7 @@ export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonus
       let filePath: string | undefined;
       if (input.file) filePath = await files.adopt(input.file.tempPath, teamId, id);
       try {
-        await db.transaction(async (trx) => {
+        await inTransaction(db, async (trx) => {
           await insertBonus(trx, {
             id,
             teamId,
@@ -199,7 +200,7 @@ export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonus
       const current = await findBonus(db, m.teamId, bonusId);
       if (!current) throw bonusNotFound();
       await checkCampaigns(m.teamId, campaignIds);
-      await db.transaction((trx) => setBonusCampaigns(trx, m.teamId, bonusId, campaignIds));
+      await inTransaction(db, (trx) => setBonusCampaigns(trx, m.teamId, bonusId, campaignIds));
       const bonus = await findBonus(db, m.teamId, bonusId);
       if (!bonus) throw bonusNotFound();
       return { bonus: await withCounts(m.teamId, bonus) };

@@ -10,6 +10,7 @@ import {
   contactEmail,
   type ContactImportResult,
 } from '../schemas/contacts';
+import { inTransaction } from '../../data/transaction';
 
 /** Rows per INSERT statement (one JSON parameter each, so no bind-parameter limit applies). */
 export const IMPORT_STATEMENT_ROWS = 1000;
@@ -223,7 +224,7 @@ export function createContactImportService(deps: { db: Knex }) {
       const contacts = [...parsed.contacts].sort((x, y) =>
         x.email < y.email ? -1 : x.email > y.email ? 1 : 0,
       );
-      await db.transaction(async (trx) => {
+      await inTransaction(db, async (trx) => {
         for (let i = 0; i < contacts.length; i += IMPORT_STATEMENT_ROWS) {
           const chunk = contacts.slice(i, i + IMPORT_STATEMENT_ROWS);
           // Tag limit against what the contacts already have: such a row is reported, not silently cut.

@@ -11,7 +11,14 @@ import {
   updateContactFields,
   type ContactCursor,
 } from '../../data/contact-list';
-import { findContact, setContactStatus, type ContactRow, type ContactStatus } from '../../data/contacts';
+import {
+  findContact,
+  lockContactStatus,
+  setContactStatus,
+  type ContactRow,
+  type ContactStatus,
+} from '../../data/contacts';
+import { inTransaction } from '../../data/transaction';
 import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
@@ -110,12 +117,10 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
     },
 
     async update(m: TeamMembership, contactId: string, input: UpdateContactInput) {
-      const result = await db.transaction(async (trx) => {
-        const current = await trx('contacts')
-          .where({ team_id: m.teamId, id: contactId })
-          .forUpdate()
-          .first<{ status: ContactStatus } | undefined>('status');
-        if (!current) throw contactNotFound();
+      const result = await inTransaction(db, async (trx) => {
+        const status = await lockContactStatus(trx, m.teamId, contactId);
+        if (!status) throw contactNotFound();
+        const current = { status };
         if (input.status === 'active' && current.status !== 'active') {
           // Consent is the reader's to give: only their own opt-in may put them back on the list.
           throw conflict(

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { defaultPayloadConverter, fromPayloadsAtIndex } from '@temporalio/common';
 import type { Knex } from 'knex';
-import type { CatalogSyncProgress } from '../../activities/catalog';
+import type { CatalogSyncProgress } from '../../workflows/contracts/catalog-sync';
 import { AppError, badRequest, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { findRunningCatalogSync, startCatalogSync } from '../../temporal/starts';

@@ -4,7 +4,7 @@ import type { Config } from '../../lib/config';
 import { AppError, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { unsubscribeUrl } from '../../lib/links';
-import { contactColumns, findContact, type ContactRow } from '../../data/contacts';
+import { findContact, findContactsByIds, pageContactsWithTag, type ContactRow } from '../../data/contacts';
 import { listRuns, type SequenceRunStatus } from '../../data/sequence-runs';
 import {
   deleteSequence,
@@ -63,21 +63,13 @@ export function createSequenceService(deps: SequenceServiceDeps) {
   async function audience(teamId: string, ids: string[] | undefined, tag: string | undefined) {
     const contacts = new Map<string, Pick<ContactRow, 'id' | 'email' | 'status'>>();
     if (ids && ids.length > 0) {
-      const rows = await db('contacts')
-        .where({ team_id: teamId })
-        .whereIn('id', ids)
-        .select<ContactRow[]>(contactColumns);
+      const rows = await findContactsByIds(db, teamId, ids);
       for (const row of rows) contacts.set(row.id, row);
     }
     if (tag) {
       let after: string | null = null;
       for (;;) {
-        const q = db('contacts').where({ team_id: teamId }).whereRaw('tags @> ARRAY[?]::text[]', [tag]);
-        if (after) q.andWhere('id', '>', after);
-        const rows: Pick<ContactRow, 'id' | 'email' | 'status'>[] = await q
-          .orderBy('id')
-          .limit(TAG_PAGE)
-          .select('id', 'email', 'status');
+        const rows = await pageContactsWithTag(db, teamId, tag, after, TAG_PAGE);
         for (const row of rows) contacts.set(row.id, row);
         if (rows.length < TAG_PAGE) break;
         after = rows.at(-1)!.id;

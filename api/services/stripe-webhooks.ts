@@ -2,6 +2,7 @@ import type { Knex } from 'knex';
 import { StripeSignatureError, verifyStripeWebhook } from '../../lib/integrations/adapters/stripe';
 import type { Config } from '../../lib/config';
 import { AppError, serviceUnavailable } from '../../lib/errors';
+import { teamExists } from '../../data/teams';
 import { recordWebhookEvent } from '../../data/webhook-events';
 
 export interface StripeWebhookReceipt {
@@ -37,9 +38,7 @@ export function createStripeWebhookService(deps: { db: Knex; config: Pick<Config
       }
       const claimedTeam = teamIdOf(event.data.object);
       // Metadata is only a claim: an unknown (e.g. deleted) team leaves the event unmatched.
-      const team = claimedTeam
-        ? await deps.db('teams').where({ id: claimedTeam }).first<{ id: string } | undefined>('id')
-        : undefined;
+      const team = claimedTeam && (await teamExists(deps.db, claimedTeam)) ? { id: claimedTeam } : undefined;
       const stored = await recordWebhookEvent(deps.db, {
         source: 'stripe',
         externalId: event.id,

@@ -13,7 +13,8 @@ import {
 import { isUniqueViolation } from '../../data/pg-errors';
 import { findTeam, insertTeam, listTeamsForUser, updateTeam } from '../../data/teams';
 import { findUserByEmail } from '../../data/users';
-import { roleAtLeast, type Role } from '../roles';
+import { roleAtLeast, type Role } from '../../lib/roles';
+import { inTransaction } from '../../data/transaction';
 
 const memberNotFound = () => new AppError(404, 'member_not_found', 'Member not found');
 const lastOwner = () =>
@@ -33,7 +34,7 @@ export function createTeamService(deps: { db: Knex }) {
     listTeams: (userId: string) => listTeamsForUser(db, userId),
 
     createTeam(userId: string, name: string) {
-      return db.transaction(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const team = await insertTeam(trx, { name, personal: false, createdBy: userId });
         await insertMember(trx, team.id, userId, 'owner');
         return { ...team, role: 'owner' as const };
@@ -75,7 +76,7 @@ export function createTeamService(deps: { db: Knex }) {
 
     /** Owner changes need an owner; demoting the last owner is refused (owner rows locked meanwhile). */
     changeRole(m: TeamMembership, userId: string, role: Role): Promise<MemberRow> {
-      return db.transaction(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const owners = await lockOwnerIds(trx, m.teamId);
         const target = await findMember(trx, m.teamId, userId);
         if (!target) throw memberNotFound();
@@ -91,7 +92,7 @@ export function createTeamService(deps: { db: Knex }) {
       const leaving = actorId === userId;
       if (!leaving && !roleAtLeast(m.role, 'admin'))
         throw forbidden('This needs the admin role or higher in this team');
-      return db.transaction(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const owners = await lockOwnerIds(trx, m.teamId);
         const target = await findMember(trx, m.teamId, userId);
         if (!target) throw memberNotFound();

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { isRefusedSandboxCredential } from '../defaults';
+import { isRefusedSandboxCredential } from '../../lib/integrations/sandbox-credentials';
 import { findFailure, type Failure, type FailureStatus } from './failures';
 import { complete, composeReply, countTokens, tokenize } from './reply';
 import { parseMessagesRequest, type MessagesRequest } from './request';

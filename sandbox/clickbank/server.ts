@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { isRefusedSandboxCredential } from '../defaults';
+import { isRefusedSandboxCredential } from '../../lib/integrations/sandbox-credentials';
 import { DEFAULT_SITE_COUNT, getMarketplaceFeed } from './feed-generator';
 import { MAX_RANGE_DAYS, SANDBOX_AFFILIATE, findSandboxOrder, listSandboxOrders } from './orders';
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { isRefusedSandboxCredential } from '../defaults';
+import { isRefusedSandboxCredential } from '../../lib/integrations/sandbox-credentials';
 import { isEmailAddress } from './addresses';
 import { Mailbox, type Outcome } from './mailbox';
 import { renderMailbox } from './page';

@@ -1,5 +1,5 @@
 import express, { type ErrorRequestHandler, type Request, type Response } from 'express';
-import { SANDBOX_CREDENTIALS, isRefusedSandboxCredential } from '../defaults';
+import { SANDBOX_CREDENTIALS, isRefusedSandboxCredential } from '../../lib/integrations/sandbox-credentials';
 import {
   effectiveStatus,
   parsePostInput,
