@@ -6,14 +6,16 @@ module.exports = {
     {
       name: 'no-cycles',
       severity: 'error',
-      comment: 'No import cycles anywhere: a cycle means two modules are one, or one belongs lower.',
+      comment:
+        'No import cycles anywhere: a cycle means two modules are one, or one belongs lower. Type-only imports are erased at run time, so models may name each other in their property types.',
       from: {},
-      to: { circular: true },
+      to: { circular: true, viaOnly: { dependencyTypesNot: ['type-only'] } },
     },
     {
       name: 'lib-is-the-ground-floor',
       severity: 'error',
-      comment: 'lib/ (config, errors, logging, kv, crypto, rendering, provider adapters) imports no higher layer.',
+      comment:
+        'lib/ (config, errors, logging, kv, crypto, rendering, provider adapters) imports no higher layer.',
       from: { path: '^lib/' },
       to: { path: '^(api|activities|data|db|temporal|workflows|ui|sandbox|scripts|tests|bench)/' },
     },
@@ -27,7 +29,8 @@ module.exports = {
     {
       name: 'data-imports-db-lib-contracts',
       severity: 'error',
-      comment: 'data/ builds on db/ and lib/ (and the business-key ids of workflows/contracts), never on a caller.',
+      comment:
+        'data/ builds on db/ and lib/ (and the business-key ids of workflows/contracts), never on a caller.',
       from: { path: '^data/' },
       to: {
         path: '^(api|activities|temporal|workflows|ui|sandbox|scripts|tests|bench)/',
@@ -40,7 +43,9 @@ module.exports = {
       comment:
         'workflows/contracts/ is loaded by the API, the worker and the workflow bundle: it imports only other contracts.',
       from: { path: '^workflows/contracts/' },
-      to: { path: '^(api|activities|data|db|lib|temporal|ui|sandbox|scripts|tests|bench)/|^workflows/(?!contracts/)' },
+      to: {
+        path: '^(api|activities|data|db|lib|temporal|ui|sandbox|scripts|tests|bench)/|^workflows/(?!contracts/)',
+      },
     },
     {
       name: 'workflows-import-contracts-and-activity-types',
@@ -77,7 +82,8 @@ module.exports = {
     {
       name: 'activities-not-the-worker',
       severity: 'error',
-      comment: 'activities/ may start workflows (temporal/starts, sequence-runs) but not build workers or clients.',
+      comment:
+        'activities/ may start workflows (temporal/starts, sequence-runs) but not build workers or clients.',
       from: { path: '^activities/' },
       to: { path: '^temporal/(worker|worker-main|bundle|client|dev-server|schedules)' },
     },
@@ -91,14 +97,16 @@ module.exports = {
     {
       name: 'api-never-imports-activities',
       severity: 'error',
-      comment: 'The API reaches the worker only through Temporal (temporal/starts, contracts): never activities/.',
+      comment:
+        'The API reaches the worker only through Temporal (temporal/starts, contracts): never activities/.',
       from: { path: '^api/' },
       to: { path: '^activities/' },
     },
     {
       name: 'temporal-never-imports-activities',
       severity: 'error',
-      comment: 'Only the worker factory (temporal/worker.ts) registers activities; starters and schedules do not.',
+      comment:
+        'Only the worker factory (temporal/worker.ts) registers activities; starters and schedules do not.',
       from: { path: '^temporal/', pathNot: '^temporal/worker\\.ts$' },
       to: { path: '^activities/' },
     },
@@ -115,7 +123,15 @@ module.exports = {
       severity: 'error',
       comment: 'The UI talks to the API over HTTP; it may import the API schemas for their types only.',
       from: { path: '^ui/' },
-      to: { path: '^(api|activities|data|db|lib|temporal|workflows)/', dependencyTypesNot: ['type-only'] },
+      to: { path: '^api/', dependencyTypesNot: ['type-only'] },
+    },
+    {
+      name: 'ui-never-imports-the-server',
+      severity: 'error',
+      comment:
+        'The UI shares pure helpers of lib/ (e.g. the email renderer for previews), never server layers.',
+      from: { path: '^ui/' },
+      to: { path: '^(activities|data|db|temporal|workflows|sandbox)/' },
     },
   ],
   options: {
@@ -123,7 +139,10 @@ module.exports = {
     exclude: { path: '^(node_modules|dist|build|coverage|\\.tools|\\.data|ui/\\.svelte-kit|ui/build)' },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: 'tsconfig.json' },
-    enhancedResolveOptions: { exportsFields: ['exports'], conditionNames: ['import', 'require', 'node', 'default'] },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default'],
+    },
     reporterOptions: { text: { highlightFocused: true } },
   },
 };

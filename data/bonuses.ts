@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { Model, QueryBuilder } from 'objection';
+import { Bonus } from '../db/models/bonus';
 
 type Db = Knex | Knex.Transaction;
 
@@ -22,55 +24,33 @@ export interface BonusRow {
   updatedAt: Date;
 }
 
-interface RawBonus {
-  id: string;
-  teamId: string;
-  name: string;
-  description: string | null;
-  url: string | null;
-  filePath: string | null;
-  fileName: string | null;
-  contentType: string | null;
-  fileSize: string | number | null;
-  campaignIds: string[] | null;
-  createdAt: Date;
-  updatedAt: Date;
-}
+/**
+ * A bonus with the ids of the campaigns that offer it, in the order they were linked: one objection graph fetch
+ * (the bonuses, then one query for all their campaign links).
+ */
+const linkOrder = (q: QueryBuilder<Model>) =>
+  q.select('campaigns.id').orderBy([
+    { column: 'campaign_bonuses.created_at', order: 'asc' },
+    { column: 'campaigns.id', order: 'asc' },
+  ]);
 
-const columns = (db: Db) => [
-  'b.id',
-  'b.team_id as teamId',
-  'b.name',
-  'b.description',
-  'b.url',
-  'b.file_path as filePath',
-  'b.file_name as fileName',
-  'b.content_type as contentType',
-  'b.file_size as fileSize',
-  'b.created_at as createdAt',
-  'b.updated_at as updatedAt',
-  db.raw(
-    'coalesce((select array_agg(cb.campaign_id::text order by cb.created_at, cb.campaign_id) from campaign_bonuses cb where cb.bonus_id = b.id), ARRAY[]::text[]) as "campaignIds"',
-  ),
-];
-
-const toRow = (r: RawBonus): BonusRow => ({
-  id: r.id,
-  teamId: r.teamId,
-  name: r.name,
-  description: r.description,
-  url: r.url,
-  file: r.filePath
+const toRow = (b: Bonus): BonusRow => ({
+  id: b.id,
+  teamId: b.team_id,
+  name: b.name,
+  description: b.description,
+  url: b.url,
+  file: b.file_path
     ? {
-        path: r.filePath,
-        name: r.fileName ?? 'bonus',
-        contentType: r.contentType ?? 'application/octet-stream',
-        size: Number(r.fileSize ?? 0),
+        path: b.file_path,
+        name: b.file_name ?? 'bonus',
+        contentType: b.content_type ?? 'application/octet-stream',
+        size: Number(b.file_size ?? 0),
       }
     : null,
-  campaignIds: r.campaignIds ?? [],
-  createdAt: r.createdAt,
-  updatedAt: r.updatedAt,
+  campaignIds: (b.campaigns ?? []).map((c) => c.id),
+  createdAt: b.created_at,
+  updatedAt: b.updated_at,
 });
 
 export async function insertBonus(
@@ -106,26 +86,27 @@ export async function insertBonus(
 
 /** Team-scoped: another team's bonus id is not found. */
 export async function findBonus(db: Db, teamId: string, bonusId: string): Promise<BonusRow | undefined> {
-  const row = await db('bonuses as b')
-    .where({ 'b.team_id': teamId, 'b.id': bonusId })
-    .first<RawBonus | undefined>(columns(db));
-  return row ? toRow(row) : undefined;
+  const bonus = await Bonus.query(db)
+    .findOne({ team_id: teamId, id: bonusId })
+    .withGraphFetched('campaigns(linkOrder)')
+    .modifiers({ linkOrder });
+  return bonus ? toRow(bonus) : undefined;
 }
 
+/** The team's bonuses, newest first; with a campaign, only the bonuses it offers. */
 export async function listBonuses(db: Db, teamId: string, campaignId?: string): Promise<BonusRow[]> {
-  const query = db('bonuses as b').where({ 'b.team_id': teamId });
+  const query = Bonus.query(db).where('bonuses.team_id', teamId);
   if (campaignId) {
-    query.whereExists(
-      db('campaign_bonuses as cb').whereRaw('cb.bonus_id = b.id').andWhere('cb.campaign_id', campaignId),
-    );
+    query.whereExists(Bonus.relatedQuery('campaigns').where('campaigns.id', campaignId));
   }
-  const rows = await query
+  const bonuses = await query
     .orderBy([
-      { column: 'b.created_at', order: 'desc' },
-      { column: 'b.id', order: 'desc' },
+      { column: 'bonuses.created_at', order: 'desc' },
+      { column: 'bonuses.id', order: 'desc' },
     ])
-    .select<RawBonus[]>(columns(db));
-  return rows.map(toRow);
+    .withGraphFetched('campaigns(linkOrder)')
+    .modifiers({ linkOrder });
+  return bonuses.map(toRow);
 }
 
 export async function updateBonus(
@@ -180,15 +161,17 @@ export async function setBonusCampaigns(
 
 /** The bonuses a campaign offers, oldest attachment first (the order the buyer's email lists them in). */
 export async function bonusesOfCampaign(db: Db, teamId: string, campaignId: string): Promise<BonusRow[]> {
-  const rows = await db('bonuses as b')
-    .join('campaign_bonuses as link', 'link.bonus_id', 'b.id')
+  const bonuses = await Bonus.query(db)
+    .join('campaign_bonuses as link', 'link.bonus_id', 'bonuses.id')
     .where({ 'link.team_id': teamId, 'link.campaign_id': campaignId })
     .orderBy([
       { column: 'link.created_at', order: 'asc' },
-      { column: 'b.name', order: 'asc' },
+      { column: 'bonuses.name', order: 'asc' },
     ])
-    .select<RawBonus[]>(columns(db));
-  return rows.map(toRow);
+    .select('bonuses.*')
+    .withGraphFetched('campaigns(linkOrder)')
+    .modifiers({ linkOrder });
+  return bonuses.map(toRow);
 }
 
 // --- Vendor rules: which campaign a sale without a known tid belongs to -----------------------------------

@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { Campaign } from './campaign';
+import type { Team } from './team';
+import type { Campaign } from './campaign';
 
 /** Daily rollup per (team, campaign); campaign_id NULL collects events without a campaign. */
 export class AnalyticsDaily extends Model {
   static override tableName = 'analytics_daily';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -23,12 +25,12 @@ export class AnalyticsDaily extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'analytics_daily.team_id', to: 'teams.id' },
     },
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'analytics_daily.campaign_id', to: 'campaigns.id' },
     },
   });

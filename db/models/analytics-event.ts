@@ -1,6 +1,6 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { Campaign } from './campaign';
+import type { Team } from './team';
+import type { Campaign } from './campaign';
 
 export type AnalyticsEventType = 'click' | 'sale' | 'rebill' | 'refund' | 'chargeback';
 
@@ -8,6 +8,8 @@ export type AnalyticsEventType = 'click' | 'sale' | 'rebill' | 'refund' | 'charg
 export class AnalyticsEvent extends Model {
   static override tableName = 'analytics_events';
   static override idColumn = ['id', 'occurred_at'];
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -27,12 +29,12 @@ export class AnalyticsEvent extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'analytics_events.team_id', to: 'teams.id' },
     },
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'analytics_events.campaign_id', to: 'campaigns.id' },
     },
   });

@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { Bonus } from './bonus';
-import { Campaign } from './campaign';
+import type { Team } from './team';
+import type { Bonus } from './bonus';
+import type { Campaign } from './campaign';
 
 export class BonusDelivery extends Model {
   static override tableName = 'bonus_deliveries';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -29,17 +31,17 @@ export class BonusDelivery extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'bonus_deliveries.team_id', to: 'teams.id' },
     },
     bonus: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Bonus,
+      modelClass: 'bonus',
       join: { from: 'bonus_deliveries.bonus_id', to: 'bonuses.id' },
     },
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'bonus_deliveries.campaign_id', to: 'campaigns.id' },
     },
   });

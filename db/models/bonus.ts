@@ -1,13 +1,15 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { User } from './user';
-import { Campaign } from './campaign';
-import { BonusDelivery } from './bonus-delivery';
+import type { Team } from './team';
+import type { User } from './user';
+import type { Campaign } from './campaign';
+import type { BonusDelivery } from './bonus-delivery';
 
 /** Exactly one of url and file_path is set (CHECK constraint). */
 export class Bonus extends Model {
   static override tableName = 'bonuses';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -15,6 +17,9 @@ export class Bonus extends Model {
   declare description: string | null;
   declare url: string | null;
   declare file_path: string | null;
+  declare file_name: string | null;
+  declare content_type: string | null;
+  declare file_size: string | number | null;
   declare created_by: string | null;
   declare created_at: Date;
   declare updated_at: Date;
@@ -27,17 +32,17 @@ export class Bonus extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'bonuses.team_id', to: 'teams.id' },
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'bonuses.created_by', to: 'users.id' },
     },
     campaigns: {
       relation: Model.ManyToManyRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: {
         from: 'bonuses.id',
         through: { from: 'campaign_bonuses.bonus_id', to: 'campaign_bonuses.campaign_id' },
@@ -46,7 +51,7 @@ export class Bonus extends Model {
     },
     deliveries: {
       relation: Model.HasManyRelation,
-      modelClass: BonusDelivery,
+      modelClass: 'bonus-delivery',
       join: { from: 'bonuses.id', to: 'bonus_deliveries.bonus_id' },
     },
   });

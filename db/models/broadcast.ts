@@ -1,5 +1,5 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
+import type { Team } from './team';
 
 export type BroadcastStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | 'failed';
 
@@ -7,6 +7,8 @@ export type BroadcastStatus = 'scheduled' | 'sending' | 'sent' | 'cancelled' | '
 export class Broadcast extends Model {
   static override tableName = 'broadcasts';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -33,7 +35,7 @@ export class Broadcast extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'broadcasts.team_id', to: 'teams.id' },
     },
   });

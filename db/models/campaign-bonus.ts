@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Campaign } from './campaign';
-import { Bonus } from './bonus';
+import type { Campaign } from './campaign';
+import type { Bonus } from './bonus';
 
 /** Join row; its team_id must match both sides (composite foreign keys). */
 export class CampaignBonus extends Model {
   static override tableName = 'campaign_bonuses';
   static override idColumn = ['campaign_id', 'bonus_id'];
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare campaign_id: string;
   declare bonus_id: string;
@@ -18,12 +20,12 @@ export class CampaignBonus extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'campaign_bonuses.campaign_id', to: 'campaigns.id' },
     },
     bonus: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Bonus,
+      modelClass: 'bonus',
       join: { from: 'campaign_bonuses.bonus_id', to: 'bonuses.id' },
     },
   });

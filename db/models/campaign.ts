@@ -1,15 +1,17 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { Product } from './product';
-import { User } from './user';
-import { Content } from './content';
-import { Bonus } from './bonus';
+import type { Team } from './team';
+import type { Product } from './product';
+import type { User } from './user';
+import type { Content } from './content';
+import type { Bonus } from './bonus';
 
 export type CampaignStatus = 'draft' | 'active' | 'paused' | 'archived';
 
 export class Campaign extends Model {
   static override tableName = 'campaigns';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -31,27 +33,27 @@ export class Campaign extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'campaigns.team_id', to: 'teams.id' },
     },
     product: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Product,
+      modelClass: 'product',
       join: { from: 'campaigns.product_id', to: 'products.id' },
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'campaigns.created_by', to: 'users.id' },
     },
     content: {
       relation: Model.HasManyRelation,
-      modelClass: Content,
+      modelClass: 'content',
       join: { from: 'campaigns.id', to: 'content.campaign_id' },
     },
     bonuses: {
       relation: Model.ManyToManyRelation,
-      modelClass: Bonus,
+      modelClass: 'bonus',
       join: {
         from: 'campaigns.id',
         through: { from: 'campaign_bonuses.campaign_id', to: 'campaign_bonuses.bonus_id' },

@@ -1,7 +1,7 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { Campaign } from './campaign';
-import { User } from './user';
+import type { Team } from './team';
+import type { Campaign } from './campaign';
+import type { User } from './user';
 
 export type ContentKind = 'review_article' | 'email' | 'social_post' | 'landing_page';
 export type ContentStatus =
@@ -10,6 +10,8 @@ export type ContentStatus =
 export class Content extends Model {
   static override tableName = 'content';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -45,17 +47,17 @@ export class Content extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'content.team_id', to: 'teams.id' },
     },
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'content.campaign_id', to: 'campaigns.id' },
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'content.created_by', to: 'users.id' },
     },
   });

@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
+import type { Team } from './team';
 
 export type EmailMessageStatus = 'queued' | 'sent' | 'failed' | 'bounced';
 
 export class EmailMessage extends Model {
   static override tableName = 'email_messages';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -25,7 +27,7 @@ export class EmailMessage extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'email_messages.team_id', to: 'teams.id' },
     },
   });

@@ -1,5 +1,5 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { EmailSequence } from './email-sequence';
+import type { EmailSequence } from './email-sequence';
 
 export type SequenceRunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 
@@ -7,6 +7,8 @@ export type SequenceRunStatus = 'running' | 'completed' | 'stopped' | 'failed';
 export class EmailSequenceRun extends Model {
   static override tableName = 'email_sequence_runs';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -28,7 +30,7 @@ export class EmailSequenceRun extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     sequence: {
       relation: Model.BelongsToOneRelation,
-      modelClass: EmailSequence,
+      modelClass: 'email-sequence',
       join: { from: 'email_sequence_runs.sequence_id', to: 'email_sequences.id' },
     },
   });

@@ -1,9 +1,11 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { EmailSequence } from './email-sequence';
+import type { EmailSequence } from './email-sequence';
 
 export class EmailSequenceStep extends Model {
   static override tableName = 'email_sequence_steps';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -19,7 +21,7 @@ export class EmailSequenceStep extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     sequence: {
       relation: Model.BelongsToOneRelation,
-      modelClass: EmailSequence,
+      modelClass: 'email-sequence',
       join: { from: 'email_sequence_steps.sequence_id', to: 'email_sequences.id' },
     },
   });

@@ -1,8 +1,8 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Campaign } from './campaign';
-import { EmailSequenceRun } from './email-sequence-run';
-import { EmailSequenceStep } from './email-sequence-step';
-import { Team } from './team';
+import type { Campaign } from './campaign';
+import type { EmailSequenceRun } from './email-sequence-run';
+import type { EmailSequenceStep } from './email-sequence-step';
+import type { Team } from './team';
 
 export type SequenceTrigger = 'manual' | 'sale';
 
@@ -10,6 +10,8 @@ export type SequenceTrigger = 'manual' | 'sale';
 export class EmailSequence extends Model {
   static override tableName = 'email_sequences';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -28,22 +30,22 @@ export class EmailSequence extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'email_sequences.team_id', to: 'teams.id' },
     },
     campaign: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'email_sequences.campaign_id', to: 'campaigns.id' },
     },
     steps: {
       relation: Model.HasManyRelation,
-      modelClass: EmailSequenceStep,
+      modelClass: 'email-sequence-step',
       join: { from: 'email_sequences.id', to: 'email_sequence_steps.sequence_id' },
     },
     runs: {
       relation: Model.HasManyRelation,
-      modelClass: EmailSequenceRun,
+      modelClass: 'email-sequence-run',
       join: { from: 'email_sequences.id', to: 'email_sequence_runs.sequence_id' },
     },
   });

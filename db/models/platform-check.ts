@@ -1,10 +1,12 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { User } from './user';
+import type { Team } from './team';
+import type { User } from './user';
 
 export class PlatformCheck extends Model {
   static override tableName = 'platform_checks';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -22,12 +24,12 @@ export class PlatformCheck extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'platform_checks.team_id', to: 'teams.id' },
     },
     requester: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'platform_checks.requested_by', to: 'users.id' },
     },
   });

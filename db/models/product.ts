@@ -1,10 +1,12 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Campaign } from './campaign';
+import type { Campaign } from './campaign';
 
 /** Shared ClickBank catalog row (not tenant-owned). Numeric columns arrive as strings to keep precision. */
 export class Product extends Model {
   static override tableName = 'products';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare clickbank_id: string;
@@ -30,7 +32,7 @@ export class Product extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     campaigns: {
       relation: Model.HasManyRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'products.id', to: 'campaigns.product_id' },
     },
   });

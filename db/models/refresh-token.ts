@@ -1,9 +1,11 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { User } from './user';
+import type { User } from './user';
 
 export class RefreshToken extends Model {
   static override tableName = 'refresh_tokens';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare user_id: string;
@@ -22,7 +24,7 @@ export class RefreshToken extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     user: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'refresh_tokens.user_id', to: 'users.id' },
     },
   });

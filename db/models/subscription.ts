@@ -1,5 +1,5 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
+import type { Team } from './team';
 
 export type SubscriptionStatus =
   'incomplete' | 'incomplete_expired' | 'trialing' | 'active' | 'past_due' | 'canceled' | 'unpaid' | 'paused';
@@ -7,6 +7,8 @@ export type SubscriptionStatus =
 export class Subscription extends Model {
   static override tableName = 'subscriptions';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -23,7 +25,7 @@ export class Subscription extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'subscriptions.team_id', to: 'teams.id' },
     },
   });

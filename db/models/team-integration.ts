@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
+import type { Team } from './team';
 
 export type IntegrationProvider = 'clickbank' | 'anthropic' | 'postmark' | 'wordpress';
 
 export class TeamIntegration extends Model {
   static override tableName = 'team_integrations';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -27,7 +29,7 @@ export class TeamIntegration extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'team_integrations.team_id', to: 'teams.id' },
     },
   });

@@ -1,12 +1,14 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { User } from './user';
+import type { Team } from './team';
+import type { User } from './user';
 
 export type TeamRole = 'owner' | 'admin' | 'editor' | 'viewer';
 
 export class TeamMember extends Model {
   static override tableName = 'team_members';
   static override idColumn = ['team_id', 'user_id'];
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare team_id: string;
   declare user_id: string;
@@ -20,12 +22,12 @@ export class TeamMember extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'team_members.team_id', to: 'teams.id' },
     },
     user: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'team_members.user_id', to: 'users.id' },
     },
   });

@@ -1,12 +1,14 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { User } from './user';
-import { TeamMember } from './team-member';
-import { Campaign } from './campaign';
-import { Subscription } from './subscription';
+import type { User } from './user';
+import type { TeamMember } from './team-member';
+import type { Campaign } from './campaign';
+import type { Subscription } from './subscription';
 
 export class Team extends Model {
   static override tableName = 'teams';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare name: string;
@@ -25,12 +27,12 @@ export class Team extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     members: {
       relation: Model.HasManyRelation,
-      modelClass: TeamMember,
+      modelClass: 'team-member',
       join: { from: 'teams.id', to: 'team_members.team_id' },
     },
     users: {
       relation: Model.ManyToManyRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: {
         from: 'teams.id',
         through: { from: 'team_members.team_id', to: 'team_members.user_id', extra: ['role'] },
@@ -39,17 +41,17 @@ export class Team extends Model {
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'teams.created_by', to: 'users.id' },
     },
     campaigns: {
       relation: Model.HasManyRelation,
-      modelClass: Campaign,
+      modelClass: 'campaign',
       join: { from: 'teams.id', to: 'campaigns.team_id' },
     },
     subscription: {
       relation: Model.HasOneRelation,
-      modelClass: Subscription,
+      modelClass: 'subscription',
       join: { from: 'teams.id', to: 'subscriptions.team_id' },
     },
   });

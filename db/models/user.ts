@@ -1,11 +1,13 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { TeamMember } from './team-member';
-import { RefreshToken } from './refresh-token';
+import type { Team } from './team';
+import type { TeamMember } from './team-member';
+import type { RefreshToken } from './refresh-token';
 
 export class User extends Model {
   static override tableName = 'users';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare email: string;
@@ -21,12 +23,12 @@ export class User extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     memberships: {
       relation: Model.HasManyRelation,
-      modelClass: TeamMember,
+      modelClass: 'team-member',
       join: { from: 'users.id', to: 'team_members.user_id' },
     },
     teams: {
       relation: Model.ManyToManyRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: {
         from: 'users.id',
         through: { from: 'team_members.user_id', to: 'team_members.team_id', extra: ['role'] },
@@ -35,7 +37,7 @@ export class User extends Model {
     },
     refreshTokens: {
       relation: Model.HasManyRelation,
-      modelClass: RefreshToken,
+      modelClass: 'refresh-token',
       join: { from: 'users.id', to: 'refresh_tokens.user_id' },
     },
   });

@@ -1,5 +1,5 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
+import type { Team } from './team';
 
 export type WebhookSource = 'clickbank' | 'stripe' | 'postmark' | 'automation';
 export type WebhookEventStatus = 'received' | 'processing' | 'processed' | 'failed' | 'ignored';
@@ -7,6 +7,8 @@ export type WebhookEventStatus = 'received' | 'processing' | 'processed' | 'fail
 export class WebhookEvent extends Model {
   static override tableName = 'webhook_events';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare source: WebhookSource;
@@ -23,7 +25,7 @@ export class WebhookEvent extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'webhook_events.team_id', to: 'teams.id' },
     },
   });

@@ -1,12 +1,14 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { User } from './user';
-import { Workflow } from './workflow';
+import type { Team } from './team';
+import type { User } from './user';
+import type { Workflow } from './workflow';
 
 /** Once published_at is set the database rejects UPDATE and DELETE of the row (trigger). */
 export class WorkflowVersion extends Model {
   static override tableName = 'workflow_versions';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare workflow_id: string;
@@ -24,17 +26,17 @@ export class WorkflowVersion extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     workflow: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Workflow,
+      modelClass: 'workflow',
       join: { from: 'workflow_versions.workflow_id', to: 'workflows.id' },
     },
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'workflow_versions.team_id', to: 'teams.id' },
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'workflow_versions.created_by', to: 'users.id' },
     },
   });

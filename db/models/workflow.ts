@@ -1,7 +1,7 @@
 import { Model, type RelationMappingsThunk } from 'objection';
-import { Team } from './team';
-import { User } from './user';
-import { WorkflowVersion } from './workflow-version';
+import type { Team } from './team';
+import type { User } from './user';
+import type { WorkflowVersion } from './workflow-version';
 
 export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'archived';
 
@@ -9,6 +9,8 @@ export type WorkflowStatus = 'draft' | 'active' | 'paused' | 'archived';
 export class Workflow extends Model {
   static override tableName = 'workflows';
   static override idColumn = 'id';
+  // Related models by file name (resolved from this folder): no runtime import cycles between models.
+  static override modelPaths = [__dirname];
 
   declare id: string;
   declare team_id: string;
@@ -29,22 +31,22 @@ export class Workflow extends Model {
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
       relation: Model.BelongsToOneRelation,
-      modelClass: Team,
+      modelClass: 'team',
       join: { from: 'workflows.team_id', to: 'teams.id' },
     },
     creator: {
       relation: Model.BelongsToOneRelation,
-      modelClass: User,
+      modelClass: 'user',
       join: { from: 'workflows.created_by', to: 'users.id' },
     },
     versions: {
       relation: Model.HasManyRelation,
-      modelClass: WorkflowVersion,
+      modelClass: 'workflow-version',
       join: { from: 'workflows.id', to: 'workflow_versions.workflow_id' },
     },
     currentVersion: {
       relation: Model.BelongsToOneRelation,
-      modelClass: WorkflowVersion,
+      modelClass: 'workflow-version',
       join: { from: 'workflows.current_version_id', to: 'workflow_versions.id' },
     },
   });
