@@ -1,4 +1,4 @@
-import { roles } from '../roles';
+import { roles } from '../../lib/roles';
 import { z } from './zod';
 
 export const uuid = z.uuid();
