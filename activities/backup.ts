@@ -4,6 +4,13 @@ import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import { pruneBackups } from '../lib/backup/retention';
 import { writeBackup } from '../lib/backup/run';
+import {
+  completeBackupRun,
+  dumpPgliteDataDir,
+  failBackupRun,
+  insertBackupRun,
+  recordPrunedBackups,
+} from '../data/backups';
 
 export interface BackupActivityDeps {
   db: Knex;
@@ -40,17 +47,14 @@ export function createBackupActivities({ db, config }: BackupActivityDeps) {
     async backupDatabase(): Promise<BackupDatabaseResult> {
       const ctx = Context.current();
       const kind = config.embedded ? 'pglite' : 'pg_dump';
-      const [run] = await db('backup_runs')
-        .insert({ kind, workflow_id: ctx.info.workflowExecution?.workflowId ?? null })
-        .returning<{ id: string }[]>('id');
-      const backupRunId = run!.id;
+      const backupRunId = await insertBackupRun(db, kind, ctx.info.workflowExecution?.workflowId ?? null);
       let bytes = 0;
       const beat = setInterval(() => ctx.heartbeat({ bytes }), 5_000);
       try {
         const done = await writeBackup(
           {
             databaseUrl: config.embedded ? undefined : config.database.url,
-            db,
+            dumpPglite: () => dumpPgliteDataDir(db),
             dir: config.backup.dir,
             pgDumpPath: config.backup.pgDumpPath,
           },
@@ -61,15 +65,11 @@ export function createBackupActivities({ db, config }: BackupActivityDeps) {
             },
           },
         );
-        await db('backup_runs')
-          .where({ id: backupRunId })
-          .update({
-            status: 'completed',
-            file: path.basename(done.file),
-            bytes: done.bytes,
-            sha256: done.sha256,
-            finished_at: db.fn.now(),
-          });
+        await completeBackupRun(db, backupRunId, {
+          file: path.basename(done.file),
+          bytes: done.bytes,
+          sha256: done.sha256,
+        });
         return {
           backupRunId,
           kind: done.kind,
@@ -78,10 +78,8 @@ export function createBackupActivities({ db, config }: BackupActivityDeps) {
           sha256: done.sha256,
         };
       } catch (err) {
-        await db('backup_runs')
-          .where({ id: backupRunId })
-          .update({ status: 'failed', error: (err as Error).message, finished_at: db.fn.now() })
-          .catch(() => undefined);
+        // The backup's own error is the one to report, not a failure to log it.
+        await failBackupRun(db, backupRunId, (err as Error).message).catch(() => undefined);
         throw err;
       } finally {
         clearInterval(beat);
@@ -96,9 +94,7 @@ export function createBackupActivities({ db, config }: BackupActivityDeps) {
         now: input.now ? new Date(input.now) : new Date(),
       });
       if (input.backupRunId) {
-        await db('backup_runs')
-          .where({ id: input.backupRunId })
-          .update({ deleted_old: result.deleted.length });
+        await recordPrunedBackups(db, input.backupRunId, result.deleted.length);
       }
       return { deleted: result.deleted, kept: result.kept.length };
     },

@@ -1,12 +1,6 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import {
-  buildStepPrompt,
-  type ContentLength,
-  type ContentType,
-  type PipelineStep,
-  type PromptInput,
-} from '../lib/content/prompts';
+import { buildStepPrompt, type PipelineStep, type PromptInput } from '../lib/content/prompts';
 import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
@@ -14,6 +8,16 @@ import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
 import { createWordpressClient } from '../lib/integrations/adapters/wordpress';
+import {
+  findContentForPipeline,
+  recordContentPublished,
+  recordContentStepOutput,
+  startContentStep,
+  updateContentStatus,
+  type ContentStatus,
+  type PipelineContentRow,
+} from '../data/content';
+import { teamIntegrationStore } from '../data/integrations';
 
 export interface ContentActivityDeps {
   db: Knex;
@@ -36,8 +40,7 @@ export interface ContentStepResult {
   characters: number;
 }
 
-export type ContentStatus =
-  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+export type { ContentStatus };
 
 export interface SetContentStatusInput {
   contentId: string;
@@ -67,26 +70,6 @@ export const ContentFailure = {
   nothingToPublish: 'ContentNothingToPublish',
 } as const;
 
-interface ContentRow {
-  id: string;
-  team_id: string;
-  type: ContentType;
-  title: string;
-  tone: string;
-  keywords: string[];
-  length: ContentLength;
-  brief: { text?: string } | null;
-  outline: string | null;
-  body: string | null;
-  revision: number;
-  wordpress_post_id: string | null;
-  campaign_name: string | null;
-  hoplink: string | null;
-  product_title: string | null;
-  product_description: string | null;
-  category_path: string[] | null;
-}
-
 /** Which column each step writes its result to, and whether its text streams live to the browser. */
 const stepOutput: Record<PipelineStep, { column: 'brief' | 'outline' | 'body'; streams: boolean }> = {
   brief: { column: 'brief', streams: false },
@@ -96,32 +79,10 @@ const stepOutput: Record<PipelineStep, { column: 'brief' | 'outline' | 'body'; s
 };
 
 export function createContentActivities({ db, config, kv }: ContentActivityDeps) {
-  const resolver = createIntegrationResolver({ db, config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
 
-  async function loadContent(contentId: string, teamId: string): Promise<ContentRow> {
-    const row = await db('content as c')
-      .leftJoin('campaigns as k', 'k.id', 'c.campaign_id')
-      .leftJoin('products as p', 'p.id', 'k.product_id')
-      .where({ 'c.id': contentId, 'c.team_id': teamId })
-      .first<ContentRow | undefined>(
-        'c.id',
-        'c.team_id',
-        'c.type',
-        'c.title',
-        'c.tone',
-        'c.keywords',
-        'c.length',
-        'c.brief',
-        'c.outline',
-        'c.body',
-        'c.revision',
-        'c.wordpress_post_id',
-        'k.name as campaign_name',
-        'k.hoplink',
-        'p.title as product_title',
-        'p.description as product_description',
-        'p.category_path',
-      );
+  async function loadContent(contentId: string, teamId: string): Promise<PipelineContentRow> {
+    const row = await findContentForPipeline(db, teamId, contentId);
     if (!row) {
       // Retrying cannot make the row appear.
       throw ApplicationFailure.nonRetryable(
@@ -132,7 +93,7 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
     return row;
   }
 
-  const promptInput = (row: ContentRow, notes: string | null | undefined): PromptInput => ({
+  const promptInput = (row: PipelineContentRow, notes: string | null | undefined): PromptInput => ({
     type: row.type,
     tone: row.tone,
     keywords: row.keywords,
@@ -162,9 +123,7 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
     const { column, streams } = stepOutput[step];
     // A new revision per attempt: a retry after a crash restarts the streamed text cleanly.
     const revision = row.revision + 1;
-    await db('content')
-      .where({ id: row.id, team_id: row.team_id })
-      .update({ status: 'generating', step, revision, failure: null, updated_at: db.fn.now() });
+    await startContentStep(db, row.team_id, row.id, step, revision);
     await announce(row.id, 'generating', step);
     const writer = streams && kv ? await startStreamRevision(kv, row.id, revision, step) : undefined;
 
@@ -192,24 +151,16 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
     }
 
     const value = column === 'brief' ? JSON.stringify({ text: result.text }) : result.text;
-    await db.transaction(async (trx) => {
-      await trx('content')
-        .where({ id: row.id, team_id: row.team_id })
-        .update({
-          [column]: value,
-          input_tokens: trx.raw('input_tokens + ?', [result.inputTokens]),
-          output_tokens: trx.raw('output_tokens + ?', [result.outputTokens]),
-          updated_at: trx.fn.now(),
-        });
-      await trx('token_usage').insert({
-        team_id: row.team_id,
-        content_id: row.id,
-        workflow_id: ctx.info.workflowExecution?.workflowId ?? null,
-        step,
-        model: result.model,
-        input_tokens: result.inputTokens,
-        output_tokens: result.outputTokens,
-      });
+    await recordContentStepOutput(db, {
+      teamId: row.team_id,
+      contentId: row.id,
+      column,
+      value,
+      workflowId: ctx.info.workflowExecution?.workflowId ?? null,
+      step,
+      model: result.model,
+      inputTokens: result.inputTokens,
+      outputTokens: result.outputTokens,
     });
     return {
       step,
@@ -227,18 +178,14 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
 
     /** Records a status change on the row and tells live watchers. */
     async setContentStatus(input: SetContentStatusInput): Promise<void> {
-      const fields: Record<string, unknown> = {
+      const updated = await updateContentStatus(db, input.teamId, input.contentId, {
         status: input.status,
         step: input.step,
-        updated_at: db.fn.now(),
-      };
-      if (input.publishAt !== undefined) fields.publish_at = input.publishAt;
-      if (input.reviewNotes !== undefined) fields.review_notes = input.reviewNotes;
-      if (input.failure !== undefined) fields.failure = input.failure;
-      const updated = await db('content')
-        .where({ id: input.contentId, team_id: input.teamId })
-        .update(fields);
-      if (updated === 0) {
+        publishAt: input.publishAt,
+        reviewNotes: input.reviewNotes,
+        failure: input.failure,
+      });
+      if (!updated) {
         throw ApplicationFailure.nonRetryable(
           `content ${input.contentId} not found`,
           ContentFailure.notFound,
@@ -268,16 +215,11 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
             ? await wordpress.publish(existing ?? post)
             : await wordpress.createDraft(post);
         const status = input.mode === 'publish' ? 'published' : 'draft';
-        await db('content')
-          .where({ id: row.id, team_id: row.team_id })
-          .update({
-            status,
-            step: 'publish',
-            wordpress_post_id: saved.id,
-            published_url: input.mode === 'publish' ? saved.link : null,
-            published_at: input.mode === 'publish' ? db.fn.now() : null,
-            updated_at: db.fn.now(),
-          });
+        await recordContentPublished(db, row.team_id, row.id, {
+          mode: input.mode,
+          postId: saved.id,
+          url: saved.link,
+        });
         await announce(row.id, status, 'publish');
         return { postId: saved.id, url: saved.link, status };
       } catch (err) {

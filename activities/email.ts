@@ -1,5 +1,15 @@
 import type { Knex } from 'knex';
-import { setContactStatus, type ContactStatus } from '../data/contacts';
+import { findContactStatuses, setContactStatus, type ContactStatus } from '../data/contacts';
+import {
+  insertQueuedEmailMessages,
+  lockEmailMessages,
+  markEmailRefused,
+  markEmailSent,
+  markEmailSkipped,
+  type EmailMessageRow,
+} from '../data/email-messages';
+import { teamIntegrationStore } from '../data/integrations';
+import { inTransaction } from '../data/transaction';
 import type { Config } from '../lib/config';
 import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
@@ -44,13 +54,6 @@ export type TrackedEmailResult =
 /** The Metadata key that ties a Postmark message to its email_messages row (found again after a crash). */
 export const EMAIL_ROW_METADATA_KEY = 'hopflow_id';
 
-interface EmailRow {
-  id: string;
-  status: 'queued' | 'sent' | 'failed' | 'bounced' | 'refused' | 'skipped';
-  postmarkMessageId: string | null;
-  error: string | null;
-}
-
 type Db = Knex | Knex.Transaction;
 type ContactStatuses = Map<string, ContactStatus>;
 
@@ -60,7 +63,7 @@ export interface EmailActivityDeps {
 }
 
 export function createEmailActivities({ db, config }: EmailActivityDeps) {
-  const resolver = createIntegrationResolver({ db, config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
 
   async function senderFor(teamId: string): Promise<PostmarkSender> {
     try {
@@ -71,7 +74,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
   }
 
   /** The answer an already-settled row gives, or undefined while it still has to be (re)sent. */
-  function settled(email: TrackedEmail, row: EmailRow): TrackedEmailResult | undefined {
+  function settled(email: TrackedEmail, row: EmailMessageRow): TrackedEmailResult | undefined {
     const idempotencyKey = email.idempotencyKey;
     if (row.status === 'sent' || row.status === 'bounced') {
       return { idempotencyKey, status: 'sent', messageId: row.postmarkMessageId ?? '', duplicate: true };
@@ -91,58 +94,22 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
    * Postmark took the message leaves this row behind, and its id (in the message Metadata) is how the next
    * attempt finds that message. Returns the keys whose rows this call created (no earlier attempt to look for).
    */
-  async function recordRows(emails: TrackedEmail[]): Promise<Set<string>> {
-    const created = await db('email_messages')
-      .insert(
-        emails.map((e) => ({
-          team_id: e.teamId,
-          idempotency_key: e.idempotencyKey,
-          to_email: e.to,
-          subject: e.subject,
-          stream: e.stream ?? 'outbound',
-          contact_id: e.contactId ?? null,
-          kind: e.kind,
-          status: 'queued',
-        })),
-      )
-      .onConflict('idempotency_key')
-      .ignore()
-      .returning<{ idempotencyKey: string }[]>('idempotency_key as idempotencyKey');
-    return new Set(created.map((r) => r.idempotencyKey));
+  function recordRows(emails: TrackedEmail[]): Promise<Set<string>> {
+    return insertQueuedEmailMessages(db, emails);
   }
 
   /** Locks the rows of these keys until the transaction ends, so two attempts never send the same key at once. */
-  async function lockRows(trx: Db, emails: TrackedEmail[]): Promise<Map<string, EmailRow>> {
-    const rows = await trx('email_messages')
-      .whereIn(
-        'idempotency_key',
-        emails.map((e) => e.idempotencyKey),
-      )
-      .forUpdate()
-      .select<(EmailRow & { idempotencyKey: string })[]>(
-        'id',
-        'idempotency_key as idempotencyKey',
-        'status',
-        'postmark_message_id as postmarkMessageId',
-        'error',
-      );
-    return new Map(rows.map((r) => [r.idempotencyKey, r]));
+  function lockRows(trx: Db, emails: TrackedEmail[]): Promise<Map<string, EmailMessageRow>> {
+    return lockEmailMessages(
+      trx,
+      emails.map((e) => e.idempotencyKey),
+    );
   }
 
-  const markRow = (trx: Db, id: string, patch: Record<string, unknown>) =>
-    trx('email_messages')
-      .where({ id })
-      .update({ ...patch, updated_at: trx.fn.now() });
-
   /** The current status of every contact the emails go to, in one query (read inside the send's transaction). */
-  async function contactStatuses(trx: Db, emails: TrackedEmail[]): Promise<ContactStatuses> {
+  function contactStatuses(trx: Db, emails: TrackedEmail[]): Promise<ContactStatuses> {
     const ids = [...new Set(emails.flatMap((e) => (e.contactId ? [e.contactId] : [])))];
-    if (ids.length === 0) return new Map();
-    const rows = await trx('contacts')
-      .where({ team_id: emails[0]!.teamId })
-      .whereIn('id', ids)
-      .select<{ id: string; status: ContactStatus }[]>('id', 'status');
-    return new Map(rows.map((r) => [r.id, r.status]));
+    return findContactStatuses(trx, emails[0]!.teamId, ids);
   }
 
   /** Skips unsubscribed/inactive/deleted contacts; adds the unsubscribe footer and headers for the rest. */
@@ -183,7 +150,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
 
   /** Postmark refused this recipient for good: the row says why, the contact leaves the list. */
   async function refuse(trx: Db, email: TrackedEmail, rowId: string, reason: string) {
-    await markRow(trx, rowId, { status: 'refused', error: reason });
+    await markEmailRefused(trx, rowId, reason);
     if (email.contactId) {
       await setContactStatus(trx, {
         teamId: email.teamId,
@@ -203,12 +170,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     messageId: string,
     duplicate: boolean,
   ): Promise<TrackedEmailResult> {
-    await markRow(trx, rowId, {
-      status: 'sent',
-      postmark_message_id: messageId,
-      sent_at: trx.fn.now(),
-      error: null,
-    });
+    await markEmailSent(trx, rowId, messageId);
     return { idempotencyKey: email.idempotencyKey, status: 'sent', messageId, duplicate };
   }
 
@@ -221,7 +183,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     trx: Db,
     sender: PostmarkSender,
     email: TrackedEmail,
-    row: EmailRow,
+    row: EmailMessageRow,
     createdNow: Set<string>,
     statuses: ContactStatuses,
   ): Promise<{ done: TrackedEmailResult } | { message: OutgoingEmail }> {
@@ -230,7 +192,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     const { skip, message } = prepare(email, statuses);
     if (skip || !message) {
       const reason = skip ?? 'deleted';
-      await markRow(trx, row.id, { status: 'skipped', error: reason });
+      await markEmailSkipped(trx, row.id, reason);
       return { done: { idempotencyKey: email.idempotencyKey, status: 'skipped', reason } };
     }
     if (!createdNow.has(email.idempotencyKey)) {
@@ -259,7 +221,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     async sendTrackedEmail(email: TrackedEmail): Promise<TrackedEmailResult> {
       const sender = await senderFor(email.teamId);
       const createdNow = await recordRows([email]);
-      return db.transaction(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const row = (await lockRows(trx, [email])).get(email.idempotencyKey);
         if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
         const statuses = await contactStatuses(trx, [email]);
@@ -290,11 +252,11 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
       const sender = await senderFor(teamId);
       let retryLater: IntegrationError | undefined;
       const createdNow = await recordRows(emails);
-      const results = await db.transaction(async (trx) => {
+      const results = await inTransaction(db, async (trx) => {
         const rows = await lockRows(trx, emails);
         const statuses = await contactStatuses(trx, emails);
         const out = new Map<string, TrackedEmailResult>();
-        const toSend: { email: TrackedEmail; row: EmailRow; message: OutgoingEmail }[] = [];
+        const toSend: { email: TrackedEmail; row: EmailMessageRow; message: OutgoingEmail }[] = [];
         for (const email of emails) {
           const row = rows.get(email.idempotencyKey);
           if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);

@@ -6,27 +6,23 @@ import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import type { TrackedEmail } from './email';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
+import {
+  findInsightForEmail,
+  listDailyCampaignFigures,
+  listInsightEmailRecipients,
+  rollUpAnalyticsDay,
+  upsertInsight,
+  type CampaignFigures,
+  type InsightFigures,
+} from '../data/insights';
+import { teamIntegrationStore } from '../data/integrations';
+import { findTeamTimeZone, listTeamTimeZones, listTeamsInTimeZones } from '../data/teams';
+
+export type { CampaignFigures, InsightFigures, InsightRecipient } from '../data/insights';
 
 export interface InsightActivityDeps {
   db: Knex;
   config: Pick<Config, 'integrations'>;
-}
-
-export interface CampaignFigures {
-  campaignId: string | null;
-  name: string;
-  clicks: number;
-  sales: number;
-  refunds: number;
-  /** Sales and rebills minus refunds and chargebacks, in the account currency. */
-  revenue: number;
-}
-
-export interface InsightFigures {
-  day: string;
-  timeZone: string;
-  totals: Omit<CampaignFigures, 'campaignId' | 'name'>;
-  campaigns: CampaignFigures[];
 }
 
 export interface DueTeam {
@@ -52,12 +48,6 @@ export interface InsightText {
   summary: string;
   /** null: the plain "no activity" text, written without Claude. */
   model: string | null;
-}
-
-export interface InsightRecipient {
-  userId: string;
-  email: string;
-  name: string;
 }
 
 export const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
@@ -117,31 +107,26 @@ export const noActivityText = (day: string): string =>
   `No clicks, sales or refunds on ${day}. Nothing to report: share a HopLink or start a campaign to get traffic going.`;
 
 export function createInsightActivities({ db, config }: InsightActivityDeps) {
-  const resolver = createIntegrationResolver({ db, config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
 
   async function teamZone(teamId: string): Promise<string> {
-    const team = await db('teams')
-      .where({ id: teamId })
-      .first<{ time_zone: string } | undefined>('time_zone');
-    if (!team) {
+    const zone = await findTeamTimeZone(db, teamId);
+    if (zone === undefined) {
       throw ApplicationFailure.nonRetryable(`team ${teamId} does not exist`, InsightFailure.teamNotFound);
     }
-    return usableZone(team.time_zone);
+    return usableZone(zone);
   }
 
   return {
     /** Teams whose local clock reads `localHour` (03:00) at `now`, each with its yesterday. */
     async findTeamsDueForInsights(input: FindDueTeamsInput): Promise<DueTeam[]> {
       const now = new Date(input.now);
-      const zones = await db('teams').distinct('time_zone').pluck<string[]>('time_zone');
+      const zones = await listTeamTimeZones(db);
       const due = dueZones(zones, now, input.localHour ?? 3);
       if (due.size === 0) return [];
-      const teams = await db('teams')
-        .whereIn('time_zone', [...due.keys()])
-        .orderBy('id')
-        .select<{ id: string; time_zone: string }[]>('id', 'time_zone');
+      const teams = await listTeamsInTimeZones(db, [...due.keys()]);
       return teams.map((t) => {
-        const { day, zone } = due.get(t.time_zone)!;
+        const { day, zone } = due.get(t.timeZone)!;
         return { teamId: t.id, day, timeZone: zone };
       });
     },
@@ -158,48 +143,9 @@ export function createInsightActivities({ db, config }: InsightActivityDeps) {
       const timeZone = await teamZone(input.teamId);
       const start = DateTime.fromISO(input.day, { zone: timeZone }).startOf('day');
       const end = start.plus({ days: 1 });
-      await db.transaction(async (trx) => {
-        await trx('analytics_daily').where({ team_id: input.teamId, day: input.day }).delete();
-        await trx.raw(
-          `INSERT INTO analytics_daily (team_id, campaign_id, day, clicks, sales, refunds, revenue)
-           SELECT team_id, campaign_id, ?::date,
-                  count(*) FILTER (WHERE type = 'click'),
-                  count(*) FILTER (WHERE type IN ('sale','rebill')),
-                  count(*) FILTER (WHERE type IN ('refund','chargeback')),
-                  coalesce(sum(CASE WHEN type IN ('sale','rebill') THEN coalesce(amount, 0)
-                                    WHEN type IN ('refund','chargeback') THEN -abs(coalesce(amount, 0))
-                                    ELSE 0 END), 0)
-           FROM analytics_events
-           WHERE team_id = ? AND occurred_at >= ? AND occurred_at < ?
-           GROUP BY team_id, campaign_id`,
-          [input.day, input.teamId, start.toJSDate(), end.toJSDate()],
-        );
-      });
-      const rows = await db('analytics_daily as d')
-        .leftJoin('campaigns as c', 'c.id', 'd.campaign_id')
-        .where({ 'd.team_id': input.teamId, 'd.day': input.day })
-        .orderBy([
-          { column: 'd.revenue', order: 'desc' },
-          { column: 'd.clicks', order: 'desc' },
-        ])
-        .select<
-          {
-            campaign_id: string | null;
-            name: string | null;
-            clicks: number;
-            sales: number;
-            refunds: number;
-            revenue: string;
-          }[]
-        >('d.campaign_id', 'c.name', 'd.clicks', 'd.sales', 'd.refunds', 'd.revenue');
-      const campaigns: CampaignFigures[] = rows.map((r) => ({
-        campaignId: r.campaign_id,
-        name: r.name ?? 'Without a campaign',
-        clicks: Number(r.clicks),
-        sales: Number(r.sales),
-        refunds: Number(r.refunds),
-        revenue: Number(r.revenue),
-      }));
+      await rollUpAnalyticsDay(db, input.teamId, input.day, start.toJSDate(), end.toJSDate());
+      const rows = await listDailyCampaignFigures(db, input.teamId, input.day);
+      const campaigns: CampaignFigures[] = rows.map((r) => ({ ...r, name: r.name ?? 'Without a campaign' }));
       const totals = campaigns.reduce(
         (sum, c) => ({
           clicks: sum.clicks + c.clicks,
@@ -239,18 +185,14 @@ export function createInsightActivities({ db, config }: InsightActivityDeps) {
     async storeInsight(
       input: TeamDayInput & { figures: InsightFigures; text: InsightText },
     ): Promise<{ insightId: string }> {
-      const [row] = await db('team_insights')
-        .insert({
-          team_id: input.teamId,
-          day: input.day,
-          figures: JSON.stringify(input.figures),
-          summary: input.text.summary,
-          model: input.text.model,
-        })
-        .onConflict(['team_id', 'day'])
-        .merge(['figures', 'summary', 'model', 'updated_at'])
-        .returning<{ id: string }[]>('id');
-      return { insightId: row!.id };
+      const insightId = await upsertInsight(db, {
+        teamId: input.teamId,
+        day: input.day,
+        figures: input.figures,
+        summary: input.text.summary,
+        model: input.text.model,
+      });
+      return { insightId };
     },
 
     /**
@@ -258,22 +200,11 @@ export function createInsightActivities({ db, config }: InsightActivityDeps) {
      * `insight:<teamId>:<day>:<userId>` so a rerun never sends a member the same day twice).
      */
     async prepareInsightEmails(input: TeamDayInput): Promise<TrackedEmail[]> {
-      const insight = await db('team_insights as i')
-        .join('teams as t', 't.id', 'i.team_id')
-        .where({ 'i.team_id': input.teamId, 'i.day': input.day })
-        .first<{ summary: string; figures: InsightFigures; team_name: string } | undefined>(
-          'i.summary',
-          'i.figures',
-          't.name as team_name',
-        );
+      const insight = await findInsightForEmail(db, input.teamId, input.day);
       if (!insight) return [];
-      const recipients = await db('team_members as m')
-        .join('users as u', 'u.id', 'm.user_id')
-        .where({ 'm.team_id': input.teamId, 'm.insights_email': true })
-        .orderBy('u.email')
-        .select<InsightRecipient[]>('u.id as userId', 'u.email as email', 'u.name as name');
+      const recipients = await listInsightEmailRecipients(db, input.teamId);
       const t = insight.figures.totals;
-      const subject = `${insight.team_name} on ${input.day}: ${t.clicks} clicks, ${t.sales} sales, ${money(t.revenue)} revenue`;
+      const subject = `${insight.teamName} on ${input.day}: ${t.clicks} clicks, ${t.sales} sales, ${money(t.revenue)} revenue`;
       const lines = figureLines(insight.figures);
       const textBody = [
         insight.summary,

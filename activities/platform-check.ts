@@ -2,6 +2,13 @@ import os from 'node:os';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import type { PlatformCheckInput, PlatformCheckResult } from '../workflows/contracts/platform-check';
+import { countMembers } from '../data/members';
+import {
+  completeCheck,
+  countPendingChecks,
+  markPendingCheckFailed,
+  probeDatabaseServer,
+} from '../data/platform-checks';
 
 export interface PlatformCheckActivityDeps {
   db: Knex;
@@ -37,18 +44,13 @@ export function createPlatformCheckActivities({
       const { info, log } = Context.current();
 
       const started = performance.now();
-      const probe = await db.raw<{ rows: { server_time: Date; version: string }[] }>(
-        'SELECT now() AS server_time, version() AS version',
-      );
+      const server = await probeDatabaseServer(db);
       const latencyMs = Math.round((performance.now() - started) * 100) / 100;
-      const server = probe.rows[0];
       if (!server) throw new Error('SELECT now() returned no row');
 
-      const [members, pending] = await Promise.all([
-        db('team_members').where({ team_id: input.teamId }).count<{ count: string }[]>({ count: '*' }),
-        db('platform_checks')
-          .where({ team_id: input.teamId, status: 'pending' })
-          .count<{ count: string }[]>({ count: '*' }),
+      const [memberCount, pendingChecks] = await Promise.all([
+        countMembers(db, input.teamId),
+        countPendingChecks(db, input.teamId),
       ]);
 
       const result: PlatformCheckResult = {
@@ -60,20 +62,18 @@ export function createPlatformCheckActivities({
           version: server.version,
           latencyMs,
         },
-        team: { memberCount: Number(members[0]?.count ?? 0) },
-        pendingChecks: Number(pending[0]?.count ?? 0),
+        team: { memberCount },
+        pendingChecks,
         worker: { identity: workerIdentity, taskQueue: info.taskQueue, attempt: info.attempt },
       };
 
-      const updated = await db('platform_checks')
-        .where({ id: input.checkId, team_id: input.teamId })
-        .update({
-          status: 'completed',
-          result: JSON.stringify(result),
-          worker_identity: workerIdentity,
-          completed_at: db.fn.now(),
-        });
-      if (updated === 0) {
+      const updated = await completeCheck(db, {
+        teamId: input.teamId,
+        checkId: input.checkId,
+        result,
+        workerIdentity,
+      });
+      if (!updated) {
         // Retrying cannot make the row appear: fail the workflow now instead of burning attempts.
         throw ApplicationFailure.nonRetryable(
           `platform check ${input.checkId} does not exist for team ${input.teamId}`,
@@ -87,14 +87,12 @@ export function createPlatformCheckActivities({
     /** Leaves a failed check visibly failed instead of pending forever; only touches rows still pending. */
     async markPlatformCheckFailed(input: MarkPlatformCheckFailedInput): Promise<void> {
       if (!uuidPattern.test(input.checkId) || !uuidPattern.test(input.teamId)) return;
-      await db('platform_checks')
-        .where({ id: input.checkId, team_id: input.teamId, status: 'pending' })
-        .update({
-          status: 'failed',
-          result: JSON.stringify({ error: input.reason }),
-          worker_identity: workerIdentity,
-          completed_at: db.fn.now(),
-        });
+      await markPendingCheckFailed(db, {
+        teamId: input.teamId,
+        checkId: input.checkId,
+        reason: input.reason,
+        workerIdentity,
+      });
     },
   };
 }

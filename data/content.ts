@@ -163,3 +163,154 @@ export function findCampaignForContent(
       'p.title as productTitle',
     );
 }
+
+/** What a pipeline step reads: the item with its campaign's name and HopLink and the product it promotes. */
+export interface PipelineContentRow {
+  id: string;
+  team_id: string;
+  type: ContentType;
+  title: string;
+  tone: string;
+  keywords: string[];
+  length: ContentLength;
+  brief: { text?: string } | null;
+  outline: string | null;
+  body: string | null;
+  revision: number;
+  wordpress_post_id: string | null;
+  campaign_name: string | null;
+  hoplink: string | null;
+  product_title: string | null;
+  product_description: string | null;
+  category_path: string[] | null;
+}
+
+/** Team-scoped: another team's id is not found. */
+export function findContentForPipeline(
+  db: Db,
+  teamId: string,
+  contentId: string,
+): Promise<PipelineContentRow | undefined> {
+  return db('content as c')
+    .leftJoin('campaigns as k', 'k.id', 'c.campaign_id')
+    .leftJoin('products as p', 'p.id', 'k.product_id')
+    .where({ 'c.id': contentId, 'c.team_id': teamId })
+    .first<PipelineContentRow | undefined>(
+      'c.id',
+      'c.team_id',
+      'c.type',
+      'c.title',
+      'c.tone',
+      'c.keywords',
+      'c.length',
+      'c.brief',
+      'c.outline',
+      'c.body',
+      'c.revision',
+      'c.wordpress_post_id',
+      'k.name as campaign_name',
+      'k.hoplink',
+      'p.title as product_title',
+      'p.description as product_description',
+      'p.category_path',
+    );
+}
+
+/** Marks the item generating `step` under a new revision (a retry restarts the streamed text cleanly). */
+export async function startContentStep(
+  db: Db,
+  teamId: string,
+  contentId: string,
+  step: string,
+  revision: number,
+): Promise<void> {
+  await db('content')
+    .where({ id: contentId, team_id: teamId })
+    .update({ status: 'generating', step, revision, failure: null, updated_at: db.fn.now() });
+}
+
+export interface ContentStepOutput {
+  teamId: string;
+  contentId: string;
+  /** The column the step writes: brief (JSON), outline or body. */
+  column: 'brief' | 'outline' | 'body';
+  value: string;
+  workflowId: string | null;
+  step: string;
+  model: string;
+  inputTokens: number;
+  outputTokens: number;
+}
+
+/**
+ * Stores a step's result and its token usage in one transaction: the text in its column, the tokens added to
+ * the item's counters and one token_usage row, so the counters always match the usage rows.
+ */
+export async function recordContentStepOutput(db: Knex, o: ContentStepOutput): Promise<void> {
+  await db.transaction(async (trx) => {
+    await trx('content')
+      .where({ id: o.contentId, team_id: o.teamId })
+      .update({
+        [o.column]: o.value,
+        input_tokens: trx.raw('input_tokens + ?', [o.inputTokens]),
+        output_tokens: trx.raw('output_tokens + ?', [o.outputTokens]),
+        updated_at: trx.fn.now(),
+      });
+    await trx('token_usage').insert({
+      team_id: o.teamId,
+      content_id: o.contentId,
+      workflow_id: o.workflowId,
+      step: o.step,
+      model: o.model,
+      input_tokens: o.inputTokens,
+      output_tokens: o.outputTokens,
+    });
+  });
+}
+
+export interface ContentStatusChange {
+  status: ContentStatus;
+  step: string | null;
+  /** Left as stored when undefined (also for the two below). */
+  publishAt?: string | null;
+  reviewNotes?: string | null;
+  failure?: string | null;
+}
+
+/** Team-scoped; false when no such item. */
+export async function updateContentStatus(
+  db: Db,
+  teamId: string,
+  contentId: string,
+  change: ContentStatusChange,
+): Promise<boolean> {
+  const fields: Record<string, unknown> = {
+    status: change.status,
+    step: change.step,
+    updated_at: db.fn.now(),
+  };
+  if (change.publishAt !== undefined) fields.publish_at = change.publishAt;
+  if (change.reviewNotes !== undefined) fields.review_notes = change.reviewNotes;
+  if (change.failure !== undefined) fields.failure = change.failure;
+  const updated = await db('content').where({ id: contentId, team_id: teamId }).update(fields);
+  return updated > 0;
+}
+
+/** After WordPress took the post: its id, and for a published one (not a draft) its URL and the time. */
+export async function recordContentPublished(
+  db: Db,
+  teamId: string,
+  contentId: string,
+  post: { mode: 'publish' | 'draft'; postId: number; url: string },
+): Promise<void> {
+  await db('content')
+    .where({ id: contentId, team_id: teamId })
+    .update({
+      status: post.mode === 'publish' ? 'published' : 'draft',
+      step: 'publish',
+      wordpress_post_id: post.postId,
+      published_url: post.mode === 'publish' ? post.url : null,
+      published_at: post.mode === 'publish' ? db.fn.now() : null,
+      updated_at: db.fn.now(),
+    });
+}

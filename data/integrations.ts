@@ -1,10 +1,48 @@
 import type { Knex } from 'knex';
 import type { TeamIntegrationProvider } from '../lib/integrations/providers';
-import { teamIntegrationColumns, type TeamIntegrationRow } from '../lib/integrations/store';
+import type { TeamIntegrationRow, TeamIntegrationStore } from '../lib/integrations/store';
 
-export { findTeamIntegration, type TeamIntegrationRow } from '../lib/integrations/store';
+export type { TeamIntegrationRow } from '../lib/integrations/store';
 
 type Db = Knex | Knex.Transaction;
+
+const teamIntegrationColumns = [
+  'id',
+  'team_id as teamId',
+  'provider',
+  'secret',
+  'settings',
+  'ins_token as insToken',
+  'last_test_ok as lastTestOk',
+  'last_test_message as lastTestMessage',
+  'last_tested_at as lastTestedAt',
+  'created_at as createdAt',
+  'updated_at as updatedAt',
+];
+
+export function findTeamIntegration(
+  db: Db,
+  teamId: string,
+  provider: TeamIntegrationProvider,
+): Promise<TeamIntegrationRow | undefined> {
+  return db('team_integrations')
+    .where({ team_id: teamId, provider })
+    .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
+}
+
+export function findClickbankByInsToken(db: Db, insToken: string): Promise<TeamIntegrationRow | undefined> {
+  return db('team_integrations')
+    .where({ ins_token: insToken, provider: 'clickbank' })
+    .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
+}
+
+/** The reads the integration resolver (lib/integrations/resolve.ts) needs, bound to this database. */
+export function teamIntegrationStore(db: Db): TeamIntegrationStore {
+  return {
+    find: (teamId, provider) => findTeamIntegration(db, teamId, provider),
+    findClickbankByInsToken: (insToken) => findClickbankByInsToken(db, insToken),
+  };
+}
 
 export function listTeamIntegrations(db: Db, teamId: string): Promise<TeamIntegrationRow[]> {
   return db('team_integrations')

@@ -68,3 +68,51 @@ export async function markCheckFailed(db: Db, checkId: string, reason: string): 
     .where({ id: checkId, status: 'pending' })
     .update({ status: 'failed', result: JSON.stringify({ error: reason }), completed_at: db.fn.now() });
 }
+
+/** One real round trip from the caller's process: the server's clock and version. */
+export async function probeDatabaseServer(
+  db: Db,
+): Promise<{ server_time: Date; version: string } | undefined> {
+  const probe = await db.raw<{ rows: { server_time: Date; version: string }[] }>(
+    'SELECT now() AS server_time, version() AS version',
+  );
+  return probe.rows[0];
+}
+
+export async function countPendingChecks(db: Db, teamId: string): Promise<number> {
+  const rows = await db('platform_checks')
+    .where({ team_id: teamId, status: 'pending' })
+    .count<{ count: string }[]>({ count: '*' });
+  return Number(rows[0]?.count ?? 0);
+}
+
+/** The worker's completion of a check; false when the team has no such check. */
+export async function completeCheck(
+  db: Db,
+  c: { teamId: string; checkId: string; result: unknown; workerIdentity: string },
+): Promise<boolean> {
+  const updated = await db('platform_checks')
+    .where({ id: c.checkId, team_id: c.teamId })
+    .update({
+      status: 'completed',
+      result: JSON.stringify(c.result),
+      worker_identity: c.workerIdentity,
+      completed_at: db.fn.now(),
+    });
+  return updated > 0;
+}
+
+/** The worker's side of markCheckFailed: team-scoped, names the worker, and still only touches a pending row. */
+export async function markPendingCheckFailed(
+  db: Db,
+  f: { teamId: string; checkId: string; reason: string; workerIdentity: string },
+): Promise<void> {
+  await db('platform_checks')
+    .where({ id: f.checkId, team_id: f.teamId, status: 'pending' })
+    .update({
+      status: 'failed',
+      result: JSON.stringify({ error: f.reason }),
+      worker_identity: f.workerIdentity,
+      completed_at: db.fn.now(),
+    });
+}

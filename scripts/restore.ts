@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { dropPartitionedTables, loadPgliteDataDir } from '../data/backups';
 import { ChecksumError } from '../lib/backup/files';
 import { restoreBackup } from '../lib/backup/restore';
 import { loadConfigOrExit } from '../lib/config';
@@ -45,6 +46,7 @@ async function main(): Promise<void> {
     databaseUrl,
     pgliteDir,
     pgRestorePath: config.backup.pgRestorePath,
+    database: { dropPartitionedTables, loadPgliteDataDir },
   });
   const target = result.kind === 'pg_dump' ? redact(databaseUrl!) : pgliteDir;
   console.log(

@@ -13,6 +13,7 @@ import {
   updateCampaign,
   type CampaignRow,
 } from '../../data/campaigns';
+import { teamIntegrationStore } from '../../data/integrations';
 import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { CampaignStatus } from '../schemas/campaigns';
@@ -55,7 +56,7 @@ export type CreateCampaignInput = { name: string } & ({ productId: string } | { 
 
 export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'integrations'> }) {
   const { db } = deps;
-  const resolver = createIntegrationResolver({ db, config: deps.config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config: deps.config });
 
   /** The team's ClickBank nickname (sandbox default in sandbox mode); 409 when live and not connected. */
   async function affiliateNickname(teamId: string): Promise<string> {

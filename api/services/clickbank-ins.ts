@@ -15,6 +15,7 @@ import type { Logger } from '../../lib/logger';
 import { startClickbankNotification } from '../../temporal/starts';
 import type { ClickbankNotificationInput } from '../../workflows/contracts/clickbank-notification';
 import { campaignForTid } from '../../data/campaigns';
+import { teamIntegrationStore } from '../../data/integrations';
 import {
   findWebhookEvent,
   listUnstartedWebhookEvents,
@@ -48,7 +49,7 @@ export interface ClickbankInsDeps {
 
 export function createClickbankInsService(deps: ClickbankInsDeps) {
   const { db, logger } = deps;
-  const resolver = createIntegrationResolver({ db, config: deps.config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config: deps.config });
 
   async function startWorkflow(event: WebhookEventRow, dedupeKey: string): Promise<void> {
     const temporal = deps.temporal;

@@ -23,6 +23,7 @@ import {
   lockTeamIntegration,
   recordConnectionTest,
   saveTeamIntegration,
+  teamIntegrationStore,
   type TeamIntegrationRow,
 } from '../../data/integrations';
 import type { TeamMembership } from '../http/locals';
@@ -64,7 +65,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   const { db, config, logger } = deps;
   const testers = deps.testers ?? connectionTesters;
   const testTimeoutMs = deps.testTimeoutMs ?? 10_000;
-  const resolver = createIntegrationResolver({ db, config });
+  const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
   const key = () => config.integrations.encryptionKey;
 
   /** Stored secrets, or undefined when they cannot be opened (encryption key changed, row tampered). */

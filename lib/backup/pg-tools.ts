@@ -1,6 +1,5 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs/promises';
-import knex from 'knex';
 
 /**
  * A libpq connection string without the password, plus the password for PGPASSWORD: the password never
@@ -111,10 +110,10 @@ export interface PgRestoreOptions {
 
 /**
  * `pg_restore --clean --if-exists --no-owner` into the database: existing objects of the dump are dropped and
- * recreated, objects owned by whoever runs the restore. Stops at the first error.
+ * recreated, objects owned by whoever runs the restore. Stops at the first error. Over an existing database the
+ * caller drops the partitioned tables first (restoreBackup does).
  */
 export async function runPgRestore(opts: PgRestoreOptions): Promise<void> {
-  await dropPartitionedTables(opts.databaseUrl);
   const { dbname, password } = splitDatabaseUrl(opts.databaseUrl);
   await runTool({
     binary: opts.pgRestorePath,
@@ -130,24 +129,4 @@ export async function runPgRestore(opts: PgRestoreOptions): Promise<void> {
     password,
     onProgress: opts.onProgress,
   });
-}
-
-/**
- * Drops the target's partitioned tables (with their partitions) before a restore over an existing database:
- * pg_restore --clean drops a partition's primary key on its own, which PostgreSQL refuses ("cannot drop
- * inherited constraint"). The dump recreates them. Nothing happens on an empty database.
- */
-async function dropPartitionedTables(databaseUrl: string): Promise<void> {
-  const db = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });
-  try {
-    const { rows } = await db.raw<{ rows: { name: string }[] }>(
-      `SELECT format('%I.%I', n.nspname, c.relname) AS name
-       FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-       WHERE c.relkind = 'p' AND NOT c.relispartition
-         AND n.nspname NOT IN ('pg_catalog', 'information_schema')`,
-    );
-    for (const { name } of rows) await db.raw(`DROP TABLE IF EXISTS ${name} CASCADE`);
-  } finally {
-    await db.destroy();
-  }
 }

@@ -1,14 +1,13 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { Knex } from 'knex';
 import { backupFileName, sha256File, writeChecksumFile, type BackupKind } from './files';
 import { runPgDump } from './pg-tools';
-import { dumpPgliteDataDir } from './pglite';
 
 export interface BackupTarget {
-  /** PostgreSQL when set (pg_dump); otherwise the embedded PGlite behind `db`. */
+  /** PostgreSQL when set (pg_dump); otherwise the embedded PGlite, archived by `dumpPglite`. */
   databaseUrl?: string;
-  db?: Knex;
+  /** The running PGlite's data folder as a gzipped tarball (data/backups.ts: dumpPgliteDataDir). */
+  dumpPglite?: () => Promise<Buffer>;
   dir: string;
   pgDumpPath: string;
 }
@@ -47,8 +46,8 @@ export async function writeBackup(
         signal: opts.signal,
       });
     } else {
-      if (!target.db) throw new Error('a PGlite backup needs the running database');
-      await dumpPgliteDataDir(target.db, partial);
+      if (!target.dumpPglite) throw new Error('a PGlite backup needs the running database');
+      await fs.writeFile(partial, await target.dumpPglite());
     }
     const sha256 = await sha256File(partial);
     const { size } = await fs.stat(partial);

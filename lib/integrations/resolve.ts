@@ -1,15 +1,9 @@
-import type { Knex } from 'knex';
 import { IntegrationError } from './adapters/errors';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from './sandbox-credentials';
 import type { Config } from '../config';
 import { SecretBoxError } from '../crypto/secret-box';
 import { integrationDisplayNames, type TeamIntegrationProvider } from './providers';
-import {
-  findClickbankByInsToken,
-  findTeamIntegration,
-  openCredentials,
-  type OpenedCredentials,
-} from './store';
+import { openCredentials, type OpenedCredentials, type TeamIntegrationStore } from './store';
 
 /** The plain settings each adapter factory takes (the same shapes for sandbox, live and team credentials). */
 export interface AnthropicSettings {
@@ -52,7 +46,8 @@ export const notConnectedError = (provider: TeamIntegrationProvider): Integratio
   });
 
 export interface IntegrationResolverDeps {
-  db: Knex;
+  /** The team's stored credentials (data/integrations.ts: teamIntegrationStore(db)). */
+  store: TeamIntegrationStore;
   /** Read at every call (not copied), so a changed sandbox URL applies at once. */
   config: Pick<Config, 'integrations'>;
 }
@@ -62,14 +57,14 @@ export interface IntegrationResolverDeps {
  * the integration runs in sandbox mode, the sandbox defaults (so the product works with no accounts); else a
  * not_connected IntegrationError asking the team to connect the service. Used by the API and by activities.
  */
-export function createIntegrationResolver({ db, config }: IntegrationResolverDeps) {
+export function createIntegrationResolver({ store, config }: IntegrationResolverDeps) {
   const integrations = () => config.integrations;
 
   async function teamCredentials<P extends TeamIntegrationProvider>(
     teamId: string,
     provider: P,
   ): Promise<OpenedCredentials<P> | undefined> {
-    const row = await findTeamIntegration(db, teamId, provider);
+    const row = await store.find(teamId, provider);
     if (!row) return undefined;
     try {
       return openCredentials(integrations().encryptionKey, { ...row, provider });
@@ -149,7 +144,7 @@ export function createIntegrationResolver({ db, config }: IntegrationResolverDep
     async clickbankByInsToken(
       insToken: string,
     ): Promise<{ teamId: string; settings: ClickbankSettings } | undefined> {
-      const row = await findClickbankByInsToken(db, insToken);
+      const row = await store.findClickbankByInsToken(insToken);
       if (!row) return undefined;
       const own = openCredentials(integrations().encryptionKey, { ...row, provider: 'clickbank' as const });
       return { teamId: row.teamId, settings: clickbankSettings(own) };

@@ -1,4 +1,3 @@
-import type { Knex } from 'knex';
 import { openJson } from '../crypto/secret-box';
 import {
   secretAad,
@@ -6,8 +5,6 @@ import {
   type ProviderSettings,
   type TeamIntegrationProvider,
 } from './providers';
-
-type Db = Knex | Knex.Transaction;
 
 /** A team_integrations row as stored (secret still sealed). */
 export interface TeamIntegrationRow {
@@ -24,34 +21,14 @@ export interface TeamIntegrationRow {
   updatedAt: Date;
 }
 
-export const teamIntegrationColumns = [
-  'id',
-  'team_id as teamId',
-  'provider',
-  'secret',
-  'settings',
-  'ins_token as insToken',
-  'last_test_ok as lastTestOk',
-  'last_test_message as lastTestMessage',
-  'last_tested_at as lastTestedAt',
-  'created_at as createdAt',
-  'updated_at as updatedAt',
-];
-
-export function findTeamIntegration(
-  db: Db,
-  teamId: string,
-  provider: TeamIntegrationProvider,
-): Promise<TeamIntegrationRow | undefined> {
-  return db('team_integrations')
-    .where({ team_id: teamId, provider })
-    .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
-}
-
-export function findClickbankByInsToken(db: Db, insToken: string): Promise<TeamIntegrationRow | undefined> {
-  return db('team_integrations')
-    .where({ ins_token: insToken, provider: 'clickbank' })
-    .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
+/**
+ * How the resolver reads a team's stored credentials; data/integrations.ts binds the queries to a database
+ * (teamIntegrationStore), so this ground floor stays free of SQL.
+ */
+export interface TeamIntegrationStore {
+  find(teamId: string, provider: TeamIntegrationProvider): Promise<TeamIntegrationRow | undefined>;
+  /** The ClickBank row whose INS URL carries this token. */
+  findClickbankByInsToken(insToken: string): Promise<TeamIntegrationRow | undefined>;
 }
 
 /** The decrypted credentials of one row: secret fields and plain settings together. */

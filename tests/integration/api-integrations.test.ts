@@ -2,6 +2,7 @@ import net, { type AddressInfo } from 'node:net';
 import request from 'supertest';
 import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
+import { teamIntegrationStore } from '../../data/integrations';
 import { integrationBodies } from '../../api/schemas/integrations';
 import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
 import { startAnthropicSandbox, type SandboxServer } from '../../sandbox/anthropic/server';
@@ -225,7 +226,7 @@ describe('team integration settings API', () => {
   });
 
   it('keeps a stored secret when a save omits it, removes an optional one sent as null, keeps the INS URL', async () => {
-    const resolver = createIntegrationResolver({ db: api.db, config: api.config });
+    const resolver = createIntegrationResolver({ store: teamIntegrationStore(api.db), config: api.config });
     const before = (await get(owner, 'clickbank').expect(200)).body as { integration: { insUrl: string } };
 
     const renamed = await put(owner, 'clickbank', { affiliateNickname: 'renamed01' }).expect(200);
@@ -296,7 +297,8 @@ describe('team integration settings API', () => {
   });
 
   describe('credential resolver', () => {
-    const resolver = () => createIntegrationResolver({ db: api.db, config: api.config });
+    const resolver = () =>
+      createIntegrationResolver({ store: teamIntegrationStore(api.db), config: api.config });
     const modes = () => api.config.integrations;
     let saved: Record<string, 'sandbox' | 'live'>;
 

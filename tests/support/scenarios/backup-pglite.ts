@@ -1,12 +1,13 @@
 // Run with tsx in a plain Node process (Jest's sandbox rejects PGlite's dynamic import of its WASM):
-//   tsx tests/integration/backup-pglite-scenario.ts <workDir>
+//   tsx tests/support/scenarios/backup-pglite.ts <workDir>
 // Makes a scratch PGlite database, backs it up while it is open (as the embedded platform would), restores the
 // tarball into a fresh folder and prints what each side holds.
 import fs from 'node:fs';
 import path from 'node:path';
-import { createDb } from '../../db/connection';
-import { restoreBackup } from '../../lib/backup/restore';
-import { writeBackup } from '../../lib/backup/run';
+import { dropPartitionedTables, dumpPgliteDataDir, loadPgliteDataDir } from '../../../data/backups';
+import { createDb } from '../../../db/connection';
+import { restoreBackup } from '../../../lib/backup/restore';
+import { writeBackup } from '../../../lib/backup/run';
 
 async function rowsOf(pgliteDir: string): Promise<{ name: string; qty: number }[]> {
   const db = createDb({ database: { pgliteDir, poolMax: 1 } });
@@ -19,7 +20,7 @@ async function rowsOf(pgliteDir: string): Promise<{ name: string; qty: number }[
 
 async function main(): Promise<void> {
   const workDir = process.argv[2];
-  if (!workDir) throw new Error('usage: backup-pglite-scenario.ts <workDir>');
+  if (!workDir) throw new Error('usage: backup-pglite.ts <workDir>');
   const sourceDir = path.join(workDir, 'source');
   const backupDir = path.join(workDir, 'backups');
   const restoredDir = path.join(workDir, 'restored');
@@ -37,16 +38,27 @@ async function main(): Promise<void> {
       { name: 'gamma', qty: 3 },
     ]);
     // Backed up while the database is open and in use, as the nightly run does.
-    backup = await writeBackup({ db, dir: backupDir, pgDumpPath: 'pg_dump' });
+    backup = await writeBackup({
+      dumpPglite: () => dumpPgliteDataDir(db),
+      dir: backupDir,
+      pgDumpPath: 'pg_dump',
+    });
     await db('backup_probe').insert({ name: 'after-backup', qty: 4 });
   } finally {
     await db.destroy();
   }
 
-  await restoreBackup({ file: backup.file, pgliteDir: restoredDir, pgRestorePath: 'pg_restore' });
+  const restore = () =>
+    restoreBackup({
+      file: backup.file,
+      pgliteDir: restoredDir,
+      pgRestorePath: 'pg_restore',
+      database: { dropPartitionedTables, loadPgliteDataDir },
+    });
+  await restore();
   let refusedNonEmpty = false;
   try {
-    await restoreBackup({ file: backup.file, pgliteDir: restoredDir, pgRestorePath: 'pg_restore' });
+    await restore();
   } catch {
     refusedNonEmpty = true;
   }
