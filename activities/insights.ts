@@ -2,6 +2,7 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
+import { dueZones, usableZone } from '../lib/time-zones';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import type { TrackedEmail } from './email';
@@ -53,26 +54,6 @@ export interface InsightText {
 export const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-/** A zone luxon (and so PostgreSQL's IANA database) knows, else UTC: a bad value must not stop the night. */
-export const usableZone = (zone: string | null | undefined): string =>
-  zone && DateTime.now().setZone(zone).isValid ? zone : 'UTC';
-
-/** Teams whose local time at `now` is `localHour`, with their yesterday. */
-export function dueZones(
-  zones: string[],
-  now: Date,
-  localHour: number,
-): Map<string, { day: string; zone: string }> {
-  const due = new Map<string, { day: string; zone: string }>();
-  for (const stored of zones) {
-    const zone = usableZone(stored);
-    const local = DateTime.fromJSDate(now, { zone });
-    if (local.hour !== localHour) continue;
-    due.set(stored, { day: local.minus({ days: 1 }).toISODate()!, zone });
-  }
-  return due;
-}
 
 const hasActivity = (f: InsightFigures): boolean =>
   f.totals.clicks > 0 || f.totals.sales > 0 || f.totals.refunds > 0;

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
-import { usableZone } from '../../activities/insights';
+import { usableZone } from '../../lib/time-zones';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import { startTeamInsights } from '../../temporal/starts';
 import { teamInsightsWorkflowId, type TeamInsightsInput } from '../../workflows/contracts/insights';

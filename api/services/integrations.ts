@@ -28,6 +28,7 @@ import {
 } from '../../data/integrations';
 import type { TeamMembership } from '../http/locals';
 import type { IntegrationBody } from '../schemas/integrations';
+import { inTransaction } from '../../data/transaction';
 
 export interface IntegrationView {
   provider: TeamIntegrationProvider;
@@ -168,7 +169,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       provider: P,
       body: IntegrationBody[P],
     ): Promise<IntegrationView> {
-      const row = await db.transaction(async (trx) => {
+      const row = await inTransaction(db, async (trx) => {
         const existing = await lockTeamIntegration(trx, m.teamId, provider);
         const stored = existing ? (openSecrets(existing) ?? {}) : {};
         const sent = body as Record<string, unknown>;

@@ -1,0 +1,21 @@
+import { DateTime } from 'luxon';
+
+/** A zone luxon (and so PostgreSQL's IANA database) knows, else UTC: a bad value must not stop the night. */
+export const usableZone = (zone: string | null | undefined): string =>
+  zone && DateTime.now().setZone(zone).isValid ? zone : 'UTC';
+
+/** Teams whose local time at `now` is `localHour`, with their yesterday. */
+export function dueZones(
+  zones: string[],
+  now: Date,
+  localHour: number,
+): Map<string, { day: string; zone: string }> {
+  const due = new Map<string, { day: string; zone: string }>();
+  for (const stored of zones) {
+    const zone = usableZone(stored);
+    const local = DateTime.fromJSDate(now, { zone });
+    if (local.hour !== localHour) continue;
+    due.set(stored, { day: local.minus({ days: 1 }).toISODate()!, zone });
+  }
+  return due;
+}
