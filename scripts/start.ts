@@ -158,6 +158,7 @@ async function main(): Promise<void> {
   say(
     `  API           ${config.api.publicUrl}/api/v1   (OpenAPI: ${config.api.publicUrl}/api/v1/openapi.json)`,
   );
+  say(`  API reference ${config.api.publicUrl}/api/v1/docs`);
   say(`  Temporal Web  ${config.temporal.uiUrl}`);
   if (sandboxes.length > 0) {
     say('Sandbox providers (no real accounts needed; set <PROVIDER>_MODE=live to use the real services):');

@@ -3,7 +3,7 @@ import { defineSearchAttributeKey, SearchAttributeType } from '@temporalio/commo
 /**
  * Custom search attributes every run may carry, so ops can filter runs in Temporal Web
  * (for example `TeamId = "<uuid>"`). The dev server registers them at start; a cluster registers them
- * with `temporal operator search-attribute create` (see README).
+ * with `temporal operator search-attribute create` (see docs/operations.md).
  */
 export const SearchAttr = {
   TeamId: defineSearchAttributeKey('TeamId', SearchAttributeType.KEYWORD),
