@@ -47,6 +47,7 @@ export default tseslint.config(
       'test-results',
       '**/*.js',
       '**/*.mjs',
+      '**/*.cjs',
     ],
   },
   js.configs.recommended,

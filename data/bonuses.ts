@@ -28,11 +28,12 @@ export interface BonusRow {
  * A bonus with the ids of the campaigns that offer it, in the order they were linked: one objection graph fetch
  * (the bonuses, then one query for all their campaign links).
  */
-const linkOrder = (q: QueryBuilder<Model>) =>
-  q.select('campaigns.id').orderBy([
+const linkOrder = (q: QueryBuilder<Model>): void => {
+  void q.select('campaigns.id').orderBy([
     { column: 'campaign_bonuses.created_at', order: 'asc' },
     { column: 'campaigns.id', order: 'asc' },
   ]);
+};
 
 const toRow = (b: Bonus): BonusRow => ({
   id: b.id,

@@ -1,10 +1,5 @@
 import Anthropic, { APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
-import {
-  IntegrationError,
-  fromHttpStatus,
-  fromNetworkError,
-  type IntegrationErrorKind,
-} from './errors';
+import { IntegrationError, fromHttpStatus, fromNetworkError, type IntegrationErrorKind } from './errors';
 
 /** Plain settings (sandbox, live or a team's own key): the resolver's AnthropicSettings plus tuning. */
 export interface AnthropicClientSettings {

@@ -1,10 +1,5 @@
 import { Errors, ServerClient, type Message } from 'postmark';
-import {
-  IntegrationError,
-  fromHttpStatus,
-  fromNetworkError,
-  type IntegrationErrorKind,
-} from './errors';
+import { IntegrationError, fromHttpStatus, fromNetworkError, type IntegrationErrorKind } from './errors';
 
 /** Plain settings (sandbox, live or a team's own server token): the resolver's PostmarkSettings. */
 export interface PostmarkSenderSettings {

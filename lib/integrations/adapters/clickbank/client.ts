@@ -2,12 +2,7 @@
  * ClickBank adapter: REST API 1.3 (orders2, quickstats) and the marketplace feed. Takes plain settings so
  * the same client serves the sandbox, the live API and each team's own key.
  */
-import {
-  IntegrationError,
-  fromHttpStatus,
-  fromNetworkError,
-  type HttpErrorOverride,
-} from '../errors';
+import { IntegrationError, fromHttpStatus, fromNetworkError, type HttpErrorOverride } from '../errors';
 import { streamMarketplaceFeed, type FeedSummary, type StreamFeedOptions } from './feed';
 import type { ClickbankLineItem, ClickbankOrder, MarketplaceSite, OrderQuery } from './types';
 
