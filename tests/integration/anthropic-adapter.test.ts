@@ -4,7 +4,7 @@ import {
   type AnthropicClientSettings,
 } from '../../lib/integrations/adapters/anthropic';
 import { IntegrationError } from '../../lib/integrations/adapters/errors';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import {
   startAnthropicSandbox,
   type RecordedRequest,

@@ -1,7 +1,7 @@
 import request from 'supertest';
 import { createApp } from '../../api/app';
 import { makeTrackingId } from '../../api/services/campaigns';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import {
   bearer,
   createTeamWith,

@@ -4,7 +4,7 @@ import { IntegrationError } from '../../lib/integrations/adapters/errors';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
 import { teamIntegrationStore } from '../../data/integrations';
 import { integrationBodies } from '../../api/schemas/integrations';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import { startAnthropicSandbox, type SandboxServer } from '../../sandbox/anthropic/server';
 import { startClickbankSandbox } from '../../sandbox/clickbank/server';
 import { startPostmarkSandbox } from '../../sandbox/postmark/server';

@@ -236,7 +236,7 @@ describe('nightly backup', () => {
       // A plain Node process: Jest's sandbox rejects PGlite's dynamic import of its WASM.
       const { stdout } = await run(
         path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-        [path.join(__dirname, 'backup-pglite-scenario.ts'), workDir],
+        [path.join(__dirname, '../support/scenarios/backup-pglite.ts'), workDir],
         { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
       );
       const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));

@@ -12,7 +12,7 @@ import {
   unsubscribeLink,
   waitFor,
   type EmailWorld,
-} from './email-world';
+} from '../support/email-world';
 
 interface Broadcast {
   id: string;

@@ -1,7 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { CLICKBANK_403_MESSAGE, createClickbankClient } from '../../lib/integrations/adapters/clickbank';
 import { IntegrationError, toActivityFailure } from '../../lib/integrations/adapters/errors';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import { listSandboxOrders } from '../../sandbox/clickbank/orders';
 import { startClickbankSandbox, type SandboxServer } from '../../sandbox/clickbank/server';
 

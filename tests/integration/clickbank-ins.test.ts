@@ -11,7 +11,7 @@ import {
   type InsNotification,
 } from '../../lib/clickbank/ins';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 
 const secret = SANDBOX_CREDENTIALS.clickbank.insSecretKey;
 const repoRoot = path.resolve(__dirname, '../..');

@@ -6,7 +6,7 @@ import { setContactStatus, upsertContact } from '../../data/contacts';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
 import { verifyLinkToken } from '../../lib/links';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark/server';
 

@@ -6,7 +6,7 @@ import { promisify } from 'node:util';
 import knex from 'knex';
 import { createDb } from '../../db/connection';
 import { repoRoot } from '../../lib/config';
-import { runMigrationScenario, type MigrationObservations } from './migration-scenario';
+import { runMigrationScenario, type MigrationObservations } from '../support/scenarios/migrations';
 
 // The same up / exercise / down / up scenario on real PostgreSQL and on PGlite (the embedded default):
 // both must run the very same migrations.
@@ -65,7 +65,7 @@ async function observePglite(): Promise<MigrationObservations> {
   try {
     const { stdout } = await promisify(execFile)(
       path.join(repoRoot, 'node_modules', '.bin', 'tsx'),
-      [path.join(__dirname, 'migration-scenario.ts'), dataDir],
+      [path.join(__dirname, '../support/scenarios/migrations.ts'), dataDir],
       { cwd: repoRoot, timeout: 120_000, maxBuffer: 16 * 1024 * 1024 },
     );
     const line = stdout.split('\n').find((l) => l.startsWith('OBSERVATIONS '));

@@ -7,7 +7,7 @@ import { IntegrationError, toActivityFailure } from '../../lib/integrations/adap
 import { createPostmarkSender, type PostmarkSenderSettings } from '../../lib/integrations/adapters/postmark';
 import { loadConfig } from '../../lib/config';
 import { createLogger } from '../../lib/logger';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import {
   startPostmarkSandbox,

@@ -10,7 +10,7 @@ import {
 } from '../support/api';
 import type { Application } from 'express';
 import { createApp } from '../../api/app';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 

@@ -10,7 +10,7 @@ import {
   unsubscribeLink,
   waitFor,
   type EmailWorld,
-} from './email-world';
+} from '../support/email-world';
 
 interface Run {
   workflowId: string;

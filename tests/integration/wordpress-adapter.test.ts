@@ -4,7 +4,7 @@ import {
   createWordpressClient,
   type WordpressClientSettings,
 } from '../../lib/integrations/adapters/wordpress';
-import { SANDBOX_CREDENTIALS } from '../../sandbox/defaults';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import { startWordpressSandbox, type SandboxServer } from '../../sandbox/wordpress/server';
 
 /** The WordPress adapter (plain fetch, application-password auth) against the WordPress sandbox. */

@@ -17,8 +17,8 @@ import {
   type SandboxServer,
 } from '../../sandbox/postmark/server';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { registerUser, type RegisteredUser } from '../support/api';
-import { startTestWorkers, type TestWorkers } from '../support/worker';
+import { registerUser, type RegisteredUser } from './api';
+import { startTestWorkers, type TestWorkers } from './worker';
 
 /**
  * What the sequence, broadcast and unsubscribe tests share: the real API listening on a port (email links point

@@ -1,9 +1,9 @@
 import fs from 'node:fs';
 import type { Knex } from 'knex';
 import type { Model } from 'objection';
-import { createDb, migrateLatest, migrationsDir } from '../../db/connection';
-import * as models from '../../db/models';
-import { loadConfig } from '../../lib/config';
+import { createDb, migrateLatest, migrationsDir } from '../../../db/connection';
+import * as models from '../../../db/models';
+import { loadConfig } from '../../../lib/config';
 
 /**
  * Migrates a database up, exercises the schema, rolls everything back and migrates up again, recording what
@@ -356,7 +356,7 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
   };
 }
 
-/** Child-process entry: `tsx tests/integration/migration-scenario.ts <data dir>` migrates PGlite there. */
+/** Child-process entry: `tsx tests/support/scenarios/migrations.ts <data dir>` migrates PGlite there. */
 async function main(dataDir: string): Promise<void> {
   const db = createDb(loadConfig({ HOPFLOW_DATA_DIR: dataDir }));
   try {
@@ -370,7 +370,7 @@ async function main(dataDir: string): Promise<void> {
 if (require.main === module) {
   const dataDir = process.argv[2];
   if (!dataDir) {
-    console.error('usage: tsx tests/integration/migration-scenario.ts <data dir>');
+    console.error('usage: tsx tests/support/scenarios/migrations.ts <data dir>');
     process.exit(64);
   }
   main(dataDir).catch((err: unknown) => {
