@@ -23,7 +23,7 @@ import { getWorkflowBundle } from '../../temporal/bundle';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import type { BonusDeliveryResult } from '../../workflows/contracts/bonus-delivery';
 import type { BonusRevocationWorkflowResult } from '../../workflows/contracts/bonus-revocation';
-import { historyFromJson } from '../replay/history-json';
+import { readHistory } from '../support/histories';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
@@ -459,8 +459,7 @@ describe('clickbank notification runs from before the bonus hookup', () => {
   jest.setTimeout(120_000);
 
   it('replay on the current workflow code without nondeterminism', async () => {
-    const file = path.join(__dirname, 'histories', 'clickbankNotificationWorkflow.pre-bonus.json');
-    const history = historyFromJson(JSON.parse(fs.readFileSync(file, 'utf8')));
+    const history = readHistory('clickbankNotificationWorkflow.pre-bonus.json');
     const events = history.events ?? [];
     // A run recorded without the bonus step: no planBonusWork activity, no child workflow.
     expect(JSON.stringify(history)).not.toContain('planBonusWork');

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import type { Server } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { temporal as temporalProto } from '@temporalio/proto';
@@ -18,6 +17,7 @@ import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { historyPath } from '../support/histories';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 /**
@@ -325,7 +325,7 @@ describe('content pipeline', () => {
     if (process.env.SAVE_REPLAY_HISTORY === '1') {
       // Binary protobuf: the JSON helpers of this SDK install mix two protobufjs versions and fail.
       const bytes = temporalProto.api.history.v1.History.encode(history).finish();
-      fs.writeFileSync(path.join(__dirname, 'histories', 'content-pipeline.history.bin'), bytes);
+      fs.writeFileSync(historyPath('contentPipelineWorkflow.revise-approve.bin'), bytes);
     }
   });
 

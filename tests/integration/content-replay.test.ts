@@ -1,8 +1,7 @@
-import fs from 'node:fs';
-import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { getWorkflowBundle } from '../../temporal/bundle';
+import { readHistory } from '../support/histories';
 
 const { EventType } = temporal.api.enums.v1;
 
@@ -10,11 +9,10 @@ const { EventType } = temporal.api.enums.v1;
  * Replays the saved history of one completed content pipeline run (create -> revise with notes -> approve ->
  * published) against the current workflow code with Worker.runReplayHistories: a change that would break
  * running executions fails here. Refresh the history on purpose with SAVE_REPLAY_HISTORY=1 on
- * content-pipeline.test.ts (saved as binary protobuf).
+ * content-pipeline.test.ts (saved as binary protobuf in tests/replay/histories/).
  */
 describe('content pipeline replay', () => {
-  const file = path.join(__dirname, 'histories', 'content-pipeline.history.bin');
-  const history = temporal.api.history.v1.History.decode(fs.readFileSync(file));
+  const history = readHistory('contentPipelineWorkflow.revise-approve.bin');
 
   it('is a full journey: reviewed twice (revise, approve) and completed', () => {
     const types = (history.events ?? []).map((e) => e.eventType);

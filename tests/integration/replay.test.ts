@@ -1,27 +1,27 @@
 import fs from 'node:fs';
-import path from 'node:path';
 import { Worker, type ReplayResult } from '@temporalio/worker';
 import { getWorkflowBundle } from '../../temporal/bundle';
-import { historyFromJson } from '../replay/history-json';
-import { exportedWorkflowNames, HISTORIES_DIR } from '../replay/workflow-names';
+import {
+  exportedWorkflowNames,
+  HISTORIES_DIR,
+  latestRunWorkflowType,
+  readHistory,
+} from '../support/histories';
 
 /**
  * Replays the saved history of one completed run of every workflow (tests/replay/histories/<workflowType>.json,
  * recorded by scripts/record-histories.ts) against the current workflow code. A change that running executions
  * could not replay (a reordered, added or removed activity, timer or handler without patching) fails here, and
- * so does a new workflow without a saved history.
+ * so does a new workflow without a saved history. The runs kept on purpose in the same folder
+ * (`<workflowType>.<what>.json|.bin`) are replayed by the tests that keep them.
  */
 describe('workflow replay', () => {
   jest.setTimeout(120_000);
 
-  const saved = fs
-    .readdirSync(HISTORIES_DIR)
-    .filter((file) => file.endsWith('.json'))
-    .map((file) => {
-      const workflowType = path.basename(file, '.json');
-      const history = historyFromJson(JSON.parse(fs.readFileSync(path.join(HISTORIES_DIR, file), 'utf8')));
-      return { workflowType, history };
-    });
+  const saved = fs.readdirSync(HISTORIES_DIR).flatMap((file) => {
+    const workflowType = latestRunWorkflowType(file);
+    return workflowType ? [{ workflowType, history: readHistory(file) }] : [];
+  });
 
   it('has a saved history for every workflow exported from workflows/index.ts', () => {
     const missing = exportedWorkflowNames().filter((name) => !saved.some((s) => s.workflowType === name));

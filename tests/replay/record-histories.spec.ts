@@ -23,8 +23,7 @@ import { createTemporalClient } from '../../temporal/client';
 import { upsertContact } from '../../data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
-import { historyToJson } from './history-json';
-import { exportedWorkflowNames, HISTORIES_DIR } from './workflow-names';
+import { exportedWorkflowNames, HISTORIES_DIR, historyToJson } from '../support/histories';
 
 /**
  * Records the history of one real, completed run of every workflow in workflows/index.ts into
