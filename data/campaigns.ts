@@ -1,9 +1,9 @@
 import type { Knex } from 'knex';
+import type { CampaignStatus } from '../db/models/campaign';
+
+export { campaignStatuses, type CampaignStatus } from '../db/models/campaign';
 
 type Db = Knex | Knex.Transaction;
-
-export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
-export type CampaignStatus = (typeof campaignStatuses)[number];
 
 export interface CampaignRow {
   id: string;

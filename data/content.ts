@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { Campaign } from '../db/models/campaign';
 import { contentWorkflowId } from '../workflows/contracts/content-pipeline';
 import type { ContentLength, ContentType } from '../lib/content/prompts';
 
@@ -149,19 +150,15 @@ export async function markContentFailed(db: Db, contentId: string, reason: strin
 }
 
 /** The campaign (of this team) a new item is for, with the product title used in its title. */
-export function findCampaignForContent(
+export async function findCampaignForContent(
   db: Db,
   teamId: string,
   campaignId: string,
 ): Promise<{ id: string; name: string; productTitle: string | null } | undefined> {
-  return db('campaigns as k')
-    .leftJoin('products as p', 'p.id', 'k.product_id')
-    .where({ 'k.id': campaignId, 'k.team_id': teamId })
-    .first<{ id: string; name: string; productTitle: string | null } | undefined>(
-      'k.id',
-      'k.name',
-      'p.title as productTitle',
-    );
+  const campaign = await Campaign.query(db)
+    .findOne({ id: campaignId, team_id: teamId })
+    .withGraphFetched('product');
+  return campaign && { id: campaign.id, name: campaign.name, productTitle: campaign.product?.title ?? null };
 }
 
 /** What a pipeline step reads: the item with its campaign's name and HopLink and the product it promotes. */

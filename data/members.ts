@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import { TeamMember } from '../db/models/team-member';
 import type { Role } from '../lib/roles';
 
 type Db = Knex | Knex.Transaction;
@@ -18,46 +19,41 @@ export interface MemberRow {
   joinedAt: Date;
 }
 
+const toMember = (m: TeamMember): MemberRow => ({
+  userId: m.user_id,
+  email: m.user!.email,
+  name: m.user!.name,
+  role: m.role,
+  joinedAt: m.created_at,
+});
+
 /** The caller's membership in one team (with the team's name), or undefined. */
 export async function findMembership(
   db: Db,
   teamId: string,
   userId: string,
 ): Promise<MembershipRow | undefined> {
-  const row = await db('team_members as m')
-    .join('teams as t', 't.id', 'm.team_id')
-    .where({ 'm.team_id': teamId, 'm.user_id': userId })
-    .first<{ teamId: string; teamName: string; personal: boolean; role: Role } | undefined>(
-      'm.team_id as teamId',
-      't.name as teamName',
-      't.personal as personal',
-      'm.role as role',
-    );
-  return row;
+  const m = await TeamMember.query(db)
+    .findOne({ 'team_members.team_id': teamId, 'team_members.user_id': userId })
+    .withGraphJoined('team');
+  return m && { teamId: m.team_id, teamName: m.team!.name, personal: m.team!.personal, role: m.role };
 }
 
-const memberColumns = [
-  'm.user_id as userId',
-  'u.email as email',
-  'u.name as name',
-  'm.role as role',
-  'm.created_at as joinedAt',
-];
-
-export function listMembers(db: Db, teamId: string): Promise<MemberRow[]> {
-  return db('team_members as m')
-    .join('users as u', 'u.id', 'm.user_id')
-    .where('m.team_id', teamId)
-    .orderBy([{ column: 'm.created_at' }, { column: 'u.email' }])
-    .select<MemberRow[]>(memberColumns);
+/** The team's members with their name and address, longest-standing first. */
+export async function listMembers(db: Db, teamId: string): Promise<MemberRow[]> {
+  const members = await TeamMember.query(db)
+    .where('team_members.team_id', teamId)
+    .withGraphJoined('user')
+    .orderBy([{ column: 'team_members.created_at' }, { column: 'user.email' }]);
+  return members.map(toMember);
 }
 
 /** Looked up WITH the team id: a user of another team is simply not found here. */
-export function findMember(db: Db, teamId: string, userId: string): Promise<MemberRow | undefined> {
-  return db('team_members as m')
-    .join('users as u', 'u.id', 'm.user_id')
-    .where({ 'm.team_id': teamId, 'm.user_id': userId })
-    .first<MemberRow | undefined>(memberColumns);
+export async function findMember(db: Db, teamId: string, userId: string): Promise<MemberRow | undefined> {
+  const m = await TeamMember.query(db)
+    .findOne({ 'team_members.team_id': teamId, 'team_members.user_id': userId })
+    .withGraphJoined('user');
+  return m && toMember(m);
 }
 
 export async function insertMember(db: Db, teamId: string, userId: string, role: Role): Promise<void> {

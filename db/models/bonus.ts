@@ -2,7 +2,6 @@ import { Model, type RelationMappingsThunk } from 'objection';
 import type { Team } from './team';
 import type { User } from './user';
 import type { Campaign } from './campaign';
-import type { BonusDelivery } from './bonus-delivery';
 
 /** Exactly one of url and file_path is set (CHECK constraint). */
 export class Bonus extends Model {
@@ -27,7 +26,6 @@ export class Bonus extends Model {
   declare team?: Team;
   declare creator?: User | null;
   declare campaigns?: Campaign[];
-  declare deliveries?: BonusDelivery[];
 
   static override relationMappings: RelationMappingsThunk = () => ({
     team: {
@@ -48,11 +46,6 @@ export class Bonus extends Model {
         through: { from: 'campaign_bonuses.bonus_id', to: 'campaign_bonuses.campaign_id' },
         to: 'campaigns.id',
       },
-    },
-    deliveries: {
-      relation: Model.HasManyRelation,
-      modelClass: 'bonus-delivery',
-      join: { from: 'bonuses.id', to: 'bonus_deliveries.bonus_id' },
     },
   });
 }

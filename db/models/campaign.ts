@@ -2,10 +2,10 @@ import { Model, type RelationMappingsThunk } from 'objection';
 import type { Team } from './team';
 import type { Product } from './product';
 import type { User } from './user';
-import type { Content } from './content';
 import type { Bonus } from './bonus';
 
-export type CampaignStatus = 'draft' | 'active' | 'paused' | 'archived';
+export const campaignStatuses = ['draft', 'active', 'paused', 'archived'] as const;
+export type CampaignStatus = (typeof campaignStatuses)[number];
 
 export class Campaign extends Model {
   static override tableName = 'campaigns';
@@ -27,7 +27,6 @@ export class Campaign extends Model {
   declare team?: Team;
   declare product?: Product | null;
   declare creator?: User | null;
-  declare content?: Content[];
   declare bonuses?: Bonus[];
 
   static override relationMappings: RelationMappingsThunk = () => ({
@@ -45,11 +44,6 @@ export class Campaign extends Model {
       relation: Model.BelongsToOneRelation,
       modelClass: 'user',
       join: { from: 'campaigns.created_by', to: 'users.id' },
-    },
-    content: {
-      relation: Model.HasManyRelation,
-      modelClass: 'content',
-      join: { from: 'campaigns.id', to: 'content.campaign_id' },
     },
     bonuses: {
       relation: Model.ManyToManyRelation,

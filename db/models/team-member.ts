@@ -1,8 +1,7 @@
 import { Model, type RelationMappingsThunk } from 'objection';
+import type { Role } from '../../lib/roles';
 import type { Team } from './team';
 import type { User } from './user';
-
-export type TeamRole = 'owner' | 'admin' | 'editor' | 'viewer';
 
 export class TeamMember extends Model {
   static override tableName = 'team_members';
@@ -12,7 +11,7 @@ export class TeamMember extends Model {
 
   declare team_id: string;
   declare user_id: string;
-  declare role: TeamRole;
+  declare role: Role;
   declare created_at: Date;
   declare updated_at: Date;
 

@@ -2,7 +2,6 @@ import { Model, type RelationMappingsThunk } from 'objection';
 import type { User } from './user';
 import type { TeamMember } from './team-member';
 import type { Campaign } from './campaign';
-import type { Subscription } from './subscription';
 
 export class Team extends Model {
   static override tableName = 'teams';
@@ -22,7 +21,6 @@ export class Team extends Model {
   declare users?: User[];
   declare creator?: User | null;
   declare campaigns?: Campaign[];
-  declare subscription?: Subscription | null;
 
   static override relationMappings: RelationMappingsThunk = () => ({
     members: {
@@ -48,11 +46,6 @@ export class Team extends Model {
       relation: Model.HasManyRelation,
       modelClass: 'campaign',
       join: { from: 'teams.id', to: 'campaigns.team_id' },
-    },
-    subscription: {
-      relation: Model.HasOneRelation,
-      modelClass: 'subscription',
-      join: { from: 'teams.id', to: 'subscriptions.team_id' },
     },
   });
 }

@@ -1,7 +1,6 @@
 import { Model, type RelationMappingsThunk } from 'objection';
 import type { Team } from './team';
 import type { TeamMember } from './team-member';
-import type { RefreshToken } from './refresh-token';
 
 export class User extends Model {
   static override tableName = 'users';
@@ -18,7 +17,6 @@ export class User extends Model {
 
   declare memberships?: TeamMember[];
   declare teams?: Team[];
-  declare refreshTokens?: RefreshToken[];
 
   static override relationMappings: RelationMappingsThunk = () => ({
     memberships: {
@@ -34,11 +32,6 @@ export class User extends Model {
         through: { from: 'team_members.user_id', to: 'team_members.team_id', extra: ['role'] },
         to: 'teams.id',
       },
-    },
-    refreshTokens: {
-      relation: Model.HasManyRelation,
-      modelClass: 'refresh-token',
-      join: { from: 'users.id', to: 'refresh_tokens.user_id' },
     },
   });
 }

@@ -154,7 +154,15 @@ describe.each([
   });
 
   test('every objection model relation joins on real columns', () => {
-    expect(seen.modelRelations).toHaveLength(23);
+    // The models data/ reads through (the rest of the tables are reached with the knex builder).
+    expect(seen.modelRelations.map((r) => r.model).sort()).toEqual([
+      'Bonus',
+      'Campaign',
+      'Product',
+      'Team',
+      'TeamMember',
+      'User',
+    ]);
     for (const { model, relations, error } of seen.modelRelations) {
       expect({ model, error }).toEqual({ model, error: null });
       expect(relations.length).toBeGreaterThan(0);
