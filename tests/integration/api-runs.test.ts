@@ -20,6 +20,7 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 interface Run {
@@ -295,20 +296,16 @@ describe('runs API', () => {
   });
 
   it("shows a running content pipeline's progress query and its Claude steps, and cancels it", async () => {
-    const [product] = await api
-      .db('products')
-      .insert({ clickbank_id: 'runsvend1', title: 'Runs product', description: 'For the runs test.' })
-      .returning<{ id: string }[]>('id');
-    const campaign = await request(api.app)
-      .post(`/api/v1/teams/${teamId}/campaigns`)
-      .set(bearer(owner.accessToken))
-      .send({ name: 'Runs campaign', productId: product!.id })
-      .expect(201);
+    const campaign = await given.campaign(api, owner, {
+      teamId,
+      name: 'Runs campaign',
+      product: { clickbank_id: 'runsvend1', title: 'Runs product', description: 'For the runs test.' },
+    });
     const created = await request(api.app)
       .post(`/api/v1/teams/${teamId}/content`)
       .set(bearer(owner.accessToken))
       .send({
-        campaignId: (campaign.body as { campaign: { id: string } }).campaign.id,
+        campaignId: campaign.id,
         type: 'social_post',
         tone: 'upbeat',
         keywords: ['runs'],

@@ -25,6 +25,7 @@ import type { BonusDeliveryResult } from '../../workflows/contracts/bonus-delive
 import type { BonusRevocationWorkflowResult } from '../../workflows/contracts/bonus-revocation';
 import { readHistory } from '../support/histories';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
+import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 interface Delivery {
@@ -103,14 +104,6 @@ describe('bonus delivery from ClickBank notifications', () => {
     return { owner, teamId: owner.personalTeamId, insUrl: `${baseUrl}${insPath}`, secret };
   }
 
-  async function addCampaign(team: Team, tid: string): Promise<string> {
-    const [row] = await api
-      .db('campaigns')
-      .insert({ team_id: team.teamId, name: `Campaign ${tid}`, tid, hoplink: 'https://hop.clickbank.net/' })
-      .returning<{ id: string }[]>('id');
-    return row!.id;
-  }
-
   async function addLinkBonus(team: Team, campaignId: string, name: string, url: string): Promise<string> {
     const res = await request(app)
       .post(`/api/v1/teams/${team.teamId}/bonuses`)
@@ -172,7 +165,10 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it('delivers a link and a file bonus in one email; the links redirect, serve the file and count; a refund revokes them and tells the owner', async () => {
     const team = await teamWithClickbank('bonus-sale');
-    const campaignId = await addCampaign(team, 'bonus_sale_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, {
+      teamId: team.teamId,
+      tid: 'bonus_sale_tid',
+    });
     const linkBonusId = await addLinkBonus(
       team,
       campaignId,
@@ -277,7 +273,7 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it("enrolls the buyer in the campaign's sale sequence, and a chargeback stops it", async () => {
     const team = await teamWithClickbank('bonus-seq');
-    const campaignId = await addCampaign(team, 'bonus_seq_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, { teamId: team.teamId, tid: 'bonus_seq_tid' });
     await addLinkBonus(team, campaignId, 'Sequence bonus', 'https://example.com/seq');
     await request(app)
       .post(`/api/v1/teams/${team.teamId}/sequences`)
@@ -322,7 +318,10 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it('delivers once when the same SALE arrives ten times at once', async () => {
     const team = await teamWithClickbank('bonus-burst');
-    const campaignId = await addCampaign(team, 'bonus_burst_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, {
+      teamId: team.teamId,
+      tid: 'bonus_burst_tid',
+    });
     await addLinkBonus(team, campaignId, 'Burst bonus', 'https://example.com/burst');
     const email = buyer('burst');
     const notification = buildInsNotification({ type: 'SALE', tid: 'bonus_burst_tid', email });
@@ -348,7 +347,10 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it('does not deliver a sale whose refund arrived first, and sends the buyer nothing', async () => {
     const team = await teamWithClickbank('bonus-refund-first');
-    const campaignId = await addCampaign(team, 'refund_first_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, {
+      teamId: team.teamId,
+      tid: 'refund_first_tid',
+    });
     await addLinkBonus(team, campaignId, 'Early bird', 'https://example.com/early');
     const email = buyer('refunded');
     const receipt = `RF${randomUUID().slice(0, 8).toUpperCase()}`;
@@ -374,7 +376,10 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it("finds the campaign by the team's vendor rule when the sale carries no tid, and delivers a TEST_SALE", async () => {
     const team = await teamWithClickbank('bonus-rule');
-    const campaignId = await addCampaign(team, 'vendor_rule_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, {
+      teamId: team.teamId,
+      tid: 'vendor_rule_tid',
+    });
     await addLinkBonus(team, campaignId, 'Rule bonus', 'https://example.com/rule');
     await request(app)
       .post(`/api/v1/teams/${team.teamId}/campaigns/${campaignId}/bonus-rules`)
@@ -413,7 +418,7 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it('sends nothing for a campaign without bonuses or a sale no campaign matches', async () => {
     const team = await teamWithClickbank('bonus-none');
-    await addCampaign(team, 'no_bonus_tid');
+    await given.campaignRow(api.db, { teamId: team.teamId, tid: 'no_bonus_tid' });
     const email = buyer('nobody');
     const sale = await send(team, { type: 'SALE', tid: 'no_bonus_tid', email });
     const result = await resultOf<BonusDeliveryResult>(`bonus:${String(sale.notification.receipt)}:1`);
@@ -427,7 +432,7 @@ describe('bonus delivery from ClickBank notifications', () => {
 
   it('answers 404 for a forged or unknown link and 410 for an expired one', async () => {
     const team = await teamWithClickbank('bonus-expiry');
-    const campaignId = await addCampaign(team, 'expiry_tid');
+    const { id: campaignId } = await given.campaignRow(api.db, { teamId: team.teamId, tid: 'expiry_tid' });
     await addLinkBonus(team, campaignId, 'Expiring', 'https://example.com/expiring');
     const email = buyer('expiry');
     const sale = await send(team, { type: 'SALE', tid: 'expiry_tid', email });

@@ -14,6 +14,7 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import { given } from '../support/fixtures';
 
 interface Bonus {
   id: string;
@@ -59,13 +60,9 @@ describe('bonuses API', () => {
       { user: viewer, role: 'viewer' },
     ]);
     [campaignId, otherCampaignId] = (await Promise.all(
-      ['bonus_api_a', 'bonus_api_b'].map(async (tid) => {
-        const [row] = await api
-          .db('campaigns')
-          .insert({ team_id: teamId, name: tid, tid, hoplink: 'https://hop.clickbank.net/' })
-          .returning<{ id: string }[]>('id');
-        return row!.id;
-      }),
+      ['bonus_api_a', 'bonus_api_b'].map(
+        async (tid) => (await given.campaignRow(api.db, { teamId, tid, name: tid })).id,
+      ),
     )) as [string, string];
   });
   afterAll(async () => {

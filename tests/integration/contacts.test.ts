@@ -8,6 +8,7 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import { given } from '../support/fixtures';
 
 interface Contact {
   id: string;
@@ -410,19 +411,15 @@ describe('contacts API', () => {
 
     it("stops the contact's running sequence runs when an editor unsubscribes them", async () => {
       const c = await make('running-seq@example.com');
-      const [campaign] = await api
-        .db('campaigns')
-        .insert({
-          team_id: teamId,
-          name: 'Seq',
-          tid: `seq_${Date.now()}`,
-          vendor: 'seqvend1',
-          hoplink: 'https://hop.clickbank.net/',
-        })
-        .returning<{ id: string }[]>('id');
+      const campaign = await given.campaignRow(api.db, {
+        teamId,
+        tid: `seq_${Date.now()}`,
+        name: 'Seq',
+        vendor: 'seqvend1',
+      });
       const [sequence] = await api
         .db('email_sequences')
-        .insert({ team_id: teamId, campaign_id: campaign!.id, name: 'Welcome' })
+        .insert({ team_id: teamId, campaign_id: campaign.id, name: 'Welcome' })
         .returning<{ id: string }[]>('id');
       await api.db('email_sequence_runs').insert({
         team_id: teamId,

@@ -16,7 +16,8 @@ import type { SandboxServer } from '../../sandbox/listen';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { bearer, type RegisteredUser } from '../support/api';
+import { given } from '../support/fixtures';
 import { historyPath } from '../support/histories';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
@@ -80,29 +81,24 @@ describe('content pipeline', () => {
     baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     workers = await startTestWorkers({ db, config, kv });
 
-    user = await registerUser(app, 'content-editor');
-    teamId = user.personalTeamId;
-    const [product] = await db('products')
-      .insert({
-        clickbank_id: `keto${Date.now()}`,
-        title: 'Keto Kickstart Program',
-        description: 'A 28-day ketogenic meal plan with recipes and shopping lists.',
-        category_path: ['Health & Fitness', 'Diets & Weight Loss'],
-        gravity: 42.5,
-      })
-      .returning<{ id: string }[]>('id');
-    const [campaign] = await db('campaigns')
-      .insert({
-        team_id: teamId,
-        product_id: product!.id,
-        name: 'Keto spring push',
-        tid: `keto_${Date.now().toString(36)}`,
-        vendor: 'ketokick',
-        hoplink: 'https://hop.clickbank.net/?affiliate=sbx&vendor=ketokick&tid=keto',
-        status: 'active',
-      })
-      .returning<{ id: string }[]>('id');
-    campaignId = campaign!.id;
+    const start = await given.userWithCampaign(
+      { app, db },
+      {
+        label: 'content-editor',
+        campaign: {
+          name: 'Keto spring push',
+          product: {
+            clickbank_id: `keto${Date.now()}`,
+            title: 'Keto Kickstart Program',
+            description: 'A 28-day ketogenic meal plan with recipes and shopping lists.',
+            category_path: ['Health & Fitness', 'Diets & Weight Loss'],
+            gravity: 42.5,
+          },
+        },
+      },
+    );
+    ({ user, teamId } = start);
+    campaignId = start.campaign.id;
   });
 
   afterAll(async () => {

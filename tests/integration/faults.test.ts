@@ -22,6 +22,7 @@ import { startDevServer, type DevServer } from '../../temporal/dev-server';
 import { findFreePorts } from '../../temporal/free-port';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { given } from '../support/fixtures';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
 
 const repoRoot = path.resolve(__dirname, '../..');
@@ -160,14 +161,8 @@ describe('durable email and bonus delivery under faults', () => {
       SearchAttr.TeamId,
     );
 
-  async function campaign(label: string): Promise<{ id: string; trackingId: string }> {
-    const res = await api()
-      .post(`/api/v1/teams/${teamId}/campaigns`)
-      .set(auth())
-      .send({ name: `Faults ${label}`, vendor: 'faultvend' });
-    expect(res.status).toBe(201);
-    return (res.body as { campaign: { id: string; trackingId: string } }).campaign;
-  }
+  const campaign = (label: string) =>
+    given.campaign({ app: server, db }, owner, { teamId, name: `Faults ${label}`, vendor: 'faultvend' });
 
   async function sequence(campaignId: string, steps: { delaySeconds: number }[]): Promise<string> {
     const res = await api()

@@ -27,6 +27,7 @@ import type {
   TeamInsightsSummary,
 } from '../../workflows/contracts/insights';
 import { bearer, createTeamWith, expectErrorShape, registerUser, type RegisteredUser } from '../support/api';
+import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 /**
@@ -103,22 +104,16 @@ describe('nightly insights', () => {
     const startOfToday = DateTime.now().setZone(zone).startOf('day');
     const start = startOfToday.minus({ days: 1 });
     day = start.toISODate()!;
-    const [keto, yoga] = await db('campaigns')
-      .insert([
-        {
-          team_id: teamId,
-          name: 'Keto push',
-          tid: `keto_${Date.now().toString(36)}`,
-          hoplink: 'https://x.test/k',
-        },
-        {
-          team_id: teamId,
-          name: 'Yoga launch',
-          tid: `yoga_${Date.now().toString(36)}`,
-          hoplink: 'https://x.test/y',
-        },
-      ])
-      .returning<{ id: string }[]>('id');
+    const keto = await given.campaignRow(db, {
+      teamId,
+      name: 'Keto push',
+      tid: `keto_${Date.now().toString(36)}`,
+    });
+    const yoga = await given.campaignRow(db, {
+      teamId,
+      name: 'Yoga launch',
+      tid: `yoga_${Date.now().toString(36)}`,
+    });
     const at = (d: DateTime) => d.toJSDate();
     const midday = start.plus({ hours: 12 });
     const events: Record<string, unknown>[] = [];
@@ -134,17 +129,17 @@ describe('nightly insights', () => {
         });
       }
     };
-    push(keto!.id, 'click', midday, 1195);
+    push(keto.id, 'click', midday, 1195);
     // 23:45 local is already the next UTC day: still this day for the team.
-    push(keto!.id, 'click', start.plus({ hours: 23, minutes: 45 }), 5);
+    push(keto.id, 'click', start.plus({ hours: 23, minutes: 45 }), 5);
     // 23:45 the evening before: not this day.
-    push(keto!.id, 'click', start.minus({ minutes: 15 }), 3);
-    push(keto!.id, 'sale', midday, 9, 49.5);
-    push(keto!.id, 'refund', midday.plus({ hours: 2 }), 1, -49.5);
-    push(yoga!.id, 'click', midday, 340);
-    push(yoga!.id, 'sale', midday, 2, 30);
+    push(keto.id, 'click', start.minus({ minutes: 15 }), 3);
+    push(keto.id, 'sale', midday, 9, 49.5);
+    push(keto.id, 'refund', midday.plus({ hours: 2 }), 1, -49.5);
+    push(yoga.id, 'click', midday, 340);
+    push(yoga.id, 'sale', midday, 2, 30);
     // Today's events belong to tomorrow's insight.
-    push(yoga!.id, 'sale', startOfToday.plus({ minutes: 30 }), 4, 30);
+    push(yoga.id, 'sale', startOfToday.plus({ minutes: 30 }), 4, 30);
     await db.batchInsert('analytics_events', events, 500);
   });
 

@@ -8,6 +8,7 @@ import {
   type RegisteredUser,
   type TestApi,
 } from '../support/api';
+import { given } from '../support/fixtures';
 import type { Application } from 'express';
 import { createApp } from '../../api/app';
 import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
@@ -369,19 +370,9 @@ describe('tenancy: every route with an id', () => {
       completed_at: new Date(),
     });
     const [campaignId, archiveCampaignId] = await Promise.all(
-      ['tenancy_read', 'tenancy_archive'].map(async (tid) => {
-        const [row] = await api
-          .db('campaigns')
-          .insert({
-            team_id: teamId,
-            name: tid,
-            tid,
-            vendor: 'tenancyv1',
-            hoplink: 'https://hop.clickbank.net/',
-          })
-          .returning<{ id: string }[]>('id');
-        return row!.id;
-      }),
+      ['tenancy_read', 'tenancy_archive'].map(
+        async (tid) => (await given.campaignRow(api.db, { teamId, tid, name: tid, vendor: 'tenancyv1' })).id,
+      ),
     );
     const [content] = await api
       .db('content')

@@ -10,6 +10,7 @@ import { clickbankNotificationWorkflowId } from '../../workflows/contracts/click
 import { buildInsNotification, sendInsNotification } from '../../sandbox/clickbank/ins-sender';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { bearer, createTestApi, expectErrorShape, registerUser, type TestApi } from '../support/api';
+import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 interface InsVector {
@@ -123,22 +124,9 @@ describe('ClickBank INS webhook', () => {
     return ids;
   }
 
-  async function addCampaign(teamId: string, tid: string): Promise<string> {
-    const [row] = await api
-      .db('campaigns')
-      .insert({
-        team_id: teamId,
-        name: `Campaign ${tid}`,
-        tid,
-        hoplink: `https://hop.clickbank.net/?tid=${tid}`,
-      })
-      .returning<{ id: string }[]>('id');
-    return row!.id;
-  }
-
   it('stores a SALE sent five times once, runs one workflow and records one analytics event', async () => {
     const team = await teamWithClickbank();
-    const campaignId = await addCampaign(team.teamId, 'spring_sale');
+    const { id: campaignId } = await given.campaignRow(api.db, { teamId: team.teamId, tid: 'spring_sale' });
 
     const sent = await sendInsNotification({
       url: team.url,

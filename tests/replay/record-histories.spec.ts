@@ -22,6 +22,7 @@ import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient } from '../../temporal/client';
 import { upsertContact } from '../../data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 import { exportedWorkflowNames, HISTORIES_DIR, historyToJson } from '../support/histories';
 
@@ -51,19 +52,16 @@ async function insUrl({ app, baseUrl, user }: World): Promise<string> {
 
 /** A campaign with tid `tid` offering one link bonus (sales find it by the tid). */
 async function campaignWithBonus({ app, deps, user }: World, tid: string): Promise<void> {
-  const [campaign] = await deps
-    .db('campaigns')
-    .insert({
-      team_id: user.personalTeamId,
-      name: `Recorded ${tid}`,
-      tid,
-      hoplink: 'https://hop.clickbank.net/',
-    })
-    .returning<{ id: string }[]>('id');
+  const campaign = await given.campaignRow(deps.db, {
+    teamId: user.personalTeamId,
+    tid,
+    name: `Recorded ${tid}`,
+    hoplink: 'https://hop.clickbank.net/',
+  });
   await request(app)
     .post(`/api/v1/teams/${user.personalTeamId}/bonuses`)
     .set(bearer(user.accessToken))
-    .send({ name: 'Recorded bonus', url: 'https://example.com/bonus.pdf', campaignIds: [campaign!.id] })
+    .send({ name: 'Recorded bonus', url: 'https://example.com/bonus.pdf', campaignIds: [campaign.id] })
     .expect(201);
 }
 
@@ -144,21 +142,16 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
   /** The full review journey: draft, revise with notes, redraft, approve, publish to WordPress. */
   async contentPipelineWorkflow({ app, deps, user }) {
     const teamId = user.personalTeamId;
-    const [product] = await deps
-      .db('products')
-      .insert({ clickbank_id: 'recordvnd', title: 'Record Product', description: 'For the saved history.' })
-      .returning<{ id: string }[]>('id');
-    const campaign = await request(app)
-      .post(`/api/v1/teams/${teamId}/campaigns`)
-      .set(bearer(user.accessToken))
-      .send({ name: 'Recorded campaign', productId: product!.id })
-      .expect(201);
+    const campaign = await given.campaign({ app, db: deps.db }, user, {
+      name: 'Recorded campaign',
+      product: { clickbank_id: 'recordvnd', title: 'Record Product', description: 'For the saved history.' },
+    });
     const content = `/api/v1/teams/${teamId}/content`;
     const created = await request(app)
       .post(content)
       .set(bearer(user.accessToken))
       .send({
-        campaignId: (campaign.body as { campaign: { id: string } }).campaign.id,
+        campaignId: campaign.id,
         type: 'email',
         tone: 'friendly',
         keywords: ['record'],
@@ -185,20 +178,17 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
   /** A two-step sequence (the second a second later) for one contact, enrolled through the API. */
   async emailSequenceWorkflow({ app, deps, user }) {
     const teamId = user.personalTeamId;
-    const [campaign] = await deps
-      .db('campaigns')
-      .insert({
-        team_id: teamId,
-        name: 'Recorded drip',
-        tid: 'record_seq',
-        hoplink: 'https://hop.clickbank.net/',
-      })
-      .returning<{ id: string }[]>('id');
+    const campaign = await given.campaignRow(deps.db, {
+      teamId,
+      tid: 'record_seq',
+      name: 'Recorded drip',
+      hoplink: 'https://hop.clickbank.net/',
+    });
     const created = await request(app)
       .post(`/api/v1/teams/${teamId}/sequences`)
       .set(bearer(user.accessToken))
       .send({
-        campaignId: campaign!.id,
+        campaignId: campaign.id,
         name: 'Recorded drip',
         steps: [
           { subject: 'Welcome {{ first_name }}', body: 'Day one: {{ hoplink }}', delaySeconds: 0 },

@@ -47,6 +47,9 @@ export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi>
 
 export const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
 
+/** What supertest can call: an Express app or a listening server. */
+export type AppUnderTest = Parameters<typeof request>[0];
+
 export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.com`;
 
 export interface RegisteredUser {
@@ -59,7 +62,7 @@ export interface RegisteredUser {
   personalTeamId: string;
 }
 
-export async function registerUser(app: Application, label = 'user'): Promise<RegisteredUser> {
+export async function registerUser(app: AppUnderTest, label = 'user'): Promise<RegisteredUser> {
   const email = uniqueEmail(label);
   const password = 'correct horse battery staple';
   const res = await request(app).post('/api/v1/auth/register').send({ email, password, name: label });

@@ -17,7 +17,8 @@ import {
   type SandboxServer,
 } from '../../sandbox/postmark/server';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
-import { registerUser, type RegisteredUser } from './api';
+import type { RegisteredUser } from './api';
+import { given } from './fixtures';
 import { startTestWorkers, type TestWorkers } from './worker';
 
 /**
@@ -75,24 +76,21 @@ export async function startEmailWorld(label: string): Promise<EmailWorld> {
     throw err;
   }
 
-  const user = await registerUser(app, `${label}-owner`);
-  const teamId = user.personalTeamId;
   const productTitle = `Keto Kickstart ${randomUUID().slice(0, 4)}`;
-  const [product] = await db('products')
-    .insert({ clickbank_id: `k${randomUUID().slice(0, 8)}`, title: productTitle, category_path: ['Diets'] })
-    .returning<{ id: string }[]>('id');
-  const hoplink = 'https://hop.clickbank.net/?affiliate=sbx&vendor=ketokick&tid=keto_seq';
-  const [campaign] = await db('campaigns')
-    .insert({
-      team_id: teamId,
-      product_id: product!.id,
-      name: 'Keto spring push',
-      tid: `seq_${randomUUID().slice(0, 8)}`,
-      vendor: 'ketokick',
-      hoplink,
-      status: 'active',
-    })
-    .returning<{ id: string }[]>('id');
+  const { user, teamId, campaign } = await given.userWithCampaign(
+    { app, db },
+    {
+      label: `${label}-owner`,
+      campaign: {
+        name: 'Keto spring push',
+        product: {
+          clickbank_id: `k${randomUUID().slice(0, 8)}`,
+          title: productTitle,
+          category_path: ['Diets'],
+        },
+      },
+    },
+  );
 
   return {
     app,
@@ -104,9 +102,9 @@ export async function startEmailWorld(label: string): Promise<EmailWorld> {
     baseUrl,
     user,
     teamId,
-    campaignId: campaign!.id,
+    campaignId: campaign.id,
     productTitle,
-    hoplink,
+    hoplink: campaign.hoplink,
     async close() {
       await workers?.stop();
       await new Promise((resolve) => server.close(resolve));
