@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
-import { newUser, registerViaUi } from './support';
+import { newUser, registerViaUi } from '../support/e2e';
 
 const insSecret = 'E2EBONUSKEY7C1D';
 const affiliate = 'e2ebonus1';

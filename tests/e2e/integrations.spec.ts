@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { newUser, registerViaUi } from './support';
+import { newUser, registerViaUi } from '../support/e2e';
 
 const shots = path.join(__dirname, '../../test-results');
 

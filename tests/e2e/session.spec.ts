@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newUser, registerViaUi } from './support';
+import { newUser, registerViaUi } from '../support/e2e';
 
 test('an expired access token is refreshed server-side, once, even for parallel requests', async ({
   page,

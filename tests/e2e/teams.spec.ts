@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newUser, registerViaUi } from './support';
+import { newUser, registerViaUi } from '../support/e2e';
 
 test('create a team, add a member, change roles, see last-owner protection, remove the member', async ({
   browser,

@@ -1,5 +1,7 @@
 import { expect, type Page } from '@playwright/test';
 
+/** Helpers the browser tests (tests/e2e/*.spec.ts) share. */
+
 export interface TestUser {
   name: string;
   email: string;
