@@ -56,15 +56,15 @@ export interface BonusDeliveryPrepared {
 
 export type BonusEmailResult = TrackedEmailResult | { status: 'revoked'; idempotencyKey: string };
 
-export const BonusFailure = { notFound: 'BonusNotificationNotFound' } as const;
+const BonusFailure = { notFound: 'BonusNotificationNotFound' } as const;
 
 const DELIVER_TYPES = new Set(['SALE', 'BILL', 'TEST_SALE']);
 export const REVOKE_TYPES: Record<string, RevocationReason> = { RFND: 'refund', CGBK: 'chargeback' };
 
-export const bonusEmailKey = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
+const bonusEmailKey = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
 
 /** The receipt a bonus run is keyed by: masked receipts (ClickBank test messages) get one per notification. */
-export const bonusReceiptKey = (receipt: string, webhookEventId: string): string =>
+const bonusReceiptKey = (receipt: string, webhookEventId: string): string =>
   isMaskedReceipt(receipt) ? `test-${webhookEventId}` : receipt;
 
 const buyerOf = (n: InsNotification) => {
@@ -74,11 +74,7 @@ const buyerOf = (n: InsNotification) => {
 };
 
 /** The stored ClickBank notification a bonus run acts on (non-retryable when it is missing). */
-export async function notificationOf(
-  db: Knex,
-  teamId: string,
-  webhookEventId: string,
-): Promise<InsNotification> {
+async function notificationOf(db: Knex, teamId: string, webhookEventId: string): Promise<InsNotification> {
   const event = await findWebhookEvent(db, webhookEventId);
   if (!event || event.teamId !== teamId || event.source !== 'clickbank') {
     throw ApplicationFailure.nonRetryable(

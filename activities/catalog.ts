@@ -20,7 +20,7 @@ import type {
   CatalogSyncSummary,
 } from '../workflows/contracts/catalog-sync';
 
-export const CATALOG_BATCH_SIZE = 500;
+const CATALOG_BATCH_SIZE = 500;
 
 export interface RunCatalogSyncOptions {
   feedUrl: string;
@@ -35,7 +35,7 @@ export interface RunCatalogSyncOptions {
   signal?: AbortSignal;
 }
 
-export const CatalogSyncFailure = { emptyFeed: 'CatalogFeedEmpty' } as const;
+const CatalogSyncFailure = { emptyFeed: 'CatalogFeedEmpty' } as const;
 
 /**
  * The sync itself, independent of Temporal (the activity wraps it; bench/catalog-sync.ts times it directly).

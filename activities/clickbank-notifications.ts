@@ -16,7 +16,7 @@ import type {
   ClickbankNotificationSummary,
 } from '../workflows/contracts/clickbank-notification';
 
-export const ClickbankNotificationFailure = {
+const ClickbankNotificationFailure = {
   notFound: 'ClickbankNotificationNotFound',
   invalid: 'ClickbankNotificationInvalid',
 } as const;

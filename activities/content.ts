@@ -65,7 +65,7 @@ export interface PublishContentResult {
   status: 'published' | 'draft';
 }
 
-export const ContentFailure = {
+const ContentFailure = {
   notFound: 'ContentNotFound',
   nothingToPublish: 'ContentNothingToPublish',
 } as const;

@@ -21,7 +21,7 @@ import {
   type PostmarkSender,
 } from '../lib/integrations/adapters/postmark';
 
-export type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
+type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
 
 export interface TrackedEmail {
   teamId: string;

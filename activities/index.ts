@@ -41,5 +41,3 @@ export function createActivities(deps: ActivityDeps) {
     ...createBackupActivities(deps),
   };
 }
-
-export type Activities = ReturnType<typeof createActivities>;

@@ -19,7 +19,7 @@ import {
 import { teamIntegrationStore } from '../data/integrations';
 import { findTeamTimeZone, listTeamTimeZones, listTeamsInTimeZones } from '../data/teams';
 
-export type { CampaignFigures, InsightFigures, InsightRecipient } from '../data/insights';
+export type { InsightFigures } from '../data/insights';
 
 export interface InsightActivityDeps {
   db: Knex;
@@ -51,7 +51,7 @@ export interface InsightText {
   model: string | null;
 }
 
-export const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
+const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
 

@@ -24,14 +24,14 @@ export interface MarkPlatformCheckFailedInput {
 }
 
 /** Failure types the workflow and callers can match on. */
-export const PlatformCheckFailure = {
+const PlatformCheckFailure = {
   notFound: 'PlatformCheckNotFound',
   invalidInput: 'PlatformCheckInvalidInput',
 } as const;
 
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export const defaultWorkerIdentity = (): string => `${process.pid}@${os.hostname()}`;
+const defaultWorkerIdentity = (): string => `${process.pid}@${os.hostname()}`;
 
 export function createPlatformCheckActivities({
   db,

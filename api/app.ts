@@ -19,7 +19,7 @@ import { apiVersion } from './version';
 
 export type { ApiDeps } from './deps';
 
-export const API_BASE_PATH = '/api/v1';
+const API_BASE_PATH = '/api/v1';
 
 const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
 

@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 import { campaignForTid } from './campaigns';
 import { setWebhookEventStatus } from './webhook-events';
 
-export type AnalyticsEventType = 'sale' | 'rebill' | 'refund' | 'chargeback';
+type AnalyticsEventType = 'sale' | 'rebill' | 'refund' | 'chargeback';
 
 export interface ClickbankEvent {
   /** The webhook event's id: a retried attempt finds its own row instead of adding another. */

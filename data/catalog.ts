@@ -7,12 +7,6 @@ export interface CatalogSyncRow {
   startedAt: Date;
 }
 
-/** Database time, so every comparison with synced_at uses one clock. */
-export async function databaseNow(db: Knex): Promise<Date> {
-  const { rows } = await db.raw<{ rows: { now: Date }[] }>('SELECT now() AS now');
-  return new Date(rows[0]!.now);
-}
-
 /** Starts (or, for a retried attempt, finds) the row recording this run. */
 export async function beginCatalogSync(
   db: Knex,

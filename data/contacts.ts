@@ -35,9 +35,9 @@ export const contactColumns = [
   'updated_at as updatedAt',
 ];
 
-export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+const normalizeEmail = (email: string): string => email.trim().toLowerCase();
 
-export const normalizeTags = (tags: readonly string[] = []): string[] => [
+const normalizeTags = (tags: readonly string[] = []): string[] => [
   ...new Set(tags.map((tag) => tag.trim().toLowerCase()).filter((tag) => tag !== '')),
 ];
 
@@ -87,16 +87,6 @@ export async function findContact(
 ): Promise<ContactRow | undefined> {
   return db('contacts')
     .where({ team_id: teamId, id: contactId })
-    .first<ContactRow | undefined>(contactColumns);
-}
-
-export async function findContactByEmail(
-  db: Db,
-  teamId: string,
-  email: string,
-): Promise<ContactRow | undefined> {
-  return db('contacts')
-    .where({ team_id: teamId, email: normalizeEmail(email) })
     .first<ContactRow | undefined>(contactColumns);
 }
 

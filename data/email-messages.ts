@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
-export type EmailMessageStatus = 'queued' | 'sent' | 'failed' | 'bounced' | 'refused' | 'skipped';
+type EmailMessageStatus = 'queued' | 'sent' | 'failed' | 'bounced' | 'refused' | 'skipped';
 
 /** What the send path needs of an email_messages row. */
 export interface EmailMessageRow {

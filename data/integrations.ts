@@ -30,7 +30,7 @@ export function findTeamIntegration(
     .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);
 }
 
-export function findClickbankByInsToken(db: Db, insToken: string): Promise<TeamIntegrationRow | undefined> {
+function findClickbankByInsToken(db: Db, insToken: string): Promise<TeamIntegrationRow | undefined> {
   return db('team_integrations')
     .where({ ins_token: insToken, provider: 'clickbank' })
     .first<TeamIntegrationRow | undefined>(teamIntegrationColumns);

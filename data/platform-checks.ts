@@ -2,7 +2,7 @@ import type { Knex } from 'knex';
 
 type Db = Knex | Knex.Transaction;
 
-export type PlatformCheckStatus = 'pending' | 'completed' | 'failed';
+type PlatformCheckStatus = 'pending' | 'completed' | 'failed';
 
 export interface PlatformCheckRow {
   id: string;

@@ -66,7 +66,7 @@ export function findWebhookEvent(db: Db, id: string): Promise<WebhookEventRow | 
   return db('webhook_events').where({ id }).first<WebhookEventRow | undefined>(columns);
 }
 
-export function findWebhookEventByExternalId(
+function findWebhookEventByExternalId(
   db: Db,
   source: WebhookSource,
   externalId: string,

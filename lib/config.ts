@@ -118,7 +118,7 @@ const envSchema = z.object({
     .transform((v) => v === 'true'),
 });
 
-export type Env = z.infer<typeof envSchema>;
+type Env = z.infer<typeof envSchema>;
 
 export interface Config {
   env: Env['NODE_ENV'];
@@ -157,9 +157,9 @@ export interface Config {
   };
 }
 
-export type IntegrationMode = 'sandbox' | 'live';
+type IntegrationMode = 'sandbox' | 'live';
 
-export interface IntegrationsConfig {
+interface IntegrationsConfig {
   /** AES-256-GCM key for team credentials at rest. */
   encryptionKey: Buffer;
   sandboxHost: string;

@@ -23,8 +23,6 @@ export const unauthorized = (message = 'Authentication required', code = 'unauth
   new AppError(401, code, message);
 export const forbidden = (message = 'You do not have permission to do this', code = 'forbidden') =>
   new AppError(403, code, message);
-export const notFound = (what = 'Resource', code = 'not_found') =>
-  new AppError(404, code, `${what} not found`);
 export const conflict = (message: string, code = 'conflict', details: ErrorDetail[] = []) =>
   new AppError(409, code, message, details);
 export const tooManyRequests = (retryAfterSeconds: number, message = 'Too many attempts, try again later') =>

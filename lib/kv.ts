@@ -3,7 +3,7 @@ import { createMemoryKeyValue } from './kv/memory';
 import { createRedisKeyValue } from './kv/redis';
 import type { KeyValue } from './kv/types';
 
-export type { KeyValue, MessageHandler, RateLimiterOptions } from './kv/types';
+export type { KeyValue } from './kv/types';
 export { createMemoryKeyValue } from './kv/memory';
 
 /** Redis when REDIS_URL is set, otherwise the in-process stand-in (embedded default, single process). */

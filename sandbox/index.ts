@@ -18,11 +18,8 @@ const starters: Record<Provider, (opts: { port: number; host: string }) => Promi
   stripe: startStripeMockSandbox,
 };
 
-/** The env variable that points the config at a provider's sandbox port. */
-export const sandboxPortVariable = (provider: Provider) => `${provider.toUpperCase()}_SANDBOX_PORT`;
-
 /** The providers that run in sandbox mode under this configuration. */
-export function sandboxProviders(config: Config): Provider[] {
+function sandboxProviders(config: Config): Provider[] {
   return (Object.keys(starters) as Provider[]).filter((p) => config.integrations[p].mode === 'sandbox');
 }
 

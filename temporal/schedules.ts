@@ -67,13 +67,13 @@ interface PlatformSchedule {
 
 // Every hour at minute 0: the dispatcher starts the insight of each team whose local time is then 03:00
 // (in zones with a half-hour offset that is 03:30 local).
-export const insightsSpec: ScheduleSpec = {
+const insightsSpec: ScheduleSpec = {
   calendars: [{ hour: { start: 0, end: 23 }, minute: 0, comment: 'hourly: teams whose local time is 03:00' }],
   timezone: 'UTC',
 };
 
 // 04:00 UTC every day.
-export const backupSpec: ScheduleSpec = {
+const backupSpec: ScheduleSpec = {
   calendars: [{ hour: 4, minute: 0, comment: 'nightly backup at 04:00 UTC' }],
   timezone: 'UTC',
 };

@@ -135,5 +135,3 @@ export function createSequenceRunner(deps: { db: Knex; temporal: Client | null }
     },
   };
 }
-
-export type SequenceRunner = ReturnType<typeof createSequenceRunner>;

@@ -29,7 +29,7 @@ const scalarConfiguration = {
  * Scalar needs inline styles (it injects its stylesheet and sets style attributes); scripts, data and fonts
  * come only from this origin. The page's own <script id="api-reference"> is empty, so it needs no hash.
  */
-export const API_REFERENCE_CSP = [
+const API_REFERENCE_CSP = [
   "default-src 'none'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",

@@ -11,7 +11,7 @@ export interface TeamMembership {
   role: Role;
 }
 
-export interface ValidatedInput {
+interface ValidatedInput {
   params: unknown;
   query: unknown;
   body: unknown;

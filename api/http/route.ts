@@ -7,18 +7,18 @@ import { validate } from './validate';
 type Method = 'get' | 'post' | 'patch' | 'put' | 'delete';
 type Output<T> = T extends z.ZodType ? z.output<T> : undefined;
 
-export interface ResponseSpec {
+interface ResponseSpec {
   description: string;
   schema?: z.ZodType;
 }
 
-export interface RouteResult {
+interface RouteResult {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
 }
 
-export interface RouteContext<P, Q, B, A extends boolean, T extends Role | undefined> {
+interface RouteContext<P, Q, B, A extends boolean, T extends Role | undefined> {
   params: Output<P>;
   query: Output<Q>;
   body: Output<B>;

@@ -17,7 +17,7 @@ import type { ContactImportService } from '../services/contact-import';
 import type { ContactService } from '../services/contacts';
 
 /** One import request; the UI sends big files in pieces of ~1000 rows, far below this. */
-export const CSV_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+const CSV_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 const CSV_TYPES = [
   'text/csv',
   'text/plain',

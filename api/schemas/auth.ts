@@ -8,7 +8,7 @@ export const email = z
   .max(254)
   .email('Enter a valid email address')
   .openapi({ example: 'ada@example.com' });
-export const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
+const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
 
 export const registerBody = z.object({
   email,
@@ -25,11 +25,11 @@ export const loginBody = z.object({
 export const refreshBody = z.object({ refreshToken: z.string().min(1).max(512) });
 export const logoutBody = z.object({ refreshToken: z.string().min(1).max(512).optional() });
 
-export const userSchema = z
+const userSchema = z
   .object({ id: uuid, email: z.string(), name: z.string(), createdAt: timestamp })
   .openapi('User');
 
-export const teamMembershipSchema = z
+const teamMembershipSchema = z
   .object({ id: uuid, name: z.string(), personal: z.boolean(), role: roleSchema })
   .openapi('TeamMembership');
 

@@ -6,7 +6,7 @@ export const bonusRuleParams = z.object({ teamId: uuid, campaignId: uuid, ruleId
 
 const bonusName = z.string().trim().min(1, 'Enter a bonus name').max(200, 'At most 200 characters');
 const bonusDescription = z.string().trim().max(2000, 'At most 2000 characters');
-export const bonusUrl = z
+const bonusUrl = z
   .url({ protocol: /^https?$/, message: 'Enter an http or https link' })
   .max(2000, 'At most 2000 characters')
   .openapi({ example: 'https://example.com/bonus.pdf' });
@@ -84,7 +84,7 @@ export const createBonusRuleBody = z.strictObject({
   itemNo: z.string().trim().min(1).max(40).optional(),
 });
 
-export const bonusSchema = z
+const bonusSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -101,7 +101,7 @@ export const bonusSchema = z
   })
   .openapi('Bonus');
 
-export const deliverySchema = z
+const deliverySchema = z
   .object({
     id: uuid,
     bonusId: uuid,
@@ -121,7 +121,7 @@ export const deliverySchema = z
   })
   .openapi('BonusDelivery');
 
-export const bonusRuleSchema = z
+const bonusRuleSchema = z
   .object({
     id: uuid,
     campaignId: uuid,
@@ -140,7 +140,5 @@ export const bonusRulesResponse = z.object({ rules: z.array(bonusRuleSchema) });
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type Bonus = z.output<typeof bonusSchema>;
 export type BonusDelivery = z.output<typeof deliverySchema>;
-export type BonusRule = z.output<typeof bonusRuleSchema>;
-export type BonusResponse = z.output<typeof bonusResponse>;
 export type BonusesResponse = z.output<typeof bonusesResponse>;
 export type DeliveriesResponse = z.output<typeof deliveriesResponse>;

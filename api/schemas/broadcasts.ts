@@ -4,7 +4,7 @@ import { z } from './zod';
 
 export const broadcastParams = z.object({ teamId: uuid, broadcastId: uuid });
 
-export const broadcastStatusSchema = z
+const broadcastStatusSchema = z
   .enum(['scheduled', 'sending', 'sent', 'cancelled', 'failed'])
   .openapi('BroadcastStatus');
 
@@ -21,7 +21,7 @@ export const createBroadcastBody = z
   })
   .openapi('CreateBroadcastBody');
 
-export const broadcastSchema = z
+const broadcastSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -50,5 +50,4 @@ export const broadcastsResponse = z.object({ broadcasts: z.array(broadcastSchema
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type BroadcastStatus = z.output<typeof broadcastStatusSchema>;
 export type Broadcast = z.output<typeof broadcastSchema>;
-export type BroadcastResponse = z.output<typeof broadcastResponse>;
 export type BroadcastsResponse = z.output<typeof broadcastsResponse>;

@@ -3,15 +3,15 @@ import { z } from './zod';
 
 import { campaignStatuses } from '../../data/campaigns';
 
-export { campaignStatuses, type CampaignStatus } from '../../data/campaigns';
+export { type CampaignStatus } from '../../data/campaigns';
 
-export const campaignStatusSchema = z.enum(campaignStatuses).openapi('CampaignStatus');
+const campaignStatusSchema = z.enum(campaignStatuses).openapi('CampaignStatus');
 export const campaignParams = z.object({ teamId: uuid, campaignId: uuid });
 
 const campaignName = z.string().trim().min(1, 'Enter a campaign name').max(120, 'At most 120 characters');
 
 // A ClickBank vendor nickname: 5 to 10 letters and digits; HopLinks use lower case.
-export const vendorNickname = z
+const vendorNickname = z
   .string()
   .trim()
   .regex(/^[A-Za-z0-9]{5,10}$/, 'A ClickBank vendor nickname has 5 to 10 letters and digits')
@@ -37,7 +37,7 @@ export const updateCampaignBody = z
 
 export const listCampaignsQuery = z.object({ status: campaignStatusSchema.optional() });
 
-export const campaignSchema = z
+const campaignSchema = z
   .object({
     id: uuid,
     teamId: uuid,

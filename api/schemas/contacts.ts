@@ -6,16 +6,16 @@ export const MAX_TAGS_PER_CONTACT = 20;
 export const TAG_MAX_LENGTH = 40;
 export const CONTACT_NAME_MAX_LENGTH = 100;
 
-export const contactStatuses = ['active', 'unsubscribed', 'inactive'] as const;
-export const contactSources = ['import', 'sale', 'manual', 'api'] as const;
+const contactStatuses = ['active', 'unsubscribed', 'inactive'] as const;
+const contactSources = ['import', 'sale', 'manual', 'api'] as const;
 
-export const contactStatusSchema = z.enum(contactStatuses).openapi('ContactStatus');
-export const contactSourceSchema = z.enum(contactSources).openapi('ContactSource');
+const contactStatusSchema = z.enum(contactStatuses).openapi('ContactStatus');
+const contactSourceSchema = z.enum(contactSources).openapi('ContactSource');
 
 export const contactEmail = email;
 
 /** Tags are compared lower-cased and trimmed: "VIP " and "vip" are one tag. */
-export const contactTag = z
+const contactTag = z
   .string()
   .trim()
   .toLowerCase()
@@ -23,7 +23,7 @@ export const contactTag = z
   .max(TAG_MAX_LENGTH, `A tag has at most ${TAG_MAX_LENGTH} characters`)
   .openapi({ example: 'buyers' });
 
-export const contactTags = z
+const contactTags = z
   .array(contactTag)
   .transform((tags) => [...new Set(tags)])
   .refine((tags) => tags.length <= MAX_TAGS_PER_CONTACT, `At most ${MAX_TAGS_PER_CONTACT} tags per contact`);
@@ -99,7 +99,7 @@ export const importContactsQuery = z.object({
   }),
 });
 
-export const contactSchema = z
+const contactSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -128,7 +128,7 @@ export const contactTagsResponse = z
   .object({ tags: z.array(z.object({ tag: z.string(), count: z.number().int() })) })
   .openapi('ContactTags');
 
-export const importSkipSchema = z.object({
+const importSkipSchema = z.object({
   line: z.number().int().openapi({ description: 'Line in the file (1 = header), plus lineOffset' }),
   field: z.string(),
   message: z.string(),
@@ -150,7 +150,6 @@ export type ContactImportResult = z.output<typeof importResultSchema>;
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type ContactStatus = z.output<typeof contactStatusSchema>;
-export type ContactSource = z.output<typeof contactSourceSchema>;
 export type Contact = z.output<typeof contactSchema>;
 export type ContactResponse = z.output<typeof contactResponse>;
 export type ContactPage = z.output<typeof contactsResponse>;

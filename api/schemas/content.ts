@@ -2,7 +2,7 @@ import { contentLengths, contentTypes } from '../../lib/content/prompts';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const contentStatuses = [
+const contentStatuses = [
   'generating',
   'awaiting_review',
   'scheduled',
@@ -40,7 +40,7 @@ export const reviewBody = z.object({
 
 export const scheduleBody = z.object({ publishAt });
 
-export const contentSchema = z
+const contentSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -67,7 +67,7 @@ export const contentSchema = z
   })
   .openapi('Content');
 
-export const contentProgressSchema = z
+const contentProgressSchema = z
   .object({
     status: z.enum(contentStatuses),
     step: z.string().nullable(),
@@ -89,7 +89,6 @@ export type Content = z.output<typeof contentSchema>;
 export type ContentStatus = Content['status'];
 export type ContentType = Content['type'];
 export type ContentLength = Content['length'];
-export type ContentProgress = z.output<typeof contentProgressSchema>;
 export type ContentResponse = z.output<typeof contentResponse>;
 export type CreatedContentResponse = z.output<typeof createdContentResponse>;
 export type ContentListResponse = z.output<typeof contentListResponse>;

@@ -1,7 +1,7 @@
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const calendarDay = z
+const calendarDay = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}$/, 'Expected a day as YYYY-MM-DD')
   .refine(
@@ -26,7 +26,7 @@ export const insightsEmailBody = z.strictObject({ enabled: z.boolean() });
 
 const figures = z.object({ clicks: z.number(), sales: z.number(), refunds: z.number(), revenue: z.number() });
 
-export const insightSchema = z
+const insightSchema = z
   .object({
     id: uuid,
     day: z.string(),
@@ -47,11 +47,7 @@ export const latestInsightResponse = z.object({ insight: insightSchema.nullable(
 export const insightsResponse = z.object({ insights: z.array(insightSchema) });
 export const runInsightsResponse = z.object({ workflowId: z.string(), day: z.string() });
 export const insightsEmailResponse = z.object({ insightsEmail: z.object({ enabled: z.boolean() }) });
-
-// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
-export type InsightFigures = z.output<typeof figures>;
 export type Insight = z.output<typeof insightSchema>;
 export type LatestInsightResponse = z.output<typeof latestInsightResponse>;
-export type InsightsResponse = z.output<typeof insightsResponse>;
 export type RunInsightsResponse = z.output<typeof runInsightsResponse>;
 export type InsightsEmailResponse = z.output<typeof insightsEmailResponse>;

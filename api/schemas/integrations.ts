@@ -9,7 +9,7 @@ import { z } from './zod';
  * a first save without them, naming the field.
  */
 
-export const integrationProviderSchema = z.enum(teamIntegrationProviders).openapi('IntegrationProvider');
+const integrationProviderSchema = z.enum(teamIntegrationProviders).openapi('IntegrationProvider');
 export const integrationTeamParams = z.object({ teamId: uuid });
 
 const noSpaces = (what: string) =>
@@ -35,7 +35,7 @@ const clickbankApiKey = z
   .regex(/^API-[A-Za-z0-9]{4,64}$/, 'A ClickBank API key starts with API- followed by letters and digits')
   .openapi({ example: 'API-KYT5KVQ9YU3SSNC5V1QH6SLXZ8ATEV3E' });
 
-export const clickbankIntegrationBody = z
+const clickbankIntegrationBody = z
   .strictObject({
     affiliateNickname,
     insSecretKey: insSecretKey.optional(),
@@ -44,7 +44,7 @@ export const clickbankIntegrationBody = z
   })
   .openapi('ClickbankIntegrationBody');
 
-export const anthropicIntegrationBody = z
+const anthropicIntegrationBody = z
   .strictObject({
     apiKey: z
       .string()
@@ -54,7 +54,7 @@ export const anthropicIntegrationBody = z
   })
   .openapi('AnthropicIntegrationBody');
 
-export const postmarkIntegrationBody = z
+const postmarkIntegrationBody = z
   .strictObject({
     serverToken: noSpaces('Postmark server token').regex(/^\S+$/, 'A server token has no spaces').optional(),
     fromEmail: email,
@@ -82,7 +82,7 @@ const httpUrl = z
   .transform((v) => v.replace(/\/+$/, ''))
   .openapi({ example: 'https://blog.example.com' });
 
-export const wordpressIntegrationBody = z
+const wordpressIntegrationBody = z
   .strictObject({
     siteUrl: httpUrl,
     username: noSpaces('WordPress username'),
@@ -109,7 +109,7 @@ export type IntegrationBody = {
   [P in keyof typeof integrationBodies]: z.output<(typeof integrationBodies)[P]>;
 };
 
-export const integrationViewSchema = z
+const integrationViewSchema = z
   .object({
     provider: integrationProviderSchema,
     mode: z.enum(['sandbox', 'live']),
@@ -139,10 +139,8 @@ export const connectionTestResponse = z
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type IntegrationProvider = z.output<typeof integrationProviderSchema>;
 export type IntegrationView = z.output<typeof integrationViewSchema>;
-export type IntegrationMode = IntegrationView['mode'];
 /** Whose credentials calls use: the team's own account, the sandbox defaults, or none (live, not connected). */
 export type IntegrationSource = IntegrationView['source'];
 export type IntegrationTestOutcome = NonNullable<IntegrationView['lastTest']>;
-export type IntegrationResponse = z.output<typeof integrationResponse>;
 export type IntegrationsResponse = z.output<typeof integrationsResponse>;
 export type ConnectionTest = z.output<typeof connectionTestResponse>;

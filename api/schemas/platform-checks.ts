@@ -3,7 +3,7 @@ import { z } from './zod';
 
 export const checkParams = z.object({ teamId: uuid, checkId: uuid });
 
-export const checkSchema = z
+const checkSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -23,6 +23,5 @@ export const checksResponse = z.object({ checks: z.array(checkSchema) });
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type PlatformCheck = z.output<typeof checkSchema>;
-export type CheckStatus = PlatformCheck['status'];
 export type CheckResponse = z.output<typeof checkResponse>;
 export type ChecksResponse = z.output<typeof checksResponse>;

@@ -3,7 +3,7 @@ import { z } from './zod';
 
 import { productSorts } from '../../data/products';
 
-export { productSorts, type ProductSort } from '../../data/products';
+export { type ProductSort } from '../../data/products';
 
 export const listProductsQuery = z.object({
   q: z
@@ -38,7 +38,7 @@ export type ListProductsQuery = z.output<typeof listProductsQuery>;
 
 export const productParams = z.object({ productId: uuid });
 
-export const productSummarySchema = z
+const productSummarySchema = z
   .object({
     id: uuid,
     clickbankId: z.string(),
@@ -54,7 +54,7 @@ export const productSummarySchema = z
   })
   .openapi('ProductSummary');
 
-export const productDetailSchema = productSummarySchema
+const productDetailSchema = productSummarySchema
   .extend({
     avgRebillTotal: z.number().nullable(),
     pctPerSaleFromRebill: z.number().nullable(),
@@ -87,7 +87,7 @@ export const syncStartedResponse = z.object({
   started: z.boolean().openapi({ description: 'false when the call joined a sync already running' }),
 });
 
-export const syncProgressSchema = z.object({
+const syncProgressSchema = z.object({
   phase: z.string(),
   sitesProcessed: z.number().int(),
   upserted: z.number().int(),
@@ -112,12 +112,9 @@ export const syncStatusResponse = z.object({
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type ProductSummary = z.output<typeof productSummarySchema>;
-export type ProductDetail = z.output<typeof productDetailSchema>;
 export type ProductPage = z.output<typeof productsPageResponse>;
 export type ProductResponse = z.output<typeof productResponse>;
 export type GravityPoint = ProductResponse['gravityHistory'][number];
 export type CategoriesResponse = z.output<typeof categoriesResponse>;
-export type Category = CategoriesResponse['categories'][number];
 export type SyncStarted = z.output<typeof syncStartedResponse>;
-export type SyncProgress = z.output<typeof syncProgressSchema>;
 export type SyncStatus = z.output<typeof syncStatusResponse>;

@@ -2,7 +2,7 @@ import { timestamp, uuid } from './common';
 import { z } from './zod';
 
 /** Run statuses as the API names them (Temporal's execution statuses in snake case). */
-export const runStatuses = [
+const runStatuses = [
   'running',
   'completed',
   'failed',
@@ -13,7 +13,7 @@ export const runStatuses = [
 ] as const;
 export type RunStatus = (typeof runStatuses)[number];
 
-export const runStatusSchema = z.enum(runStatuses).openapi('RunStatus');
+const runStatusSchema = z.enum(runStatuses).openapi('RunStatus');
 
 export const runParams = z.object({
   teamId: uuid,
@@ -35,7 +35,7 @@ export const listRunsQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
 });
 
-export const runSummarySchema = z
+const runSummarySchema = z
   .object({
     workflowId: z.string(),
     runId: z.string(),
@@ -48,7 +48,7 @@ export const runSummarySchema = z
   })
   .openapi('RunSummary');
 
-export const timelineStepSchema = z
+const timelineStepSchema = z
   .object({
     step: z
       .string()
@@ -62,7 +62,7 @@ export const timelineStepSchema = z
   })
   .openapi('RunTimelineStep');
 
-export const runDetailSchema = runSummarySchema
+const runDetailSchema = runSummarySchema
   .extend({
     progress: z
       .unknown()
@@ -80,10 +80,5 @@ export const runCancelResponse = z.object({
   runId: z.string(),
   cancelRequested: z.literal(true),
 });
-
-// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
-export type RunSummary = z.output<typeof runSummarySchema>;
-export type TimelineStep = z.output<typeof timelineStepSchema>;
-export type RunDetail = z.output<typeof runDetailSchema>;
 export type RunsPage = z.output<typeof runsResponse>;
 export type RunResponse = z.output<typeof runResponse>;

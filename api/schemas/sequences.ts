@@ -2,19 +2,19 @@ import { templateProblems } from '../../lib/email/render';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const MAX_SEQUENCE_STEPS = 50;
-export const MAX_STEP_DELAY_SECONDS = 365 * 24 * 60 * 60;
+const MAX_SEQUENCE_STEPS = 50;
+const MAX_STEP_DELAY_SECONDS = 365 * 24 * 60 * 60;
 
 export const sequenceParams = z.object({ teamId: uuid, sequenceId: uuid });
 
-export const sequenceTriggerSchema = z.enum(['manual', 'sale']).openapi('SequenceTrigger', {
+const sequenceTriggerSchema = z.enum(['manual', 'sale']).openapi('SequenceTrigger', {
   description: 'manual: enrolled from the UI or API; sale: buyers of the campaign are enrolled automatically',
 });
 
 const sequenceName = z.string().trim().min(1, 'Enter a sequence name').max(120, 'At most 120 characters');
 
 /** A subject or body template: `{{ first_name }}`-style placeholders, checked when saved. */
-export const emailTemplate = (what: string, max: number) =>
+const emailTemplate = (what: string, max: number) =>
   z
     .string()
     .min(1, `Enter the ${what}`)
@@ -29,7 +29,7 @@ export const subjectTemplate = emailTemplate('subject', 200).refine(
 );
 export const bodyTemplate = emailTemplate('body', 20_000);
 
-export const sequenceStepSchema = z
+const sequenceStepSchema = z
   .strictObject({
     subject: subjectTemplate,
     body: bodyTemplate,
@@ -44,7 +44,7 @@ export const sequenceStepSchema = z
   });
 
 /** All steps together: a run's snapshot travels through Temporal as one payload. */
-export const MAX_SEQUENCE_CHARACTERS = 400_000;
+const MAX_SEQUENCE_CHARACTERS = 400_000;
 
 const stepsSchema = z
   .array(sequenceStepSchema)
@@ -85,13 +85,13 @@ export const enrollBody = z
   .refine((b) => (b.contactIds?.length ?? 0) > 0 || b.tag !== undefined, 'Send contactIds or a tag')
   .openapi('EnrollSequenceBody');
 
-export const sequenceRunStatusSchema = z
+const sequenceRunStatusSchema = z
   .enum(['running', 'completed', 'stopped', 'failed'])
   .openapi('SequenceRunStatus');
 
 export const listRunsQuery = z.object({ status: sequenceRunStatusSchema.optional() });
 
-export const sequenceStepSchemaOut = z
+const sequenceStepSchemaOut = z
   .object({
     id: uuid,
     position: z.number().int(),
@@ -101,7 +101,7 @@ export const sequenceStepSchemaOut = z
   })
   .openapi('SequenceStep');
 
-export const sequenceSchema = z
+const sequenceSchema = z
   .object({
     id: uuid,
     teamId: uuid,
@@ -114,7 +114,7 @@ export const sequenceSchema = z
   })
   .openapi('Sequence');
 
-export const sequenceWithStepsSchema = sequenceSchema
+const sequenceWithStepsSchema = sequenceSchema
   .extend({ steps: z.array(sequenceStepSchemaOut) })
   .openapi('SequenceWithSteps');
 
@@ -136,7 +136,7 @@ export const enrollResponse = z
   })
   .openapi('EnrollResult');
 
-export const sequenceRunSchema = z
+const sequenceRunSchema = z
   .object({
     id: uuid,
     workflowId: z.string(),
@@ -154,12 +154,6 @@ export const sequenceRunSchema = z
   .openapi('SequenceRun');
 
 export const runsResponse = z.object({ runs: z.array(sequenceRunSchema) });
-
-// Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
-export type SequenceTrigger = z.output<typeof sequenceTriggerSchema>;
-export type SequenceRunStatus = z.output<typeof sequenceRunStatusSchema>;
-export type Sequence = z.output<typeof sequenceSchema>;
-export type SequenceStep = z.output<typeof sequenceStepSchemaOut>;
 export type SequenceWithSteps = z.output<typeof sequenceWithStepsSchema>;
 export type SequenceResponse = z.output<typeof sequenceResponse>;
 export type SequencesResponse = z.output<typeof sequencesResponse>;

@@ -11,8 +11,8 @@ const isTimeZone = (value: string): boolean => {
   }
 };
 
-export const teamName = z.string().trim().min(1, 'Enter a team name').max(100, 'At most 100 characters');
-export const timeZone = z
+const teamName = z.string().trim().min(1, 'Enter a team name').max(100, 'At most 100 characters');
+const timeZone = z
   .string()
   .max(64)
   .refine(isTimeZone, 'Expected an IANA time zone such as Europe/Berlin')
@@ -28,7 +28,7 @@ export const updateTeamBody = z
 export const addMemberBody = z.object({ email, role: roleSchema });
 export const changeRoleBody = z.object({ role: roleSchema });
 
-export const teamSchema = z
+const teamSchema = z
   .object({
     id: uuid,
     name: z.string(),
@@ -38,7 +38,7 @@ export const teamSchema = z
     createdAt: timestamp,
   })
   .openapi('Team');
-export const memberSchema = z
+const memberSchema = z
   .object({ userId: uuid, email: z.string(), name: z.string(), role: roleSchema, joinedAt: timestamp })
   .openapi('Member');
 
@@ -52,5 +52,4 @@ export type Team = z.output<typeof teamSchema>;
 export type Member = z.output<typeof memberSchema>;
 export type TeamResponse = z.output<typeof teamResponse>;
 export type TeamsResponse = z.output<typeof teamsResponse>;
-export type MemberResponse = z.output<typeof memberResponse>;
 export type MembersResponse = z.output<typeof membersResponse>;

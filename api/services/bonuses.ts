@@ -54,10 +54,7 @@ const campaignNotFound = () => new AppError(404, 'campaign_not_found', 'Campaign
 
 export type DeliveryStatus = 'active' | 'revoked' | 'expired';
 
-export const deliveryStatus = (
-  d: Pick<DeliveryRow, 'revokedAt' | 'expiresAt'>,
-  now = new Date(),
-): DeliveryStatus =>
+const deliveryStatus = (d: Pick<DeliveryRow, 'revokedAt' | 'expiresAt'>, now = new Date()): DeliveryStatus =>
   d.revokedAt ? 'revoked' : d.expiresAt.getTime() <= now.getTime() ? 'expired' : 'active';
 
 const publicBonus = (b: BonusRow, counts?: { deliveries: number; downloads: number }) => ({

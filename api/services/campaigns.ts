@@ -19,7 +19,7 @@ import type { TeamMembership } from '../http/locals';
 import type { CampaignStatus } from '../schemas/campaigns';
 
 /** ClickBank limits a tid to 24 characters; we keep the URL- and log-safe alphabet the table enforces. */
-export const TRACKING_ID_MAX = 24;
+const TRACKING_ID_MAX = 24;
 const SUFFIX_LENGTH = 6;
 const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const CREATE_ATTEMPTS = 5;
@@ -40,7 +40,7 @@ export function makeTrackingId(name: string): string {
 }
 
 /** ClickBank's HopLink: the affiliate's nickname, the vendor's, and the campaign's tid (all lower case). */
-export function buildHoplink(affiliate: string, vendor: string, trackingId: string): string {
+function buildHoplink(affiliate: string, vendor: string, trackingId: string): string {
   const url = new URL('https://hop.clickbank.net/');
   url.search = new URLSearchParams({
     affiliate: affiliate.toLowerCase(),

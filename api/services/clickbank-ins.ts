@@ -179,5 +179,3 @@ export function createClickbankInsService(deps: ClickbankInsDeps) {
     },
   };
 }
-
-export type ClickbankInsService = ReturnType<typeof createClickbankInsService>;

@@ -13,7 +13,7 @@ import {
 import { inTransaction } from '../../data/transaction';
 
 /** Rows per INSERT statement (one JSON parameter each, so no bind-parameter limit applies). */
-export const IMPORT_STATEMENT_ROWS = 1000;
+const IMPORT_STATEMENT_ROWS = 1000;
 
 type Column = 'email' | 'firstName' | 'lastName' | 'name' | 'tags';
 
@@ -35,7 +35,7 @@ const normalizeHeader = (h: string) =>
     .toLowerCase()
     .replace(/[\s_-]+/g, '');
 
-export interface ImportSkip {
+interface ImportSkip {
   line: number;
   field: string;
   message: string;

@@ -24,9 +24,9 @@ import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
 import { createSequenceRunner } from '../../temporal/sequence-runs';
 
-export const contactNotFound = () => new AppError(404, 'contact_not_found', 'Contact not found');
+const contactNotFound = () => new AppError(404, 'contact_not_found', 'Contact not found');
 
-export function encodeContactCursor(c: ContactCursor): string {
+function encodeContactCursor(c: ContactCursor): string {
   return Buffer.from(JSON.stringify([c.createdAt, c.id])).toString('base64url');
 }
 
@@ -34,7 +34,7 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 const TIMESTAMP_RE = /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}(\.\d{1,6})?([+-]\d{2}(:?\d{2})?|Z)$/;
 
 /** null when the text is not a cursor this API handed out. */
-export function decodeContactCursor(cursor: string): ContactCursor | null {
+function decodeContactCursor(cursor: string): ContactCursor | null {
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
     if (!Array.isArray(value) || value.length !== 2) return null;

@@ -49,7 +49,7 @@ export interface ConnectionTestResult {
 }
 
 /** Shows at most the last four characters, and none of a short secret (four would be most of it). */
-export function maskSecret(secret: string): string {
+function maskSecret(secret: string): string {
   return '••••••••' + (secret.length >= 12 ? secret.slice(-4) : '');
 }
 

@@ -16,7 +16,7 @@ import {
 import type { TeamMembership } from '../http/locals';
 import type { ApiMetrics } from '../http/metrics';
 
-export const PLATFORM_CHECK_WORKFLOW = 'platformCheckWorkflow';
+const PLATFORM_CHECK_WORKFLOW = 'platformCheckWorkflow';
 const LIST_LIMIT = 20;
 
 const temporalUnavailable = () =>

@@ -8,8 +8,7 @@ type Failure = temporal.api.failure.v1.IFailure;
 type PendingActivity = temporal.api.workflow.v1.IPendingActivityInfo;
 type Payload = temporal.api.common.v1.IPayload;
 
-export type StepStatus =
-  'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'canceled';
+type StepStatus = 'scheduled' | 'running' | 'retrying' | 'completed' | 'failed' | 'timed_out' | 'canceled';
 
 export interface TimelineStep {
   /** The activity summary set by the workflow (what the step does), else the activity type. */
@@ -23,7 +22,7 @@ export interface TimelineStep {
 }
 
 /** A user-metadata payload (summaries are plain JSON strings); anything unreadable counts as absent. */
-export function payloadText(payload: Payload | null | undefined): string | undefined {
+function payloadText(payload: Payload | null | undefined): string | undefined {
   if (!payload) return undefined;
   try {
     const value: unknown = defaultPayloadConverter.fromPayload(payload);

@@ -55,8 +55,6 @@ export function createStripeWebhookService(deps: { db: Knex; config: Pick<Config
   };
 }
 
-export type StripeWebhookService = ReturnType<typeof createStripeWebhookService>;
-
 const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Our customers, sessions and subscriptions carry metadata.teamId; anything else stays unmatched (NULL). */

@@ -6,7 +6,7 @@ import path from 'node:path';
 /** What a backup file holds: a pg_dump custom-format archive or a gzipped tarball of PGlite's data folder. */
 export type BackupKind = 'pg_dump' | 'pglite';
 
-export const backupExtension: Record<BackupKind, string> = { pg_dump: '.dump', pglite: '.tar.gz' };
+const backupExtension: Record<BackupKind, string> = { pg_dump: '.dump', pglite: '.tar.gz' };
 
 /** Files this code wrote: `hopflow-20261126T040000Z.dump` or `.tar.gz`. Nothing else in the folder is touched. */
 const backupNamePattern = /^hopflow-\d{8}T\d{6}Z\.(dump|tar\.gz)$/;

@@ -19,7 +19,7 @@ function childEnv(password: string | undefined): NodeJS.ProcessEnv {
   return env;
 }
 
-export class PgToolError extends Error {
+class PgToolError extends Error {
   override name = 'PgToolError';
   constructor(
     message: string,

@@ -14,7 +14,7 @@ export interface RestoreOptions {
   database: RestoreDatabase;
 }
 
-export interface RestoreDatabase {
+interface RestoreDatabase {
   /** Runs before pg_restore: pg_restore --clean cannot drop a partition's inherited primary key on its own. */
   dropPartitionedTables: (databaseUrl: string) => Promise<void>;
   /** Opens PGlite on the empty folder from the tarball's bytes. */

@@ -55,7 +55,7 @@ const personSchema = z.looseObject({
 });
 
 /** INS notification, versions 6.0/7.0/8.0. Unknown fields are kept; unknown transaction types are valid. */
-export const insNotificationSchema = z.looseObject({
+const insNotificationSchema = z.looseObject({
   transactionTime: z.string().min(1),
   receipt: z.string().min(1),
   transactionType: z.string().min(1),
@@ -80,7 +80,6 @@ export const insNotificationSchema = z.looseObject({
 });
 
 export type InsNotification = z.output<typeof insNotificationSchema>;
-export type InsNotificationInput = z.input<typeof insNotificationSchema>;
 
 export interface InsBody {
   notification: string;

@@ -6,8 +6,7 @@ export type ContentType = (typeof contentTypes)[number];
 export const contentLengths = ['short', 'medium', 'long'] as const;
 export type ContentLength = (typeof contentLengths)[number];
 
-export const pipelineSteps = ['brief', 'outline', 'draft', 'polish'] as const;
-export type PipelineStep = (typeof pipelineSteps)[number];
+export type PipelineStep = 'brief' | 'outline' | 'draft' | 'polish';
 
 export const contentTypeLabels: Record<ContentType, string> = {
   review_article: 'Review article',
@@ -34,7 +33,7 @@ const wordTargets: Record<ContentType, Record<ContentLength, number>> = {
   landing_page: { short: 300, medium: 600, long: 1000 },
 };
 
-export interface PromptProduct {
+interface PromptProduct {
   title: string;
   description: string | null;
   categoryPath: string[];
@@ -61,7 +60,7 @@ export interface StepPrompt {
   maxTokens: number;
 }
 
-export const targetWords = (type: ContentType, length: ContentLength): number => wordTargets[type][length];
+const targetWords = (type: ContentType, length: ContentLength): number => wordTargets[type][length];
 
 const SYSTEM =
   'You are a careful affiliate-marketing copywriter. Write truthful, specific copy: never invent prices, ' +

@@ -16,7 +16,7 @@ export const TEMPLATE_VARIABLES = [
   'unsubscribe_url',
 ] as const;
 
-export type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
+type TemplateVariable = (typeof TEMPLATE_VARIABLES)[number];
 export type TemplateVars = Partial<Record<TemplateVariable, string | null | undefined>>;
 
 const known = new Set<string>(TEMPLATE_VARIABLES);

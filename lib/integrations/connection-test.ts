@@ -6,7 +6,7 @@ import type { TeamIntegrationProvider } from './providers';
 import type { AdapterSettings } from './resolve';
 
 /** One cheap real call through the provider's adapter; throws an IntegrationError when refused. */
-export type ConnectionTester<P extends TeamIntegrationProvider> = (
+type ConnectionTester<P extends TeamIntegrationProvider> = (
   settings: AdapterSettings[P],
 ) => Promise<{ ok: true; detail: string }>;
 

@@ -6,9 +6,6 @@
 export const teamIntegrationProviders = ['clickbank', 'anthropic', 'postmark', 'wordpress'] as const;
 export type TeamIntegrationProvider = (typeof teamIntegrationProviders)[number];
 
-export const isTeamIntegrationProvider = (value: string): value is TeamIntegrationProvider =>
-  (teamIntegrationProviders as readonly string[]).includes(value);
-
 export interface ProviderSecrets {
   clickbank: { insSecretKey: string; apiKey?: string };
   anthropic: { apiKey: string };

@@ -38,7 +38,7 @@ export interface AdapterSettings {
   wordpress: WordpressSettings;
 }
 
-export const notConnectedError = (provider: TeamIntegrationProvider): IntegrationError =>
+const notConnectedError = (provider: TeamIntegrationProvider): IntegrationError =>
   new IntegrationError({
     provider,
     kind: 'not_connected',
@@ -151,5 +151,3 @@ export function createIntegrationResolver({ store, config }: IntegrationResolver
     },
   };
 }
-
-export type IntegrationResolver = ReturnType<typeof createIntegrationResolver>;

@@ -9,7 +9,7 @@ export interface BackupInput {
   triggerSource: 'schedule' | 'manual';
 }
 
-export interface BackupDatabaseResult {
+interface BackupDatabaseResult {
   backupRunId: string;
   kind: 'pg_dump' | 'pglite';
   /** File name inside config.backup.dir. */
@@ -18,7 +18,7 @@ export interface BackupDatabaseResult {
   sha256: string;
 }
 
-export interface PruneBackupsResult {
+interface PruneBackupsResult {
   deleted: string[];
   kept: number;
 }

@@ -1,7 +1,3 @@
-// One ClickBank sale line -> the campaign's bonuses for the buyer (a child of the notification workflow).
-
-export const BONUS_DELIVERY_WORKFLOW = 'bonusDeliveryWorkflow';
-
 /** One sale line's bonus delivery (workflow id `bonus:<receipt>:<itemNo>`). */
 export interface BonusDeliveryInput {
   teamId: string;

@@ -1,8 +1,4 @@
-// A ClickBank refund or chargeback of a receipt: revoke its bonus links, stop the buyer's sequences.
-
-export const BONUS_REVOCATION_WORKFLOW = 'bonusRevocationWorkflow';
-
-export type RevocationReason = 'refund' | 'chargeback';
+type RevocationReason = 'refund' | 'chargeback';
 
 /** A refund or chargeback of a receipt (workflow id `bonus-revoke:<receipt>:<transactionType>`). */
 export interface BonusRevocationInput {

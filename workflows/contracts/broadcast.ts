@@ -3,7 +3,7 @@ import { defineQuery, defineSignal } from '@temporalio/workflow';
 /** One email to every active contact with a tag, at a chosen time (`broadcast:<id>`). */
 export const BROADCAST_WORKFLOW = 'broadcastWorkflow';
 
-export interface BroadcastTotals {
+interface BroadcastTotals {
   recipients: number;
   sent: number;
   skipped: number;

@@ -20,7 +20,7 @@ export interface CatalogSyncSummary {
   durationMs: number;
 }
 
-export type CatalogSyncPhase = 'download' | 'upsert' | 'mark_left' | 'done';
+type CatalogSyncPhase = 'download' | 'upsert' | 'mark_left' | 'done';
 
 /** The sync activity's heartbeat details, which the API reads with describe() while it runs. */
 export interface CatalogSyncProgress {

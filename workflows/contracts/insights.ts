@@ -7,7 +7,7 @@ export const INSIGHTS_DISPATCH_WORKFLOW_ID = 'insights-dispatch';
 export const INSIGHTS_DISPATCH_WORKFLOW_TYPE = 'insightsDispatchWorkflow';
 export const TEAM_INSIGHTS_WORKFLOW_TYPE = 'teamInsightsWorkflow';
 
-export type InsightTriggerSource = 'schedule' | 'manual';
+type InsightTriggerSource = 'schedule' | 'manual';
 
 export interface TeamInsightsInput {
   teamId: string;
@@ -17,7 +17,7 @@ export interface TeamInsightsInput {
 }
 
 /** A day's figures for the team: all campaigns together. */
-export interface InsightTotals {
+interface InsightTotals {
   clicks: number;
   sales: number;
   refunds: number;

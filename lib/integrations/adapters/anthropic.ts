@@ -48,7 +48,7 @@ const kindByErrorType: Record<string, IntegrationErrorKind> = {
 };
 
 /** Any failure of an SDK call as an IntegrationError: permanent for auth/invalid, transient otherwise. */
-export function toAnthropicError(err: unknown): IntegrationError {
+function toAnthropicError(err: unknown): IntegrationError {
   if (err instanceof IntegrationError) return err;
   if (err instanceof APIConnectionTimeoutError || err instanceof APIUserAbortError) {
     return new IntegrationError({
@@ -155,5 +155,3 @@ export function createAnthropicClient(settings: AnthropicClientSettings) {
     },
   };
 }
-
-export type AnthropicClient = ReturnType<typeof createAnthropicClient>;

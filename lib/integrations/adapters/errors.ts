@@ -11,7 +11,7 @@ export type IntegrationProvider = 'clickbank' | 'anthropic' | 'postmark' | 'word
 export type IntegrationErrorKind =
   'auth' | 'invalid' | 'not_found' | 'rate_limited' | 'unavailable' | 'timeout' | 'not_connected';
 
-export const providerDisplayNames: Record<IntegrationProvider, string> = {
+const providerDisplayNames: Record<IntegrationProvider, string> = {
   clickbank: 'ClickBank',
   anthropic: 'Claude (Anthropic)',
   postmark: 'Postmark',
@@ -22,9 +22,9 @@ export const providerDisplayNames: Record<IntegrationProvider, string> = {
 /** Kinds worth retrying: the same request may succeed later. */
 const transientKinds: ReadonlySet<IntegrationErrorKind> = new Set(['rate_limited', 'unavailable', 'timeout']);
 
-export const isTransientKind = (kind: IntegrationErrorKind): boolean => transientKinds.has(kind);
+const isTransientKind = (kind: IntegrationErrorKind): boolean => transientKinds.has(kind);
 
-export function defaultPlainMessage(provider: IntegrationProvider, kind: IntegrationErrorKind): string {
+function defaultPlainMessage(provider: IntegrationProvider, kind: IntegrationErrorKind): string {
   const name = providerDisplayNames[provider];
   switch (kind) {
     case 'auth':
@@ -118,7 +118,7 @@ export function parseRetryAfter(headers: HeaderBag, now: Date = new Date()): num
 }
 
 /** Pulls a message and a code out of the common provider error bodies (JSON or text). */
-export function extractProviderError(body: unknown): { message?: string; code?: string | number } {
+function extractProviderError(body: unknown): { message?: string; code?: string | number } {
   let value = body;
   if (typeof value === 'string') {
     const text = value.trim();
@@ -154,7 +154,7 @@ export function extractProviderError(body: unknown): { message?: string; code?: 
 const pickCode = (v: unknown): string | number | undefined =>
   typeof v === 'string' || typeof v === 'number' ? v : undefined;
 
-export function kindForStatus(status: number): IntegrationErrorKind {
+function kindForStatus(status: number): IntegrationErrorKind {
   if (status === 401 || status === 403) return 'auth';
   if (status === 404 || status === 410) return 'not_found';
   if (status === 408 || status === 504) return 'timeout';
@@ -163,7 +163,7 @@ export function kindForStatus(status: number): IntegrationErrorKind {
   return 'invalid'; // 400, 406, 409, 422 and other 4xx: the same request will fail again
 }
 
-export interface HttpErrorContext {
+interface HttpErrorContext {
   provider: IntegrationProvider;
   status: number;
   body: unknown;

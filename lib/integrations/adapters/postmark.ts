@@ -60,7 +60,7 @@ function inactivePlainMessage(message: string): string {
 }
 
 /** Any failure of a Postmark call as an IntegrationError: 10/300/406 permanent, 429/5xx/network transient. */
-export function toPostmarkError(err: unknown): IntegrationError {
+function toPostmarkError(err: unknown): IntegrationError {
   if (err instanceof IntegrationError) return err;
   if (err instanceof Errors.PostmarkError && err.statusCode > 0) {
     return fromHttpStatus(

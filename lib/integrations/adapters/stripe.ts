@@ -122,15 +122,13 @@ export function createStripeClient(settings: StripeClientSettings) {
   };
 }
 
-export type StripeClient = ReturnType<typeof createStripeClient>;
-
 /** Why a webhook was refused, in words an operator can act on. */
 export class StripeSignatureError extends Error {
   override name = 'StripeSignatureError';
 }
 
 /** Default tolerance of Stripe's SDK: a signature older than five minutes is refused (replay protection). */
-export const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
+const STRIPE_SIGNATURE_TOLERANCE_SECONDS = 300;
 
 /**
  * Verifies `Stripe-Signature` over the raw body and returns the event. Needs no API key: verification is local

@@ -44,7 +44,7 @@ interface RestPost {
 }
 
 /** WordPress wants date_gmt without a zone. */
-export const toWpDateGmt = (date: Date | string): string => new Date(date).toISOString().slice(0, 19);
+const toWpDateGmt = (date: Date | string): string => new Date(date).toISOString().slice(0, 19);
 
 const isExisting = (target: WordpressPostInput | ExistingPost): target is ExistingPost =>
   'id' in target && typeof target.id === 'number';
@@ -136,5 +136,3 @@ export function createWordpressClient(settings: WordpressClientSettings) {
     },
   };
 }
-
-export type WordpressClient = ReturnType<typeof createWordpressClient>;

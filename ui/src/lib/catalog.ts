@@ -9,7 +9,7 @@ export const productSorts = everyOption<ProductSort>()([
   { value: 'title', label: 'Title' },
 ]);
 
-export function isProductSort(value: string | null): value is ProductSort {
+function isProductSort(value: string | null): value is ProductSort {
   return productSorts.some((s) => s.value === value);
 }
 

@@ -10,7 +10,7 @@ export interface ChunkState {
 }
 
 /** Posts one piece to the UI's import endpoint; throws with the API's message (and first field detail). */
-export async function sendChunk(url: string, chunk: CsvChunk, tags: string): Promise<ContactImportResult> {
+async function sendChunk(url: string, chunk: CsvChunk, tags: string): Promise<ContactImportResult> {
   const query = new URLSearchParams({ lineOffset: String(chunk.lineOffset) });
   if (tags) query.set('tags', tags);
   let res: Response;

@@ -40,7 +40,7 @@ function delimiterOf(text: string): string {
 }
 
 /** The file's records (blank lines left out), with their character ranges and lines. */
-export function csvRecords(text: string): CsvRecord[] {
+function csvRecords(text: string): CsvRecord[] {
   const delimiter = delimiterOf(text);
   const records: CsvRecord[] = [];
   let start = 0;

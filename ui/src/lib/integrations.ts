@@ -6,7 +6,7 @@ import type {
 } from '$api/integrations';
 
 /** One input of an integration's connect form; `secret` fields are masked by the API and sent only when typed. */
-export interface IntegrationField {
+interface IntegrationField {
   name: string;
   label: string;
   secret: boolean;

@@ -5,7 +5,7 @@ import type { EmailPreview } from '$api/sequences';
 
 export { TEMPLATE_VARIABLES as templateVariables } from '../../../lib/email/render';
 
-export interface PreviewInput {
+interface PreviewInput {
   subject: string;
   body: string;
   contact: Contact | null;

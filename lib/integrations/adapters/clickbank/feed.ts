@@ -14,7 +14,7 @@ import yauzl from 'yauzl';
 import { IntegrationError, fromHttpStatus, fromNetworkError } from '../errors';
 import type { MarketplaceSite } from './types';
 
-export interface FeedProgress {
+interface FeedProgress {
   phase: 'download' | 'parse';
   bytes: number;
   sites: number;

@@ -47,7 +47,7 @@ export class RawBody {
   ) {}
 }
 
-export function apiBaseUrl(): string {
+function apiBaseUrl(): string {
   return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
 

@@ -12,7 +12,7 @@ function refreshCookieMaxAge(): number {
   return 60 * 60 * 24 * (Number.isFinite(days) && days > 0 ? days : 7);
 }
 /** Refresh when the access token has less than this left, so it cannot expire mid-request. */
-export const REFRESH_MARGIN_SECONDS = 30;
+const REFRESH_MARGIN_SECONDS = 30;
 
 function cookieOptions(url: URL) {
   // `secure` only over https: a browser would drop a secure cookie sent from http://127.0.0.1.
@@ -35,7 +35,7 @@ export function clearSessionCookies(cookies: Cookies, url: URL): void {
 }
 
 /** Reads `exp` from a JWT without verifying it (the API verifies); unreadable tokens count as expired. */
-export function secondsUntilExpiry(token: string, nowMs = Date.now()): number {
+function secondsUntilExpiry(token: string, nowMs = Date.now()): number {
   const payload = token.split('.')[1];
   if (!payload) return 0;
   try {

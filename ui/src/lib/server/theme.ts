@@ -1,7 +1,7 @@
 import type { Cookies } from '@sveltejs/kit';
 import type { Theme } from '$lib/types';
 
-export const THEME_COOKIE = 'hf_theme';
+const THEME_COOKIE = 'hf_theme';
 const themes: readonly Theme[] = ['system', 'light', 'dark'];
 
 export function isTheme(value: unknown): value is Theme {
