@@ -38,6 +38,25 @@ module.exports = {
       },
     },
     {
+      name: 'db-reached-through-data',
+      severity: 'error',
+      comment:
+        "Models and migrations are the data layer's: other layers query through data/ functions. Only the process entry points open the connection (db/connection).",
+      from: { path: '^(api|activities|lib|temporal|workflows|sandbox|ui)/' },
+      to: { path: '^db/', pathNot: '^db/connection\\.ts$' },
+    },
+    {
+      name: 'connection-opened-by-entry-points',
+      severity: 'error',
+      comment:
+        'Only the process entry points (api/server.ts, temporal/worker-main.ts, scripts/) create the database.',
+      from: {
+        path: '^(api|activities|lib|temporal|workflows|sandbox|ui)/',
+        pathNot: '^(api/server|temporal/worker-main)\\.ts$',
+      },
+      to: { path: '^db/connection\\.ts$' },
+    },
+    {
       name: 'contracts-are-self-contained',
       severity: 'error',
       comment:
@@ -138,7 +157,8 @@ module.exports = {
     doNotFollow: { path: 'node_modules' },
     exclude: { path: '^(node_modules|dist|build|coverage|\\.tools|\\.data|ui/\\.svelte-kit|ui/build)' },
     tsPreCompilationDeps: true,
-    tsConfig: { fileName: 'tsconfig.json' },
+    // tsconfig.depcruise.json adds the UI's SvelteKit aliases ($api, $lib), so UI imports are checked too.
+    tsConfig: { fileName: 'tsconfig.depcruise.json' },
     enhancedResolveOptions: {
       exportsFields: ['exports'],
       conditionNames: ['import', 'require', 'node', 'default'],

@@ -96,17 +96,19 @@ export default tseslint.config(
   },
   {
     // Queries live in data/ (and migrations in db/): elsewhere a Knex instance is only passed along, never
-    // called. dependency-cruiser forbids importing knex outside them; this catches calls on a passed instance.
+    // called. dependency-cruiser forbids importing knex, objection and the models outside them; this catches
+    // the usual ways of querying through a passed instance (by its conventional names: db, trx, knex, database).
     files: ['api/**/*.ts', 'activities/**/*.ts', 'lib/**/*.ts', 'temporal/**/*.ts', 'workflows/**/*.ts'],
     rules: {
       'no-restricted-syntax': [
         'error',
         {
-          selector: "CallExpression[callee.type='Identifier'][callee.name=/^(db|trx|knex)$/]",
+          selector: "CallExpression[callee.type='Identifier'][callee.name=/^(db|trx|knex|database)$/]",
           message: 'Queries belong in data/: call a data function instead.',
         },
         {
-          selector: "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(db|trx)$/]",
+          selector:
+            "CallExpression[callee.type='MemberExpression'][callee.property.name=/^(db|trx|knex|database)$/]",
           message: 'Queries belong in data/: call a data function instead.',
         },
         {
@@ -116,7 +118,7 @@ export default tseslint.config(
         },
         {
           selector:
-            "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|trx)$/][property.name=/^(raw|transaction|fn|schema)$/]",
+            "MemberExpression[object.type='MemberExpression'][object.property.name=/^(db|trx|knex|database)$/][property.name=/^(raw|transaction|fn|schema|select|insert|update|delete|from|into|table|with|queryBuilder|batchInsert|migrate|seed)$/]",
           message: 'Queries and transactions belong in data/ (data/transaction.ts for a unit of work).',
         },
       ],

@@ -19,6 +19,7 @@ import { findWebhookEvent } from '../data/webhook-events';
 import {
   isMaskedReceipt,
   notificationTid,
+  revocationReasonOf,
   parseInsNotification,
   type InsNotification,
 } from '../lib/clickbank/ins';
@@ -59,7 +60,6 @@ export type BonusEmailResult = TrackedEmailResult | { status: 'revoked'; idempot
 const BonusFailure = { notFound: 'BonusNotificationNotFound' } as const;
 
 const DELIVER_TYPES = new Set(['SALE', 'BILL', 'TEST_SALE']);
-export const REVOKE_TYPES: Record<string, RevocationReason> = { RFND: 'refund', CGBK: 'chargeback' };
 
 const bonusEmailKey = (receipt: string, itemNo: string) => `bonus:${receipt}:${itemNo}`;
 
@@ -129,7 +129,7 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         );
         return { kind: 'deliver', transactionType: n.transactionType, receipt, lines };
       }
-      const reason = REVOKE_TYPES[type];
+      const reason = revocationReasonOf(type);
       if (reason) {
         return {
           kind: 'revoke',

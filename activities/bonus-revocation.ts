@@ -10,8 +10,8 @@ import {
 } from '../data/bonus-deliveries';
 import { listOwnersAndAdmins } from '../data/members';
 import { inTransaction } from '../data/transaction';
+import { revocationReasonOf } from '../lib/clickbank/ins';
 import type { BonusRevocationInput } from '../workflows/contracts/bonus-revocation';
-import { REVOKE_TYPES } from './bonus-delivery';
 import type { TrackedEmail } from './email';
 
 export interface BonusRevocationResult {
@@ -32,7 +32,7 @@ export function createBonusRevocationActivities({ db }: { db: Knex }) {
      * the receipt, under the same lock the delivery takes.
      */
     async revokeBonusAccess(input: BonusRevocationInput): Promise<BonusRevocationResult> {
-      const reason = REVOKE_TYPES[input.transactionType.toUpperCase()] ?? 'refund';
+      const reason = revocationReasonOf(input.transactionType) ?? 'refund';
       return inTransaction(db, async (trx) => {
         await lockReceipt(trx, input.teamId, input.receipt);
         const inserted = await insertRevocation(trx, {

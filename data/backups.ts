@@ -93,8 +93,8 @@ export async function loadPgliteDataDir(dataDir: string, archive: Buffer<ArrayBu
 /**
  * Drops the partitioned tables (with their partitions) of the database at `databaseUrl`, the target of a
  * restore: pg_restore --clean drops a partition's primary key on its own, which PostgreSQL refuses ("cannot
- * drop inherited constraint"). The dump recreates them. Nothing happens on an empty database. The target is
- * not the platform's own database, so this opens (and closes) its own single connection.
+ * drop inherited constraint"). The dump recreates them. Nothing happens on an empty database. The restore CLI
+ * holds no pool of its own, so this opens (and closes) a single connection to the target.
  */
 export async function dropPartitionedTables(databaseUrl: string): Promise<void> {
   const db = knex({ client: 'pg', connection: databaseUrl, pool: { min: 0, max: 1 } });

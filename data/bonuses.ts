@@ -25,8 +25,9 @@ export interface BonusRow {
 }
 
 /**
- * A bonus with the ids of the campaigns that offer it, in the order they were linked: one objection graph fetch
- * (the bonuses, then one query for all their campaign links).
+ * Bonuses are read with their campaigns by an objection graph fetch (the bonuses, then one query for all their
+ * campaign links). This modifier keeps only the campaign ids, in the order they were linked. Modifiers build
+ * the query in place (their return value is ignored).
  */
 const linkOrder = (q: QueryBuilder<Model>): void => {
   void q.select('campaigns.id').orderBy([

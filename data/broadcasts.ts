@@ -33,8 +33,6 @@ export interface BroadcastCounts {
   refused: number;
 }
 
-/** Business key: one send per broadcast. */
-
 const columns = [
   'id',
   'team_id as teamId',

@@ -3,10 +3,11 @@ import { Campaign } from '../db/models/campaign';
 import { contentWorkflowId } from '../workflows/contracts/content-pipeline';
 import type { ContentLength, ContentType } from '../lib/content/prompts';
 
+import type { ContentStatus } from '../workflows/contracts/content-pipeline';
+
 type Db = Knex | Knex.Transaction;
 
-export type ContentStatus =
-  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+export type { ContentStatus } from '../workflows/contracts/content-pipeline';
 
 export interface ContentView {
   id: string;

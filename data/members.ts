@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Model, QueryBuilder } from 'objection';
 import { TeamMember } from '../db/models/team-member';
 import type { Role } from '../lib/roles';
 
@@ -27,32 +28,49 @@ const toMember = (m: TeamMember): MemberRow => ({
   joinedAt: m.created_at,
 });
 
-/** The caller's membership in one team (with the team's name), or undefined. */
+/** The caller's membership in one team (with the team's name), or undefined. Runs on every team request. */
 export async function findMembership(
   db: Db,
   teamId: string,
   userId: string,
 ): Promise<MembershipRow | undefined> {
-  const m = await TeamMember.query(db)
-    .findOne({ 'team_members.team_id': teamId, 'team_members.user_id': userId })
-    .withGraphJoined('team');
-  return m && { teamId: m.team_id, teamName: m.team!.name, personal: m.team!.personal, role: m.role };
+  const row = await db('team_members as m')
+    .join('teams as t', 't.id', 'm.team_id')
+    .where({ 'm.team_id': teamId, 'm.user_id': userId })
+    .first<{ teamId: string; teamName: string; personal: boolean; role: Role } | undefined>(
+      'm.team_id as teamId',
+      't.name as teamName',
+      't.personal as personal',
+      'm.role as role',
+    );
+  return row;
 }
+
+/** Members with only the user's public fields (never the password hash), the user joined in one query. */
+const membersWithPublicUser = (db: Db) =>
+  TeamMember.query(db)
+    .select('team_members.user_id', 'team_members.role', 'team_members.created_at')
+    .withGraphJoined('user(publicFields)')
+    .modifiers({
+      publicFields: (q: QueryBuilder<Model>) => {
+        void q.select('email', 'name');
+      },
+    });
 
 /** The team's members with their name and address, longest-standing first. */
 export async function listMembers(db: Db, teamId: string): Promise<MemberRow[]> {
-  const members = await TeamMember.query(db)
+  const members = await membersWithPublicUser(db)
     .where('team_members.team_id', teamId)
-    .withGraphJoined('user')
     .orderBy([{ column: 'team_members.created_at' }, { column: 'user.email' }]);
   return members.map(toMember);
 }
 
 /** Looked up WITH the team id: a user of another team is simply not found here. */
 export async function findMember(db: Db, teamId: string, userId: string): Promise<MemberRow | undefined> {
-  const m = await TeamMember.query(db)
-    .findOne({ 'team_members.team_id': teamId, 'team_members.user_id': userId })
-    .withGraphJoined('user');
+  const [m] = await membersWithPublicUser(db).where({
+    'team_members.team_id': teamId,
+    'team_members.user_id': userId,
+  });
   return m && toMember(m);
 }
 

@@ -11,7 +11,7 @@ import type { Config } from '../lib/config';
 import {
   BACKUP_SCHEDULE_ID,
   BACKUP_WORKFLOW_ID,
-  BACKUP_WORKFLOW_TYPE,
+  BACKUP_WORKFLOW,
   type BackupInput,
 } from '../workflows/contracts/backup';
 import {
@@ -23,7 +23,7 @@ import {
 } from '../workflows/contracts/catalog-sync';
 import {
   INSIGHTS_DISPATCH_WORKFLOW_ID,
-  INSIGHTS_DISPATCH_WORKFLOW_TYPE,
+  INSIGHTS_DISPATCH_WORKFLOW,
   INSIGHTS_SCHEDULE_ID,
   type InsightsDispatchInput,
 } from '../workflows/contracts/insights';
@@ -94,7 +94,7 @@ const platformSchedules: PlatformSchedule[] = [
     id: INSIGHTS_SCHEDULE_ID,
     spec: insightsSpec,
     action: scheduledStart(
-      INSIGHTS_DISPATCH_WORKFLOW_TYPE,
+      INSIGHTS_DISPATCH_WORKFLOW,
       INSIGHTS_DISPATCH_WORKFLOW_ID,
       'Start the nightly insight of every team whose local time is 03:00',
     ),
@@ -108,7 +108,7 @@ const platformSchedules: PlatformSchedule[] = [
     id: BACKUP_SCHEDULE_ID,
     spec: backupSpec,
     action: scheduledStart(
-      BACKUP_WORKFLOW_TYPE,
+      BACKUP_WORKFLOW,
       BACKUP_WORKFLOW_ID,
       'Nightly database backup with checksum and retention',
     ),

@@ -3,6 +3,7 @@ import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@tempor
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   BROADCAST_WORKFLOW,
+  broadcastWorkflowId,
   type BroadcastInput,
   type BroadcastProgress,
 } from '../workflows/contracts/broadcast';
@@ -33,7 +34,7 @@ import {
   type SequenceProgress,
 } from '../workflows/contracts/email-sequence';
 import {
-  TEAM_INSIGHTS_WORKFLOW_TYPE,
+  TEAM_INSIGHTS_WORKFLOW,
   teamInsightsSummaryText,
   teamInsightsWorkflowId,
   type TeamInsightsInput,
@@ -175,11 +176,11 @@ export function startContentPipeline(
 /** One run per broadcast, ever. */
 export function startBroadcast(
   client: Client,
-  s: { input: BroadcastInput; workflowId: string; userId: string; name: string; tag: string },
+  s: { input: BroadcastInput; userId: string; name: string; tag: string },
 ): Promise<WorkflowHandle<Workflow<BroadcastInput, BroadcastProgress>>> {
   return client.workflow.start<Workflow<BroadcastInput, BroadcastProgress>>(BROADCAST_WORKFLOW, {
     taskQueue: TaskQueue.main,
-    workflowId: s.workflowId,
+    workflowId: broadcastWorkflowId(s.input.broadcastId),
     workflowIdConflictPolicy: 'FAIL',
     workflowIdReusePolicy: 'REJECT_DUPLICATE',
     args: [s.input],
@@ -253,19 +254,16 @@ export function startTeamInsights(
   client: Client,
   input: TeamInsightsInput,
 ): Promise<WorkflowHandle<Workflow<TeamInsightsInput, TeamInsightsSummary>>> {
-  return client.workflow.start<Workflow<TeamInsightsInput, TeamInsightsSummary>>(
-    TEAM_INSIGHTS_WORKFLOW_TYPE,
-    {
-      taskQueue: TaskQueue.main,
-      workflowId: teamInsightsWorkflowId(input.teamId, input.day),
-      workflowIdConflictPolicy: 'USE_EXISTING',
-      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
-      args: [input],
-      typedSearchAttributes: [
-        { key: SearchAttr.TeamId, value: input.teamId },
-        { key: SearchAttr.TriggerSource, value: input.triggerSource },
-      ],
-      staticSummary: teamInsightsSummaryText(input),
-    },
-  );
+  return client.workflow.start<Workflow<TeamInsightsInput, TeamInsightsSummary>>(TEAM_INSIGHTS_WORKFLOW, {
+    taskQueue: TaskQueue.main,
+    workflowId: teamInsightsWorkflowId(input.teamId, input.day),
+    workflowIdConflictPolicy: 'USE_EXISTING',
+    workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    args: [input],
+    typedSearchAttributes: [
+      { key: SearchAttr.TeamId, value: input.teamId },
+      { key: SearchAttr.TriggerSource, value: input.triggerSource },
+    ],
+    staticSummary: teamInsightsSummaryText(input),
+  });
 }

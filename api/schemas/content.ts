@@ -1,16 +1,7 @@
 import { contentLengths, contentTypes } from '../../lib/content/prompts';
+import { contentStatuses } from '../../workflows/contracts/content-pipeline';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
-
-const contentStatuses = [
-  'generating',
-  'awaiting_review',
-  'scheduled',
-  'published',
-  'rejected',
-  'failed',
-  'draft',
-] as const;
 
 export const contentParams = z.object({ teamId: uuid, contentId: uuid });
 

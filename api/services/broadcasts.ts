@@ -70,7 +70,6 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
       try {
         await startBroadcast(temporal, {
           input,
-          workflowId: broadcast.workflowId,
           userId,
           name: body.name,
           tag: body.tag,

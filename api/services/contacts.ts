@@ -118,17 +118,16 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
 
     async update(m: TeamMembership, contactId: string, input: UpdateContactInput) {
       const result = await inTransaction(db, async (trx) => {
-        const status = await lockContactStatus(trx, m.teamId, contactId);
-        if (!status) throw contactNotFound();
-        const current = { status };
-        if (input.status === 'active' && current.status !== 'active') {
+        const currentStatus = await lockContactStatus(trx, m.teamId, contactId);
+        if (!currentStatus) throw contactNotFound();
+        if (input.status === 'active' && currentStatus !== 'active') {
           // Consent is the reader's to give: only their own opt-in may put them back on the list.
           throw conflict(
-            current.status === 'unsubscribed'
+            currentStatus === 'unsubscribed'
               ? 'This contact unsubscribed. Only the reader can opt in again, for example through a signup form.'
               : 'Email to this contact was refused (bounce or spam complaint), so it stays inactive.',
             'contact_not_reactivatable',
-            [{ path: 'status', message: `The contact is ${current.status} and cannot be made active here` }],
+            [{ path: 'status', message: `The contact is ${currentStatus} and cannot be made active here` }],
           );
         }
         await updateContactFields(trx, m.teamId, contactId, {
@@ -136,7 +135,7 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
           lastName: input.lastName,
           tags: input.tags ? [...input.tags].sort() : undefined,
         });
-        if (input.status === 'unsubscribed' && current.status === 'active') {
+        if (input.status === 'unsubscribed' && currentStatus === 'active') {
           await setContactStatus(trx, {
             teamId: m.teamId,
             contactId,
@@ -146,7 +145,7 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
         }
         const contact = await findContact(trx, m.teamId, contactId);
         if (!contact) throw contactNotFound();
-        return { contact, unsubscribed: current.status === 'active' && contact.status === 'unsubscribed' };
+        return { contact, unsubscribed: currentStatus === 'active' && contact.status === 'unsubscribed' };
       });
       // After the commit, like the unsubscribe link: the runs see the contact unsubscribed when they stop.
       if (result.unsubscribed) {

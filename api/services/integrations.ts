@@ -30,7 +30,8 @@ import type { TeamMembership } from '../http/locals';
 import type { IntegrationBody } from '../schemas/integrations';
 import { inTransaction } from '../../data/transaction';
 
-export interface IntegrationView {
+/** A team's integration as the service sees it (dates as Date; the response shape is IntegrationView). */
+export interface IntegrationState {
   provider: TeamIntegrationProvider;
   mode: 'sandbox' | 'live';
   connected: boolean;
@@ -83,7 +84,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
     }
   }
 
-  function view(provider: TeamIntegrationProvider, row: TeamIntegrationRow | undefined): IntegrationView {
+  function view(provider: TeamIntegrationProvider, row: TeamIntegrationRow | undefined): IntegrationState {
     const mode = config.integrations[provider].mode;
     const secrets: Record<string, string> = {};
     if (row) {
@@ -145,7 +146,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
   return {
     resolver,
 
-    async list(m: TeamMembership): Promise<IntegrationView[]> {
+    async list(m: TeamMembership): Promise<IntegrationState[]> {
       const rows = await listTeamIntegrations(db, m.teamId);
       return teamIntegrationProviders.map((p) =>
         view(
@@ -155,7 +156,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       );
     },
 
-    async get(m: TeamMembership, provider: TeamIntegrationProvider): Promise<IntegrationView> {
+    async get(m: TeamMembership, provider: TeamIntegrationProvider): Promise<IntegrationState> {
       return view(provider, await findTeamIntegration(db, m.teamId, provider));
     },
 
@@ -168,7 +169,7 @@ export function createIntegrationService(deps: IntegrationServiceDeps) {
       userId: string,
       provider: P,
       body: IntegrationBody[P],
-    ): Promise<IntegrationView> {
+    ): Promise<IntegrationState> {
       const row = await inTransaction(db, async (trx) => {
         const existing = await lockTeamIntegration(trx, m.teamId, provider);
         const stored = existing ? (openSecrets(existing) ?? {}) : {};

@@ -5,7 +5,7 @@ import type { Config } from '../../lib/config';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { startPlatformCheck } from '../../temporal/starts';
-import { platformCheckWorkflowId } from '../../workflows/contracts/platform-check';
+import { PLATFORM_CHECK_WORKFLOW, platformCheckWorkflowId } from '../../workflows/contracts/platform-check';
 import {
   findCheck,
   insertPendingCheck,
@@ -16,7 +16,6 @@ import {
 import type { TeamMembership } from '../http/locals';
 import type { ApiMetrics } from '../http/metrics';
 
-const PLATFORM_CHECK_WORKFLOW = 'platformCheckWorkflow';
 const LIST_LIMIT = 20;
 
 const temporalUnavailable = () =>

@@ -226,3 +226,9 @@ export function insDedupeKey(
 /** The notification's tracking id (tid): its first non-blank tracking code, as ClickBank sent it. */
 export const notificationTid = (n: Pick<InsNotification, 'trackingCodes'>): string | undefined =>
   n.trackingCodes?.find((code) => code.trim() !== '');
+
+const revocationReasons: Record<string, 'refund' | 'chargeback'> = { RFND: 'refund', CGBK: 'chargeback' };
+
+/** What a refund (RFND) or chargeback (CGBK) notification means for bonuses; undefined for other types. */
+export const revocationReasonOf = (transactionType: string): 'refund' | 'chargeback' | undefined =>
+  revocationReasons[transactionType.toUpperCase()];

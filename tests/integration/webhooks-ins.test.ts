@@ -193,6 +193,31 @@ describe('ClickBank INS webhook', () => {
     expect(await notificationRuns(team.teamId)).toHaveLength(1);
   });
 
+  it('attributes a tid sent with blanks or capitals to its campaign, and keeps the tid as ClickBank sent it', async () => {
+    const team = await teamWithClickbank('PADDEDTID2024', 'padded');
+    const { id: campaignId } = await given.campaignRow(api.db, { teamId: team.teamId, tid: 'fall_push' });
+
+    const sent = await sendInsNotification({
+      url: team.url,
+      secret: team.secret,
+      type: 'SALE',
+      tid: ' Fall_Push ',
+    });
+    expect(sent.deliveries.map((d) => d.status)).toEqual([200]);
+    await settledEvents(team.teamId);
+
+    const receipt = String(sent.notification.receipt);
+    expect(await analyticsOf(team.teamId)).toEqual([
+      expect.objectContaining({ type: 'sale', receipt, tid: ' Fall_Push ', campaign_id: campaignId }),
+    ]);
+    const handle = api.deps.temporal!.client.workflow.getHandle(
+      clickbankNotificationWorkflowId(team.teamId, `${receipt}:SALE:1`),
+    );
+    await expect(handle.result()).resolves.toMatchObject({ outcome: 'recorded', campaignId });
+    const description = await handle.describe();
+    expect(description.typedSearchAttributes.get(SearchAttr.CampaignId)).toBe(campaignId);
+  });
+
   it('stores five concurrent deliveries of one SALE once', async () => {
     const team = await teamWithClickbank('CONCURRENT2024');
     const notification = buildInsNotification({ type: 'SALE', receipt: 'CONC1234', amount: 97 });

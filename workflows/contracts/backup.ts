@@ -3,7 +3,7 @@
 export const BACKUP_SCHEDULE_ID = 'backup';
 /** Schedule-started backups get `backup-<scheduled time>`. */
 export const BACKUP_WORKFLOW_ID = 'backup';
-export const BACKUP_WORKFLOW_TYPE = 'backupWorkflow';
+export const BACKUP_WORKFLOW = 'backupWorkflow';
 
 export interface BackupInput {
   triggerSource: 'schedule' | 'manual';

@@ -15,8 +15,16 @@ export const INVALID_TRANSITION = 'InvalidTransition';
 /** Business key: one pipeline run per content item. */
 export const contentWorkflowId = (contentId: string): string => `content:${contentId}`;
 
-export type ContentStatus =
-  'generating' | 'awaiting_review' | 'scheduled' | 'published' | 'rejected' | 'failed' | 'draft';
+export const contentStatuses = [
+  'generating',
+  'awaiting_review',
+  'scheduled',
+  'published',
+  'rejected',
+  'failed',
+  'draft',
+] as const;
+export type ContentStatus = (typeof contentStatuses)[number];
 
 /** One object argument, so fields can be added without breaking running executions. */
 export interface ContentPipelineInput {

@@ -4,8 +4,8 @@
 export const INSIGHTS_SCHEDULE_ID = 'insights';
 /** Schedule-started dispatcher runs get `insights-dispatch-<scheduled time>`. */
 export const INSIGHTS_DISPATCH_WORKFLOW_ID = 'insights-dispatch';
-export const INSIGHTS_DISPATCH_WORKFLOW_TYPE = 'insightsDispatchWorkflow';
-export const TEAM_INSIGHTS_WORKFLOW_TYPE = 'teamInsightsWorkflow';
+export const INSIGHTS_DISPATCH_WORKFLOW = 'insightsDispatchWorkflow';
+export const TEAM_INSIGHTS_WORKFLOW = 'teamInsightsWorkflow';
 
 type InsightTriggerSource = 'schedule' | 'manual';
 
