@@ -3,15 +3,13 @@ import type { Knex } from 'knex';
 import { recordClickbankEvent } from '../data/analytics';
 import { findWebhookEvent, markWebhookEventFailed, setWebhookEventStatus } from '../data/webhook-events';
 import {
-  isMaskedReceipt,
-  isTestTransaction,
+  analyticsTypeFor,
   notificationTid,
   parseInsNotification,
   parseTransactionTime,
   type InsNotification,
 } from '../lib/clickbank/ins';
 import type {
-  AnalyticsTransactionType,
   ClickbankNotificationInput,
   ClickbankNotificationSummary,
 } from '../workflows/contracts/clickbank-notification';
@@ -20,24 +18,6 @@ const ClickbankNotificationFailure = {
   notFound: 'ClickbankNotificationNotFound',
   invalid: 'ClickbankNotificationInvalid',
 } as const;
-
-/** ClickBank transaction types that move money and so become analytics events. */
-const analyticsTypes: Record<string, AnalyticsTransactionType> = {
-  SALE: 'sale',
-  BILL: 'rebill',
-  RFND: 'refund',
-  CGBK: 'chargeback',
-};
-
-export function analyticsTypeFor(notification: Pick<InsNotification, 'transactionType' | 'receipt'>) {
-  if (isTestTransaction(notification.transactionType) || isMaskedReceipt(notification.receipt)) {
-    return { type: undefined, reason: 'ClickBank test notification' };
-  }
-  const type = analyticsTypes[notification.transactionType.toUpperCase()];
-  return type
-    ? { type, reason: undefined }
-    : { type: undefined, reason: `${notification.transactionType} is not counted in analytics` };
-}
 
 export function createClickbankNotificationActivities({ db }: { db: Knex }) {
   return {

@@ -19,6 +19,7 @@ import {
   createPostmarkSender,
   type OutgoingEmail,
   type PostmarkSender,
+  EMAIL_ROW_METADATA_KEY,
 } from '../lib/integrations/adapters/postmark';
 
 type EmailKind = 'sequence' | 'broadcast' | 'bonus' | 'insight' | 'notification';
@@ -50,9 +51,6 @@ export type TrackedEmailResult =
   | { idempotencyKey: string; status: 'sent'; messageId: string; duplicate: boolean }
   | { idempotencyKey: string; status: 'skipped'; reason: 'unsubscribed' | 'inactive' | 'deleted' }
   | { idempotencyKey: string; status: 'refused'; reason: string };
-
-/** The Metadata key that ties a Postmark message to its email_messages row (found again after a crash). */
-export const EMAIL_ROW_METADATA_KEY = 'hopflow_id';
 
 type Db = Knex | Knex.Transaction;
 type ContactStatuses = Map<string, ContactStatus>;

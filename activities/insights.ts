@@ -2,6 +2,15 @@ import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
 import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
+import {
+  figureLines,
+  hasActivity,
+  insightPrompt,
+  money,
+  noActivityText,
+  type CampaignFigures,
+  type InsightFigures,
+} from '../lib/insights/prompt';
 import { dueZones, usableZone } from '../lib/time-zones';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
@@ -13,13 +22,9 @@ import {
   listInsightEmailRecipients,
   rollUpAnalyticsDay,
   upsertInsight,
-  type CampaignFigures,
-  type InsightFigures,
 } from '../data/insights';
 import { teamIntegrationStore } from '../data/integrations';
 import { findTeamTimeZone, listTeamTimeZones, listTeamsInTimeZones } from '../data/teams';
-
-export type { InsightFigures } from '../data/insights';
 
 export interface InsightActivityDeps {
   db: Knex;
@@ -54,38 +59,6 @@ export interface InsightText {
 const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
-
-const hasActivity = (f: InsightFigures): boolean =>
-  f.totals.clicks > 0 || f.totals.sales > 0 || f.totals.refunds > 0;
-
-const money = (n: number): string => n.toFixed(2);
-
-/** One line per campaign, used in the prompt and in the email. */
-export function figureLines(figures: InsightFigures): string[] {
-  return figures.campaigns.map(
-    (c) =>
-      `${c.name}: ${c.clicks} clicks, ${c.sales} sales, ${c.refunds} refunds, ${money(c.revenue)} revenue`,
-  );
-}
-
-/** The prompt: totals first (the figures that matter most), then each campaign. */
-export function insightPrompt(figures: InsightFigures): { system: string; prompt: string } {
-  const t = figures.totals;
-  return {
-    system:
-      'You write the short daily performance note of a ClickBank affiliate marketer. Plain text, 2 to 4 ' +
-      'sentences: cite the key figures exactly as given, name the strongest and the weakest campaign, and end ' +
-      'with one concrete suggestion. Never invent numbers.',
-    prompt: [
-      `Totals ${t.clicks} clicks, ${t.sales} sales, ${t.refunds} refunds, ${money(t.revenue)} revenue on ${figures.day} (${figures.timeZone}).`,
-      'Per campaign:',
-      ...figureLines(figures).map((line) => `- ${line}`),
-    ].join('\n'),
-  };
-}
-
-export const noActivityText = (day: string): string =>
-  `No clicks, sales or refunds on ${day}. Nothing to report: share a HopLink or start a campaign to get traffic going.`;
 
 export function createInsightActivities({ db, config }: InsightActivityDeps) {
   const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });

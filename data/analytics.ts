@@ -1,8 +1,7 @@
 import type { Knex } from 'knex';
+import type { AnalyticsEventType } from '../lib/clickbank/ins';
 import { campaignForTid } from './campaigns';
 import { setWebhookEventStatus } from './webhook-events';
-
-type AnalyticsEventType = 'sale' | 'rebill' | 'refund' | 'chargeback';
 
 export interface ClickbankEvent {
   /** The webhook event's id: a retried attempt finds its own row instead of adding another. */

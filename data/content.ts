@@ -1,4 +1,5 @@
 import type { Knex } from 'knex';
+import type { Model, QueryBuilder } from 'objection';
 import { Campaign } from '../db/models/campaign';
 import { contentWorkflowId } from '../workflows/contracts/content-pipeline';
 import type { ContentLength, ContentType } from '../lib/content/prompts';
@@ -158,7 +159,12 @@ export async function findCampaignForContent(
 ): Promise<{ id: string; name: string; productTitle: string | null } | undefined> {
   const campaign = await Campaign.query(db)
     .findOne({ id: campaignId, team_id: teamId })
-    .withGraphFetched('product');
+    .withGraphFetched('product(titleOnly)')
+    .modifiers({
+      titleOnly: (q: QueryBuilder<Model>) => {
+        void q.select('products.id', 'products.title');
+      },
+    });
   return campaign && { id: campaign.id, name: campaign.name, productTitle: campaign.product?.title ?? null };
 }
 

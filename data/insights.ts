@@ -1,23 +1,8 @@
 import type { Knex } from 'knex';
 
+import type { CampaignFigures, InsightFigures } from '../lib/insights/prompt';
+
 type Db = Knex | Knex.Transaction;
-
-export interface CampaignFigures {
-  campaignId: string | null;
-  name: string;
-  clicks: number;
-  sales: number;
-  refunds: number;
-  /** Sales and rebills minus refunds and chargebacks, in the account currency. */
-  revenue: number;
-}
-
-export interface InsightFigures {
-  day: string;
-  timeZone: string;
-  totals: Omit<CampaignFigures, 'campaignId' | 'name'>;
-  campaigns: CampaignFigures[];
-}
 
 export interface InsightRecipient {
   userId: string;

@@ -232,3 +232,25 @@ const revocationReasons: Record<string, 'refund' | 'chargeback'> = { RFND: 'refu
 /** What a refund (RFND) or chargeback (CGBK) notification means for bonuses; undefined for other types. */
 export const revocationReasonOf = (transactionType: string): 'refund' | 'chargeback' | undefined =>
   revocationReasons[transactionType.toUpperCase()];
+
+/** ClickBank transaction types that move money and so become analytics events. */
+/** The analytics event types a ClickBank notification can become. */
+export type AnalyticsEventType = 'sale' | 'rebill' | 'refund' | 'chargeback';
+
+const analyticsTypes: Record<string, AnalyticsEventType> = {
+  SALE: 'sale',
+  BILL: 'rebill',
+  RFND: 'refund',
+  CGBK: 'chargeback',
+};
+
+/** The analytics event a notification becomes, or why it becomes none (test messages, other types). */
+export function analyticsTypeFor(notification: Pick<InsNotification, 'transactionType' | 'receipt'>) {
+  if (isTestTransaction(notification.transactionType) || isMaskedReceipt(notification.receipt)) {
+    return { type: undefined, reason: 'ClickBank test notification' };
+  }
+  const type = analyticsTypes[notification.transactionType.toUpperCase()];
+  return type
+    ? { type, reason: undefined }
+    : { type: undefined, reason: `${notification.transactionType} is not counted in analytics` };
+}

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { createEmailActivities, EMAIL_ROW_METADATA_KEY, type TrackedEmail } from '../../activities/email';
+import { createEmailActivities, type TrackedEmail } from '../../activities/email';
+import { EMAIL_ROW_METADATA_KEY } from '../../lib/integrations/adapters/postmark';
 import { setContactStatus, upsertContact } from '../../data/contacts';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';

@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { DateTime } from 'luxon';
 import request from 'supertest';
 import type { Knex } from 'knex';
-import { noActivityText, type InsightFigures } from '../../activities/insights';
+import { noActivityText, type InsightFigures } from '../../lib/insights/prompt';
 import { createApp } from '../../api/app';
 import type { ApiDeps } from '../../api/deps';
 import { createDb } from '../../db/connection';

@@ -9,7 +9,7 @@ export interface ClickbankNotificationInput {
   dedupeKey: string;
 }
 
-export type AnalyticsTransactionType = 'sale' | 'rebill' | 'refund' | 'chargeback';
+type AnalyticsTransactionType = 'sale' | 'rebill' | 'refund' | 'chargeback';
 
 export interface ClickbankNotificationSummary {
   webhookEventId: string;

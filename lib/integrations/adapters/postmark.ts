@@ -1,6 +1,9 @@
 import { Errors, ServerClient, type Message } from 'postmark';
 import { IntegrationError, fromHttpStatus, fromNetworkError, type IntegrationErrorKind } from './errors';
 
+/** The Metadata key that ties a Postmark message to its email_messages row (found again after a crash). */
+export const EMAIL_ROW_METADATA_KEY = 'hopflow_id';
+
 /** Plain settings (sandbox, live or a team's own server token): the resolver's PostmarkSettings. */
 export interface PostmarkSenderSettings {
   serverToken: string;

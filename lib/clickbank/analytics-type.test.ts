@@ -1,4 +1,4 @@
-import { analyticsTypeFor } from './clickbank-notifications';
+import { analyticsTypeFor } from './ins';
 
 describe('analyticsTypeFor', () => {
   it('maps the money-moving ClickBank types to analytics types', () => {

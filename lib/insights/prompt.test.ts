@@ -1,5 +1,5 @@
-import { dueZones, usableZone } from '../lib/time-zones';
-import { figureLines, insightPrompt, type InsightFigures } from './insights';
+import { dueZones, usableZone } from '../time-zones';
+import { figureLines, insightPrompt, type InsightFigures } from './prompt';
 
 describe('which teams are at 03:00 (dueZones)', () => {
   const due = (zones: string[], iso: string) => Object.fromEntries(dueZones(zones, new Date(iso), 3));
