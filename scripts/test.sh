@@ -66,8 +66,8 @@ for suite in "${suites[@]}"; do
     lint)
       run_suite typecheck npx tsc --noEmit -p tsconfig.json
       run_suite eslint npx eslint .
-      run_suite layers npx depcruise api activities data db lib temporal workflows scripts bench sandbox tests ui/src knexfile.ts --config .dependency-cruiser.cjs --output-type err
-      run_suite unused npx knip
+      run_suite layers npm run --silent layers
+      run_suite unused npm run --silent unused
       run_suite ui-check npm run check --workspace ui
       run_suite prettier npx prettier --check .
       ;;
