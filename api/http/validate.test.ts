@@ -42,4 +42,15 @@ describe('validate', () => {
     const paths = (res.body as { details: { path: string }[] }).details.map((d) => d.path).sort();
     expect(paths).toEqual(['members.1.role', 'params.id', 'query.limit']);
   });
+
+  it('refuses NUL and unpaired surrogates in any string, with or without a schema, naming the field', async () => {
+    const loose = appWith({ body: z.object({ name: z.string() }) });
+    const res = await request(loose)
+      .post(`/things/${id}?q=%00`)
+      .send({ name: 'a\u0000b', extra: { note: '\udc00\udc00' }, ok: '👍' });
+    expect(res.status).toBe(400);
+    const details = (res.body as { code: string; details: { path: string; message: string }[] }).details;
+    expect(details.map((d) => d.path).sort()).toEqual(['extra.note', 'name', 'query.q']);
+    expect(details.every((d) => d.message.includes('cannot be stored'))).toBe(true);
+  });
 });
