@@ -11,6 +11,7 @@ import { securityHeaders } from './http/security-headers';
 import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
+import { createSessionRevocations } from './services/session-revocations';
 import { BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter } from './routes/bonus-downloads';
 import { healthRouter } from './routes/health';
 import { UNSUBSCRIBE_BASE_PATH, unsubscribeRouter } from './routes/unsubscribe';
@@ -59,7 +60,10 @@ export function createApp(deps: ApiDeps): express.Application {
   mountRoutes(
     api,
     routes,
-    { requireUser: requireUser(deps.config.auth), teamAccess: (role) => teamAccess(deps.db, role) },
+    {
+      requireUser: requireUser(deps.config.auth, createSessionRevocations(deps.kv, deps.config.auth)),
+      teamAccess: (role) => teamAccess(deps.db, role),
+    },
     API_BASE_PATH,
   );
   // The rendered reference of that document; its own router, so it is not one of the documented routes.

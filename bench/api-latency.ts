@@ -2,7 +2,8 @@
  * API latency per kind of request, against a /healthz baseline measured in the same process:
  *   tsx bench/api-latency.ts [requests=300]
  * Uses DATABASE_URL / REDIS_URL when set, else the embedded defaults (PGlite in a temp folder, in-process kv).
- * Prints p50 / p95 / mean in milliseconds and each route's p50 as a multiple of the baseline's.
+ * Prints p50 / p95 / mean in milliseconds and each route's p50 as a multiple of the baseline's, then the cost of
+ * the session revocation check: GET /me against a second server whose kv skips that one lookup, interleaved.
  */
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,7 +11,7 @@ import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createDb, migrateLatest } from '../db/connection';
 import { loadConfig } from '../lib/config';
-import { createKeyValue } from '../lib/kv';
+import { createKeyValue, type KeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
 import { startApiServer } from '../api/server';
 
@@ -34,6 +35,14 @@ async function measure(n: number, request: (i: number) => Promise<Response>): Pr
   return samples;
 }
 
+/** The same store, except that the revocation lookup of the auth middleware answers "not revoked" at once. */
+function withoutRevocationCheck(kv: KeyValue): KeyValue {
+  return {
+    ...kv,
+    get: (key) => (key.startsWith('auth:revoked-session:') ? Promise.resolve(null) : kv.get(key)),
+  };
+}
+
 async function main(): Promise<void> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-bench-'));
   const config = loadConfig({ ...process.env, HOPFLOW_DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
@@ -44,6 +53,13 @@ async function main(): Promise<void> {
   await migrateLatest(db);
   const kv = await createKeyValue(config);
   const api = await startApiServer({ config, db, logger: createLogger(config, 'bench'), kv, temporal: null });
+  const unchecked = await startApiServer({
+    config,
+    db,
+    logger: createLogger(config, 'bench'),
+    kv: withoutRevocationCheck(kv),
+    temporal: null,
+  });
   const json = { 'content-type': 'application/json' };
   try {
     const credentials = {
@@ -97,6 +113,16 @@ async function main(): Promise<void> {
       ),
     ]);
 
+    // Interleaved, so drift (GC, JIT, the database warming up) lands on both sides alike.
+    const checked: number[] = [];
+    const skipped: number[] = [];
+    for (let i = 0; i < count; i++) {
+      checked.push(...(await measure(1, () => fetch(`${api.url}/api/v1/me`, { headers: auth }))));
+      skipped.push(...(await measure(1, () => fetch(`${unchecked.url}/api/v1/me`, { headers: auth }))));
+    }
+    results.push(['GET /api/v1/me (revocation check)', checked]);
+    results.push(['GET /api/v1/me (check skipped)', skipped]);
+
     const baseline = summarize(results[0]![1]).p50;
     console.log(
       `database: ${config.embedded ? 'PGlite (embedded)' : 'PostgreSQL'}; kv: ${kv.kind}; ${count} requests each`,
@@ -118,7 +144,14 @@ async function main(): Promise<void> {
         (s.p50 / baseline).toFixed(1).padStart(8) + 'x',
       );
     }
+    const withCheck = summarize(checked);
+    const withoutCheck = summarize(skipped);
+    console.log(
+      `session revocation check (one kv GET): GET /me p50 ${withCheck.p50.toFixed(2)} ms vs ${withoutCheck.p50.toFixed(2)} ms without,` +
+        ` ${(withCheck.p50 / withoutCheck.p50).toFixed(2)}x; mean ${(withCheck.mean / withoutCheck.mean).toFixed(2)}x`,
+    );
   } finally {
+    await unchecked.close();
     await api.close();
     await kv.close();
     await db.destroy();

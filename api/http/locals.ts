@@ -2,6 +2,8 @@ import type { Role } from '../../lib/roles';
 
 export interface AuthContext {
   userId: string;
+  /** The session (refresh-token family) of the access token. */
+  sessionId: string;
 }
 
 export interface TeamMembership {

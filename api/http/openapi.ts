@@ -34,7 +34,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
         'Validation failed (details name each field)',
         Boolean(route.params || route.query || route.body),
       ],
-      ['401', 'Missing, invalid or expired access token', route.auth],
+      ['401', 'Missing, invalid or expired access token, or one of an ended session', route.auth],
       ['403', 'Your role in this team is too low', Boolean(route.teamRole)],
       ['404', 'Not found, or not a member of the team', Boolean(route.teamRole) || route.path.includes('{')],
     ];

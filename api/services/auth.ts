@@ -16,6 +16,7 @@ import { insertTeam, listTeamsForUser } from '../../data/teams';
 import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../../data/users';
 import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
+import { createSessionRevocations } from './session-revocations';
 import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
 import { inTransaction } from '../../data/transaction';
 
@@ -50,9 +51,13 @@ const invalidRefresh = () => unauthorized('The refresh token is invalid or expir
 export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue }) {
   const { db, config } = deps;
   const limits = createLoginLimits(deps.kv, config.auth);
+  const sessions = createSessionRevocations(deps.kv, config.auth);
   const refreshTtlMs = config.auth.refreshTokenTtlDays * 24 * 3600 * 1000;
 
-  /** Access token + a new refresh token; familyId continues a rotation chain or starts one at login. */
+  /**
+   * Access token + a new refresh token; familyId continues a rotation chain or starts one at login. The
+   * family is the session: its id is the access token's `sid`.
+   */
   async function issueSession(
     trx: Knex | Knex.Transaction,
     user: UserRow,
@@ -68,11 +73,17 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
       userAgent: client.userAgent,
       ip: client.ip,
     });
-    const access = signAccessToken(config.auth, user.id);
+    const access = signAccessToken(config.auth, user.id, familyId);
     return {
       id,
       session: { user: publicUser(user), ...access, refreshToken: refresh.token } satisfies Session,
     };
+  }
+
+  /** Ends a session: its refresh tokens (database) and, through the kv revocation set, its access tokens. */
+  async function endSession(familyId: string): Promise<void> {
+    await revokeFamily(db, familyId);
+    await sessions.revoke(familyId);
   }
 
   return {
@@ -137,7 +148,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
 
       const known = await findRefreshToken(db, hash);
       if (known && (known.usedAt || known.revokedAt)) {
-        await revokeFamily(db, known.familyId);
+        await endSession(known.familyId);
         throw new AppError(401, 'refresh_token_reused', 'This refresh token was already used; sign in again');
       }
       throw invalidRefresh();
@@ -146,7 +157,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
     async logout(refreshToken: string | undefined): Promise<void> {
       if (!refreshToken) return;
       const known = await findRefreshToken(db, hashRefreshToken(refreshToken));
-      if (known) await revokeFamily(db, known.familyId);
+      if (known) await endSession(known.familyId);
     },
 
     async profile(userId: string) {

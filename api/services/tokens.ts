@@ -10,9 +10,15 @@ export interface AccessTokenIssued {
   expiresIn: number;
 }
 
-/** Short-lived HS256 JWT; sub = user id. */
-export function signAccessToken(auth: Config['auth'], userId: string): AccessTokenIssued {
-  const accessToken = jwt.sign({}, auth.jwtSecret, {
+export interface AccessTokenClaims {
+  userId: string;
+  /** The session (refresh-token family) the token belongs to; revoked sessions end their access tokens. */
+  sessionId: string;
+}
+
+/** Short-lived HS256 JWT; sub = user id, sid = session id (the refresh-token family). */
+export function signAccessToken(auth: Config['auth'], userId: string, sessionId: string): AccessTokenIssued {
+  const accessToken = jwt.sign({ sid: sessionId }, auth.jwtSecret, {
     algorithm: 'HS256',
     subject: userId,
     issuer: ISSUER,
@@ -23,15 +29,20 @@ export function signAccessToken(auth: Config['auth'], userId: string): AccessTok
   return { accessToken, expiresIn: auth.accessTokenTtlSeconds };
 }
 
-/** Returns the user id, or null for any invalid/expired/foreign token. */
-export function verifyAccessToken(auth: Config['auth'], token: string): string | null {
+/**
+ * Returns the user and session ids, or null for any invalid/expired/foreign token, and for a token without a
+ * session id (signed before sessions existed): such a token could not be revoked, so it is not accepted.
+ */
+export function verifyAccessToken(auth: Config['auth'], token: string): AccessTokenClaims | null {
   try {
     const payload = jwt.verify(token, auth.jwtSecret, {
       algorithms: ['HS256'],
       issuer: ISSUER,
       audience: AUDIENCE,
     });
-    return typeof payload === 'object' && typeof payload.sub === 'string' ? payload.sub : null;
+    if (typeof payload !== 'object' || typeof payload.sub !== 'string') return null;
+    const sid: unknown = payload.sid;
+    return typeof sid === 'string' && sid !== '' ? { userId: payload.sub, sessionId: sid } : null;
   } catch {
     return null;
   }

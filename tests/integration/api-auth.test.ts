@@ -1,6 +1,8 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
+import { createApp } from '../../api/app';
 import { hashRefreshToken } from '../../api/services/tokens';
+import { createMemoryKeyValue } from '../../lib/kv';
 import {
   anyString,
   bearer,
@@ -135,6 +137,16 @@ describe('auth API', () => {
       const res = await request(api.app).get('/api/v1/me').set(bearer(expired));
       expect(res.status).toBe(401);
       expectErrorShape(res.body, 'invalid_token');
+      // Well signed and unexpired, but without a session id: it could not be revoked, so it is refused.
+      const sessionless = jwt.sign({}, api.config.auth.jwtSecret, {
+        subject: user.id,
+        issuer: 'hopflow',
+        audience: 'hopflow-api',
+        expiresIn: 60,
+      });
+      const noSid = await request(api.app).get('/api/v1/me').set(bearer(sessionless));
+      expect(noSid.status).toBe(401);
+      expectErrorShape(noSid.body, 'invalid_token');
     });
 
     it('lets an access token expire after the configured lifetime', async () => {
@@ -234,6 +246,54 @@ describe('auth API', () => {
       expect((await refresh(current)).status).toBe(401);
       // Logging out again (or with nothing) is harmless.
       expect((await request(api.app).post('/api/v1/auth/logout').send({})).status).toBe(204);
+    });
+  });
+
+  // The same checks on Redis (the test kv) and on the in-process stand-in of the embedded default.
+  describe.each([
+    ['redis', () => api.app],
+    ['in-process', () => createApp({ ...api.deps, kv: createMemoryKeyValue() })],
+  ])('ending a session ends its access tokens (%s kv)', (_kind, makeApp) => {
+    let app: ReturnType<typeof makeApp>;
+    beforeAll(() => {
+      app = makeApp();
+    });
+    const me = (token: string) => request(app).get('/api/v1/me').set(bearer(token));
+    const refresh = (token: string) =>
+      request(app).post('/api/v1/auth/refresh').send({ refreshToken: token });
+    const login = async (user: { email: string; password: string }) =>
+      (await request(app).post('/api/v1/auth/login').send(user).expect(200)).body as {
+        accessToken: string;
+        refreshToken: string;
+      };
+
+    it('logout: GET /me with the old access token is 401 at once; another session of the user keeps working', async () => {
+      const user = await registerUser(app, 'sid-logout');
+      const other = await login(user);
+      expect((await me(user.accessToken)).status).toBe(200);
+
+      await request(app).post('/api/v1/auth/logout').send({ refreshToken: user.refreshToken }).expect(204);
+      const after = await me(user.accessToken);
+      expect(after.status).toBe(401);
+      expectErrorShape(after.body, 'invalid_token');
+
+      expect((await me(other.accessToken)).status).toBe(200);
+      expect((await refresh(other.refreshToken)).status).toBe(200);
+    });
+
+    it('refresh-token reuse: every access token of the family is 401, other sessions are untouched', async () => {
+      const user = await registerUser(app, 'sid-reuse');
+      const other = await login(user);
+      const rotated = (await refresh(user.refreshToken).expect(200)).body as { accessToken: string };
+      expect((await me(rotated.accessToken)).status).toBe(200);
+
+      expect((await refresh(user.refreshToken)).status).toBe(401); // the spent token again: theft
+      for (const token of [user.accessToken, rotated.accessToken]) {
+        const res = await me(token);
+        expect(res.status).toBe(401);
+        expectErrorShape(res.body, 'invalid_token');
+      }
+      expect((await me(other.accessToken)).status).toBe(200);
     });
   });
 
