@@ -24,6 +24,65 @@ function fromBodyParser(err: unknown, bodyLimit: string): AppError | null {
   }
 }
 
+/** The fields of a PostgreSQL error (node-postgres DatabaseError, also what knex rethrows) that carry no data. */
+interface DatabaseErrorFields {
+  code: string;
+  severity?: string;
+  routine?: string;
+  schema?: string;
+  table?: string;
+  column?: string;
+  constraint?: string;
+  dataType?: string;
+}
+
+function databaseError(err: unknown): DatabaseErrorFields | null {
+  if (typeof err !== 'object' || err === null) return null;
+  const e = err as Record<string, unknown>;
+  if (typeof e.code !== 'string' || !/^[0-9A-Z]{5}$/.test(e.code)) return null;
+  if (typeof e.severity !== 'string' && typeof e.routine !== 'string') return null;
+  const text = (key: string) => (typeof e[key] === 'string' ? e[key] : undefined);
+  return {
+    code: e.code,
+    severity: text('severity'),
+    routine: text('routine'),
+    schema: text('schema'),
+    table: text('table'),
+    column: text('column'),
+    constraint: text('constraint'),
+    dataType: text('dataType'),
+  };
+}
+
+/**
+ * PostgreSQL refused text it cannot store: a NUL (22021, or 22P05 inside jsonb) or an unpaired surrogate inside
+ * json (22P02 with a Unicode detail). The edge refuses these first; this is the backstop for any path it misses.
+ */
+function fromDatabase(err: unknown): AppError | null {
+  const db = databaseError(err);
+  if (!db) return null;
+  const detail = (err as { detail?: unknown }).detail;
+  const unicodeInJson = db.code === '22P02' && typeof detail === 'string' && /unicode/i.test(detail);
+  if (db.code !== '22021' && db.code !== '22P05' && !unicodeInJson) return null;
+  return new AppError(
+    400,
+    'invalid_text',
+    'The request contains a character that cannot be stored (NUL or a broken emoji); remove it',
+  );
+}
+
+/**
+ * What the log may say about an unhandled error. A database error's message, detail and where carry the SQL
+ * statement and its parameters (contact emails, email bodies): only its code and the names of what it hit are
+ * kept. Anything else is logged whole (its stack is what finds the bug).
+ */
+function loggableError(err: unknown): Record<string, unknown> {
+  const db = databaseError(err);
+  if (!db) return { err };
+  const name = err instanceof Error ? err.name : 'DatabaseError';
+  return { err: { type: name, ...db } };
+}
+
 export const unknownRoute: RequestHandler = (req) => {
   throw new AppError(404, 'not_found', `No route for ${req.method} ${req.path}`);
 };
@@ -39,11 +98,15 @@ export function errorHandler(opts: {
       next(err);
       return;
     }
-    const appError = err instanceof AppError ? err : fromBodyParser(err, opts.bodyLimit);
+    const appError =
+      err instanceof AppError ? err : (fromBodyParser(err, opts.bodyLimit) ?? fromDatabase(err));
     const error = appError ?? new AppError(500, 'internal_error', 'Something went wrong on our side');
-    if (!appError) (req.log ?? opts.logger).error({ err }, 'unhandled error');
     const requestId = typeof req.id === 'string' ? req.id : String(res.getHeader('X-Request-Id') ?? '');
-    opts.metrics.httpErrors.inc({ route: routeLabel(req, res.locals), code: error.code });
+    const route = routeLabel(req, res.locals);
+    if (!appError) {
+      (req.log ?? opts.logger).error({ ...loggableError(err), route, requestId }, 'unhandled error');
+    }
+    opts.metrics.httpErrors.inc({ route, code: error.code });
     for (const [name, value] of Object.entries(error.headers)) res.setHeader(name, value);
     res.status(error.status).json({
       error: { code: error.code, message: error.message, details: error.details, requestId },
