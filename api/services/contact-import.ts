@@ -1,6 +1,7 @@
 import { CsvError, parse } from 'csv-parse/sync';
 import type { Knex } from 'knex';
-import { badRequest } from '../../lib/errors';
+import { badRequest, type ErrorDetail } from '../../lib/errors';
+import { BAD_TEXT_MESSAGE, isStorableText } from '../../lib/text';
 import { bulkUpsertContacts, tagsByEmail, type BulkContact } from '../../data/contact-list';
 import type { TeamMembership } from '../http/locals';
 import {
@@ -71,7 +72,8 @@ const clip = (s: string, n = 80) => (s.length > n ? `${s.slice(0, n)}…` : s);
 
 /**
  * Reads a CSV export into contacts. Pure: bad rows are reported (line, field, message), never thrown; only a
- * file without an email column is an error (400, field `email`, naming the headers it found).
+ * file without an email column (400, field `email`, naming the headers it found) or with a NUL or an unpaired
+ * surrogate in any cell (400, one detail per cell naming its line and column) is an error.
  */
 export function parseContactCsv(
   text: string,
@@ -102,6 +104,20 @@ export function parseContactCsv(
   // The parser names the file's last line for an unclosed quote; the row with the quote follows the last record.
   const lastRecord = records[records.length - 1];
   if (unclosedQuote && lastRecord) unclosedQuote.line = lastRecord.info.lines + 1 + lineOffset;
+
+  // A NUL (or a broken emoji) anywhere refuses the whole file, naming each such cell: a row skipped for it would
+  // hide the problem, and the text cannot be stored as it is.
+  const badCells: ErrorDetail[] = [];
+  for (const { record, info } of records) {
+    record.forEach((value, index) => {
+      if (isStorableText(value)) return;
+      const name = records[0]?.record[index]?.trim();
+      const column =
+        name && isStorableText(name) && records[0]?.record !== record ? `"${clip(name, 40)}"` : index + 1;
+      badCells.push({ path: `line ${info.lines + lineOffset}, column ${column}`, message: BAD_TEXT_MESSAGE });
+    });
+  }
+  if (badCells.length > 0) throw badRequest('The file contains text that cannot be stored', badCells);
 
   const [header, ...rows] = records;
   const columns = new Map<Column, number>();
