@@ -34,6 +34,8 @@ export interface NewWebhookEvent {
   externalId: string;
   teamId: string | null;
   payload: unknown;
+  /** Stored already final: 'failed' with `error` for a delivery refused on arrival (default 'received'). */
+  refusal?: { error: string };
 }
 
 /**
@@ -50,6 +52,7 @@ export async function recordWebhookEvent(
       external_id: event.externalId,
       team_id: event.teamId,
       payload: JSON.stringify(event.payload),
+      ...(event.refusal ? { status: 'failed', error: event.refusal.error, processed_at: db.fn.now() } : {}),
     })
     .onConflict(['source', 'external_id'])
     .ignore()

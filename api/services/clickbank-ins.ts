@@ -10,6 +10,7 @@ import {
 } from '../../lib/clickbank/ins';
 import type { Config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
+import { BAD_TEXT_MESSAGE, escapeUnstorableValue, unstorableTextPaths } from '../../lib/text';
 import { createIntegrationResolver } from '../../lib/integrations/resolve';
 import type { Logger } from '../../lib/logger';
 import { startClickbankNotification } from '../../temporal/starts';
@@ -81,7 +82,8 @@ export function createClickbankInsService(deps: ClickbankInsDeps) {
   return {
     /**
      * Decrypts a delivery with the team's INS secret and stores it once. Throws 404 unknown_ins_url for a token
-     * no team has, 400 ins_invalid (nothing stored) when the body cannot be decrypted or read.
+     * no team has, 400 ins_invalid (nothing stored) when the body cannot be decrypted or read, 400 ins_invalid
+     * (stored as a failed event, text escaped) when it holds a NUL or an unpaired surrogate.
      */
     async receive(insToken: string, rawBody: Buffer): Promise<InsReceipt> {
       const found = await resolver.clickbankByInsToken(insToken);
@@ -110,6 +112,28 @@ export function createClickbankInsService(deps: ClickbankInsDeps) {
       } catch (err) {
         if (err instanceof InsDecodeError) throw insInvalid(err.message, err.code);
         throw err;
+      }
+
+      // Text PostgreSQL cannot store (NUL, a broken emoji): refused with 400, and the refusal kept (failed, the
+      // fields named, the text escaped) so an operator sees it. Its own dedupe key, so a corrected redelivery of
+      // the same receipt is still taken.
+      const badText = unstorableTextPaths(decoded);
+      if (badText.length > 0) {
+        const escaped = escapeUnstorableValue(decoded);
+        const fields = badText.map((path) => `notification.${path}`);
+        await recordWebhookEvent(db, {
+          source: 'clickbank',
+          externalId: `${found.teamId}:invalid_text:${insDedupeKey(parseInsNotification(escaped), rawBody)}`,
+          teamId: found.teamId,
+          payload: escaped,
+          refusal: { error: `invalid_text: ${BAD_TEXT_MESSAGE} (${fields.join(', ')})` },
+        });
+        throw new AppError(
+          400,
+          'ins_invalid',
+          'The notification contains text that cannot be stored; it was recorded as failed',
+          fields.map((path) => ({ path, message: BAD_TEXT_MESSAGE })),
+        );
       }
 
       const dedupeKey = insDedupeKey(notification, rawBody);
