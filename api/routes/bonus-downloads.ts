@@ -5,10 +5,20 @@ import { createBonusDownloads } from '../services/bonuses';
 
 export const BONUS_DOWNLOADS_BASE_PATH = '/b';
 
-/** `Content-Disposition: attachment` with the original name (ASCII fallback + RFC 5987 for the rest). */
+/**
+ * `Content-Disposition: attachment` with the original name (RFC 6266): `filename*` carries it as UTF-8 (RFC 8187
+ * percent-encoding, which also escapes the ' ( ) * that encodeURIComponent leaves), `filename` an ASCII
+ * fallback for old clients (accents dropped, anything else non-printable as `_`).
+ */
 function attachment(name: string): string {
-  const fallback = name.replace(/[^\x20-\x7e]|["\\]/g, '_');
-  return `attachment; filename="${fallback}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+  const fallback = Array.from(name.normalize('NFKD').replace(/[\u0300-\u036f]/g, ''), (ch) =>
+    /^[\x20-\x7e]$/.test(ch) && ch !== '"' && ch !== '\\' ? ch : '_',
+  ).join('');
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (ch) => `%${ch.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return `attachment; filename="${fallback}"; filename*=UTF-8''${encoded}`;
 }
 
 /**

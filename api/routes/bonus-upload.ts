@@ -5,23 +5,55 @@ import type { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import type { UploadedFile } from '../services/bonuses';
 
+/** Longest original file name kept (in characters, not bytes): longer ones are refused, not cut. */
+const MAX_FILE_NAME_CHARS = 200;
+
 /**
  * Reads a bonus create request: JSON (already parsed by express.json) or multipart/form-data with one `file`
  * part, streamed to the upload folder with the size limit enforced while it arrives. Runs inside the handler,
- * after the tenancy check, so an outsider's upload is never read.
+ * after the tenancy check, so an outsider's upload is never read. Where the team comes from the form itself
+ * (the POST /bonuses alias), `beforeFile` runs when the file part begins, with the fields sent before it: it
+ * throws to refuse the request before a byte of the file is written (the rest of the body is discarded).
+ * File names are read as UTF-8 (browsers and curl send them so; busboy's default is latin1).
  */
 export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>(
   req: Request,
   res: Response,
-  opts: { json: J; form: F; uploadDir: string; maxBytes: number },
+  opts: {
+    json: J;
+    form: F;
+    uploadDir: string;
+    maxBytes: number;
+    beforeFile?: (fieldsSoFar: Record<string, unknown>) => Promise<void>;
+  },
 ): Promise<{ kind: 'json'; body: z.output<J> } | { kind: 'file'; fields: z.output<F>; file: UploadedFile }> {
   if (!req.is('multipart/form-data')) {
     return { kind: 'json', body: parse(opts.json, req.body ?? {}) };
   }
   fs.mkdirSync(opts.uploadDir, { recursive: true });
+  const beforeFile = opts.beforeFile;
   const upload = multer({
     dest: opts.uploadDir,
+    defParamCharset: 'utf8',
     limits: { fileSize: opts.maxBytes, files: 1, fields: 20, fieldSize: 64 * 1024 },
+    fileFilter: (request, file, accept) => {
+      if ([...file.originalname].length > MAX_FILE_NAME_CHARS) {
+        accept(
+          badRequest('The request is not valid', [
+            { path: 'file', message: `The file name is longer than ${MAX_FILE_NAME_CHARS} characters` },
+          ]),
+        );
+        return;
+      }
+      if (!beforeFile) {
+        accept(null, true);
+        return;
+      }
+      beforeFile({ ...(request.body as Record<string, unknown>) }).then(
+        () => accept(null, true),
+        (err: unknown) => accept(err instanceof Error ? err : new Error(String(err))),
+      );
+    },
   }).single('file');
   await new Promise<void>((resolve, reject) => {
     upload(req, res, (err?: unknown) => {
@@ -67,6 +99,7 @@ function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
 }
 
 function uploadError(err: unknown, maxBytes: number): Error {
+  if (err instanceof AppError) return err; // refused by the file filter (name, tenancy)
   if (!(err instanceof multer.MulterError)) {
     if (!(err instanceof Error)) return new Error(String(err));
     // Disk trouble (ENOSPC, EACCES) is ours; anything else from the parser is a malformed or cut-off body.

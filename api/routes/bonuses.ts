@@ -1,4 +1,5 @@
 import type { Config } from '../../lib/config';
+import { badRequest } from '../../lib/errors';
 import { defineRoute, type ApiRoute } from '../http/route';
 import {
   bonusParams,
@@ -58,7 +59,7 @@ export function bonusRoutes(bonuses: BonusService, config: Pick<Config, 'bonuses
       method: 'post',
       path: '/bonuses',
       summary:
-        'Create a bonus for the team named by `teamId` in the body (JSON or multipart, as POST /teams/{teamId}/bonuses); editors only',
+        'Create a bonus for the team named by `teamId` in the body (JSON or multipart, as POST /teams/{teamId}/bonuses; in multipart, the teamId field must come before the file part); editors only',
       tag: 'bonuses',
       auth: true,
       responses: { ...createResponses, 404: { description: 'team_not_found or campaign_not_found' } },
@@ -67,6 +68,16 @@ export function bonusRoutes(bonuses: BonusService, config: Pick<Config, 'bonuses
           json: createBonusAliasBody,
           form: createBonusAliasForm,
           ...upload,
+          // Multipart: the team is checked when the file part begins, so an outsider's file is never stored.
+          beforeFile: async (fields) => {
+            const teamId = createBonusAliasForm.shape.teamId.safeParse(fields.teamId);
+            if (!teamId.success) {
+              throw badRequest('The request is not valid', [
+                { path: 'teamId', message: 'Send teamId (a team id) as a form field before the file part' },
+              ]);
+            }
+            await bonuses.assertMayCreate(teamId.data, auth.userId);
+          },
         });
         const { teamId, ...fields } = read.kind === 'json' ? read.body : read.fields;
         const input: CreateBonusInput = read.kind === 'json' ? fields : { ...fields, file: read.file };

@@ -96,6 +96,15 @@ export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonus
     return publicBonus(bonus, counts.get(bonus.id));
   }
 
+  /** For routes that name the team outside the path (the POST /bonuses alias): 404 for outsiders, 403 below editor. */
+  async function assertMayCreate(teamId: string, userId: string): Promise<void> {
+    const membership = await findMembership(db, teamId, userId);
+    if (!membership) throw teamNotFound();
+    if (!roleAtLeast(membership.role, 'editor')) {
+      throw forbidden('This needs the editor role or higher in this team');
+    }
+  }
+
   async function create(teamId: string, userId: string, input: CreateBonusInput) {
     try {
       await checkCampaigns(teamId, input.campaignIds);
@@ -142,12 +151,10 @@ export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonus
     create: (m: TeamMembership, userId: string, input: CreateBonusInput) => create(m.teamId, userId, input),
 
     /** POST /bonuses: the team comes in the body, so the tenancy check happens here (404 for outsiders). */
+    assertMayCreate,
+
     async createForTeam(teamId: string, userId: string, input: CreateBonusInput) {
-      const membership = await findMembership(db, teamId, userId);
-      if (!membership) throw teamNotFound();
-      if (!roleAtLeast(membership.role, 'editor')) {
-        throw forbidden('This needs the editor role or higher in this team');
-      }
+      await assertMayCreate(teamId, userId);
       return create(teamId, userId, input);
     },
 

@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Application } from 'express';
 import request from 'supertest';
 import { createApp } from '../../api/app';
+import { insertDeliveries } from '../../data/bonus-deliveries';
 import type { Config } from '../../lib/config';
+import { hashLinkToken, signLinkToken } from '../../lib/links';
 import {
   bearer,
   createTeamWith,
@@ -274,6 +277,115 @@ describe('bonuses API', () => {
     expect((missingTeam.body as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe(
       'teamId',
     );
+  });
+
+  it('keeps a non-ASCII file name: stored and served back with an RFC 6266 Content-Disposition', async () => {
+    const name = 'résumé 😀 (v2).pdf';
+    const uploaded = await request(app)
+      .post(base())
+      .set(as(editor))
+      .field('name', 'Résumé')
+      .field('campaignIds', campaignId)
+      .attach('file', Buffer.from('%PDF-1.4'), { filename: name, contentType: 'application/pdf' })
+      .expect(201);
+    const bonus = (uploaded.body as { bonus: Bonus }).bonus;
+    expect(bonus.file?.name).toBe(name);
+    const row = await api.db('bonuses').where({ id: bonus.id }).first<{ file_name: string }>('file_name');
+    expect(row.file_name).toBe(name);
+
+    // A delivery of it, as the delivery workflow would record, and its download link.
+    const deliveryId = randomUUID();
+    const token = signLinkToken(config.links.secret, 'bonus', { id: deliveryId });
+    await insertDeliveries(api.db, [
+      {
+        id: deliveryId,
+        teamId,
+        bonusId: bonus.id,
+        campaignId,
+        contactId: null,
+        receipt: `NAME${Date.now()}`,
+        itemNo: '1',
+        buyerEmail: 'buyer@example.com',
+        tokenHash: hashLinkToken(token),
+        expiresAt: new Date(Date.now() + 3600_000),
+      },
+    ]);
+    const download = await request(app).get(`/b/${token}`).expect(200);
+    const disposition = String(download.headers['content-disposition']);
+    expect(disposition).toBe(
+      `attachment; filename="resume _ (v2).pdf"; filename*=UTF-8''r%C3%A9sum%C3%A9%20%F0%9F%98%80%20%28v2%29.pdf`,
+    );
+    const encoded = /filename\*=UTF-8''(\S+)$/.exec(disposition)?.[1];
+    expect(decodeURIComponent(encoded!)).toBe(name);
+  });
+
+  it('refuses a file name longer than 200 characters with 400 naming `file`, and stores nothing', async () => {
+    const res = await request(app)
+      .post(base())
+      .set(as(editor))
+      .field('name', 'Long name')
+      .attach('file', Buffer.from('x'), {
+        filename: `${'é'.repeat(197)}.pdf`,
+        contentType: 'application/pdf',
+      })
+      .expect(400);
+    expect((res.body as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe('file');
+    expect(fs.readdirSync(path.join(filesDir, '.uploads'))).toEqual([]);
+    // 200 characters exactly (here 397 bytes of UTF-8) is fine.
+    const ok = await request(app)
+      .post(base())
+      .set(as(editor))
+      .field('name', 'Just fits')
+      .attach('file', Buffer.from('x'), {
+        filename: `${'é'.repeat(196)}.pdf`,
+        contentType: 'application/pdf',
+      })
+      .expect(201);
+    expect((ok.body as { bonus: Bonus }).bonus.file?.name).toHaveLength(200);
+  });
+
+  it('POST /bonuses multipart: membership is checked before the file is read, so an outsider stores nothing', async () => {
+    const uploads = path.join(filesDir, '.uploads');
+    fs.mkdirSync(uploads, { recursive: true });
+    const created: string[] = [];
+    const watcher = fs.watch(uploads, (_event, file) => {
+      if (file) created.push(file);
+    });
+    try {
+      // Larger than the upload limit: were it read, the answer would be 413, not 404.
+      const big = Buffer.alloc(MAX_UPLOAD * 4, 0x61);
+      const outsiderUpload = await request(app)
+        .post('/api/v1/bonuses')
+        .set(as(outsider))
+        .field('teamId', teamId)
+        .field('name', 'Nope')
+        .attach('file', big, 'big.bin');
+      expect(outsiderUpload.status).toBe(404);
+      expectErrorShape(outsiderUpload.body, 'team_not_found');
+      const viewerUpload = await request(app)
+        .post('/api/v1/bonuses')
+        .set(as(viewer))
+        .field('teamId', teamId)
+        .field('name', 'Nope')
+        .attach('file', big, 'big.bin');
+      expect(viewerUpload.status).toBe(403);
+      // The file part before teamId: the team is not known yet, so the request is refused unread.
+      const fileFirst = await request(app)
+        .post('/api/v1/bonuses')
+        .set(as(editor))
+        .attach('file', Buffer.from('x'), 'x.txt')
+        .field('teamId', teamId)
+        .field('name', 'Too early');
+      expect(fileFirst.status).toBe(400);
+      expect((fileFirst.body as { error: { details: { path: string }[] } }).error.details[0]!.path).toBe(
+        'teamId',
+      );
+      await new Promise((r) => setTimeout(r, 100));
+    } finally {
+      watcher.close();
+    }
+    expect(created).toEqual([]);
+    expect(fs.readdirSync(uploads)).toEqual([]);
   });
 
   it('sets the campaigns of a bonus (replacing them), updates and lists deliveries', async () => {
