@@ -24,6 +24,14 @@ function fromBodyParser(err: unknown, bodyLimit: string): AppError | null {
   }
 }
 
+/** The router could not percent-decode a path parameter (e.g. the bytes of a lone surrogate, not UTF-8). */
+function fromRouter(err: unknown): AppError | null {
+  if (!(err instanceof URIError) || (err as { status?: unknown }).status !== 400) return null;
+  return new AppError(400, 'validation_failed', 'The request is not valid', [
+    { path: 'params', message: 'A path segment is not valid percent-encoded UTF-8' },
+  ]);
+}
+
 /** The fields of a PostgreSQL error (node-postgres DatabaseError, also what knex rethrows) that carry no data. */
 interface DatabaseErrorFields {
   code: string;
@@ -99,7 +107,9 @@ export function errorHandler(opts: {
       return;
     }
     const appError =
-      err instanceof AppError ? err : (fromBodyParser(err, opts.bodyLimit) ?? fromDatabase(err));
+      err instanceof AppError
+        ? err
+        : (fromBodyParser(err, opts.bodyLimit) ?? fromRouter(err) ?? fromDatabase(err));
     const error = appError ?? new AppError(500, 'internal_error', 'Something went wrong on our side');
     const requestId = typeof req.id === 'string' ? req.id : String(res.getHeader('X-Request-Id') ?? '');
     const route = routeLabel(req, res.locals);
