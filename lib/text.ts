@@ -31,7 +31,7 @@ export function unstorableTextPaths(value: unknown, path: string[] = []): string
 }
 
 /** A printable stand-in for such a string: NUL and lone surrogates become their \u escapes as plain text. */
-export function escapeUnstorableText(s: string): string {
+function escapeUnstorableText(s: string): string {
   return s.replace(
     // eslint-disable-next-line no-control-regex -- NUL is exactly what this escapes
     /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g,
