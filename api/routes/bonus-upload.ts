@@ -4,6 +4,7 @@ import multer from 'multer';
 import type { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import type { UploadedFile } from '../services/bonuses';
+import { BAD_TEXT_MESSAGE, unstorableTextPaths } from '../../lib/text';
 
 /** Longest original file name kept (in characters, not bytes): longer ones are refused, not cut. */
 const MAX_FILE_NAME_CHARS = 200;
@@ -64,7 +65,17 @@ export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>
   const file = req.file;
   let fields: z.output<F>;
   try {
-    fields = parse(opts.form, { ...(req.body as Record<string, unknown>) });
+    const raw = { ...(req.body as Record<string, unknown>) };
+    // Multipart fields are parsed here, after the shared validation step: the same text rule applies. (A file
+    // name cannot carry such text: multipart headers are UTF-8, and busboy refuses a NUL in them with a 400.)
+    const badText = unstorableTextPaths(raw);
+    if (badText.length > 0) {
+      throw badRequest(
+        'The request is not valid',
+        badText.map((path) => ({ path: path || '(root)', message: BAD_TEXT_MESSAGE })),
+      );
+    }
+    fields = parse(opts.form, raw);
     if (!file) {
       throw badRequest('The request is not valid', [
         { path: 'file', message: 'Attach the bonus file as the "file" part (or send JSON with a url)' },

@@ -104,6 +104,30 @@ describe('bad text', () => {
       expect(Number(stored[0]?.count)).toBe(0);
     });
 
+    it('a bonus upload whose form field or file name holds such text', async () => {
+      const fieldRes = await request(api.app)
+        .post(`/api/v1/teams/${teamId}/bonuses`)
+        .set(bearer(user.accessToken))
+        .field('name', `Guide${NUL}`)
+        .attach('file', Buffer.from('%PDF-1.4'), 'guide.pdf');
+      expect(fieldRes.status).toBe(400);
+      expect(detailsOf(fieldRes.body)).toEqual([{ path: 'name', message: cannotBeStored }]);
+
+      const nameRes = await request(api.app)
+        .post(`/api/v1/teams/${teamId}/bonuses`)
+        .set(bearer(user.accessToken))
+        .field('name', 'Guide')
+        .attach('file', Buffer.from('%PDF-1.4'), `guide${NUL}.pdf`);
+      // Multipart headers cannot carry it: the part is refused as malformed, naming the file.
+      expect(nameRes.status).toBe(400);
+      expect(detailsOf(nameRes.body).map((d) => d.path)).toEqual(['file']);
+      const stored = await api
+        .db('bonuses')
+        .where({ team_id: teamId })
+        .count<{ count: string }[]>('* as count');
+      expect(Number(stored[0]?.count)).toBe(0);
+    });
+
     describe('a ClickBank INS notification, correctly encrypted', () => {
       const secret = 'BADTEXTSECRET1';
       let insPath: string;
