@@ -1,13 +1,9 @@
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
-import { newUser, registerViaUi } from '../support/e2e';
+import { newUser, registerViaUi, settled } from '../support/e2e';
 
 const insSecret = 'E2EBONUSKEY7C1D';
 const affiliate = 'e2ebonus1';
-
-async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
-}
 
 async function bonusLinkIn(to: string): Promise<string | null> {
   const res = await fetch(

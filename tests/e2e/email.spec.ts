@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { newUser, registerViaUi } from '../support/e2e';
+import { newUser, registerViaUi, settled } from '../support/e2e';
 
 interface SandboxMessage {
   To: string;
@@ -31,11 +31,6 @@ async function screenshots(page: Page, name: string): Promise<void> {
     await page.screenshot({ path: path.join(shots, `${name}-${width}.png`), fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
-}
-
-/** Lets the page hydrate before typing, so a slow start cannot swallow what was typed. */
-async function settled(page: Page): Promise<void> {
-  await page.waitForLoadState('networkidle');
 }
 
 /** A vendor campaign (no catalog needed), as the campaigns page creates one. */

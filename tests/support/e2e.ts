@@ -26,3 +26,13 @@ export async function registerViaUi(page: Page, user: TestUser): Promise<void> {
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
 }
+
+/**
+ * Waits until the page has hydrated, so what a test types is not swallowed by a late hydration. (The app marks
+ * <html data-hydrated> once it runs; waiting for network idle instead times out now and then after a client-side
+ * navigation.)
+ */
+export async function settled(page: Page): Promise<void> {
+  await page.waitForLoadState('load');
+  await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
+}
