@@ -2,10 +2,12 @@ import express from 'express';
 import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps';
 import { apiReferenceRouter } from './http/api-reference';
+import { trustUiClientAddress } from './http/client-info';
 import { errorHandler, unknownRoute } from './http/errors';
 import { createMetrics, observeRequests } from './http/metrics';
 import { buildOpenApiDocument } from './http/openapi';
 import { assignRequestId } from './http/request-id';
+import { rateLimit } from './http/rate-limit';
 import { mountRoutes } from './http/route';
 import { securityHeaders } from './http/security-headers';
 import { requireUser } from './middleware/auth';
@@ -40,6 +42,7 @@ export function createApp(deps: ApiDeps): express.Application {
     }),
   );
   app.use(securityHeaders);
+  app.use(trustUiClientAddress(deps.config.api.uiSecret));
   app.use(observeRequests(metrics));
   app.use(healthRouter(deps, metrics));
   // Outside /api/v1: no login, raw bodies (signatures are over the exact bytes).
@@ -53,6 +56,25 @@ export function createApp(deps: ApiDeps): express.Application {
   const openApiDocument = buildOpenApiDocument(routes, { version: apiVersion, basePath: API_BASE_PATH });
 
   const api = express.Router();
+  // Per-address limits on the open auth doors (login counts failures itself: services/login-limits.ts).
+  api.use(
+    '/auth/register',
+    rateLimit(deps.kv, {
+      name: 'register',
+      limit: deps.config.limits.register,
+      methods: ['POST'],
+      message: 'Too many sign-ups from this address, try again later',
+    }),
+  );
+  api.use(
+    '/auth/refresh',
+    rateLimit(deps.kv, {
+      name: 'refresh',
+      limit: deps.config.limits.refresh,
+      methods: ['POST'],
+      message: 'Too many session refreshes from this address, try again later',
+    }),
+  );
   api.use(express.json({ limit: deps.config.api.bodyLimit }));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

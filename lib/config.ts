@@ -70,6 +70,17 @@ const envSchema = z.object({
   LOGIN_MAX_FAILS_PER_ACCOUNT: positiveInt(5),
   LOGIN_MAX_FAILS_PER_IP: positiveInt(50),
   LOGIN_FAIL_WINDOW_SECONDS: positiveInt(15 * 60),
+  // Per-client-address request limits on the doors that need no login (see docs/api.md, Limits).
+  REGISTER_LIMIT_PER_IP: positiveInt(10),
+  REGISTER_LIMIT_WINDOW_SECONDS: positiveInt(60 * 60),
+  REFRESH_LIMIT_PER_IP: positiveInt(300),
+  REFRESH_LIMIT_WINDOW_SECONDS: positiveInt(15 * 60),
+  PUBLIC_LINK_LIMIT_PER_IP: positiveInt(120),
+  PUBLIC_LINK_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  WEBHOOK_LIMIT_PER_IP: positiveInt(600),
+  WEBHOOK_LIMIT_WINDOW_SECONDS: positiveInt(60),
+  // Shared by the UI server and the API: with it, the UI passes the browser's address, which the API's limits use.
+  UI_API_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 1mb or 512kb')
@@ -129,7 +140,20 @@ export interface Config {
   embedded: boolean;
   database: { url?: string; poolMax: number; pgliteDir: string };
   redis: { url?: string };
-  api: { host: string; port: number; publicUrl: string; bodyLimit: string; trustProxy: boolean };
+  api: {
+    host: string;
+    port: number;
+    publicUrl: string;
+    bodyLimit: string;
+    trustProxy: boolean;
+    /**
+     * Proves a request comes from the UI server, which then names the browser's address (null: not trusted,
+     * every request's address is its own). Generated into the data folder outside production.
+     */
+    uiSecret: string | null;
+  };
+  /** Requests per client address per window on the doors without a login; over it: 429 with Retry-After. */
+  limits: { register: RateLimit; refresh: RateLimit; publicLinks: RateLimit; webhooks: RateLimit };
   /** originPinned: PUBLIC_UI_URL was set, so the UI's CSRF origin is fixed to it. */
   ui: { port: number; publicUrl: string; originPinned: boolean };
   temporal: {
@@ -155,6 +179,11 @@ export interface Config {
     loginMaxFailsPerIp: number;
     loginFailWindowSeconds: number;
   };
+}
+
+export interface RateLimit {
+  points: number;
+  windowSeconds: number;
 }
 
 type IntegrationMode = 'sandbox' | 'live';
@@ -193,7 +222,7 @@ export class ConfigError extends Error {
 function resolveSecret(
   env: Env,
   dataDir: string,
-  variable: 'JWT_SECRET' | 'INTEGRATIONS_ENCRYPTION_KEY',
+  variable: 'JWT_SECRET' | 'INTEGRATIONS_ENCRYPTION_KEY' | 'UI_API_SECRET',
   requirement: string,
   generate: () => string,
 ): string {
@@ -202,7 +231,12 @@ function resolveSecret(
   if (env.NODE_ENV === 'production') {
     throw new ConfigError([{ variable, message: `required in production (${requirement})` }]);
   }
-  const file = path.join(dataDir, variable === 'JWT_SECRET' ? 'jwt-secret' : 'integrations-encryption-key');
+  const files = {
+    JWT_SECRET: 'jwt-secret',
+    INTEGRATIONS_ENCRYPTION_KEY: 'integrations-encryption-key',
+    UI_API_SECRET: 'ui-api-secret',
+  };
+  const file = path.join(dataDir, files[variable]);
   try {
     const existing = fs.readFileSync(file, 'utf8').trim();
     if (existing.length > 0) return existing;
@@ -343,6 +377,22 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       publicUrl: apiPublic.replace(/\/$/, ''),
       bodyLimit: env.BODY_LIMIT,
       trustProxy: env.TRUST_PROXY,
+      // In production only when given (the UI may run elsewhere; set the same value on both).
+      uiSecret:
+        env.NODE_ENV === 'production' && !env.UI_API_SECRET
+          ? null
+          : resolveSecret(env, dataDir, 'UI_API_SECRET', 'at least 32 characters', () =>
+              crypto.randomBytes(32).toString('base64url'),
+            ),
+    },
+    limits: {
+      register: { points: env.REGISTER_LIMIT_PER_IP, windowSeconds: env.REGISTER_LIMIT_WINDOW_SECONDS },
+      refresh: { points: env.REFRESH_LIMIT_PER_IP, windowSeconds: env.REFRESH_LIMIT_WINDOW_SECONDS },
+      publicLinks: {
+        points: env.PUBLIC_LINK_LIMIT_PER_IP,
+        windowSeconds: env.PUBLIC_LINK_LIMIT_WINDOW_SECONDS,
+      },
+      webhooks: { points: env.WEBHOOK_LIMIT_PER_IP, windowSeconds: env.WEBHOOK_LIMIT_WINDOW_SECONDS },
     },
     ui: {
       port: env.UI_PORT,

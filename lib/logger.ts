@@ -16,6 +16,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>, nam
       paths: [
         'req.headers.authorization',
         'req.headers.cookie',
+        'req.headers["x-hopflow-ui-secret"]',
         '*.password',
         '*.refreshToken',
         '*.accessToken',

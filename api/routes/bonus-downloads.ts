@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { sendPublicPage } from '../http/public-page';
+import { rateLimit } from '../http/rate-limit';
 import { createBonusDownloads } from '../services/bonuses';
 
 export const BONUS_DOWNLOADS_BASE_PATH = '/b';
@@ -25,8 +26,15 @@ function attachment(name: string): string {
  * GET /b/{token}: the bonus link from a buyer's email. No login: the signed token is the permission. Mounted
  * outside /api/v1 like the webhooks.
  */
-export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logger'>): Router {
+export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logger' | 'kv'>): Router {
   const router = express.Router();
+  router.use(
+    rateLimit(deps.kv, {
+      name: 'bonus_download',
+      limit: deps.config.limits.publicLinks,
+      message: 'Too many downloads from this address, try again in a minute',
+    }),
+  );
   const downloads = createBonusDownloads(deps);
 
   router.get('/:token', async (req, res) => {

@@ -1,6 +1,7 @@
 import express, { type Router } from 'express';
 import type { ApiDeps } from '../deps';
 import { sendPublicPage } from '../http/public-page';
+import { rateLimit } from '../http/rate-limit';
 import { createUnsubscribeService } from '../services/unsubscribe';
 
 export const UNSUBSCRIBE_BASE_PATH = '/u';
@@ -16,6 +17,13 @@ const ONE_CLICK_BODY_LIMIT = '4kb';
  */
 export function unsubscribeRouter(deps: ApiDeps): Router {
   const router = express.Router();
+  router.use(
+    rateLimit(deps.kv, {
+      name: 'unsubscribe',
+      limit: deps.config.limits.publicLinks,
+      message: 'Too many requests from this address, try again in a minute',
+    }),
+  );
   const service = createUnsubscribeService({
     db: deps.db,
     config: deps.config,

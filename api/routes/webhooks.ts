@@ -1,6 +1,7 @@
 import express, { type RequestHandler, type Router } from 'express';
 import { AppError } from '../../lib/errors';
 import type { ApiDeps } from '../deps';
+import { rateLimit } from '../http/rate-limit';
 import { createClickbankInsService } from '../services/clickbank-ins';
 import { createStripeWebhookService } from '../services/stripe-webhooks';
 
@@ -32,6 +33,13 @@ export function webhookRouter(deps: ApiDeps): Router {
   const router = express.Router();
   const ins = createClickbankInsService(deps);
   const stripe = createStripeWebhookService(deps);
+  // Generous (senders retry and burst) but bounded; counted before the body is read.
+  const limit = (name: string) =>
+    rateLimit(deps.kv, {
+      name,
+      limit: deps.config.limits.webhooks,
+      message: 'Too many webhook requests from this address, retry later',
+    });
 
   // Any content type: ClickBank's is not always application/json.
   router.post(
@@ -40,6 +48,7 @@ export function webhookRouter(deps: ApiDeps): Router {
       res.locals.routePattern = `${WEBHOOKS_BASE_PATH}/clickbank/ins/:insToken`;
       next();
     },
+    limit('webhook_clickbank'),
     rawBody(INS_BODY_LIMIT),
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
@@ -64,6 +73,7 @@ export function webhookRouter(deps: ApiDeps): Router {
       res.locals.routePattern = `${WEBHOOKS_BASE_PATH}/stripe`;
       next();
     },
+    limit('webhook_stripe'),
     rawBody(STRIPE_BODY_LIMIT),
     async (req, res) => {
       const raw = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);

@@ -21,6 +21,7 @@ export interface TestApi {
 export interface TestApiOptions {
   auth?: Partial<Config['auth']>;
   api?: Partial<Config['api']>;
+  limits?: Partial<Config['limits']>;
   /** Connect to the Temporal dev server from global setup (default: no Temporal, platform checks answer 503). */
   temporal?: boolean;
 }
@@ -28,7 +29,12 @@ export interface TestApiOptions {
 /** A real app on the test database, real Redis (db 9) and optionally real Temporal; close() releases them. */
 export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi> {
   const base = loadConfig();
-  const config: Config = { ...base, auth: { ...base.auth, ...opts.auth }, api: { ...base.api, ...opts.api } };
+  const config: Config = {
+    ...base,
+    auth: { ...base.auth, ...opts.auth },
+    api: { ...base.api, ...opts.api },
+    limits: { ...base.limits, ...opts.limits },
+  };
   const db = createDb(config);
   const kv = await createKeyValue(config);
   let temporal: TemporalClient | null = null;

@@ -22,6 +22,10 @@ export default async function globalSetup(): Promise<void> {
   process.env.LOG_LEVEL = process.env.LOG_LEVEL ?? 'silent';
   process.env.JWT_SECRET = process.env.JWT_SECRET ?? 'test-secret-test-secret-test-secret-0123456789';
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
+  // Every test registers and refreshes from 127.0.0.1: per-address limits stay out of the way unless a test
+  // passes its own (createTestApi({ limits })).
+  for (const name of ['REGISTER', 'REFRESH', 'PUBLIC_LINK', 'WEBHOOK'])
+    process.env[`${name}_LIMIT_PER_IP`] = process.env[`${name}_LIMIT_PER_IP`] ?? '1000000';
   process.env.HOPFLOW_DATA_DIR = process.env.HOPFLOW_DATA_DIR ?? `/tmp/hopflow-test-${process.pid}`;
 
   const db = createDb(loadConfig());

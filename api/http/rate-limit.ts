@@ -1,0 +1,42 @@
+import type { RequestHandler } from 'express';
+import { RateLimiterRes } from 'rate-limiter-flexible';
+import type { RateLimit } from '../../lib/config';
+import { tooManyRequests } from '../../lib/errors';
+import type { KeyValue } from '../../lib/kv';
+import { clientAddress } from './client-info';
+
+export interface RateLimitOptions {
+  /** Names this door's counters (one budget per door and client address). */
+  name: string;
+  limit: RateLimit;
+  /** The 429 message. */
+  message: string;
+  /** Only these methods count (default: all). */
+  methods?: string[];
+}
+
+/**
+ * Counts every request per client address in the shared store (Redis across processes); past the limit the
+ * request is answered 429 rate_limited with Retry-After, before its body is read.
+ */
+export function rateLimit(kv: KeyValue, opts: RateLimitOptions): RequestHandler {
+  const limiter = kv.createRateLimiter({
+    keyPrefix: `limit_${opts.name}`,
+    points: opts.limit.points,
+    duration: opts.limit.windowSeconds,
+  });
+  const methods = opts.methods?.map((m) => m.toUpperCase());
+  return async (req, _res, next) => {
+    if (methods && !methods.includes(req.method)) {
+      next();
+      return;
+    }
+    try {
+      await limiter.consume(clientAddress(req));
+    } catch (err) {
+      if (!(err instanceof RateLimiterRes)) throw err;
+      throw tooManyRequests(err.msBeforeNext / 1000, opts.message);
+    }
+    next();
+  };
+}
