@@ -44,6 +44,8 @@ export function startUi(config: Config, apiUrl: string): ChildProcess {
       HOST: config.api.host,
       ...(pinned ? { ORIGIN: config.ui.publicUrl } : {}),
       API_URL: apiUrl,
+      // Lets the API trust the browser addresses the UI server passes on (per-address limits).
+      ...(config.api.uiSecret ? { UI_API_SECRET: config.api.uiSecret } : {}),
       // adapter-node refuses bodies over 512 KB by default; bonus files pass through the UI to the API, which
       // enforces the real limit (413 on the file field). 1 MB extra covers the multipart framing.
       BODY_SIZE_LIMIT: String(config.bonuses.maxUploadBytes + 1024 * 1024),

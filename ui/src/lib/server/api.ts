@@ -1,4 +1,5 @@
 import { env } from '$env/dynamic/private';
+import { getRequestEvent } from '$app/server';
 import type { ErrorBody } from '$api/common';
 
 /** One field-level problem reported by the API (zod path joined with dots). */
@@ -51,6 +52,23 @@ function apiBaseUrl(): string {
   return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
 
+/**
+ * Every browser reaches the API through this server, so the API would see one address for all of them (one
+ * login budget for everybody). With the secret shared with the API (UI_API_SECRET, set by the launcher) the
+ * browser's address goes along; the API honours it only when the secret matches.
+ */
+function clientAddressHeaders(): Record<string, string> {
+  const secret = env.UI_API_SECRET;
+  if (!secret) return {};
+  let address: string;
+  try {
+    address = getRequestEvent().getClientAddress();
+  } catch {
+    return {}; // not within a request (or the address is unknown)
+  }
+  return { 'x-hopflow-ui-secret': secret, 'x-hopflow-client-address': address };
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null;
 }
@@ -91,7 +109,7 @@ export async function apiRequest<T>(
   body: unknown,
   opts: ApiCallOptions = {},
 ): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' };
+  const headers: Record<string, string> = { accept: 'application/json', ...clientAddressHeaders() };
   const raw = body instanceof RawBody ? body : null;
   if (body !== undefined) headers['content-type'] = raw ? raw.contentType : 'application/json';
   if (opts.accessToken) headers.authorization = `Bearer ${opts.accessToken}`;
