@@ -10,11 +10,55 @@ export interface ValidationSchemas {
   body?: z.ZodType;
 }
 
-function toDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
-  return error.issues.map((issue) => ({
-    path: [...(prefix ? [prefix] : []), ...issue.path.map(String)].join('.') || '(root)',
-    message: issue.message,
+/** A zod error as details: body paths bare, others under `prefix` ("params.userId"). */
+export function toDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
+  return dedupe(issueDetails(error.issues, [])).map((detail) => ({
+    path: [...(prefix ? [prefix] : []), ...(detail.path ? [detail.path] : [])].join('.') || '(root)',
+    message: detail.message,
   }));
+}
+
+/** zod's default message for a union no branch accepted; anything else was written for the schema. */
+const DEFAULT_UNION_MESSAGE = 'Invalid input';
+
+/**
+ * Flattens zod issues into details. A union no branch accepted (invalid_union) is reported through the branch
+ * closest to the input (fewest problems); when several are equally close, through the fields they disagree
+ * on (each missing or unexpected field), with the union's own message if the schema gives one
+ * ("Choose a product or enter a vendor"), else each branch's messages.
+ */
+function issueDetails(issues: readonly z.core.$ZodIssue[], base: PropertyKey[]): ErrorDetail[] {
+  return issues.flatMap((issue): ErrorDetail[] => {
+    const path = [...base, ...issue.path];
+    if (issue.code !== 'invalid_union' || issue.errors.length === 0) {
+      return [{ path: path.map(String).join('.'), message: issue.message }];
+    }
+    const weight = (branch: readonly z.core.$ZodIssue[]) =>
+      branch.reduce((n, i) => n + (i.code === 'unrecognized_keys' ? i.keys.length : 1), 0);
+    const best = Math.min(...issue.errors.map(weight));
+    const closest = issue.errors.filter((branch) => weight(branch) === best);
+    if (closest.length === 1) return issueDetails(closest[0] ?? [], path);
+    if (issue.message === DEFAULT_UNION_MESSAGE)
+      return closest.flatMap((branch) => issueDetails(branch, path));
+    return closest.flatMap((branch) =>
+      branch.flatMap((i) =>
+        (i.code === 'unrecognized_keys' ? i.keys.map((key) => [...i.path, key]) : [i.path]).map((p) => ({
+          path: [...path, ...p].map(String).join('.'),
+          message: issue.message,
+        })),
+      ),
+    );
+  });
+}
+
+function dedupe(details: ErrorDetail[]): ErrorDetail[] {
+  const seen = new Set<string>();
+  return details.filter((d) => {
+    const key = `${d.path}\u0000${d.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 /**

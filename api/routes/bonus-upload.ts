@@ -5,6 +5,7 @@ import type { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import type { UploadedFile } from '../services/bonuses';
 import { BAD_TEXT_MESSAGE, unstorableTextPaths } from '../../lib/text';
+import { toDetails } from '../http/validate';
 
 /** Longest original file name kept (in characters, not bytes): longer ones are refused, not cut. */
 const MAX_FILE_NAME_CHARS = 200;
@@ -100,13 +101,7 @@ export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw badRequest(
-    'The request is not valid',
-    result.error.issues.map((issue) => ({
-      path: issue.path.map(String).join('.') || '(root)',
-      message: issue.message,
-    })),
-  );
+  throw badRequest('The request is not valid', toDetails(result.error));
 }
 
 function uploadError(err: unknown, maxBytes: number): Error {

@@ -19,10 +19,13 @@ const vendorNickname = z
   .openapi({ example: 'fitvendor' });
 
 export const createCampaignBody = z
-  .union([
-    z.strictObject({ name: campaignName, productId: uuid }),
-    z.strictObject({ name: campaignName, vendor: vendorNickname }),
-  ])
+  .union(
+    [
+      z.strictObject({ name: campaignName, productId: uuid }),
+      z.strictObject({ name: campaignName, vendor: vendorNickname }),
+    ],
+    { error: 'Choose a product or enter a vendor (one of productId and vendor)' },
+  )
   .openapi('CreateCampaignBody', {
     description: 'Either a catalog productId or a ClickBank vendor nickname',
   });

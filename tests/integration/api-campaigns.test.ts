@@ -156,6 +156,33 @@ describe('campaigns API', () => {
     }
   });
 
+  it('names the fields when a body matches neither kind of campaign, and what to do', async () => {
+    const details = async (body: object) => {
+      const res = await post(editor, body);
+      expect(res.status).toBe(400);
+      expectErrorShape(res.body, 'validation_failed');
+      return (res.body as { error: { details: { path: string; message: string }[] } }).error.details;
+    };
+    const choose = 'Choose a product or enter a vendor (one of productId and vendor)';
+    // Neither: both fields are named, with the one thing to do.
+    expect(await details({ name: 'No target' })).toEqual([
+      { path: 'productId', message: choose },
+      { path: 'vendor', message: choose },
+    ]);
+    // Both: the same two fields.
+    expect(await details({ name: 'Both', vendor: 'vendor5', productId })).toEqual([
+      { path: 'vendor', message: choose },
+      { path: 'productId', message: choose },
+    ]);
+    // One, but wrong: the problem of the branch that was meant.
+    expect(await details({ name: 'Short', vendor: 'abc' })).toEqual([
+      { path: 'vendor', message: 'A ClickBank vendor nickname has 5 to 10 letters and digits' },
+    ]);
+    expect(await details({ name: '', productId })).toEqual([
+      { path: 'name', message: 'Enter a campaign name' },
+    ]);
+  });
+
   it('answers 409 clickbank_not_connected in live mode when the team has not connected ClickBank', async () => {
     const { config } = api.deps;
     const live = createApp({
