@@ -1,11 +1,30 @@
 import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasolutions/zod-to-openapi';
 import { errorSchema } from '../schemas/common';
+import { z } from '../schemas/zod';
 import type { ApiRoute } from './route';
 
 const errorResponse = (description: string) => ({
   description,
   content: { 'application/json': { schema: errorSchema } },
 });
+
+function requestBody(route: ApiRoute): NonNullable<RouteConfig['request']>['body'] {
+  if (route.upload) {
+    return {
+      required: true,
+      content: {
+        'application/json': { schema: route.upload.json },
+        'multipart/form-data': {
+          schema: route.upload.form.extend({
+            file: z.string().openapi({ type: 'string', format: 'binary', description: 'The bonus file' }),
+          }),
+        },
+      },
+    };
+  }
+  if (route.body) return { required: true, content: { 'application/json': { schema: route.body } } };
+  return undefined;
+}
 
 /** Builds the document from the same route table the router mounts, so the two cannot drift. */
 export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string; basePath: string }) {
@@ -32,11 +51,17 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
       [
         '400',
         'Validation failed (details name each field)',
-        Boolean(route.params || route.query || route.body),
+        Boolean(route.params || route.query || route.body || route.upload),
       ],
       ['401', 'Missing, invalid or expired access token, or one of an ended session', route.auth],
       ['403', 'Your role in this team is too low', Boolean(route.teamRole)],
       ['404', 'Not found, or not a member of the team', Boolean(route.teamRole) || route.path.includes('{')],
+      // express.json's limit for any JSON body; the upload limit for a file.
+      [
+        '413',
+        'payload_too_large: the body (or the file) is larger than the limit',
+        Boolean(route.body || route.upload),
+      ],
     ];
     for (const [status, description, applies] of common) {
       if (applies && !responses[status]) responses[status] = errorResponse(description);
@@ -53,9 +78,7 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
       request: {
         params: route.params,
         query: route.query,
-        body: route.body
-          ? { required: true, content: { 'application/json': { schema: route.body } } }
-          : undefined,
+        body: requestBody(route),
       },
       responses,
     });

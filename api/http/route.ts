@@ -41,8 +41,17 @@ export interface RouteSpec<P, Q, B, A extends boolean, T extends Role | undefine
   params?: P;
   query?: Q;
   body?: B;
+  /** A body the handler reads itself: JSON or multipart/form-data with a `file` part (documented, not validated here). */
+  upload?: UploadSpec;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<P, Q, B, A, T>) => Promise<RouteResult>;
+}
+
+interface UploadSpec {
+  /** The JSON body. */
+  json: z.ZodType;
+  /** The multipart fields besides the `file` part. */
+  form: z.ZodObject;
 }
 
 /** A route with its types erased, so routers and the OpenAPI generator can hold a plain list. */
@@ -57,6 +66,7 @@ export interface ApiRoute {
   params?: z.ZodObject;
   query?: z.ZodObject;
   body?: z.ZodType;
+  upload?: UploadSpec;
   responses: Record<number, ResponseSpec>;
   run(req: Request, res: Response): Promise<RouteResult>;
 }
@@ -82,6 +92,7 @@ export function defineRoute<
     params: spec.params,
     query: spec.query,
     body: spec.body,
+    upload: spec.upload,
     responses: spec.responses,
     run: (req, res) => {
       const valid = res.locals.valid;

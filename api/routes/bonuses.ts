@@ -43,6 +43,7 @@ export function bonusRoutes(bonuses: BonusService, config: Pick<Config, 'bonuses
       auth: true,
       teamRole: 'editor',
       params: teamParams,
+      upload: { json: createBonusBody, form: createBonusForm },
       responses: createResponses,
       handler: async ({ membership, auth, req, res }) => {
         const read = await readBonusRequest(req, res, {
@@ -62,6 +63,7 @@ export function bonusRoutes(bonuses: BonusService, config: Pick<Config, 'bonuses
         'Create a bonus for the team named by `teamId` in the body (JSON or multipart, as POST /teams/{teamId}/bonuses; in multipart, the teamId field must come before the file part); editors only',
       tag: 'bonuses',
       auth: true,
+      upload: { json: createBonusAliasBody, form: createBonusAliasForm },
       responses: { ...createResponses, 404: { description: 'team_not_found or campaign_not_found' } },
       handler: async ({ auth, req, res }) => {
         const read = await readBonusRequest(req, res, {

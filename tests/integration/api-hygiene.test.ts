@@ -224,4 +224,53 @@ describe('API hygiene', () => {
       ).toBeDefined();
     }
   });
+
+  it('documents both bodies of the bonus uploads and the errors every route can answer', async () => {
+    interface Operation {
+      responses: Record<string, unknown>;
+      security?: unknown[];
+      requestBody?: { content: Record<string, { schema: { properties?: Record<string, unknown> } }> };
+      parameters?: unknown[];
+      'x-min-role'?: string;
+    }
+    const doc = (await request(api.app).get('/api/v1/openapi.json')).body as {
+      paths: Record<string, Record<string, Operation>>;
+    };
+    for (const path of ['/teams/{teamId}/bonuses', '/bonuses']) {
+      const op = doc.paths[path]?.post;
+      expect(Object.keys(op?.requestBody?.content ?? {}).sort()).toEqual([
+        'application/json',
+        'multipart/form-data',
+      ]);
+      const form = op?.requestBody?.content['multipart/form-data']?.schema.properties ?? {};
+      expect(form.file).toEqual(expect.objectContaining({ type: 'string', format: 'binary' }));
+      expect(Object.keys(form)).toEqual(expect.arrayContaining(['name', 'campaignIds']));
+      expect(Object.keys(op?.responses ?? {})).toEqual(
+        expect.arrayContaining(['201', '400', '401', '404', '413']),
+      );
+    }
+    expect(
+      Object.keys(
+        doc.paths['/bonuses']?.post?.requestBody?.content['multipart/form-data']?.schema.properties ?? {},
+      ),
+    ).toContain('teamId');
+
+    for (const [path, operations] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(operations)) {
+        const statuses = Object.keys(op.responses);
+        const name = `${method.toUpperCase()} ${path}`;
+        const expected = [
+          ...(op.requestBody || (op.parameters ?? []).length > 0 ? ['400'] : []),
+          ...(op.security ? ['401'] : []),
+          ...(op['x-min-role'] ? ['403', '404'] : []),
+          ...(op.requestBody ? ['413'] : []),
+        ];
+        const missing = expected.filter((status) => !statuses.includes(status));
+        expect({ name, missing }).toEqual({ name, missing: [] });
+      }
+    }
+    for (const path of ['/auth/register', '/auth/login', '/auth/refresh']) {
+      expect(Object.keys(doc.paths[path]?.post?.responses ?? {})).toContain('429');
+    }
+  });
 });
