@@ -53,28 +53,34 @@ export function createApp(deps: ApiDeps): express.Application {
   app.use(BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter(deps));
 
   const routes = apiRoutes(deps, metrics);
-  const openApiDocument = buildOpenApiDocument(routes, { version: apiVersion, basePath: API_BASE_PATH });
+  // The open doors limited per address; the document lists their 429 from here.
+  const limitedDoors = [
+    {
+      method: 'post' as const,
+      path: '/auth/register',
+      name: 'register',
+      limit: deps.config.limits.register,
+      message: 'Too many sign-ups from this address, try again later',
+    },
+    {
+      method: 'post' as const,
+      path: '/auth/refresh',
+      name: 'refresh',
+      limit: deps.config.limits.refresh,
+      message: 'Too many session refreshes from this address, try again later',
+    },
+  ];
+  const openApiDocument = buildOpenApiDocument(routes, {
+    version: apiVersion,
+    basePath: API_BASE_PATH,
+    rateLimited: limitedDoors,
+  });
 
   const api = express.Router();
   // Per-address limits on the open auth doors (login counts failures itself: services/login-limits.ts).
-  api.use(
-    '/auth/register',
-    rateLimit(deps.kv, {
-      name: 'register',
-      limit: deps.config.limits.register,
-      methods: ['POST'],
-      message: 'Too many sign-ups from this address, try again later',
-    }),
-  );
-  api.use(
-    '/auth/refresh',
-    rateLimit(deps.kv, {
-      name: 'refresh',
-      limit: deps.config.limits.refresh,
-      methods: ['POST'],
-      message: 'Too many session refreshes from this address, try again later',
-    }),
-  );
+  for (const door of limitedDoors) {
+    api.use(door.path, rateLimit(deps.kv, { ...door, methods: [door.method] }));
+  }
   api.use(express.json({ limit: deps.config.api.bodyLimit }));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

@@ -27,7 +27,15 @@ function requestBody(route: ApiRoute): NonNullable<RouteConfig['request']>['body
 }
 
 /** Builds the document from the same route table the router mounts, so the two cannot drift. */
-export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string; basePath: string }) {
+export function buildOpenApiDocument(
+  routes: ApiRoute[],
+  opts: {
+    version: string;
+    basePath: string;
+    /** Routes behind a per-address limiter (they answer 429 rate_limited past it), with its message. */
+    rateLimited?: { method: string; path: string; message: string }[];
+  },
+) {
   const registry = new OpenAPIRegistry();
   registry.registerComponent('securitySchemes', 'bearerAuth', {
     type: 'http',
@@ -63,6 +71,10 @@ export function buildOpenApiDocument(routes: ApiRoute[], opts: { version: string
         Boolean(route.body || route.upload),
       ],
     ];
+    const limiter = opts.rateLimited?.find(
+      (door) => door.method === route.method && door.path === route.path,
+    );
+    if (limiter) common.push(['429', `rate_limited: ${limiter.message} (see Retry-After)`, true]);
     for (const [status, description, applies] of common) {
       if (applies && !responses[status]) responses[status] = errorResponse(description);
     }

@@ -22,7 +22,6 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
       responses: {
         201: { description: 'Registered and signed in', schema: registerResponse },
         409: { description: 'email_taken' },
-        429: { description: 'rate_limited: too many sign-ups from this address (see Retry-After)' },
       },
       handler: async ({ body, req }) => ({ status: 201, body: await auth.register(body, clientInfo(req)) }),
     }),
@@ -50,7 +49,6 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
       responses: {
         200: { description: 'New access and refresh token', schema: sessionSchema },
         401: { description: 'invalid_refresh_token, or refresh_token_reused (the whole family is revoked)' },
-        429: { description: 'rate_limited: too many refreshes from this address (see Retry-After)' },
       },
       handler: async ({ body, req }) => ({ body: await auth.refresh(body.refreshToken, clientInfo(req)) }),
     }),
