@@ -11,7 +11,7 @@ export interface ValidationSchemas {
 }
 
 /** A zod error as details: body paths bare, others under `prefix` ("params.userId"). */
-export function toDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
+function toDetails(error: z.ZodError, prefix?: string): ErrorDetail[] {
   return dedupe(issueDetails(error.issues, [])).map((detail) => ({
     path: [...(prefix ? [prefix] : []), ...(detail.path ? [detail.path] : [])].join('.') || '(root)',
     message: detail.message,
@@ -74,6 +74,36 @@ function unstorableTextDetails(input: unknown, prefix?: string): ErrorDetail[] {
 }
 
 /**
+ * One part of a request checked against its schema: the parsed value (undefined when there is no schema or a
+ * problem), and every problem as details. A field with bad text is reported once, with the bad-text message.
+ */
+function checkPart(
+  schema: z.ZodType | undefined,
+  input: unknown,
+  prefix?: string,
+): { value: unknown; details: ErrorDetail[] } {
+  const badText = unstorableTextDetails(input, prefix);
+  if (!schema) return { value: undefined, details: badText };
+  const result = schema.safeParse(input);
+  if (result.success) return { value: badText.length > 0 ? undefined : result.data, details: badText };
+  const flagged = new Set(badText.map((d) => d.path));
+  return {
+    value: undefined,
+    details: [...badText, ...toDetails(result.error, prefix).filter((d) => !flagged.has(d.path))],
+  };
+}
+
+/**
+ * For input a route reads itself (multipart form fields): the same checks as validate(), as the parsed value
+ * or a thrown 400 validation_failed.
+ */
+export function parseInput<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const { value, details } = checkPart(schema, input);
+  if (details.length > 0) throw badRequest('The request is not valid', details);
+  return value as z.output<T>;
+}
+
+/**
  * Parses params, query and body with zod and leaves the parsed values on res.locals.valid.
  * Every problem across the three parts is reported at once: 400 validation_failed, details [{path, message}].
  * Body paths are bare ("email", "members.0.role"); params and query are prefixed ("params.userId").
@@ -81,26 +111,13 @@ function unstorableTextDetails(input: unknown, prefix?: string): ErrorDetail[] {
  */
 export function validate(schemas: ValidationSchemas): RequestHandler {
   return (req, res, next) => {
-    const details: ErrorDetail[] = [];
-    const parse = (schema: z.ZodType | undefined, input: unknown, prefix?: string): unknown => {
-      const badText = unstorableTextDetails(input, prefix);
-      details.push(...badText);
-      if (!schema) return undefined;
-      const result = schema.safeParse(input);
-      if (result.success) return badText.length > 0 ? undefined : result.data;
-      // A field with bad text is reported once, with the bad-text message.
-      const flagged = new Set(badText.map((d) => d.path));
-      details.push(...toDetails(result.error, prefix).filter((d) => !flagged.has(d.path)));
-      return undefined;
-    };
-    const valid = {
-      params: parse(schemas.params, req.params, 'params'),
-      query: parse(schemas.query, req.query, 'query'),
-      // express.json leaves body undefined when no JSON was sent; treat that as an empty object.
-      body: parse(schemas.body, req.body ?? {}),
-    };
+    const params = checkPart(schemas.params, req.params, 'params');
+    const query = checkPart(schemas.query, req.query, 'query');
+    // express.json leaves body undefined when no JSON was sent; treat that as an empty object.
+    const body = checkPart(schemas.body, req.body ?? {});
+    const details = [...params.details, ...query.details, ...body.details];
     if (details.length > 0) throw badRequest('The request is not valid', details);
-    res.locals.valid = valid;
+    res.locals.valid = { params: params.value, query: query.value, body: body.value };
     next();
   };
 }

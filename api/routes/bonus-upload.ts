@@ -4,8 +4,7 @@ import multer from 'multer';
 import type { z } from 'zod';
 import { AppError, badRequest } from '../../lib/errors';
 import type { UploadedFile } from '../services/bonuses';
-import { BAD_TEXT_MESSAGE, unstorableTextPaths } from '../../lib/text';
-import { toDetails } from '../http/validate';
+import { parseInput } from '../http/validate';
 
 /** Longest original file name kept (in characters, not bytes): longer ones are refused, not cut. */
 const MAX_FILE_NAME_CHARS = 200;
@@ -30,7 +29,7 @@ export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>
   },
 ): Promise<{ kind: 'json'; body: z.output<J> } | { kind: 'file'; fields: z.output<F>; file: UploadedFile }> {
   if (!req.is('multipart/form-data')) {
-    return { kind: 'json', body: parse(opts.json, req.body ?? {}) };
+    return { kind: 'json', body: parseInput(opts.json, req.body ?? {}) };
   }
   fs.mkdirSync(opts.uploadDir, { recursive: true });
   const beforeFile = opts.beforeFile;
@@ -66,17 +65,9 @@ export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>
   const file = req.file;
   let fields: z.output<F>;
   try {
-    const raw = { ...(req.body as Record<string, unknown>) };
-    // Multipart fields are parsed here, after the shared validation step: the same text rule applies. (A file
-    // name cannot carry such text: multipart headers are UTF-8, and busboy refuses a NUL in them with a 400.)
-    const badText = unstorableTextPaths(raw);
-    if (badText.length > 0) {
-      throw badRequest(
-        'The request is not valid',
-        badText.map((path) => ({ path: path || '(root)', message: BAD_TEXT_MESSAGE })),
-      );
-    }
-    fields = parse(opts.form, raw);
+    // Multipart fields are parsed here, after the shared validation step, with the same checks. (A file name
+    // cannot carry text PostgreSQL refuses: multipart headers are UTF-8, and busboy refuses a NUL in them.)
+    fields = parseInput(opts.form, { ...(req.body as Record<string, unknown>) });
     if (!file) {
       throw badRequest('The request is not valid', [
         { path: 'file', message: 'Attach the bonus file as the "file" part (or send JSON with a url)' },
@@ -96,12 +87,6 @@ export async function readBonusRequest<J extends z.ZodType, F extends z.ZodType>
       size: file.size,
     },
   };
-}
-
-function parse<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  throw badRequest('The request is not valid', toDetails(result.error));
 }
 
 function uploadError(err: unknown, maxBytes: number): Error {
