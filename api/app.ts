@@ -8,6 +8,7 @@ import { createMetrics, observeRequests } from './http/metrics';
 import { buildOpenApiDocument } from './http/openapi';
 import { assignRequestId } from './http/request-id';
 import { rateLimit } from './http/rate-limit';
+import { serializeRequest } from './http/request-log';
 import { mountRoutes } from './http/route';
 import { securityHeaders } from './http/security-headers';
 import { requireUser } from './middleware/auth';
@@ -36,6 +37,8 @@ export function createApp(deps: ApiDeps): express.Application {
     pinoHttp({
       logger: deps.logger,
       genReqId: assignRequestId,
+      // No headers, no query values, no link tokens in the request log (see request-log.ts).
+      serializers: { req: serializeRequest },
       autoLogging: { ignore: (req) => quietPaths.has(req.url?.split('?')[0] ?? '') },
       customLogLevel: (_req, res, err) =>
         err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',

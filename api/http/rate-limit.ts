@@ -4,6 +4,7 @@ import type { RateLimit } from '../../lib/config';
 import { tooManyRequests } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
 import { clientAddress } from './client-info';
+import { sendPublicPage } from './public-page';
 
 export interface RateLimitOptions {
   /** Names this door's counters (one budget per door and client address). */
@@ -13,6 +14,11 @@ export interface RateLimitOptions {
   message: string;
   /** Only these methods count (default: all). */
   methods?: string[];
+  /**
+   * Doors people open in a browser (links in emails): a refused GET answers a small HTML page with this title
+   * and the message, instead of JSON. Other methods (one-click POST, HEAD) keep the JSON error.
+   */
+  pageTitle?: string;
 }
 
 /**
@@ -26,7 +32,7 @@ export function rateLimit(kv: KeyValue, opts: RateLimitOptions): RequestHandler 
     duration: opts.limit.windowSeconds,
   });
   const methods = opts.methods?.map((m) => m.toUpperCase());
-  return async (req, _res, next) => {
+  return async (req, res, next) => {
     if (methods && !methods.includes(req.method)) {
       next();
       return;
@@ -35,7 +41,13 @@ export function rateLimit(kv: KeyValue, opts: RateLimitOptions): RequestHandler 
       await limiter.consume(clientAddress(req));
     } catch (err) {
       if (!(err instanceof RateLimiterRes)) throw err;
-      throw tooManyRequests(err.msBeforeNext / 1000, opts.message);
+      const refusal = tooManyRequests(err.msBeforeNext / 1000, opts.message);
+      if (opts.pageTitle !== undefined && req.method === 'GET') {
+        for (const [name, value] of Object.entries(refusal.headers)) res.setHeader(name, value);
+        sendPublicPage(res, 429, opts.pageTitle, opts.message);
+        return;
+      }
+      throw refusal;
     }
     next();
   };

@@ -33,6 +33,7 @@ export function bonusDownloadRouter(deps: Pick<ApiDeps, 'db' | 'config' | 'logge
       name: 'bonus_download',
       limit: deps.config.limits.publicLinks,
       message: 'Too many downloads from this address, try again in a minute',
+      pageTitle: 'Please wait a minute',
     }),
   );
   const downloads = createBonusDownloads(deps);

@@ -21,7 +21,8 @@ export function unsubscribeRouter(deps: ApiDeps): Router {
     rateLimit(deps.kv, {
       name: 'unsubscribe',
       limit: deps.config.limits.publicLinks,
-      message: 'Too many requests from this address, try again in a minute',
+      message: 'Too many clicks from this address, try again in a minute',
+      pageTitle: 'Please wait a minute',
     }),
   );
   const service = createUnsubscribeService({

@@ -86,6 +86,19 @@ describe('per-address limits on the open doors', () => {
     );
   });
 
+  it('a person who clicks /u or /b too often gets a page in words, not JSON', async () => {
+    for (const path of ['/u/bogus', '/b/bogus']) {
+      const ip = freshIp();
+      for (let i = 0; i < limit.points; i++) await request(api.app).get(path).set('X-Forwarded-For', ip);
+      const blocked = await request(api.app).get(path).set('X-Forwarded-For', ip);
+      expect(blocked.status).toBe(429);
+      expect(blocked.headers['content-type']).toMatch(/^text\/html/);
+      expect(Number(blocked.headers['retry-after'])).toBeGreaterThan(0);
+      expect(blocked.text).toContain('<h1>Please wait a minute</h1>');
+      expect(blocked.text).toMatch(/Too many (clicks|downloads) from this address, try again in a minute/);
+    }
+  });
+
   it('ClickBank INS and Stripe webhooks, each with its own budget', async () => {
     await expectLimited(
       (ip) =>
