@@ -13,6 +13,8 @@ export interface RateLimitOptions {
   message: string;
   /** Only these methods count (default: all). */
   methods?: string[];
+  /** Mounted with app.use(path): count only the path itself, not the paths below it. */
+  exactPath?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export function rateLimit(kv: KeyValue, opts: RateLimitOptions): RequestHandler 
   });
   const methods = opts.methods?.map((m) => m.toUpperCase());
   return async (req, _res, next) => {
-    if (methods && !methods.includes(req.method)) {
+    if ((methods && !methods.includes(req.method)) || (opts.exactPath && req.path !== '/')) {
       next();
       return;
     }

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
-import { AppError, conflict, unauthorized } from '../../lib/errors';
+import { AppError, badRequest, conflict, unauthorized } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
+import type { Logger } from '../../lib/logger';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../../lib/passwords';
 import { insertMember } from '../../data/members';
 import {
@@ -13,12 +14,35 @@ import {
   setReplacedBy,
 } from '../../data/refresh-tokens';
 import { insertTeam, listTeamsForUser } from '../../data/teams';
-import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../../data/users';
+import {
+  findCredentialsByEmail,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  type UserRow,
+} from '../../data/users';
+import {
+  claimRegistrationNotice,
+  consumePendingRegistration,
+  upsertPendingRegistration,
+} from '../../data/pending-registrations';
 import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
 import { createSessionRevocations } from './session-revocations';
-import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
+import { createPlatformMail } from './platform-mail';
+import {
+  hashOpaqueToken,
+  hashRefreshToken,
+  newOpaqueToken,
+  newRefreshToken,
+  signAccessToken,
+} from './tokens';
 import { inTransaction } from '../../data/transaction';
+
+/** How long an emailed confirmation link works. */
+export const REGISTRATION_LINK_TTL_HOURS = 24;
+/** At most one "someone tried to register with your address" email per address in this window. */
+export const REGISTRATION_NOTICE_INTERVAL_SECONDS = 15 * 60;
 
 export interface ClientInfo {
   ip: string;
@@ -46,10 +70,26 @@ const publicUser = (u: UserRow): PublicUser => ({
   createdAt: u.createdAt,
 });
 const invalidCredentials = () => unauthorized('Email or password is incorrect', 'invalid_credentials');
+const invalidConfirmation = () =>
+  badRequest(
+    'This confirmation link is invalid, expired or already used',
+    [
+      {
+        path: 'token',
+        message: 'This link is invalid, expired or already used; create your account again to get a new one',
+      },
+    ],
+    'invalid_confirmation_token',
+  );
+const emailTaken = () =>
+  conflict('An account with this email already exists', 'email_taken', [
+    { path: 'email', message: 'An account with this email already exists' },
+  ]);
 const invalidRefresh = () => unauthorized('The refresh token is invalid or expired', 'invalid_refresh_token');
 
-export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue }) {
+export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue; logger: Logger }) {
   const { db, config } = deps;
+  const mail = createPlatformMail(deps);
   const limits = createLoginLimits(deps.kv, config.auth);
   const sessions = createSessionRevocations(deps.kv, config.auth);
   const refreshTtlMs = config.auth.refreshTokenTtlDays * 24 * 3600 * 1000;
@@ -87,14 +127,54 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
   }
 
   return {
-    /** User + personal team + owner membership + first session, all or nothing. */
-    async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
+    /**
+     * Step one of a sign-up. The answer and the work are the same whether or not the address has an account, so
+     * the answer reveals nothing: both branches hash the password, look the address up, make one database write
+     * and hand one email (or, for a throttled notice, none) to a background send that the answer never waits for.
+     * A new address gets a pending registration and a confirmation link; an existing owner gets a notice.
+     */
+    async register(input: { email: string; password: string; name: string }) {
+      const email = input.email.toLowerCase();
       const passwordHash = await hashPassword(input.password);
+      const token = newOpaqueToken();
+      const existing = await findUserByEmail(db, email);
+      if (existing) {
+        if (await claimRegistrationNotice(db, email, REGISTRATION_NOTICE_INTERVAL_SECONDS)) {
+          mail.sendAccountExistsNotice(existing.email, `${config.ui.publicUrl}/login`);
+        }
+      } else {
+        await upsertPendingRegistration(db, {
+          email,
+          name: input.name,
+          passwordHash,
+          tokenHash: token.hash,
+          expiresAt: new Date(Date.now() + REGISTRATION_LINK_TTL_HOURS * 3600 * 1000),
+        });
+        mail.sendRegistrationConfirmation(
+          email,
+          `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`,
+          REGISTRATION_LINK_TTL_HOURS,
+        );
+      }
+      return { status: 'confirmation_sent' as const, email };
+    },
+
+    /**
+     * Step two: the emailed token creates the user, personal team, owner membership and first session, all or
+     * nothing. The token is spent in the same transaction, so a link works once.
+     */
+    async confirmRegistration(token: string, client: ClientInfo) {
       try {
         return await inTransaction(db, async (trx) => {
-          const user = await insertUser(trx, { email: input.email, name: input.name, passwordHash });
+          const pending = await consumePendingRegistration(trx, hashOpaqueToken(token));
+          if (!pending) throw invalidConfirmation();
+          const user = await insertUser(trx, {
+            email: pending.email,
+            name: pending.name,
+            passwordHash: pending.passwordHash,
+          });
           const team = await insertTeam(trx, {
-            name: `${input.name}'s team`,
+            name: `${pending.name}'s team`,
             personal: true,
             createdBy: user.id,
           });
@@ -106,11 +186,8 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
           };
         });
       } catch (err) {
-        if (isUniqueViolation(err, 'users_email_lower_unique')) {
-          throw conflict('An account with this email already exists', 'email_taken', [
-            { path: 'email', message: 'An account with this email already exists' },
-          ]);
-        }
+        // The address got an account between the two steps (another confirmation, an invitation).
+        if (isUniqueViolation(err, 'users_email_lower_unique')) throw emailTaken();
         throw err;
       }
     },
