@@ -29,7 +29,12 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
           schema: registrationStartedResponse,
         },
       },
-      handler: async ({ body }) => ({ status: 202, body: await auth.register(body) }),
+      handler: async ({ body, res }) => {
+        const { answer, sendEmail } = await auth.register(body);
+        // The email goes out once the answer has left (or the client gave up), never while it is being written.
+        res.once('close', sendEmail);
+        return { status: 202, body: answer };
+      },
     }),
     defineRoute({
       method: 'post',

@@ -129,18 +129,20 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
   return {
     /**
      * Step one of a sign-up. The answer and the work are the same whether or not the address has an account, so
-     * the answer reveals nothing: both branches hash the password, look the address up, make one database write
-     * and hand one email (or, for a throttled notice, none) to a background send that the answer never waits for.
-     * A new address gets a pending registration and a confirmation link; an existing owner gets a notice.
+     * the answer reveals nothing: both branches hash the password, look the address up and make one database
+     * write. A new address gets a pending registration and a confirmation link; an existing owner gets a notice
+     * (or nothing, when one went out recently). The email is not sent here: `sendEmail` is for the caller to run
+     * once the answer has gone, so no answer's timing depends on whether, or which, email is sent.
      */
     async register(input: { email: string; password: string; name: string }) {
       const email = input.email.toLowerCase();
       const passwordHash = await hashPassword(input.password);
       const token = newOpaqueToken();
       const existing = await findUserByEmail(db, email);
+      let sendEmail = () => {};
       if (existing) {
         if (await claimRegistrationNotice(db, email, REGISTRATION_NOTICE_INTERVAL_SECONDS)) {
-          mail.sendAccountExistsNotice(existing.email, `${config.ui.publicUrl}/login`);
+          sendEmail = () => mail.sendAccountExistsNotice(existing.email, `${config.ui.publicUrl}/login`);
         }
       } else {
         await upsertPendingRegistration(db, {
@@ -150,13 +152,10 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
           tokenHash: token.hash,
           expiresAt: new Date(Date.now() + REGISTRATION_LINK_TTL_HOURS * 3600 * 1000),
         });
-        mail.sendRegistrationConfirmation(
-          email,
-          `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`,
-          REGISTRATION_LINK_TTL_HOURS,
-        );
+        const link = `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`;
+        sendEmail = () => mail.sendRegistrationConfirmation(email, link, REGISTRATION_LINK_TTL_HOURS);
       }
-      return { status: 'confirmation_sent' as const, email };
+      return { answer: { status: 'confirmation_sent' as const, email }, sendEmail };
     },
 
     /**

@@ -7,9 +7,9 @@ import type { Logger } from '../../lib/logger';
  * The platform's own account emails (not a team's): sent through the Postmark adapter with the platform's server
  * token (config.platformMail), to the Postmark sandbox outside production.
  *
- * Sends are started in the background and never awaited by the request that caused them: a registration answer
- * must take the same time whether it mailed a confirmation, a notice to an existing owner, or (notice
- * throttled) nothing. A failed send is logged; the person can ask again.
+ * Sends run in the background and nobody awaits them: the registration route starts them only after its answer
+ * has gone, since that answer must take the same time whether it led to a confirmation, a notice to an existing
+ * owner, or (notice throttled) no email at all. A failed send is logged; the person can ask again.
  */
 export function createPlatformMail(deps: { config: Config; logger: Logger }) {
   const { platformMail } = deps.config;

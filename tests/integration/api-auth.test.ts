@@ -3,6 +3,7 @@ import request from 'supertest';
 import { createApp } from '../../api/app';
 import { hashRefreshToken } from '../../api/services/tokens';
 import { createMemoryKeyValue } from '../../lib/kv';
+import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import {
   anyString,
   bearer,
@@ -154,6 +155,37 @@ describe('auth API', () => {
         .update({ sent_at: new Date(Date.now() - 16 * 60 * 1000) });
       expect((await register(user.email, 'Bomber')).text).toBe(answers[0]);
       await waitForPlatformEmail(user.email, 'account-exists', { count: 2 });
+    });
+
+    it('answers before the email is sent: a slow Postmark delays no answer, new or taken', async () => {
+      const slow = await startPostmarkSandbox({ port: 0 });
+      const slowApi = await createTestApi({ platformMail: { requestHost: new URL(slow.url).host } });
+      try {
+        await fetch(`${slow.url}/sandbox/latency`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ms: 3000 }),
+        });
+        const owner = await registerUser(api.app, 'slowmail'); // an account, made through the fast sandbox
+        for (const email of [uniqueEmail('slowmail'), owner.email]) {
+          const started = Date.now();
+          const res = await request(slowApi.app)
+            .post('/api/v1/auth/register')
+            .send({ email, password, name: 'Slow' });
+          expect(res.status).toBe(202);
+          expect(Date.now() - started).toBeLessThan(2000);
+        }
+        // Both emails were taken by Postmark all the same (the sandbox records at once, answers late).
+        let total = 0;
+        for (let i = 0; i < 100 && total < 2; i++) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 20));
+          total = ((await (await fetch(`${slow.url}/sandbox/messages`)).json()) as { total: number }).total;
+        }
+        expect(total).toBe(2);
+      } finally {
+        await slowApi.close();
+        await slow.close();
+      }
     });
 
     it('refuses a used, unknown or expired token with 400 on the token field', async () => {

@@ -23,6 +23,8 @@ export interface TestApiOptions {
   auth?: Partial<Config['auth']>;
   api?: Partial<Config['api']>;
   limits?: Partial<Config['limits']>;
+  /** Where the platform's account emails go (default: the Postmark sandbox of global setup). */
+  platformMail?: Partial<Config['platformMail']>;
   /** Connect to the Temporal dev server from global setup (default: no Temporal, platform checks answer 503). */
   temporal?: boolean;
 }
@@ -35,6 +37,7 @@ export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi>
     auth: { ...base.auth, ...opts.auth },
     api: { ...base.api, ...opts.api },
     limits: { ...base.limits, ...opts.limits },
+    platformMail: { ...base.platformMail, ...opts.platformMail },
   };
   const db = createDb(config);
   const kv = await createKeyValue(config);
