@@ -210,7 +210,7 @@ export interface RateLimit {
 type IntegrationMode = 'sandbox' | 'live';
 
 /** The platform's own sender for account emails, through the Postmark adapter (same host settings as teams). */
-export interface PlatformMailConfig {
+interface PlatformMailConfig {
   serverToken: string;
   fromEmail: string;
   /** host[:port] and protocol, as the postmark ServerClient takes them. */

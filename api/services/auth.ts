@@ -30,19 +30,13 @@ import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
 import { createSessionRevocations } from './session-revocations';
 import { createPlatformMail } from './platform-mail';
-import {
-  hashOpaqueToken,
-  hashRefreshToken,
-  newOpaqueToken,
-  newRefreshToken,
-  signAccessToken,
-} from './tokens';
+import { hashOpaqueToken, newOpaqueToken, signAccessToken } from './tokens';
 import { inTransaction } from '../../data/transaction';
 
 /** How long an emailed confirmation link works. */
-export const REGISTRATION_LINK_TTL_HOURS = 24;
+const REGISTRATION_LINK_TTL_HOURS = 24;
 /** At most one "someone tried to register with your address" email per address in this window. */
-export const REGISTRATION_NOTICE_INTERVAL_SECONDS = 15 * 60;
+const REGISTRATION_NOTICE_INTERVAL_SECONDS = 15 * 60;
 
 export interface ClientInfo {
   ip: string;
@@ -104,7 +98,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
     client: ClientInfo,
     familyId: string = randomUUID(),
   ) {
-    const refresh = newRefreshToken();
+    const refresh = newOpaqueToken();
     const id = await insertRefreshToken(trx, {
       userId: user.id,
       familyId,
@@ -210,7 +204,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
      * Presenting a token that was already spent (or revoked) means it leaked: the whole family dies.
      */
     async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
-      const hash = hashRefreshToken(refreshToken);
+      const hash = hashOpaqueToken(refreshToken);
       const rotated = await inTransaction(db, async (trx) => {
         const spent = await consumeRefreshToken(trx, hash);
         if (!spent) return null;
@@ -232,7 +226,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
 
     async logout(refreshToken: string | undefined): Promise<void> {
       if (!refreshToken) return;
-      const known = await findRefreshToken(db, hashRefreshToken(refreshToken));
+      const known = await findRefreshToken(db, hashOpaqueToken(refreshToken));
       if (known) await endSession(known.familyId);
     },
 

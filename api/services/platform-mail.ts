@@ -65,5 +65,3 @@ export function createPlatformMail(deps: { config: Config; logger: Logger }) {
     },
   };
 }
-
-export type PlatformMail = ReturnType<typeof createPlatformMail>;

@@ -60,6 +60,3 @@ export function newOpaqueToken(): { token: string; hash: string } {
 export function hashOpaqueToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }
-
-export const newRefreshToken = newOpaqueToken;
-export const hashRefreshToken = hashOpaqueToken;

@@ -1,7 +1,7 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { hashRefreshToken } from '../../api/services/tokens';
+import { hashOpaqueToken } from '../../api/services/tokens';
 import { createMemoryKeyValue } from '../../lib/kv';
 import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import {
@@ -63,7 +63,7 @@ describe('auth API', () => {
         .first<{ token_hash: string; password_hash: string; expires_at: Date }>();
       expect(pending?.token_hash).not.toContain(token);
       expect(pending?.password_hash).toMatch(/^\$argon2id\$/);
-      const hours = (pending!.expires_at.getTime() - Date.now()) / 3_600_000;
+      const hours = (pending.expires_at.getTime() - Date.now()) / 3_600_000;
       expect(hours).toBeGreaterThan(23.9);
       expect(hours).toBeLessThanOrEqual(24);
     });
@@ -363,7 +363,7 @@ describe('auth API', () => {
 
       const rows = await api
         .db('refresh_tokens')
-        .whereIn('token_hash', [hashRefreshToken(user.refreshToken), hashRefreshToken(next.refreshToken)])
+        .whereIn('token_hash', [hashOpaqueToken(user.refreshToken), hashOpaqueToken(next.refreshToken)])
         .select<
           {
             token_hash: string;
@@ -373,8 +373,8 @@ describe('auth API', () => {
             id: string;
           }[]
         >();
-      const old = rows.find((r) => r.token_hash === hashRefreshToken(user.refreshToken));
-      const successor = rows.find((r) => r.token_hash === hashRefreshToken(next.refreshToken));
+      const old = rows.find((r) => r.token_hash === hashOpaqueToken(user.refreshToken));
+      const successor = rows.find((r) => r.token_hash === hashOpaqueToken(next.refreshToken));
       expect(old?.used_at).not.toBeNull();
       expect(old?.replaced_by).toBe(successor?.id);
       expect(successor?.family_id).toBe(old?.family_id);
