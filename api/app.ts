@@ -67,6 +67,13 @@ export function createApp(deps: ApiDeps): express.Application {
     },
     {
       method: 'post' as const,
+      path: '/auth/register/confirm',
+      name: 'register_confirm',
+      limit: deps.config.limits.registerConfirm,
+      message: 'Too many account confirmations from this address, try again later',
+    },
+    {
+      method: 'post' as const,
       path: '/auth/refresh',
       name: 'refresh',
       limit: deps.config.limits.refresh,
@@ -82,7 +89,8 @@ export function createApp(deps: ApiDeps): express.Application {
   const api = express.Router();
   // Per-address limits on the open auth doors (login counts failures itself: services/login-limits.ts).
   for (const door of limitedDoors) {
-    api.use(door.path, rateLimit(deps.kv, { ...door, methods: [door.method] }));
+    // exactPath: /auth/register/confirm has its own budget, not register's.
+    api.use(door.path, rateLimit(deps.kv, { ...door, methods: [door.method], exactPath: true }));
   }
   api.use(express.json({ limit: deps.config.api.bodyLimit }));
   api.get('/openapi.json', (_req, res) => {

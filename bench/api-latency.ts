@@ -14,6 +14,7 @@ import { loadConfig } from '../lib/config';
 import { createKeyValue, type KeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
 import { startApiServer } from '../api/server';
+import { registerConfirmed, startMailSandbox } from './registration';
 
 const count = Number(process.argv[2] ?? 300);
 
@@ -49,6 +50,7 @@ async function main(): Promise<void> {
   // Login is limited per account; the bench logs in many times on purpose.
   config.auth.loginMaxFailsPerAccount = 1_000_000;
   config.api.port = 0; // any free port
+  const mail = await startMailSandbox(config);
   const db = createDb(config);
   await migrateLatest(db);
   const kv = await createKeyValue(config);
@@ -67,12 +69,7 @@ async function main(): Promise<void> {
       password: 'bench password 123',
       name: 'Bench',
     };
-    const reg = await fetch(`${api.url}/api/v1/auth/register`, {
-      method: 'POST',
-      headers: json,
-      body: JSON.stringify(credentials),
-    });
-    const session = (await reg.json()) as { accessToken: string; refreshToken: string; team: { id: string } };
+    const session = await registerConfirmed(`${api.url}/api/v1`, mail.url, credentials);
     const auth = { authorization: `Bearer ${session.accessToken}` };
     let refreshToken = session.refreshToken;
 
@@ -154,6 +151,7 @@ async function main(): Promise<void> {
     await unchecked.close();
     await api.close();
     await kv.close();
+    await mail.close();
     await db.destroy();
     fs.rmSync(dataDir, { recursive: true, force: true });
   }

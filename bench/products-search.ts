@@ -16,6 +16,7 @@ import { loadConfig } from '../lib/config';
 import { createKeyValue } from '../lib/kv';
 import { createLogger } from '../lib/logger';
 import { startClickbankSandbox } from '../sandbox/clickbank/server';
+import { registerConfirmed, startMailSandbox } from './registration';
 
 const count = Number(process.argv[2] ?? 200);
 const sites = Number(process.argv[3] ?? 10_000);
@@ -58,6 +59,7 @@ async function main(): Promise<void> {
   config.api.port = 0;
   const db = createDb(config);
   const sandbox = await startClickbankSandbox({ feedSiteCount: sites });
+  const mail = await startMailSandbox(config);
   const kv = await createKeyValue(config);
   let api: Awaited<ReturnType<typeof startApiServer>> | undefined;
   try {
@@ -71,16 +73,12 @@ async function main(): Promise<void> {
     await db.raw('ANALYZE products');
     api = await startApiServer({ config, db, logger: createLogger(config, 'bench'), kv, temporal: null });
     const base = `${api.url}/api/v1`;
-    const reg = await fetch(`${base}/auth/register`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({
-        email: `bench-${Date.now()}@example.com`,
-        password: 'bench password 123',
-        name: 'B',
-      }),
+    const session = await registerConfirmed(base, mail.url, {
+      email: `bench-${Date.now()}@example.com`,
+      password: 'bench password 123',
+      name: 'B',
     });
-    const auth = { authorization: `Bearer ${((await reg.json()) as { accessToken: string }).accessToken}` };
+    const auth = { authorization: `Bearer ${session.accessToken}` };
 
     // Real words and categories from the synced catalog, so every search finds something.
     const words = (
@@ -146,7 +144,7 @@ async function main(): Promise<void> {
     );
   } finally {
     await api?.close();
-    await Promise.allSettled([kv.close(), sandbox.close()]);
+    await Promise.allSettled([kv.close(), sandbox.close(), mail.close()]);
     await db.destroy();
     await admin.raw(`DROP DATABASE IF EXISTS ${dbName}`);
     await admin.destroy();

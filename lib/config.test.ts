@@ -21,6 +21,45 @@ describe('config module', () => {
     ).toThrow(/JWT_SECRET: required in production/);
   });
 
+  it('requires the platform mail sender in production and in live Postmark mode, naming both variables', () => {
+    const production = {
+      NODE_ENV: 'production',
+      HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test',
+      JWT_SECRET: 'x'.repeat(40),
+      INTEGRATIONS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
+      STRIPE_SECRET_KEY: 'sk_live_abc',
+    };
+    try {
+      loadConfig(production);
+      throw new Error('loadConfig accepted production without a platform mail sender');
+    } catch (err) {
+      expect(err).toBeInstanceOf(ConfigError);
+      expect((err as ConfigError).problems.map((p) => p.variable).sort()).toEqual([
+        'PLATFORM_MAIL_FROM',
+        'PLATFORM_POSTMARK_TOKEN',
+      ]);
+      expect((err as Error).message).toMatch(/PLATFORM_POSTMARK_TOKEN: required in production/);
+    }
+    expect(() => loadConfig({ HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test', POSTMARK_MODE: 'live' })).toThrow(
+      /PLATFORM_POSTMARK_TOKEN/,
+    );
+    const live = loadConfig({
+      ...production,
+      PLATFORM_POSTMARK_TOKEN: 'server-token-1',
+      PLATFORM_MAIL_FROM: 'Hopflow <accounts@example.com>',
+    }).platformMail;
+    expect(live).toEqual({
+      serverToken: 'server-token-1',
+      fromEmail: 'Hopflow <accounts@example.com>',
+      requestHost: 'api.postmarkapp.com',
+      useHttps: true,
+      sandboxMailboxUrl: null,
+    });
+    expect(() =>
+      loadConfig({ ...production, PLATFORM_POSTMARK_TOKEN: 't', PLATFORM_MAIL_FROM: 'not an address' }),
+    ).toThrow(/PLATFORM_MAIL_FROM: expected a sender address/);
+  });
+
   it('runs on embedded defaults with nothing configured', () => {
     const config = loadConfig({ HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' });
     expect(config.embedded).toBe(true);
@@ -28,6 +67,12 @@ describe('config module', () => {
     expect(config.ui.port).toBe(3000);
     expect(config.temporal.uiUrl).toBe('http://localhost:8233');
     expect(config.auth.jwtSecret.length).toBeGreaterThanOrEqual(32);
+    // Account emails go to the Postmark sandbox, whose mailbox page the UI links to.
+    expect(config.platformMail).toMatchObject({
+      requestHost: '127.0.0.1:4703',
+      useHttps: false,
+      sandboxMailboxUrl: 'http://127.0.0.1:4703/',
+    });
     // The generated secret is kept, so sessions survive a restart.
     expect(loadConfig({ HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }).auth.jwtSecret).toBe(
       config.auth.jwtSecret,

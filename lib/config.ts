@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
+import { SANDBOX_CREDENTIALS } from './integrations/sandbox-credentials';
 
 /**
  * The one configuration module. Every process (api, worker, launcher, tests) reads its settings here;
@@ -73,6 +74,8 @@ const envSchema = z.object({
   // Per-client-address request limits on the doors that need no login (see docs/api.md, Limits).
   REGISTER_LIMIT_PER_IP: positiveInt(10),
   REGISTER_LIMIT_WINDOW_SECONDS: positiveInt(60 * 60),
+  REGISTER_CONFIRM_LIMIT_PER_IP: positiveInt(30),
+  REGISTER_CONFIRM_LIMIT_WINDOW_SECONDS: positiveInt(60 * 60),
   REFRESH_LIMIT_PER_IP: positiveInt(300),
   REFRESH_LIMIT_WINDOW_SECONDS: positiveInt(15 * 60),
   PUBLIC_LINK_LIMIT_PER_IP: positiveInt(120),
@@ -106,6 +109,17 @@ const envSchema = z.object({
   STRIPE_WEBHOOK_SECRET: z
     .string()
     .regex(/^whsec_\w+$/, 'expected a Stripe webhook secret (whsec_...)')
+    .optional(),
+  // The platform's own account emails (registration confirmation, "someone tried to register"): a Postmark server
+  // of the platform, not of a team. Sent where POSTMARK_MODE points (the sandbox outside production).
+  PLATFORM_POSTMARK_TOKEN: z.string().trim().min(1).optional(),
+  PLATFORM_MAIL_FROM: z
+    .string()
+    .trim()
+    .regex(
+      /^(?:[^<>]*<[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+>|[^\s@<>]+@[^\s@<>]+\.[^\s@<>]+)$/,
+      'expected a sender address such as accounts@example.com or "Hopflow <accounts@example.com>"',
+    )
     .optional(),
   INTEGRATIONS_ENCRYPTION_KEY: z
     .string()
@@ -153,7 +167,13 @@ export interface Config {
     uiSecret: string | null;
   };
   /** Requests per client address per window on the doors without a login; over it: 429 with Retry-After. */
-  limits: { register: RateLimit; refresh: RateLimit; publicLinks: RateLimit; webhooks: RateLimit };
+  limits: {
+    register: RateLimit;
+    registerConfirm: RateLimit;
+    refresh: RateLimit;
+    publicLinks: RateLimit;
+    webhooks: RateLimit;
+  };
   /** originPinned: PUBLIC_UI_URL was set, so the UI's CSRF origin is fixed to it. */
   ui: { port: number; publicUrl: string; originPinned: boolean };
   temporal: {
@@ -164,6 +184,7 @@ export interface Config {
     devServer: 'auto' | 'always' | 'never';
   };
   integrations: IntegrationsConfig;
+  platformMail: PlatformMailConfig;
   /**
    * Links in emails that work without a login (unsubscribe, bonus download): signed with `secret` (derived
    * from JWT_SECRET) and served by the API at `publicUrl`.
@@ -187,6 +208,20 @@ export interface RateLimit {
 }
 
 type IntegrationMode = 'sandbox' | 'live';
+
+/** The platform's own sender for account emails, through the Postmark adapter (same host settings as teams). */
+interface PlatformMailConfig {
+  serverToken: string;
+  fromEmail: string;
+  /** host[:port] and protocol, as the postmark ServerClient takes them. */
+  requestHost: string;
+  useHttps: boolean;
+  /**
+   * The Postmark sandbox's mailbox page when platform mail goes to the sandbox outside production (so a newcomer
+   * can read the confirmation email); null otherwise.
+   */
+  sandboxMailboxUrl: string | null;
+}
 
 interface IntegrationsConfig {
   /** AES-256-GCM key for team credentials at rest. */
@@ -259,6 +294,22 @@ function requiredSecrets(env: Env): { variable: string; message: string }[] {
       problems.push({
         variable: 'INTEGRATIONS_ENCRYPTION_KEY',
         message: 'required in production (32 bytes, base64 encoded)',
+      });
+    }
+  }
+  const postmarkLive = (env.POSTMARK_MODE ?? (env.NODE_ENV === 'production' ? 'live' : 'sandbox')) === 'live';
+  if (env.NODE_ENV === 'production' || postmarkLive) {
+    const when = 'required in production and when POSTMARK_MODE is live: the platform sends account emails';
+    if (!env.PLATFORM_POSTMARK_TOKEN) {
+      problems.push({
+        variable: 'PLATFORM_POSTMARK_TOKEN',
+        message: `${when} (the server token of the platform's own Postmark server)`,
+      });
+    }
+    if (!env.PLATFORM_MAIL_FROM) {
+      problems.push({
+        variable: 'PLATFORM_MAIL_FROM',
+        message: `${when} (a sender signature of that server, e.g. "Hopflow <accounts@example.com>")`,
       });
     }
   }
@@ -336,6 +387,18 @@ function integrationsConfig(env: Env, dataDir: string): IntegrationsConfig {
   };
 }
 
+function platformMailConfig(env: Env, postmark: IntegrationsConfig['postmark']): PlatformMailConfig {
+  // Outside production and live mode, requiredSecrets() lets these default to the sandbox's own.
+  return {
+    serverToken: env.PLATFORM_POSTMARK_TOKEN ?? SANDBOX_CREDENTIALS.postmark.serverToken,
+    fromEmail: env.PLATFORM_MAIL_FROM ?? 'Hopflow <accounts@hopflow.test>',
+    requestHost: postmark.requestHost,
+    useHttps: postmark.useHttps,
+    sandboxMailboxUrl:
+      env.NODE_ENV !== 'production' && postmark.mode === 'sandbox' ? `http://${postmark.requestHost}/` : null,
+  };
+}
+
 export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   // Empty strings count as unset so `FOO=` in a .env file falls back to the default.
   const raw = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
@@ -359,6 +422,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
   const jwtSecret = resolveSecret(env, dataDir, 'JWT_SECRET', 'at least 32 characters', () =>
     crypto.randomBytes(48).toString('base64url'),
   );
+  const integrations = integrationsConfig(env, dataDir);
   return {
     env: env.NODE_ENV,
     logLevel: env.LOG_LEVEL,
@@ -387,6 +451,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
     },
     limits: {
       register: { points: env.REGISTER_LIMIT_PER_IP, windowSeconds: env.REGISTER_LIMIT_WINDOW_SECONDS },
+      registerConfirm: {
+        points: env.REGISTER_CONFIRM_LIMIT_PER_IP,
+        windowSeconds: env.REGISTER_CONFIRM_LIMIT_WINDOW_SECONDS,
+      },
       refresh: { points: env.REFRESH_LIMIT_PER_IP, windowSeconds: env.REFRESH_LIMIT_WINDOW_SECONDS },
       publicLinks: {
         points: env.PUBLIC_LINK_LIMIT_PER_IP,
@@ -409,7 +477,8 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         `http://${temporalHost === '127.0.0.1' ? 'localhost' : temporalHost}:${env.TEMPORAL_UI_PORT}`
       ).replace(/\/$/, ''),
     },
-    integrations: integrationsConfig(env, dataDir),
+    integrations,
+    platformMail: platformMailConfig(env, integrations.postmark),
     links: {
       // A separate key per purpose: a leaked link signature says nothing about session tokens.
       secret: Buffer.from(crypto.hkdfSync('sha256', jwtSecret, 'hopflow', 'email-links', 32)),

@@ -16,7 +16,7 @@ env -u DATABASE_URL -u REDIS_URL -u JWT_SECRET \
   TEMPORAL_ADDRESS="127.0.0.1:$temporal_port" TEMPORAL_UI_PORT="$temporal_ui_port" TEMPORAL_DEV_SERVER=always \
   ANTHROPIC_SANDBOX_PORT="$anthropic_port" CLICKBANK_SANDBOX_PORT="$clickbank_port" \
   POSTMARK_SANDBOX_PORT="$postmark_port" WORDPRESS_SANDBOX_PORT="$wordpress_port" STRIPE_SANDBOX_PORT="$stripe_port" \
-  REGISTER_LIMIT_PER_IP=1000 LOG_LEVEL=warn node_modules/.bin/tsx scripts/start.ts >"$log_file" 2>&1 &
+  REGISTER_LIMIT_PER_IP=1000 REGISTER_CONFIRM_LIMIT_PER_IP=1000 LOG_LEVEL=warn node_modules/.bin/tsx scripts/start.ts >"$log_file" 2>&1 &
 platform_pid=$!
 
 for _ in $(seq 240); do

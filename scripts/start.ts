@@ -160,10 +160,17 @@ async function main(): Promise<void> {
   );
   say(`  API reference ${config.api.publicUrl}/api/v1/docs`);
   say(`  Temporal Web  ${config.temporal.uiUrl}`);
+  if (config.platformMail.sandboxMailboxUrl) {
+    // Registering sends a confirmation link by email; on these defaults it lands in the sandbox's mailbox.
+    say(
+      `  Test mailbox  ${config.platformMail.sandboxMailboxUrl}   (account emails: open it after registering)`,
+    );
+  }
   if (sandboxes.length > 0) {
     say('Sandbox providers (no real accounts needed; set <PROVIDER>_MODE=live to use the real services):');
     for (const sandbox of sandboxes) {
-      const extra = sandbox.provider === 'postmark' ? '   (sent emails: open in a browser)' : '';
+      const extra =
+        sandbox.provider === 'postmark' ? '   (sent emails, account emails too: open in a browser)' : '';
       say(`  ${sandbox.provider.padEnd(13)} ${sandbox.url}${extra}`);
     }
   }

@@ -19,6 +19,8 @@ export interface RateLimitOptions {
    * and the message, instead of JSON. Other methods (one-click POST, HEAD) keep the JSON error.
    */
   pageTitle?: string;
+  /** Mounted with app.use(path): count only the path itself, not the paths below it. */
+  exactPath?: boolean;
 }
 
 /**
@@ -33,7 +35,7 @@ export function rateLimit(kv: KeyValue, opts: RateLimitOptions): RequestHandler 
   });
   const methods = opts.methods?.map((m) => m.toUpperCase());
   return async (req, res, next) => {
-    if (methods && !methods.includes(req.method)) {
+    if ((methods && !methods.includes(req.method)) || (opts.exactPath && req.path !== '/')) {
       next();
       return;
     }

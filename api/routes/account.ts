@@ -17,7 +17,7 @@ export function accountRoutes(auth: AuthService, config: Config, version: string
     defineRoute({
       method: 'get',
       path: '/meta',
-      summary: 'Public facts the UI needs (Temporal Web link, namespace, version)',
+      summary: 'Public facts the UI needs (Temporal Web link, namespace, version, test mailbox)',
       tag: 'account',
       auth: false,
       responses: { 200: { description: 'Meta', schema: metaResponse } },
@@ -25,6 +25,7 @@ export function accountRoutes(auth: AuthService, config: Config, version: string
         Promise.resolve({
           body: {
             temporalWebUrl: config.temporal.uiUrl,
+            sandboxMailboxUrl: config.platformMail.sandboxMailboxUrl,
             temporalNamespace: config.temporal.namespace,
             version,
           },

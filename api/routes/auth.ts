@@ -5,7 +5,9 @@ import {
   logoutBody,
   refreshBody,
   registerBody,
+  registerConfirmBody,
   registerResponse,
+  registrationStartedResponse,
   sessionSchema,
 } from '../schemas/auth';
 import type { AuthService } from '../services/auth';
@@ -15,15 +17,44 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
     defineRoute({
       method: 'post',
       path: '/auth/register',
-      summary: 'Create an account with a personal team',
+      summary: 'Start creating an account: emails a confirmation link (same answer for a taken address)',
       tag: 'auth',
       auth: false,
       body: registerBody,
       responses: {
-        201: { description: 'Registered and signed in', schema: registerResponse },
-        409: { description: 'email_taken' },
+        202: {
+          description:
+            'Accepted. A new address gets a confirmation link; an address that already has an account gets a ' +
+            'notice instead (at most one per 15 minutes). The answer is the same in both cases.',
+          schema: registrationStartedResponse,
+        },
       },
-      handler: async ({ body, req }) => ({ status: 201, body: await auth.register(body, clientInfo(req)) }),
+      handler: async ({ body, res }) => {
+        const { answer, sendEmail } = await auth.register(body);
+        // The email goes out once the answer has left (or the client gave up), never while it is being written.
+        res.once('close', sendEmail);
+        return { status: 202, body: answer };
+      },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/auth/register/confirm',
+      summary: 'Finish creating an account with the emailed token: user, personal team and a session',
+      tag: 'auth',
+      auth: false,
+      body: registerConfirmBody,
+      responses: {
+        201: { description: 'Registered and signed in', schema: registerResponse },
+        400: {
+          description:
+            'invalid_confirmation_token: unknown, expired or already used (field token); or validation_failed',
+        },
+        409: { description: 'email_taken (the address got an account meanwhile)' },
+      },
+      handler: async ({ body, req }) => ({
+        status: 201,
+        body: await auth.confirmRegistration(body.token, clientInfo(req)),
+      }),
     }),
     defineRoute({
       method: 'post',

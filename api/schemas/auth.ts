@@ -16,6 +16,10 @@ export const registerBody = z.object({
   name: personName,
 });
 
+export const registerConfirmBody = z.object({
+  token: z.string().trim().min(1, 'The confirmation link is missing its token').max(512),
+});
+
 export const loginBody = z.object({
   email,
   // No length policy on login: it would reveal nothing useful, but cap the size argon2 has to chew on.
@@ -42,9 +46,20 @@ const session = {
 
 export const sessionSchema = z.object(session).openapi('Session');
 export const registerResponse = z.object({ ...session, team: teamMembershipSchema }).openapi('Registration');
+/** The one answer to a sign-up, whether or not the address already has an account. */
+export const registrationStartedResponse = z
+  .object({
+    status: z.literal('confirmation_sent'),
+    email: z.string().openapi({ description: 'Where the email went (lower-cased)' }),
+  })
+  .openapi('RegistrationStarted');
 export const meResponse = z.object({ user: userSchema, teams: z.array(teamMembershipSchema) });
 export const metaResponse = z.object({
   temporalWebUrl: z.string(),
+  sandboxMailboxUrl: z.string().nullable().openapi({
+    description:
+      "Outside production, when the platform's account emails go to the Postmark sandbox: its mailbox page",
+  }),
   temporalNamespace: z.string(),
   version: z.string(),
 });
@@ -54,5 +69,6 @@ export type User = z.output<typeof userSchema>;
 export type TeamMembership = z.output<typeof teamMembershipSchema>;
 export type Session = z.output<typeof sessionSchema>;
 export type Registration = z.output<typeof registerResponse>;
+export type RegistrationStarted = z.output<typeof registrationStartedResponse>;
 export type MeResponse = z.output<typeof meResponse>;
 export type Meta = z.output<typeof metaResponse>;

@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
-import { AppError, conflict, unauthorized } from '../../lib/errors';
+import { AppError, badRequest, conflict, unauthorized } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
+import type { Logger } from '../../lib/logger';
 import { hashPassword, verifyDummyPassword, verifyPassword } from '../../lib/passwords';
 import { insertMember } from '../../data/members';
 import {
@@ -13,12 +14,29 @@ import {
   setReplacedBy,
 } from '../../data/refresh-tokens';
 import { insertTeam, listTeamsForUser } from '../../data/teams';
-import { findCredentialsByEmail, findUserById, insertUser, type UserRow } from '../../data/users';
+import {
+  findCredentialsByEmail,
+  findUserByEmail,
+  findUserById,
+  insertUser,
+  type UserRow,
+} from '../../data/users';
+import {
+  claimRegistrationNotice,
+  consumePendingRegistration,
+  upsertPendingRegistration,
+} from '../../data/pending-registrations';
 import { isUniqueViolation } from '../../data/pg-errors';
 import { createLoginLimits } from './login-limits';
 import { createSessionRevocations } from './session-revocations';
-import { hashRefreshToken, newRefreshToken, signAccessToken } from './tokens';
+import { createPlatformMail } from './platform-mail';
+import { hashOpaqueToken, newOpaqueToken, signAccessToken } from './tokens';
 import { inTransaction } from '../../data/transaction';
+
+/** How long an emailed confirmation link works. */
+const REGISTRATION_LINK_TTL_HOURS = 24;
+/** At most one "someone tried to register with your address" email per address in this window. */
+const REGISTRATION_NOTICE_INTERVAL_SECONDS = 15 * 60;
 
 export interface ClientInfo {
   ip: string;
@@ -46,10 +64,26 @@ const publicUser = (u: UserRow): PublicUser => ({
   createdAt: u.createdAt,
 });
 const invalidCredentials = () => unauthorized('Email or password is incorrect', 'invalid_credentials');
+const invalidConfirmation = () =>
+  badRequest(
+    'This confirmation link is invalid, expired or already used',
+    [
+      {
+        path: 'token',
+        message: 'This link is invalid, expired or already used; create your account again to get a new one',
+      },
+    ],
+    'invalid_confirmation_token',
+  );
+const emailTaken = () =>
+  conflict('An account with this email already exists', 'email_taken', [
+    { path: 'email', message: 'An account with this email already exists' },
+  ]);
 const invalidRefresh = () => unauthorized('The refresh token is invalid or expired', 'invalid_refresh_token');
 
-export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue }) {
+export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue; logger: Logger }) {
   const { db, config } = deps;
+  const mail = createPlatformMail(deps);
   const limits = createLoginLimits(deps.kv, config.auth);
   const sessions = createSessionRevocations(deps.kv, config.auth);
   const refreshTtlMs = config.auth.refreshTokenTtlDays * 24 * 3600 * 1000;
@@ -64,7 +98,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
     client: ClientInfo,
     familyId: string = randomUUID(),
   ) {
-    const refresh = newRefreshToken();
+    const refresh = newOpaqueToken();
     const id = await insertRefreshToken(trx, {
       userId: user.id,
       familyId,
@@ -87,14 +121,53 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
   }
 
   return {
-    /** User + personal team + owner membership + first session, all or nothing. */
-    async register(input: { email: string; password: string; name: string }, client: ClientInfo) {
+    /**
+     * Step one of a sign-up. The answer and the work are the same whether or not the address has an account, so
+     * the answer reveals nothing: both branches hash the password, look the address up and make one database
+     * write. A new address gets a pending registration and a confirmation link; an existing owner gets a notice
+     * (or nothing, when one went out recently). The email is not sent here: `sendEmail` is for the caller to run
+     * once the answer has gone, so no answer's timing depends on whether, or which, email is sent.
+     */
+    async register(input: { email: string; password: string; name: string }) {
+      const email = input.email.toLowerCase();
       const passwordHash = await hashPassword(input.password);
+      const token = newOpaqueToken();
+      const existing = await findUserByEmail(db, email);
+      let sendEmail = () => {};
+      if (existing) {
+        if (await claimRegistrationNotice(db, email, REGISTRATION_NOTICE_INTERVAL_SECONDS)) {
+          sendEmail = () => mail.sendAccountExistsNotice(existing.email, `${config.ui.publicUrl}/login`);
+        }
+      } else {
+        await upsertPendingRegistration(db, {
+          email,
+          name: input.name,
+          passwordHash,
+          tokenHash: token.hash,
+          expiresAt: new Date(Date.now() + REGISTRATION_LINK_TTL_HOURS * 3600 * 1000),
+        });
+        const link = `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`;
+        sendEmail = () => mail.sendRegistrationConfirmation(email, link, REGISTRATION_LINK_TTL_HOURS);
+      }
+      return { answer: { status: 'confirmation_sent' as const, email }, sendEmail };
+    },
+
+    /**
+     * Step two: the emailed token creates the user, personal team, owner membership and first session, all or
+     * nothing. The token is spent in the same transaction, so a link works once.
+     */
+    async confirmRegistration(token: string, client: ClientInfo) {
       try {
         return await inTransaction(db, async (trx) => {
-          const user = await insertUser(trx, { email: input.email, name: input.name, passwordHash });
+          const pending = await consumePendingRegistration(trx, hashOpaqueToken(token));
+          if (!pending) throw invalidConfirmation();
+          const user = await insertUser(trx, {
+            email: pending.email,
+            name: pending.name,
+            passwordHash: pending.passwordHash,
+          });
           const team = await insertTeam(trx, {
-            name: `${input.name}'s team`,
+            name: `${pending.name}'s team`,
             personal: true,
             createdBy: user.id,
           });
@@ -106,11 +179,8 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
           };
         });
       } catch (err) {
-        if (isUniqueViolation(err, 'users_email_lower_unique')) {
-          throw conflict('An account with this email already exists', 'email_taken', [
-            { path: 'email', message: 'An account with this email already exists' },
-          ]);
-        }
+        // The address got an account between the two steps (another confirmation, an invitation).
+        if (isUniqueViolation(err, 'users_email_lower_unique')) throw emailTaken();
         throw err;
       }
     },
@@ -134,7 +204,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
      * Presenting a token that was already spent (or revoked) means it leaked: the whole family dies.
      */
     async refresh(refreshToken: string, client: ClientInfo): Promise<Session> {
-      const hash = hashRefreshToken(refreshToken);
+      const hash = hashOpaqueToken(refreshToken);
       const rotated = await inTransaction(db, async (trx) => {
         const spent = await consumeRefreshToken(trx, hash);
         if (!spent) return null;
@@ -156,7 +226,7 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
 
     async logout(refreshToken: string | undefined): Promise<void> {
       if (!refreshToken) return;
-      const known = await findRefreshToken(db, hashRefreshToken(refreshToken));
+      const known = await findRefreshToken(db, hashOpaqueToken(refreshToken));
       if (known) await endSession(known.familyId);
     },
 

@@ -48,12 +48,15 @@ export function verifyAccessToken(auth: Config['auth'], token: string): AccessTo
   }
 }
 
-/** Opaque refresh token: 32 random bytes; only its SHA-256 is stored, so a database leak yields no tokens. */
-export function newRefreshToken(): { token: string; hash: string } {
+/**
+ * Opaque one-time token (refresh tokens, registration confirmations): 32 random bytes; only its SHA-256 is stored,
+ * so a database leak yields no tokens.
+ */
+export function newOpaqueToken(): { token: string; hash: string } {
   const token = randomBytes(32).toString('base64url');
-  return { token, hash: hashRefreshToken(token) };
+  return { token, hash: hashOpaqueToken(token) };
 }
 
-export function hashRefreshToken(token: string): string {
+export function hashOpaqueToken(token: string): string {
   return createHash('sha256').update(token).digest('hex');
 }

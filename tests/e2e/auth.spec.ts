@@ -1,6 +1,7 @@
 /// <reference lib="dom" />
 import path from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
+import { confirmationLinkFromMailbox, registerViaUi, submitRegistration } from '../support/e2e';
 
 const screenshots = path.join(__dirname, '../../test-results');
 
@@ -18,12 +19,8 @@ test('register, run a platform check, log out, log in again, and be sent to /log
   const email = `ada.${unique}@example.test`;
   const password = 'correct horse battery staple';
 
-  await test.step('register a new account and land on the dashboard', async () => {
-    await page.goto('/register');
-    await page.getByLabel('Name').fill(name);
-    await page.getByLabel('Email').fill(email);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Create account' }).click();
+  await test.step('register: check your inbox, confirm from the test mailbox, land on the dashboard', async () => {
+    await registerViaUi(page, { name, email, password });
     await expectDashboard(page, name);
     await expect(
       page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard' }),
@@ -85,6 +82,21 @@ test('register, run a platform check, log out, log in again, and be sent to /log
     await page.getByRole('button', { name: 'Log out' }).click();
     await expect(page).toHaveURL(/\/login$/);
     await expect(page.getByRole('heading', { name: 'Welcome back' })).toBeVisible();
+  });
+
+  await test.step('registering the taken address looks the same; the owner gets a notice with a login link', async () => {
+    await submitRegistration(page, { name: 'Someone Else', email, password: 'another long password' });
+    const link = await confirmationLinkFromMailbox(page, email, /tried to create/);
+    expect(new URL(link).pathname).toBe('/login');
+    await page.goto('/login');
+  });
+
+  await test.step('a used confirmation link says so in plain words', async () => {
+    await page.goto('/register/confirm?token=used-or-unknown');
+    await page.getByRole('button', { name: 'Finish creating my account' }).click();
+    await expect(page.getByRole('alert')).toContainText('This link does not work any more');
+    await expect(page.getByRole('link', { name: 'Create your account again' })).toBeVisible();
+    await page.goto('/login');
   });
 
   await test.step('a wrong password is refused', async () => {

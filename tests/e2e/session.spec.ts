@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { newUser, registerViaUi } from '../support/e2e';
+import { confirmationLinkFromMailbox, newUser, registerViaUi } from '../support/e2e';
 
 test('an expired access token is refreshed server-side, once, even for parallel requests', async ({
   page,
@@ -70,6 +70,11 @@ test('forms work whether the UI is opened as localhost or 127.0.0.1', async ({ p
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  // The confirmation form posts on the same host too.
+  const link = new URL(await confirmationLinkFromMailbox(page, user.email));
+  await page.goto(new URL(link.pathname + link.search, other).toString());
+  await page.getByRole('button', { name: 'Finish creating my account' }).click();
   await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
   // A post from a foreign origin is still refused.
   const forged = await page.request.post(new URL('/login', other).toString(), {

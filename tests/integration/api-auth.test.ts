@@ -1,15 +1,18 @@
 import jwt from 'jsonwebtoken';
 import request from 'supertest';
 import { createApp } from '../../api/app';
-import { hashRefreshToken } from '../../api/services/tokens';
+import { hashOpaqueToken } from '../../api/services/tokens';
 import { createMemoryKeyValue } from '../../lib/kv';
+import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import {
   anyString,
   bearer,
+  confirmationTokenOf,
   createTestApi,
   expectErrorShape,
   registerUser,
   uniqueEmail,
+  waitForPlatformEmail,
   type TestApi,
 } from '../support/api';
 
@@ -23,12 +26,52 @@ describe('auth API', () => {
     await api.close();
   });
 
-  describe('register', () => {
-    it('creates the user, a personal team with the user as owner, and a session', async () => {
+  describe('register (two steps: the emailed link creates the account)', () => {
+    const password = 'long enough password';
+    const register = (email: string, name = 'Ada', pw = password) =>
+      request(api.app).post('/api/v1/auth/register').send({ email, password: pw, name });
+    const confirm = (token: string) => request(api.app).post('/api/v1/auth/register/confirm').send({ token });
+    const confirmationToken = async (email: string, count = 1) =>
+      confirmationTokenOf((await waitForPlatformEmail(email, 'account-confirmation', { count }))[0]!);
+    const count = async (table: string, email: string) =>
+      Number(
+        (
+          await api.db(table).whereRaw('lower(email) = ?', [email]).count<{ count: string }[]>({ count: '*' })
+        )[0]?.count,
+      );
+    /** Sends are in the background: give a send that should not happen the time to happen anyway. */
+    const settle = () => new Promise((r) => setTimeout(r, 300));
+
+    it('answers 202 for a new address and emails a confirmation link; nothing is created before it is used', async () => {
       const email = uniqueEmail('ada');
-      const res = await request(api.app)
-        .post('/api/v1/auth/register')
-        .send({ email: `  ${email.toUpperCase()} `, password: 'long enough password', name: 'Ada' });
+      const res = await register(`  ${email.toUpperCase()} `);
+      expect(res.status).toBe(202);
+      expect(res.body).toEqual({ status: 'confirmation_sent', email });
+      expect(await count('users', email)).toBe(0);
+
+      const [message] = await waitForPlatformEmail(email, 'account-confirmation');
+      expect(message?.From).toBe(api.config.platformMail.fromEmail);
+      expect(message?.Subject).toMatch(/confirm/i);
+      expect(message?.TextBody).toContain(`${api.config.ui.publicUrl}/register/confirm?token=`);
+      // The name typed in the form is not put into an email anyone can trigger.
+      expect(message?.TextBody).not.toContain('Ada');
+      // Only a hash of the token is stored.
+      const token = confirmationTokenOf(message!);
+      const pending = await api
+        .db('pending_registrations')
+        .where({ email })
+        .first<{ token_hash: string; password_hash: string; expires_at: Date }>();
+      expect(pending?.token_hash).not.toContain(token);
+      expect(pending?.password_hash).toMatch(/^\$argon2id\$/);
+      const hours = (pending.expires_at.getTime() - Date.now()) / 3_600_000;
+      expect(hours).toBeGreaterThan(23.9);
+      expect(hours).toBeLessThanOrEqual(24);
+    });
+
+    it('confirming creates the user, a personal team with the user as owner, and a session', async () => {
+      const email = uniqueEmail('ada');
+      expect((await register(email.toUpperCase())).status).toBe(202);
+      const res = await confirm(await confirmationToken(email));
       expect(res.status).toBe(201);
       expect(res.body).toMatchObject({
         user: { id: anyString, email, name: 'Ada', createdAt: anyString },
@@ -37,12 +80,16 @@ describe('auth API', () => {
         refreshToken: anyString,
         expiresIn: 900,
       });
-      const body = res.body as { user: { id: string }; team: { id: string } };
+      const body = res.body as { user: { id: string }; team: { id: string }; accessToken: string };
       const member = await api
         .db('team_members')
         .where({ team_id: body.team.id, user_id: body.user.id })
         .first<{ role: string }>();
       expect(member?.role).toBe('owner');
+      expect((await request(api.app).get('/api/v1/me').set(bearer(body.accessToken))).status).toBe(200);
+      const login = await request(api.app).post('/api/v1/auth/login').send({ email, password });
+      expect(login.status).toBe(200);
+      expect(await count('pending_registrations', email)).toBe(0);
     });
 
     it('stores the password as an argon2id hash with the OWASP parameters', async () => {
@@ -52,19 +99,154 @@ describe('auth API', () => {
       expect(row?.password_hash).not.toContain(user.password);
     });
 
-    it('refuses a duplicate email (any case) with 409 email_taken on the email field', async () => {
-      const user = await registerUser(api.app, 'dup');
-      const res = await request(api.app)
-        .post('/api/v1/auth/register')
-        .send({ email: user.email.toUpperCase(), password: 'another long password', name: 'Dup' });
+    it('answers a taken address byte for byte as it answered the same address when it was new', async () => {
+      const email = uniqueEmail('same');
+      const asNew = await register(email);
+      await confirm(await confirmationToken(email)).expect(201);
+      const asTaken = await register(email, 'Someone Else', 'another long password');
+      const comparable = (res: request.Response) => ({
+        status: res.status,
+        text: res.text,
+        headers: Object.fromEntries(
+          Object.entries(res.headers).filter(([name]) => !['date', 'x-request-id'].includes(name)),
+        ),
+      });
+      expect(asNew.status).toBe(202);
+      expect(comparable(asTaken)).toEqual(comparable(asNew));
+      // And a new and a taken address differ only by the address itself.
+      const fresh = uniqueEmail('same');
+      const other = await register(fresh);
+      expect(other.status).toBe(asTaken.status);
+      expect(other.text.replace(fresh, '<address>')).toBe(asTaken.text.replace(email, '<address>'));
+    });
+
+    it('mails the owner of a taken address a notice instead, and changes nothing of the account', async () => {
+      const user = await registerUser(api.app, 'owner');
+      const res = await register(user.email.toUpperCase(), 'Mallory', 'attacker password 1');
+      expect(res.status).toBe(202);
+      const [notice] = await waitForPlatformEmail(user.email, 'account-exists');
+      expect(notice?.Subject).toMatch(/tried to create/i);
+      expect(notice?.TextBody).toContain(`${api.config.ui.publicUrl}/login`);
+      expect(notice?.TextBody).not.toContain('Mallory');
+      await settle();
+      // Only the confirmation of the owner's own sign-up: no new link for the attempt.
+      expect(await waitForPlatformEmail(user.email, 'account-confirmation')).toHaveLength(1);
+      expect(await count('users', user.email)).toBe(1);
+      expect(await count('pending_registrations', user.email)).toBe(0);
+      const login = (pw: string) =>
+        request(api.app).post('/api/v1/auth/login').send({ email: user.email, password: pw });
+      expect((await login(user.password)).status).toBe(200);
+      expect((await login('attacker password 1')).status).toBe(401);
+    });
+
+    it('sends an owner at most one notice per 15 minutes, with the same answer either way', async () => {
+      const user = await registerUser(api.app, 'bombed');
+      const answers = [];
+      for (let i = 0; i < 4; i++) answers.push((await register(user.email, 'Bomber')).text);
+      expect(new Set(answers).size).toBe(1);
+      await waitForPlatformEmail(user.email, 'account-exists');
+      await settle();
+      expect(await waitForPlatformEmail(user.email, 'account-exists')).toHaveLength(1);
+
+      // Once the window has passed, the next attempt notifies again.
+      await api
+        .db('registration_notices')
+        .where({ email: user.email })
+        .update({ sent_at: new Date(Date.now() - 16 * 60 * 1000) });
+      expect((await register(user.email, 'Bomber')).text).toBe(answers[0]);
+      await waitForPlatformEmail(user.email, 'account-exists', { count: 2 });
+    });
+
+    it('answers before the email is sent: a slow Postmark delays no answer, new or taken', async () => {
+      const slow = await startPostmarkSandbox({ port: 0 });
+      const slowApi = await createTestApi({ platformMail: { requestHost: new URL(slow.url).host } });
+      try {
+        await fetch(`${slow.url}/sandbox/latency`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ ms: 3000 }),
+        });
+        const owner = await registerUser(api.app, 'slowmail'); // an account, made through the fast sandbox
+        for (const email of [uniqueEmail('slowmail'), owner.email]) {
+          const started = Date.now();
+          const res = await request(slowApi.app)
+            .post('/api/v1/auth/register')
+            .send({ email, password, name: 'Slow' });
+          expect(res.status).toBe(202);
+          expect(Date.now() - started).toBeLessThan(2000);
+        }
+        // Both emails were taken by Postmark all the same (the sandbox records at once, answers late).
+        let total = 0;
+        for (let i = 0; i < 100 && total < 2; i++) {
+          if (i > 0) await new Promise((r) => setTimeout(r, 20));
+          total = ((await (await fetch(`${slow.url}/sandbox/messages`)).json()) as { total: number }).total;
+        }
+        expect(total).toBe(2);
+      } finally {
+        await slowApi.close();
+        await slow.close();
+      }
+    });
+
+    it('refuses a used, unknown or expired token with 400 on the token field', async () => {
+      const email = uniqueEmail('once');
+      await register(email).expect(202);
+      const token = await confirmationToken(email);
+      await confirm(token).expect(201);
+      for (const bad of [token, 'not-a-real-token']) {
+        const res = await confirm(bad);
+        expect(res.status).toBe(400);
+        expectErrorShape(res.body, 'invalid_confirmation_token');
+        expect((res.body as { error: { details: unknown[] } }).error.details).toEqual([
+          { path: 'token', message: anyString },
+        ]);
+      }
+
+      const late = uniqueEmail('late');
+      await register(late).expect(202);
+      const lateToken = await confirmationToken(late);
+      await api
+        .db('pending_registrations')
+        .where({ email: late })
+        .update({ expires_at: new Date(Date.now() - 1000) });
+      const expired = await confirm(lateToken);
+      expect(expired.status).toBe(400);
+      expectErrorShape(expired.body, 'invalid_confirmation_token');
+      expect(await count('users', late)).toBe(0);
+
+      const missing = await request(api.app).post('/api/v1/auth/register/confirm').send({});
+      expect(missing.status).toBe(400);
+      expect((missing.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe(
+        'token',
+      );
+    });
+
+    it('a repeat sign-up for a pending address replaces it: only the newest link works', async () => {
+      const email = uniqueEmail('again');
+      await register(email, 'First').expect(202);
+      const first = await confirmationToken(email);
+      await register(email, 'Second', 'second long password').expect(202);
+      const second = await confirmationToken(email, 2);
+      expect(second).not.toBe(first);
+      expect((await confirm(first)).status).toBe(400);
+      const res = await confirm(second);
+      expect(res.status).toBe(201);
+      expect((res.body as { user: { name: string } }).user.name).toBe('Second');
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ email, password: 'second long password' })
+        .expect(200);
+    });
+
+    it('answers 409 email_taken when the address got an account between the two steps', async () => {
+      const email = uniqueEmail('race');
+      await register(email).expect(202);
+      const token = await confirmationToken(email);
+      await api.db('users').insert({ email, name: 'Quicker', password_hash: 'x' });
+      const res = await confirm(token);
       expect(res.status).toBe(409);
       expectErrorShape(res.body, 'email_taken');
-      expect((res.body as { error: { details: unknown[] } }).error.details).toEqual([
-        { path: 'email', message: anyString },
-      ]);
-      expect(
-        await api.db('users').whereRaw('lower(email) = ?', [user.email]).count<{ count: string }[]>(),
-      ).toEqual([{ count: '1' }]);
+      expect(await count('users', email)).toBe(1);
     });
 
     it('answers 400 validation_failed naming each bad field', async () => {
@@ -181,7 +363,7 @@ describe('auth API', () => {
 
       const rows = await api
         .db('refresh_tokens')
-        .whereIn('token_hash', [hashRefreshToken(user.refreshToken), hashRefreshToken(next.refreshToken)])
+        .whereIn('token_hash', [hashOpaqueToken(user.refreshToken), hashOpaqueToken(next.refreshToken)])
         .select<
           {
             token_hash: string;
@@ -191,8 +373,8 @@ describe('auth API', () => {
             id: string;
           }[]
         >();
-      const old = rows.find((r) => r.token_hash === hashRefreshToken(user.refreshToken));
-      const successor = rows.find((r) => r.token_hash === hashRefreshToken(next.refreshToken));
+      const old = rows.find((r) => r.token_hash === hashOpaqueToken(user.refreshToken));
+      const successor = rows.find((r) => r.token_hash === hashOpaqueToken(next.refreshToken));
       expect(old?.used_at).not.toBeNull();
       expect(old?.replaced_by).toBe(successor?.id);
       expect(successor?.family_id).toBe(old?.family_id);

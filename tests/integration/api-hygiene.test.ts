@@ -269,7 +269,7 @@ describe('API hygiene', () => {
         expect({ name, missing }).toEqual({ name, missing: [] });
       }
     }
-    for (const path of ['/auth/register', '/auth/login', '/auth/refresh']) {
+    for (const path of ['/auth/register', '/auth/register/confirm', '/auth/login', '/auth/refresh']) {
       expect(Object.keys(doc.paths[path]?.post?.responses ?? {})).toContain('429');
     }
   });

@@ -101,18 +101,45 @@ interface Registered {
   checkId: string;
 }
 
-/** Registers a user through the API and runs a platform check to completion (needs API, worker, Temporal). */
+/** The confirmation link's token from the platform's email in the Postmark sandbox (sent in the background). */
+async function confirmationToken(mailboxUrl: string, email: string): Promise<string> {
+  for (let i = 0; i < 200; i++) {
+    const res = await fetch(
+      `${mailboxUrl}sandbox/messages?to=${encodeURIComponent(email)}&tag=account-confirmation`,
+    );
+    const { messages } = (await res.json()) as { messages: { TextBody?: string }[] };
+    const token = /\/register\/confirm\?token=([\w-]+)/.exec(messages[0]?.TextBody ?? '')?.[1];
+    if (token) return token;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no confirmation email to ${email} at ${mailboxUrl}`);
+}
+
+/**
+ * Registers a user through the API as a newcomer does (register, the link from the test mailbox the launcher
+ * printed, confirm) and runs a platform check to completion (needs API, worker, Temporal).
+ */
 async function registerAndRunCheck(
   api: string,
+  output: string,
   credentials: { email: string; password: string; name: string },
 ) {
+  const mailboxUrl = /Test mailbox\s+(http\S+)/.exec(output)?.[1];
+  if (!mailboxUrl) throw new Error(`the launcher printed no test mailbox:\n${output}`);
+  const json = { 'content-type': 'application/json' };
   const registered = await fetch(`${api}/api/v1/auth/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json' },
+    headers: json,
     body: JSON.stringify(credentials),
   });
-  expect(registered.status).toBe(201);
-  const { accessToken, team } = (await registered.json()) as { accessToken: string; team: { id: string } };
+  expect(registered.status).toBe(202);
+  const confirmed = await fetch(`${api}/api/v1/auth/register/confirm`, {
+    method: 'POST',
+    headers: json,
+    body: JSON.stringify({ token: await confirmationToken(mailboxUrl, credentials.email) }),
+  });
+  expect(confirmed.status).toBe(201);
+  const { accessToken, team } = (await confirmed.json()) as { accessToken: string; team: { id: string } };
   const auth = { authorization: `Bearer ${accessToken}` };
 
   const started = await fetch(`${api}/api/v1/teams/${team.id}/platform-checks`, {
@@ -163,7 +190,7 @@ describe('./hopflow start on embedded defaults', () => {
 
     const first = await startPlatform(env);
     expect(first.output()).toMatch(/mode: embedded/);
-    const { teamId, checkId, accessToken } = await registerAndRunCheck(api, credentials);
+    const { teamId, checkId, accessToken } = await registerAndRunCheck(api, first.output(), credentials);
     const auth = (token: string) => ({ authorization: `Bearer ${token}` });
 
     // Issue 3's promise on the same newcomer platform: integrations run on sandboxes, and a SALE from the
@@ -259,7 +286,7 @@ describe('./hopflow start with DATABASE_URL and REDIS_URL', () => {
         /mode: external services \(PostgreSQL, Redis; API and worker as separate processes\)/,
       );
       expect(platform.output()).toMatch(/using the Temporal server already running/);
-      await registerAndRunCheck(api, {
+      await registerAndRunCheck(api, platform.output(), {
         email: `external-${Date.now()}@example.com`,
         password: 'correct horse battery',
         name: 'Ext',

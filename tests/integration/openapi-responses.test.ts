@@ -130,6 +130,17 @@ describe('responses match the OpenAPI document', () => {
   it('auth: register, login (good and bad), me (with and without a token)', async () => {
     const user = await registerUser(app, 'openapi-auth');
     expect((await call().post(`${BASE}/auth/register`).send({ email: 'nope' })).status).toBe(400);
+    // A taken address: the same 202 as a new one (registerUser went through 202 and the confirm's 201).
+    expect(
+      (
+        await call()
+          .post(`${BASE}/auth/register`)
+          .send({ email: user.email, password: user.password, name: 'X' })
+      ).status,
+    ).toBe(202);
+    expect(
+      (await call().post(`${BASE}/auth/register/confirm`).send({ token: 'spent-or-unknown' })).status,
+    ).toBe(400);
     expect(
       (await call().post(`${BASE}/auth/login`).send({ email: user.email, password: user.password })).status,
     ).toBe(200);

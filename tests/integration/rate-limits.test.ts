@@ -28,7 +28,13 @@ describe('per-address limits on the open doors', () => {
   beforeAll(async () => {
     api = await createTestApi({
       api: { trustProxy: true },
-      limits: { register: limit, refresh: limit, publicLinks: limit, webhooks: limit },
+      limits: {
+        register: limit,
+        registerConfirm: limit,
+        refresh: limit,
+        publicLinks: limit,
+        webhooks: limit,
+      },
     });
   });
   afterAll(async () => {
@@ -46,6 +52,28 @@ describe('per-address limits on the open doors', () => {
     for (let i = 0; i < 3; i++) await send(ip);
     const res = await send(ip);
     expect((res.body as { error: { message: string } }).error.message).toMatch(/too many sign-ups/i);
+  });
+
+  it('POST /auth/register/confirm has a budget of its own, apart from register', async () => {
+    const confirm: Send = (ip) =>
+      request(api.app)
+        .post('/api/v1/auth/register/confirm')
+        .set('X-Forwarded-For', ip)
+        .send({ token: 'not-a-token' });
+    await expectLimited(confirm, 3, 120);
+    // Spending the confirm budget leaves register's untouched, and the other way round.
+    const ip = freshIp();
+    for (let i = 0; i < 3; i++) expect((await confirm(ip)).status).toBe(400);
+    expect((await confirm(ip)).status).toBe(429);
+    const registered = await request(api.app)
+      .post('/api/v1/auth/register')
+      .set('X-Forwarded-For', ip)
+      .send({ email: uniqueEmail('limit'), password: 'correct horse battery staple', name: 'Limit' });
+    expect(registered.status).toBe(202);
+    const res = await confirm(ip);
+    expect((res.body as { error: { message: string } }).error.message).toMatch(
+      /too many account confirmations/i,
+    );
   });
 
   it('POST /auth/refresh', async () => {

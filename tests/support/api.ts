@@ -8,6 +8,7 @@ import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
 import { createKeyValue } from '../../lib/kv';
 import { createLogger } from '../../lib/logger';
+import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 
 export interface TestApi {
@@ -22,6 +23,8 @@ export interface TestApiOptions {
   auth?: Partial<Config['auth']>;
   api?: Partial<Config['api']>;
   limits?: Partial<Config['limits']>;
+  /** Where the platform's account emails go (default: the Postmark sandbox of global setup). */
+  platformMail?: Partial<Config['platformMail']>;
   /** Connect to the Temporal dev server from global setup (default: no Temporal, platform checks answer 503). */
   temporal?: boolean;
 }
@@ -34,6 +37,7 @@ export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi>
     auth: { ...base.auth, ...opts.auth },
     api: { ...base.api, ...opts.api },
     limits: { ...base.limits, ...opts.limits },
+    platformMail: { ...base.platformMail, ...opts.platformMail },
   };
   const db = createDb(config);
   const kv = await createKeyValue(config);
@@ -68,12 +72,62 @@ export interface RegisteredUser {
   personalTeamId: string;
 }
 
+/** The Postmark sandbox the platform's account emails go to (global setup starts it; see loadConfig). */
+let platformMailbox: string | undefined;
+export function platformMailboxUrl(): string {
+  platformMailbox ??= `http://${loadConfig().platformMail.requestHost}`;
+  return platformMailbox;
+}
+
+/**
+ * The newest platform email to `to` with the given tag (account-confirmation, account-exists), waiting for it:
+ * the API sends in the background after answering. Read through the sandbox's /sandbox/messages listing.
+ */
+export async function waitForPlatformEmail(
+  to: string,
+  tag: string,
+  opts: { timeoutMs?: number; count?: number } = {},
+): Promise<RecordedMessage[]> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const wanted = opts.count ?? 1;
+  for (;;) {
+    const url = `${platformMailboxUrl()}/sandbox/messages?to=${encodeURIComponent(to)}&tag=${encodeURIComponent(tag)}`;
+    const { messages } = (await (await fetch(url)).json()) as { messages: RecordedMessage[] };
+    const exact = messages.filter((m) => m.Recipients.includes(to.toLowerCase()));
+    if (exact.length >= wanted) return exact;
+    if (Date.now() > deadline) {
+      throw new Error(
+        `no ${tag} email to ${to} within ${opts.timeoutMs ?? 10_000} ms (found ${exact.length})`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/** The token of the confirmation link in an account-confirmation email. */
+export function confirmationTokenOf(message: RecordedMessage): string {
+  const token = /\/register\/confirm\?token=([\w-]+)/.exec(message.TextBody ?? '')?.[1];
+  if (!token) throw new Error(`no confirmation link in: ${message.TextBody ?? '(no text body)'}`);
+  return token;
+}
+
+/**
+ * Registers as a person does: POST /auth/register (202), the confirmation link from the email in the Postmark
+ * sandbox, POST /auth/register/confirm (201, signed in).
+ */
 export async function registerUser(app: AppUnderTest, label = 'user'): Promise<RegisteredUser> {
   const email = uniqueEmail(label);
   const password = 'correct horse battery staple';
   const res = await request(app).post('/api/v1/auth/register').send({ email, password, name: label });
-  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
-  const body = res.body as {
+  if (res.status !== 202) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  const [message] = await waitForPlatformEmail(email, 'account-confirmation');
+  const confirmed = await request(app)
+    .post('/api/v1/auth/register/confirm')
+    .send({ token: confirmationTokenOf(message!) });
+  if (confirmed.status !== 201) {
+    throw new Error(`register confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
+  }
+  const body = confirmed.body as {
     user: { id: string };
     team: { id: string };
     accessToken: string;

@@ -17,14 +17,61 @@ export function newUser(label: string): TestUser {
   };
 }
 
-/** Registers through the UI's form and waits for the dashboard. */
+/**
+ * Registers as a newcomer does: the form, "Check your inbox", the test mailbox the page links to (the Postmark
+ * sandbox), the confirmation link in the email, "Finish creating my account", and the dashboard.
+ */
 export async function registerViaUi(page: Page, user: TestUser): Promise<void> {
+  await submitRegistration(page, user);
+  const link = await confirmationLinkFromMailbox(page, user.email);
+  // The link names the configured public UI address; stay on the address the browser uses, so its cookies count.
+  const url = new URL(link);
+  await page.goto(url.pathname + url.search);
+  await page.getByRole('button', { name: 'Finish creating my account' }).click();
+  await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
+}
+
+/** Fills and sends the registration form, and waits for "Check your inbox" naming the address. */
+export async function submitRegistration(page: Page, user: TestUser): Promise<void> {
   await page.goto('/register');
   await page.getByLabel('Name').fill(user.name);
   await page.getByLabel('Email').fill(user.email);
   await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+  await expect(page.getByTestId('check-inbox')).toContainText(user.email.toLowerCase());
+}
+
+/**
+ * Opens the "Open the test mailbox" link of the "Check your inbox" page in a new tab, opens the newest email to
+ * `email` with `subject` there (it is sent in the background: reload until it is in) and returns the link in it.
+ */
+export async function confirmationLinkFromMailbox(
+  page: Page,
+  email: string,
+  subject: RegExp = /Confirm your email/,
+): Promise<string> {
+  const mailboxUrl = await page.getByTestId('test-mailbox').getAttribute('href');
+  if (!mailboxUrl) throw new Error('the "Check your inbox" page has no test mailbox link');
+  const mailbox = await page.context().newPage();
+  try {
+    await mailbox.goto(mailboxUrl);
+    const message = mailbox
+      .locator('nav li a')
+      .filter({ hasText: email.toLowerCase() })
+      .filter({ hasText: subject });
+    await expect(async () => {
+      await mailbox.reload();
+      await expect(message.first()).toBeVisible({ timeout: 1000 });
+    }).toPass({ timeout: 15_000 });
+    await message.first().click();
+    const body = (await mailbox.locator('article pre').textContent()) ?? '';
+    const link = /https?:\/\/\S+/.exec(body)?.[0];
+    if (!link) throw new Error(`no link in the email to ${email}: ${body}`);
+    return link;
+  } finally {
+    await mailbox.close();
+  }
 }
 
 /**

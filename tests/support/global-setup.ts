@@ -1,6 +1,7 @@
 import knex from 'knex';
 import { createDb, migrateLatest } from '../../db/connection';
 import { loadConfig } from '../../lib/config';
+import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import { writeTestState, type TestState } from './state';
 import { startTestTemporal } from './temporal';
 
@@ -24,7 +25,7 @@ export default async function globalSetup(): Promise<void> {
   process.env.REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379/9';
   // Every test registers and refreshes from 127.0.0.1: per-address limits stay out of the way unless a test
   // passes its own (createTestApi({ limits })).
-  for (const name of ['REGISTER', 'REFRESH', 'PUBLIC_LINK', 'WEBHOOK'])
+  for (const name of ['REGISTER', 'REGISTER_CONFIRM', 'REFRESH', 'PUBLIC_LINK', 'WEBHOOK'])
     process.env[`${name}_LIMIT_PER_IP`] = process.env[`${name}_LIMIT_PER_IP`] ?? '1000000';
   process.env.HOPFLOW_DATA_DIR = process.env.HOPFLOW_DATA_DIR ?? `/tmp/hopflow-test-${process.pid}`;
 
@@ -39,6 +40,13 @@ export default async function globalSetup(): Promise<void> {
   const redis = new Redis(process.env.REDIS_URL);
   await redis.flushdb();
   redis.disconnect();
+
+  // The Postmark sandbox on a free port (never a developer's 4703): the platform's account emails of every test
+  // app go there (registerUser reads the confirmation link from it), and so does team mail of tests that do not
+  // start a sandbox of their own. It lives in this process until global teardown.
+  const postmark = await startPostmarkSandbox({ port: 0 });
+  process.env.POSTMARK_SANDBOX_PORT = String(postmark.port);
+  (globalThis as { hopflowTestPostmark?: { close(): Promise<void> } }).hopflowTestPostmark = postmark;
 
   const state: TestState = { adminUrl, dbName };
   const temporal = await startTestTemporal();

@@ -4,6 +4,7 @@ import { stopTestTemporal } from './temporal';
 
 export default async function globalTeardown(): Promise<void> {
   const state = readTestState();
+  await (globalThis as { hopflowTestPostmark?: { close(): Promise<void> } }).hopflowTestPostmark?.close();
   await stopTestTemporal(state.temporal);
   if (process.env.KEEP_TEST_DB !== '1') {
     const admin = knex({ client: 'pg', connection: state.adminUrl });

@@ -1,8 +1,8 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field, rawField } from '$lib/server/forms';
-import { setSessionCookies } from '$lib/server/session';
-import type { Registration } from '$api/auth';
+import { getMeta } from '$lib/server/meta';
+import type { RegistrationStarted } from '$api/auth';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = ({ locals }) => {
@@ -15,19 +15,22 @@ export const actions: Actions = {
     const values = { name: field(data, 'name'), email: field(data, 'email') };
     const password = rawField(data, 'password');
 
-    let auth: Registration;
+    let started: RegistrationStarted;
     try {
-      auth = await api(event).post<Registration>('/auth/register', { ...values, password });
+      started = await api(event).post<RegistrationStarted>('/auth/register', { ...values, password });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
       const fieldErrors = err.fieldErrors();
-      // A taken email comes back as a conflict without details; show it beside the email field.
-      if (err.status === 409 && !fieldErrors.email) fieldErrors.email = err.message;
       const message =
-        Object.keys(fieldErrors).length > 0 ? 'Please fix the highlighted fields.' : err.message;
+        err.status === 429
+          ? `Too many sign-ups from here. Try again in ${Math.ceil((err.retryAfter ?? 60) / 60)} minutes.`
+          : Object.keys(fieldErrors).length > 0
+            ? 'Please fix the highlighted fields.'
+            : err.message;
       return fail(err.status >= 500 ? 502 : err.status, { values, fieldErrors, message });
     }
-    setSessionCookies(event.cookies, event.url, auth);
-    redirect(303, '/');
+    // The same answer whether or not the address has an account: the email says which it was.
+    const meta = await getMeta(event.locals.requestId);
+    return { sentTo: started.email, mailboxUrl: meta?.sandboxMailboxUrl ?? null };
   },
 };
