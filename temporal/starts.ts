@@ -22,6 +22,12 @@ import {
   type ClickbankNotificationResult,
 } from '../workflows/contracts/clickbank-notification';
 import {
+  CONTACT_IMPORT_WORKFLOW,
+  contactImportWorkflowId,
+  type ContactImportInput,
+  type ContactImportProgress,
+} from '../workflows/contracts/contact-import';
+import {
   CONTENT_PIPELINE_WORKFLOW,
   contentWorkflowId,
   type ContentPipelineInput,
@@ -190,6 +196,26 @@ export function startBroadcast(
       { key: SearchAttr.UserId, value: s.userId },
     ],
     staticSummary: `Broadcast "${s.name}" to tag ${s.tag}`,
+  });
+}
+
+/** One run per contact import, ever. */
+export function startContactImport(
+  client: Client,
+  s: { input: ContactImportInput; userId: string; fileBytes: number },
+): Promise<WorkflowHandle<Workflow<ContactImportInput, ContactImportProgress>>> {
+  return client.workflow.start<Workflow<ContactImportInput, ContactImportProgress>>(CONTACT_IMPORT_WORKFLOW, {
+    taskQueue: TaskQueue.main,
+    workflowId: contactImportWorkflowId(s.input.importId),
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [s.input],
+    typedSearchAttributes: [
+      { key: SearchAttr.TeamId, value: s.input.teamId },
+      { key: SearchAttr.TriggerSource, value: 'api' },
+      { key: SearchAttr.UserId, value: s.userId },
+    ],
+    staticSummary: `Contact import ${s.input.importId} (${Math.ceil(s.fileBytes / 1024)} KB CSV)`,
   });
 }
 

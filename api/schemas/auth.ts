@@ -1,13 +1,8 @@
+import { emailAddress } from '../../lib/contacts/fields';
 import { roleSchema, timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .email('Enter a valid email address')
-  .openapi({ example: 'ada@example.com' });
+export const email = emailAddress.openapi({ example: 'ada@example.com' });
 const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
 
 export const registerBody = z.object({
