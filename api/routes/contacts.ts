@@ -163,6 +163,7 @@ export function contactRoutes(
           description: 'Stored and queued: the import with its status and progress',
           schema: contactImportJobResponse,
         },
+        400: { description: 'validation_failed: an empty file (field file) or bad tags (query.tags)' },
         413: { description: `payload_too_large (more than ${megabytes(importJobMaxBytes)})` },
         415: { description: 'unsupported_media_type' },
         503: { description: 'temporal_unavailable' },
@@ -177,7 +178,7 @@ export function contactRoutes(
         );
         return {
           status: 202,
-          body: await imports.startJob(membership, auth.userId, Buffer.from(text, 'utf8'), query.tags),
+          body: await imports.startJob(membership, auth.userId, text, query.tags),
         };
       },
     }),

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { AppError, serviceUnavailable } from '../../lib/errors';
+import { AppError, badRequest, serviceUnavailable } from '../../lib/errors';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
 import { hasMoreRowsThan, parseContactCsv } from '../../lib/contacts/csv';
@@ -87,8 +87,15 @@ export function createContactImportService(deps: {
      * Stores the file and starts `contact-import-<id>`, which reads it into pieces and imports them one by one.
      * Answers at once with the queued import; its progress is read with get().
      */
-    async startJob(m: TeamMembership, userId: string, csv: Buffer, tags: string[]) {
+    async startJob(m: TeamMembership, userId: string, text: string, tags: string[]) {
+      // Nothing to store: said at once (every other problem of the file is found and reported by the job).
+      if (text.trim() === '') {
+        throw badRequest('The file is empty', [
+          { path: 'file', message: 'Send a CSV file whose first row names the columns, one of them "email"' },
+        ]);
+      }
       if (!deps.temporal) throw temporalUnavailable();
+      const csv = Buffer.from(text, 'utf8');
       const client = deps.temporal.client;
       const id = randomUUID();
       const job = await insertContactImport(db, { id, teamId: m.teamId, createdBy: userId, csv, tags });

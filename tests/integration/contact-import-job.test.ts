@@ -252,6 +252,11 @@ describe('contact import job', () => {
       expect((cause as ApplicationFailure).type).toBe(CONTACT_IMPORT_FILE_INVALID);
       expect((cause as ApplicationFailure).nonRetryable).toBe(true);
 
+      // An empty file is refused at once: there is nothing to store.
+      const empty = await start('  \n');
+      expect(empty.status).toBe(400);
+      expect((empty.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe('file');
+
       // A NUL in a cell names the cell.
       const nul = await start('email,first_name\nnul@example.com,A\u0000da\n');
       const { job: nulJob } = await untilEnded((nul.body as { import: ImportJob }).import.id, 60_000);
