@@ -15,7 +15,7 @@ export interface ContactImportError {
   details: ErrorDetail[];
 }
 
-export interface ContactImportRow {
+interface ContactImportRow {
   id: string;
   teamId: string;
   createdBy: string | null;

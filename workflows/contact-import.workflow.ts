@@ -11,9 +11,11 @@ import { databaseStep } from './activity-options';
 const DEFAULT_PIECES_PER_RUN = 200;
 
 const db = proxyActivities<ContactImportActivities>(databaseStep);
-// Reading a file of up to 50 MB (over a million rows) into pieces takes a while; it is done once.
+// Reading a file of up to 50 MB (over a million rows) into pieces takes a while; it is done once. It heartbeats,
+// so the attempt of a worker that died is retried after the heartbeat timeout.
 const reader = proxyActivities<ContactImportActivities>({
   startToCloseTimeout: '15 minutes',
+  heartbeatTimeout: '30 seconds',
   retry: {
     initialInterval: '2 seconds',
     backoffCoefficient: 2,
