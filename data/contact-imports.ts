@@ -121,19 +121,41 @@ export async function contactImportSkips(db: Db, importId: string): Promise<Impo
   return rows;
 }
 
-/** The stored file and its tags, for the workflow's reading step. */
-export async function contactImportFile(
+/** What the workflow's reading step needs to know about the stored file. */
+export function contactImportFile(
   db: Db,
   teamId: string,
   importId: string,
-): Promise<{ csv: Buffer; tags: string[]; piecesTotal: number | null } | undefined> {
+): Promise<{ fileBytes: number; tags: string[]; piecesTotal: number | null } | undefined> {
   return db('contact_imports')
     .where({ team_id: teamId, id: importId })
-    .first<{ csv: Buffer; tags: string[]; piecesTotal: number | null } | undefined>([
-      'csv',
+    .first<{ fileBytes: number; tags: string[]; piecesTotal: number | null } | undefined>([
+      'file_bytes as fileBytes',
       'tags',
       'pieces_total as piecesTotal',
     ]);
+}
+
+/**
+ * Part of the stored file (bytes `from` to `from + length`, 0-based): the reading step fetches a big file in
+ * parts, so no single answer holds the embedded database (and the thread) for long.
+ */
+export async function contactImportFileBytes(
+  db: Db,
+  importId: string,
+  from: number,
+  length: number,
+): Promise<Buffer> {
+  const row = await db('contact_imports')
+    .where({ id: importId })
+    .first<{ part: Uint8Array } | undefined>(
+      db.raw('substring(csv from ? for ?) AS part', [from + 1, length]),
+    );
+  if (!row) throw new Error(`contact import ${importId} not found`);
+  // node-postgres answers a bytea as a Buffer, PGlite (the embedded database) as a plain Uint8Array.
+  return Buffer.isBuffer(row.part)
+    ? row.part
+    : Buffer.from(row.part.buffer, row.part.byteOffset, row.part.byteLength);
 }
 
 /** queued -> reading (no-op in any other status). */
