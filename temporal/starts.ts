@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   BROADCAST_WORKFLOW,
@@ -203,7 +208,7 @@ export function startBroadcast(
 export function startContactImport(
   client: Client,
   s: { input: ContactImportInput; userId: string; fileBytes: number },
-): Promise<WorkflowHandle<Workflow<ContactImportInput, ContactImportProgress>>> {
+): Promise<WorkflowHandleWithFirstExecutionRunId<Workflow<ContactImportInput, ContactImportProgress>>> {
   return client.workflow.start<Workflow<ContactImportInput, ContactImportProgress>>(CONTACT_IMPORT_WORKFLOW, {
     taskQueue: TaskQueue.main,
     workflowId: contactImportWorkflowId(s.input.importId),

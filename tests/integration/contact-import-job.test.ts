@@ -5,6 +5,7 @@ import { ApplicationFailure } from '@temporalio/common';
 import request from 'supertest';
 import { createContactImportActivities } from '../../activities/contact-import';
 import { insertContactImport } from '../../data/contact-imports';
+import { startContactImport } from '../../temporal/starts';
 import {
   CONTACT_IMPORT_FILE_INVALID,
   contactImportProgressQuery,
@@ -288,6 +289,41 @@ describe('contact import job', () => {
         .get(url('', outsider.personalTeamId))
         .set(bearer(outsider.accessToken));
       expect((ownList.body as { imports: ImportJob[] }).imports).toEqual([]);
+    });
+
+    it('continues as new every few pieces and carries its progress across runs', async () => {
+      const { csv, bad, repeats } = bigCsv(4500, 'continued.example');
+      const job = await insertContactImport(api.db, {
+        id: randomUUID(),
+        teamId,
+        createdBy: editor.id,
+        csv: Buffer.from(csv),
+        tags: [],
+      });
+      const client = api.deps.temporal!.client;
+      const handle = await startContactImport(client, {
+        input: { teamId, importId: job.id, piecesPerRun: 2 },
+        userId: editor.id,
+        fileBytes: csv.length,
+      });
+      const distinct = 4500 - bad.length - repeats;
+      const expected = {
+        status: 'finished',
+        total: 4500,
+        rowsDone: 4500,
+        piecesTotal: 5,
+        piecesDone: 5,
+        created: distinct,
+        updated: 0,
+        unchanged: 0,
+        duplicates: repeats,
+        skipped: bad.length,
+      };
+      expect(await handle.result()).toEqual(expected);
+      const first = await client.workflow.getHandle(job.workflowId, handle.firstExecutionRunId).describe();
+      expect(first.status.name).toBe('CONTINUED_AS_NEW');
+      expect(await get(job.id)).toMatchObject({ ...expected, skipped: expect.any(Array) as unknown });
+      expect(await contactsOf('continued.example')).toBe(distinct);
     });
 
     it('applies a piece once: the piece activity run twice, even at the same time, neither doubles counts nor loses rows', async () => {
