@@ -46,6 +46,41 @@ function heartbeatEvery(ms: number): NodeJS.Timeout | undefined {
 }
 
 export function createContactImportActivities({ db }: { db: Knex }) {
+  /** The stored file, fetched in parts, read into contacts and stored as pieces; then on to importing. */
+  async function readIntoPieces(ref: ImportRef, file: { fileBytes: number; tags: string[] }): Promise<void> {
+    let parsed: ParsedImport;
+    try {
+      const parts: Buffer[] = [];
+      for (let at = 0; at < file.fileBytes; at += FILE_PART_BYTES) {
+        parts.push(await contactImportFileBytes(db, ref.importId, at, FILE_PART_BYTES));
+        await nextTurn();
+      }
+      parsed = await readContactCsv(Buffer.concat(parts).toString('utf8'), { tags: file.tags });
+    } catch (err) {
+      if (!(err instanceof AppError)) throw err;
+      const error: ContactImportError = { message: err.message, details: err.details };
+      await finishContactImport(db, ref.teamId, ref.importId, { status: 'failed', error });
+      throw ApplicationFailure.create({
+        type: CONTACT_IMPORT_FILE_INVALID,
+        message: err.message,
+        nonRetryable: true,
+      });
+    }
+    let pieces = 0;
+    for (let at = 0; at < parsed.contacts.length; at += CONTACT_IMPORT_PIECE_ROWS) {
+      const contacts = parsed.contacts.slice(at, at + CONTACT_IMPORT_PIECE_ROWS);
+      await insertContactImportPiece(db, ref.importId, pieces++, contacts);
+      // The embedded database answers without I/O: give other work (the API, in the embedded setup) a turn.
+      await nextTurn();
+    }
+    await markContactImportRead(db, ref.teamId, ref.importId, {
+      total: parsed.total,
+      duplicates: parsed.duplicates,
+      skipped: parsed.skipped,
+      pieces,
+    });
+  }
+
   return {
     /**
      * Reads the stored file once (without holding the event loop) into pieces of CONTACT_IMPORT_PIECE_ROWS
@@ -58,42 +93,14 @@ export function createContactImportActivities({ db }: { db: Knex }) {
       if (!file) throw ApplicationFailure.nonRetryable('The import was deleted', 'ContactImportNotFound');
       if (file.piecesTotal === null) {
         await markContactImportReading(db, ref.teamId, ref.importId);
-        let parsed: ParsedImport;
-        // Reading a big file takes seconds: heartbeats let a dead worker's attempt be retried within the
-        // heartbeat timeout instead of the whole start-to-close timeout (the reader yields between slices).
+        // Reading and storing a big file takes seconds: heartbeats let a dead worker's attempt be retried
+        // within the heartbeat timeout instead of the whole start-to-close timeout (the loops below yield).
         const beating = heartbeatEvery(5_000);
         try {
-          const parts: Buffer[] = [];
-          for (let at = 0; at < file.fileBytes; at += FILE_PART_BYTES) {
-            parts.push(await contactImportFileBytes(db, ref.importId, at, FILE_PART_BYTES));
-            await nextTurn();
-          }
-          parsed = await readContactCsv(Buffer.concat(parts).toString('utf8'), { tags: file.tags });
-        } catch (err) {
-          if (!(err instanceof AppError)) throw err;
-          const error: ContactImportError = { message: err.message, details: err.details };
-          await finishContactImport(db, ref.teamId, ref.importId, { status: 'failed', error });
-          throw ApplicationFailure.create({
-            type: CONTACT_IMPORT_FILE_INVALID,
-            message: err.message,
-            nonRetryable: true,
-          });
+          await readIntoPieces(ref, file);
         } finally {
           clearInterval(beating);
         }
-        let pieces = 0;
-        for (let at = 0; at < parsed.contacts.length; at += CONTACT_IMPORT_PIECE_ROWS) {
-          const contacts = parsed.contacts.slice(at, at + CONTACT_IMPORT_PIECE_ROWS);
-          await insertContactImportPiece(db, ref.importId, pieces++, contacts);
-          // The embedded database answers without I/O: give other work (the API, in the embedded setup) a turn.
-          await nextTurn();
-        }
-        await markContactImportRead(db, ref.teamId, ref.importId, {
-          total: parsed.total,
-          duplicates: parsed.duplicates,
-          skipped: parsed.skipped,
-          pieces,
-        });
       }
       return contactImportProgress(db, ref.teamId, ref.importId);
     },
