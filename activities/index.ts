@@ -7,6 +7,7 @@ import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createBonusRevocationActivities } from './bonus-revocation';
 import { createCatalogActivities } from './catalog';
 import { createClickbankNotificationActivities } from './clickbank-notifications';
+import { createContactImportActivities } from './contact-import';
 import { createContentActivities } from './content';
 import { createBroadcastActivities } from './broadcasts';
 import { createEmailActivities } from './email';
@@ -39,5 +40,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createBroadcastActivities(deps),
     ...createInsightActivities(deps),
     ...createBackupActivities(deps),
+    ...createContactImportActivities(deps),
   };
 }

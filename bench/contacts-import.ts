@@ -10,7 +10,8 @@
 import knex from 'knex';
 import { upsertContact } from '../data/contacts';
 import type { TeamMembership } from '../api/http/locals';
-import { parseContactCsv, createContactImportService } from '../api/services/contact-import';
+import { createContactImportService } from '../api/services/contact-import';
+import { parseContactCsv } from '../lib/contacts/csv';
 import { createDb, migrateLatest } from '../db/connection';
 
 const rowCount = Number(process.argv[2] ?? 50_000);
@@ -45,7 +46,10 @@ async function main(): Promise<void> {
       const [row] = await db('teams').insert({ name }).returning<{ id: string }[]>('id');
       return { teamId: row!.id, teamName: name, personal: false, role: 'owner' };
     };
-    const imports = createContactImportService({ db });
+    const imports = createContactImportService({
+      db,
+      config: { contacts: { importMaxRows: 10_000, importJobMaxBytes: 0 } },
+    });
     const rows: [string, number, number][] = [];
 
     const first = csvPieces(rowCount, pieceRows, 'spring');

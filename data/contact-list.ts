@@ -1,4 +1,6 @@
 import type { Knex } from 'knex';
+import type { CsvContact, ImportSkip } from '../lib/contacts/csv';
+import { MAX_TAGS_PER_CONTACT } from '../lib/contacts/fields';
 import {
   contactColumns,
   findContact,
@@ -136,7 +138,7 @@ export async function deleteContact(db: Db, teamId: string, contactId: string): 
 }
 
 /** The current tags of those of `emails` the team already has (for the per-contact tag limit). */
-export async function tagsByEmail(db: Db, teamId: string, emails: string[]): Promise<Map<string, string[]>> {
+async function tagsByEmail(db: Db, teamId: string, emails: string[]): Promise<Map<string, string[]>> {
   if (emails.length === 0) return new Map();
   const rows = await db('contacts')
     .where('team_id', teamId)
@@ -145,7 +147,7 @@ export async function tagsByEmail(db: Db, teamId: string, emails: string[]): Pro
   return new Map(rows.map((r) => [r.email, r.tags]));
 }
 
-export interface BulkContact {
+interface BulkContact {
   email: string;
   firstName: string | null;
   lastName: string | null;
@@ -158,7 +160,7 @@ export interface BulkContact {
  * names filled. Status and source are never touched, so an unsubscribed reader stays unsubscribed. Rows with
  * nothing new are not written at all. Returns how many rows were created and how many updated.
  */
-export async function bulkUpsertContacts(
+async function bulkUpsertContacts(
   db: Db,
   teamId: string,
   source: ContactSource,
@@ -191,4 +193,46 @@ export async function bulkUpsertContacts(
   );
   const created = rows.filter((r) => r.inserted).length;
   return { created, updated: rows.length - created };
+}
+
+export interface ImportedBatch {
+  created: number;
+  updated: number;
+  unchanged: number;
+  /** Rows refused here: the contact already has tags, and this row's would take it past the limit. */
+  skipped: ImportSkip[];
+}
+
+/**
+ * One batch of a CSV import (distinct addresses, one statement, at most ~1000 rows): the per-contact tag limit
+ * is checked against the tags contacts already have (such a row is reported, not silently cut), then the rest
+ * is upserted with source 'import'. Rows are written in address order, so two imports of overlapping files
+ * wait for each other instead of deadlocking. Run it inside the caller's transaction.
+ */
+export async function upsertImportedContacts(
+  db: Db,
+  teamId: string,
+  batch: CsvContact[],
+): Promise<ImportedBatch> {
+  const contacts = [...batch].sort((x, y) => (x.email < y.email ? -1 : x.email > y.email ? 1 : 0));
+  const skipped: ImportSkip[] = [];
+  const existing = await tagsByEmail(
+    db,
+    teamId,
+    contacts.filter((c) => c.tags.length > 0).map((c) => c.email),
+  );
+  const fitting = contacts.filter((c) => {
+    const current = existing.get(c.email);
+    if (!current) return true;
+    const merged = new Set([...current, ...c.tags]).size;
+    if (merged <= MAX_TAGS_PER_CONTACT) return true;
+    skipped.push({
+      line: c.line,
+      field: 'tags',
+      message: `At most ${MAX_TAGS_PER_CONTACT} tags per contact: ${c.email} has ${current.length} and this row would make ${merged}`,
+    });
+    return false;
+  });
+  const result = await bulkUpsertContacts(db, teamId, 'import', fitting, MAX_TAGS_PER_CONTACT);
+  return { ...result, unchanged: fitting.length - result.created - result.updated, skipped };
 }

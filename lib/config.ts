@@ -84,6 +84,10 @@ const envSchema = z.object({
   WEBHOOK_LIMIT_WINDOW_SECONDS: positiveInt(60),
   // Shared by the UI server and the API: with it, the UI passes the browser's address, which the API's limits use.
   UI_API_SECRET: z.string().min(32, 'expected at least 32 characters').optional(),
+  // Data rows one synchronous import request may carry; bigger files go to the import job (POST .../contacts/imports).
+  CONTACT_IMPORT_MAX_ROWS: positiveInt(10_000),
+  // The largest file the import job accepts.
+  CONTACT_IMPORT_JOB_MAX_MB: positiveInt(50),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 1mb or 512kb')
@@ -191,6 +195,8 @@ export interface Config {
    */
   links: { secret: Buffer; publicUrl: string };
   bonuses: { filesDir: string; linkTtlDays: number; maxUploadBytes: number };
+  /** CSV imports: rows per synchronous request (more answers 413), bytes per import job file. */
+  contacts: { importMaxRows: number; importJobMaxBytes: number };
   backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
   auth: {
     jwtSecret: string;
@@ -488,6 +494,10 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       filesDir: path.resolve(env.BONUS_FILES_DIR ?? path.join(dataDir, 'bonus-files')),
       linkTtlDays: env.BONUS_LINK_TTL_DAYS,
       maxUploadBytes: env.BONUS_MAX_UPLOAD_MB * 1024 * 1024,
+    },
+    contacts: {
+      importMaxRows: env.CONTACT_IMPORT_MAX_ROWS,
+      importJobMaxBytes: env.CONTACT_IMPORT_JOB_MAX_MB * 1024 * 1024,
     },
     backup: {
       dir: path.resolve(env.BACKUP_DIR ?? path.join(dataDir, 'backups')),

@@ -1,5 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ScheduleNotFoundError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  ScheduleNotFoundError,
+  type Client,
+  type WorkflowHandle,
+  type WorkflowHandleWithFirstExecutionRunId,
+} from '@temporalio/client';
 import type { SearchAttributePair } from '@temporalio/common';
 import {
   BROADCAST_WORKFLOW,
@@ -21,6 +26,12 @@ import {
   type ClickbankNotificationInput,
   type ClickbankNotificationResult,
 } from '../workflows/contracts/clickbank-notification';
+import {
+  CONTACT_IMPORT_WORKFLOW,
+  contactImportWorkflowId,
+  type ContactImportInput,
+  type ContactImportProgress,
+} from '../workflows/contracts/contact-import';
 import {
   CONTENT_PIPELINE_WORKFLOW,
   contentWorkflowId,
@@ -190,6 +201,26 @@ export function startBroadcast(
       { key: SearchAttr.UserId, value: s.userId },
     ],
     staticSummary: `Broadcast "${s.name}" to tag ${s.tag}`,
+  });
+}
+
+/** One run per contact import, ever. */
+export function startContactImport(
+  client: Client,
+  s: { input: ContactImportInput; userId: string; fileBytes: number },
+): Promise<WorkflowHandleWithFirstExecutionRunId<Workflow<ContactImportInput, ContactImportProgress>>> {
+  return client.workflow.start<Workflow<ContactImportInput, ContactImportProgress>>(CONTACT_IMPORT_WORKFLOW, {
+    taskQueue: TaskQueue.main,
+    workflowId: contactImportWorkflowId(s.input.importId),
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [s.input],
+    typedSearchAttributes: [
+      { key: SearchAttr.TeamId, value: s.input.teamId },
+      { key: SearchAttr.TriggerSource, value: 'api' },
+      { key: SearchAttr.UserId, value: s.userId },
+    ],
+    staticSummary: `Contact import ${s.input.importId} (${Math.ceil(s.fileBytes / 1024)} KB CSV)`,
   });
 }
 

@@ -9,3 +9,4 @@ export * from './bonus-delivery.workflow';
 export * from './bonus-revocation.workflow';
 export * from './insights.workflow';
 export * from './backup.workflow';
+export * from './contact-import.workflow';

@@ -22,6 +22,12 @@ function requestBody(route: ApiRoute): NonNullable<RouteConfig['request']>['body
       },
     };
   }
+  if (route.csv) {
+    return {
+      required: true,
+      content: { 'text/csv': { schema: z.string().openapi({ description: route.csv }) } },
+    };
+  }
   if (route.body) return { required: true, content: { 'application/json': { schema: route.body } } };
   return undefined;
 }
@@ -59,7 +65,7 @@ export function buildOpenApiDocument(
       [
         '400',
         'Validation failed (details name each field)',
-        Boolean(route.params || route.query || route.body || route.upload),
+        Boolean(route.params || route.query || route.body || route.upload || route.csv),
       ],
       ['401', 'Missing, invalid or expired access token, or one of an ended session', route.auth],
       ['403', 'Your role in this team is too low', Boolean(route.teamRole)],
@@ -68,7 +74,7 @@ export function buildOpenApiDocument(
       [
         '413',
         'payload_too_large: the body (or the file) is larger than the limit',
-        Boolean(route.body || route.upload),
+        Boolean(route.body || route.upload || route.csv),
       ],
     ];
     const limiter = opts.rateLimited?.find(

@@ -43,6 +43,8 @@ export interface RouteSpec<P, Q, B, A extends boolean, T extends Role | undefine
   body?: B;
   /** A body the handler reads itself: JSON or multipart/form-data with a `file` part (documented, not validated here). */
   upload?: UploadSpec;
+  /** A text/csv body the handler reads itself, with what the document says about it. */
+  csv?: string;
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<P, Q, B, A, T>) => Promise<RouteResult>;
 }
@@ -67,6 +69,7 @@ export interface ApiRoute {
   query?: z.ZodObject;
   body?: z.ZodType;
   upload?: UploadSpec;
+  csv?: string;
   responses: Record<number, ResponseSpec>;
   run(req: Request, res: Response): Promise<RouteResult>;
 }
@@ -93,6 +96,7 @@ export function defineRoute<
     query: spec.query,
     body: spec.body,
     upload: spec.upload,
+    csv: spec.csv,
     responses: spec.responses,
     run: (req, res) => {
       const valid = res.locals.valid;

@@ -1,7 +1,12 @@
 import express, { type Request, type Response } from 'express';
+import type { Config } from '../../lib/config';
 import { AppError } from '../../lib/errors';
 import { defineRoute, type ApiRoute } from '../http/route';
 import {
+  contactImportJobQuery,
+  contactImportJobResponse,
+  contactImportJobsResponse,
+  contactImportParams,
   contactParams,
   contactResponse,
   contactsResponse,
@@ -16,8 +21,6 @@ import { teamParams } from '../schemas/teams';
 import type { ContactImportService } from '../services/contact-import';
 import type { ContactService } from '../services/contacts';
 
-/** One import request; the UI sends big files in pieces of ~1000 rows, far below this. */
-const CSV_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
 const CSV_TYPES = [
   'text/csv',
   'text/plain',
@@ -26,10 +29,21 @@ const CSV_TYPES = [
   'application/octet-stream',
 ];
 
-const readText = express.text({ type: () => true, limit: CSV_IMPORT_LIMIT_BYTES, defaultCharset: 'utf-8' });
+/** One synchronous import request; the UI sends big files in pieces of ~1000 rows, far below this. */
+const CSV_IMPORT_LIMIT_BYTES = 10 * 1024 * 1024;
+const megabytes = (bytes: number) => `${Math.round(bytes / (1024 * 1024))} MB`;
+
+/** A reader of text bodies up to `limit` bytes (express.text, any content type: csvBody checks the type). */
+const textReader = (limit: number) => express.text({ type: () => true, limit, defaultCharset: 'utf-8' });
 
 /** The request body as text (413 above the limit, 415 for JSON, forms and other non-CSV types). */
-async function csvBody(req: Request, res: Response): Promise<string> {
+async function csvBody(
+  req: Request,
+  res: Response,
+  read: ReturnType<typeof textReader>,
+  limit: number,
+  tooLarge: string,
+): Promise<string> {
   const type = req.headers['content-type'];
   if (type !== undefined && !req.is(CSV_TYPES)) {
     throw new AppError(415, 'unsupported_media_type', 'Send the file as text/csv', [
@@ -37,7 +51,7 @@ async function csvBody(req: Request, res: Response): Promise<string> {
     ]);
   }
   await new Promise<void>((resolve, reject) => {
-    readText(req, res, (err?: unknown) => {
+    read(req, res, (err?: unknown) => {
       if (err === undefined || err === null) {
         resolve();
         return;
@@ -45,8 +59,8 @@ async function csvBody(req: Request, res: Response): Promise<string> {
       const bodyError = err as { type?: string };
       if (bodyError.type === 'entity.too.large') {
         reject(
-          new AppError(413, 'payload_too_large', 'The file is larger than 10 MB: send it in smaller pieces', [
-            { path: 'body', message: `At most ${CSV_IMPORT_LIMIT_BYTES} bytes per request` },
+          new AppError(413, 'payload_too_large', tooLarge, [
+            { path: 'body', message: `At most ${limit} bytes per request` },
           ]),
         );
       } else reject(err instanceof Error ? err : new Error('Could not read the request body'));
@@ -55,7 +69,14 @@ async function csvBody(req: Request, res: Response): Promise<string> {
   return typeof req.body === 'string' ? req.body : '';
 }
 
-export function contactRoutes(contacts: ContactService, imports: ContactImportService): ApiRoute[] {
+export function contactRoutes(
+  contacts: ContactService,
+  imports: ContactImportService,
+  config: Pick<Config, 'contacts'>,
+): ApiRoute[] {
+  const { importMaxRows, importJobMaxBytes } = config.contacts;
+  const readSync = textReader(CSV_IMPORT_LIMIT_BYTES);
+  const readJob = textReader(importJobMaxBytes);
   return [
     defineRoute({
       method: 'get',
@@ -101,23 +122,88 @@ export function contactRoutes(contacts: ContactService, imports: ContactImportSe
     defineRoute({
       method: 'post',
       path: '/teams/{teamId}/contacts/import',
-      summary:
-        'Import contacts from a CSV file (text/csv body, header row naming an email column; at most 10 MB a request)',
+      summary: `Import contacts from a CSV file at once (header row naming an email column; at most ${importMaxRows} data rows and 10 MB a request; bigger files: POST .../contacts/imports)`,
       tag: 'contacts',
       auth: true,
       teamRole: 'editor',
       params: teamParams,
       query: importContactsQuery,
+      csv: 'The CSV file: a header row naming an email column (and optionally first name, last name, name, tags)',
       responses: {
         200: { description: 'What the import did, and the rows it skipped', schema: importResultSchema },
         400: { description: 'validation_failed: no email column (field email) or bad tags (query.tags)' },
-        413: { description: 'payload_too_large' },
+        413: {
+          description: `payload_too_large (more than 10 MB) or too_many_rows (more than ${importMaxRows} data rows, field file: use the import job)`,
+        },
         415: { description: 'unsupported_media_type' },
       },
       handler: async ({ membership, query, req, res }) => {
-        const text = await csvBody(req, res);
+        const text = await csvBody(
+          req,
+          res,
+          readSync,
+          CSV_IMPORT_LIMIT_BYTES,
+          'The file is larger than 10 MB: send it in smaller pieces, or to the import job (POST .../contacts/imports)',
+        );
         return { body: await imports.importCsv(membership, text, query) };
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/teams/{teamId}/contacts/imports',
+      summary: `Start an import job for a big CSV file (up to ${megabytes(importJobMaxBytes)}): stored, then imported in the background piece by piece; poll GET .../contacts/imports/{importId} for progress`,
+      tag: 'contacts',
+      auth: true,
+      teamRole: 'editor',
+      params: teamParams,
+      query: contactImportJobQuery,
+      csv: 'The CSV file, as for POST .../contacts/import',
+      responses: {
+        202: {
+          description: 'Stored and queued: the import with its status and progress',
+          schema: contactImportJobResponse,
+        },
+        400: { description: 'validation_failed: an empty file (field file) or bad tags (query.tags)' },
+        413: { description: `payload_too_large (more than ${megabytes(importJobMaxBytes)})` },
+        415: { description: 'unsupported_media_type' },
+        503: { description: 'temporal_unavailable' },
+      },
+      handler: async ({ membership, auth, query, req, res }) => {
+        const text = await csvBody(
+          req,
+          res,
+          readJob,
+          importJobMaxBytes,
+          `The file is larger than ${megabytes(importJobMaxBytes)}: split it into smaller files`,
+        );
+        return {
+          status: 202,
+          body: await imports.startJob(membership, auth.userId, text, query.tags),
+        };
+      },
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/teams/{teamId}/contacts/imports',
+      summary: "The team's import jobs, newest first (at most 50), with their status and counts",
+      tag: 'contacts',
+      auth: true,
+      teamRole: 'viewer',
+      params: teamParams,
+      responses: { 200: { description: 'Import jobs', schema: contactImportJobsResponse } },
+      handler: async ({ membership }) => ({ body: await imports.list(membership) }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/teams/{teamId}/contacts/imports/{importId}',
+      summary:
+        'One import job: status, progress (rowsDone of total, pieces), created, updated, unchanged, duplicates, skipped rows with their lines, and the error if it failed',
+      tag: 'contacts',
+      auth: true,
+      teamRole: 'viewer',
+      params: contactImportParams,
+      responses: { 200: { description: 'Import job', schema: contactImportJobResponse } },
+      handler: async ({ membership, params }) => ({ body: await imports.get(membership, params.importId) }),
     }),
     defineRoute({
       method: 'get',

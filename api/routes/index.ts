@@ -49,7 +49,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...contentRoutes(createContentService(deps)),
     ...sequenceRoutes(createSequenceService(deps)),
     ...broadcastRoutes(createBroadcastService(deps)),
-    ...contactRoutes(createContactService(deps), createContactImportService(deps)),
+    ...contactRoutes(createContactService(deps), createContactImportService(deps), deps.config),
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
   ];

@@ -1,13 +1,10 @@
+import { emailAddress } from '../../lib/contacts/fields';
 import { roleSchema, timestamp, uuid } from './common';
 import { z } from './zod';
 
-export const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(254)
-  .email('Enter a valid email address')
-  .openapi({ example: 'ada@example.com' });
+// The address rules live in lib (the CSV reader uses them too). Zod gives an instance .openapi() only when it is
+// built after ./zod extended zod, and lib may load first: clone() builds a fresh instance here.
+export const email = emailAddress.clone().openapi({ example: 'ada@example.com' });
 const personName = z.string().trim().min(1, 'Enter a name').max(100, 'At most 100 characters');
 
 export const registerBody = z.object({

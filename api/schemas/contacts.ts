@@ -1,10 +1,7 @@
+import { CONTACT_NAME_MAX_LENGTH, MAX_TAGS_PER_CONTACT, TAG_MAX_LENGTH } from '../../lib/contacts/fields';
 import { email } from './auth';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
-
-export const MAX_TAGS_PER_CONTACT = 20;
-export const TAG_MAX_LENGTH = 40;
-export const CONTACT_NAME_MAX_LENGTH = 100;
 
 const contactStatuses = ['active', 'unsubscribed', 'inactive'] as const;
 const contactSources = ['import', 'sale', 'manual', 'api'] as const;
@@ -12,7 +9,7 @@ const contactSources = ['import', 'sale', 'manual', 'api'] as const;
 const contactStatusSchema = z.enum(contactStatuses).openapi('ContactStatus');
 const contactSourceSchema = z.enum(contactSources).openapi('ContactSource');
 
-export const contactEmail = email;
+const contactEmail = email;
 
 /** Tags are compared lower-cased and trimmed: "VIP " and "vip" are one tag. */
 const contactTag = z
@@ -129,7 +126,7 @@ export const contactTagsResponse = z
   .openapi('ContactTags');
 
 const importSkipSchema = z.object({
-  line: z.number().int().openapi({ description: 'Line in the file (1 = header), plus lineOffset' }),
+  line: z.number().int().openapi({ description: 'Line in the file (1 = header), plus lineOffset if given' }),
   field: z.string(),
   message: z.string(),
 });
@@ -147,6 +144,64 @@ export const importResultSchema = z
   })
   .openapi('ContactImportResult');
 export type ContactImportResult = z.output<typeof importResultSchema>;
+
+export const contactImportParams = z.object({ teamId: uuid, importId: uuid });
+
+/** The import job's query: the same tags as the synchronous route (line numbers are the file's own). */
+export const contactImportJobQuery = importContactsQuery.pick({ tags: true });
+
+const contactImportJobSchema = z
+  .object({
+    id: uuid,
+    status: z.enum(['queued', 'reading', 'importing', 'finished', 'failed']).openapi({
+      description:
+        'queued (stored, waiting for a worker), reading (the file is split into pieces), importing (piece by piece), finished or failed',
+    }),
+    tags: z.array(z.string()),
+    fileBytes: z.number().int(),
+    total: z
+      .number()
+      .int()
+      .nullable()
+      .openapi({ description: 'Data rows in the file (null until the file is read)' }),
+    rowsDone: z
+      .number()
+      .int()
+      .openapi({ description: 'Rows of the file handled so far (rowsDone = total when done)' }),
+    piecesTotal: z.number().int().nullable(),
+    piecesDone: z.number().int(),
+    created: z.number().int(),
+    updated: z.number().int().openapi({ description: 'Existing contacts that got new tags or names' }),
+    unchanged: z.number().int(),
+    duplicates: z
+      .number()
+      .int()
+      .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
+    skippedCount: z.number().int(),
+    error: z
+      .object({
+        message: z.string(),
+        details: z.array(z.object({ path: z.string(), message: z.string() })),
+      })
+      .nullable()
+      .openapi({ description: 'Why the import failed (details name the field, e.g. email)' }),
+    workflowId: z.string(),
+    createdAt: timestamp,
+    updatedAt: timestamp,
+    finishedAt: timestamp.nullable(),
+  })
+  .openapi('ContactImportJob');
+
+export const contactImportJobResponse = z
+  .object({
+    import: contactImportJobSchema.extend({
+      skipped: z.array(importSkipSchema).openapi({ description: 'Skipped rows so far, in file order' }),
+    }),
+  })
+  .openapi('ContactImportJobDetail');
+export const contactImportJobsResponse = z
+  .object({ imports: z.array(contactImportJobSchema) })
+  .openapi('ContactImportJobs');
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type ContactStatus = z.output<typeof contactStatusSchema>;

@@ -319,6 +319,25 @@ describe('contacts CSV import', () => {
     expect(await rows(teamId)).toEqual([]);
   });
 
+  it('refuses more than 10,000 data rows (CONTACT_IMPORT_MAX_ROWS) with 413 naming the file and the import job, and takes exactly 10,000', async () => {
+    const teamId = await newTeam();
+    const lines = Array.from({ length: 10_001 }, (_, i) => `cap${i}@example.com`);
+    // Blank lines do not count as rows: 10,000 rows with blank lines between are still within the cap.
+    const over = await upload(teamId, ['email', ...lines].join('\n') + '\n');
+    expect(over.status).toBe(413);
+    expectErrorShape(over.body, 'too_many_rows');
+    const error = (over.body as ErrorBody).error;
+    expect(error.message).toContain('more than 10,000 rows');
+    expect(error.message).toContain('/contacts/imports');
+    expect(error.details).toEqual([{ path: 'file', message: 'At most 10000 data rows per request' }]);
+    expect(await rows(teamId)).toEqual([]);
+
+    const within = await imported(teamId, ['email', ...lines.slice(0, 10_000)].join('\n\n') + '\n');
+    expect(within).toMatchObject({ created: 10_000, total: 10_000, skipped: [] });
+    const [count] = await api.db('contacts').where({ team_id: teamId }).count<{ n: string }[]>('* as n');
+    expect(Number(count?.n)).toBe(10_000);
+  });
+
   it("answers 404 to another team's member", async () => {
     const teamId = await newTeam();
     const res = await upload(teamId, 'email\nx@example.com\n', {}, outsider);

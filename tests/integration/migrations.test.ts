@@ -37,6 +37,8 @@ const appTables = [
   'email_sequence_steps',
   'email_sequence_runs',
   'broadcasts',
+  'contact_imports',
+  'contact_import_pieces',
 ].sort();
 
 /** A scratch database of its own, so down migrations never touch the suite's shared database. */

@@ -1,7 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import express from 'express';
 import request from 'supertest';
+import { createContactImportActivities } from '../../activities/contact-import';
+import { finishContactImport, insertContactImport } from '../../data/contact-imports';
 import { given } from '../support/fixtures';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
 
@@ -194,6 +197,39 @@ describe('responses match the OpenAPI document', () => {
         ).status,
       ).toBe(201);
       expect((await call().post(contacts).set(auth).send({ email: 'not an email' })).status).toBe(400);
+    });
+
+    it('contact imports: the synchronous route (200, 413 over the row cap), the job routes (503 without Temporal, list, one, 404)', async () => {
+      const auth = bearer(user.accessToken);
+      const sync = `${BASE}/teams/${teamId}/contacts/import`;
+      const csv = (rows: number) =>
+        ['email', ...Array.from({ length: rows }, (_, i) => `doc${i}@example.com`), 'not-an-address'].join(
+          '\n',
+        );
+      const post = (url: string, body: string) =>
+        call().post(url).set(auth).set('Content-Type', 'text/csv').send(body);
+      expect((await post(sync, csv(3))).status).toBe(200);
+      expect((await post(sync, csv(10_000))).status).toBe(413);
+      const jobs = `${BASE}/teams/${teamId}/contacts/imports`;
+      expect((await post(jobs, csv(3))).status).toBe(503);
+
+      const job = await insertContactImport(api.db, {
+        id: randomUUID(),
+        teamId,
+        createdBy: user.id,
+        csv: Buffer.from(csv(3)),
+        tags: ['docs'],
+      });
+      await createContactImportActivities({ db: api.db }).readContactImport({ teamId, importId: job.id });
+      await finishContactImport(api.db, teamId, job.id, {
+        status: 'failed',
+        error: { message: 'Stopped', details: [{ path: 'email', message: 'Stopped by the test' }] },
+      });
+      expect((await call().get(jobs).set(auth)).status).toBe(200);
+      const one = await call().get(`${jobs}/${job.id}`).set(auth);
+      expect(one.status).toBe(200);
+      expect((one.body as { import: { skipped: unknown[] } }).import.skipped).toHaveLength(1);
+      expect((await call().get(`${jobs}/${randomUUID()}`).set(auth)).status).toBe(404);
     });
 
     it('bonuses: a JSON create; products: the list', async () => {

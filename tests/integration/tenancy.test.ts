@@ -43,6 +43,8 @@ interface World {
   /** An email sequence (with one step) and a scheduled broadcast of the attacked team. */
   sequenceId: string;
   broadcastId: string;
+  /** A contact import job of the attacked team. */
+  importId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -174,6 +176,13 @@ function contactFixtures(): Record<string, Fixture> {
     },
     'GET /teams/{teamId}/contacts/tags': { params: team, ownerExpects: 200 },
     'POST /teams/{teamId}/contacts/import': { params: team, ownerExpects: 400 },
+    // Without a body the job answers 400 (an empty file) once tenancy let it through.
+    'POST /teams/{teamId}/contacts/imports': { params: team, ownerExpects: 400 },
+    'GET /teams/{teamId}/contacts/imports': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/contacts/imports/{importId}': {
+      params: (w, teamId) => ({ teamId, importId: w.importId }),
+      ownerExpects: 200,
+    },
     'GET /teams/{teamId}/contacts/{contactId}': { params: withContact, ownerExpects: 200 },
     'PATCH /teams/{teamId}/contacts/{contactId}': {
       params: withContact,
@@ -433,8 +442,17 @@ describe('tenancy: every route with an id', () => {
       send_at: new Date(Date.now() + 3600_000),
       workflow_id: `broadcast:${broadcastId}`,
     });
+    const importId = randomUUID();
+    await api.db('contact_imports').insert({
+      id: importId,
+      team_id: teamId,
+      csv: Buffer.from('email\n'),
+      file_bytes: 6,
+      workflow_id: `contact-import-${importId}`,
+    });
     world = {
       teamId,
+      importId,
       sequenceId: sequence!.id,
       broadcastId,
       contactId: contact!.id,

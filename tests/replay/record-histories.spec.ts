@@ -231,6 +231,21 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     return (res.body as { broadcast: { workflowId: string } }).broadcast.workflowId;
   },
 
+  /** A small CSV through the import job: read into one piece (a bad row skipped, a repeat merged), imported. */
+  async contactImportWorkflow({ app, user }) {
+    const teamId = user.personalTeamId;
+    const res = await request(app)
+      .post(`/api/v1/teams/${teamId}/contacts/imports`)
+      .query({ tags: 'recorded' })
+      .set(bearer(user.accessToken))
+      .set('Content-Type', 'text/csv')
+      .send(
+        'email,first_name\nrecord-import-1@example.com,Ida\nnot-an-address,x\nrecord-import-2@example.com,\nrecord-import-1@example.com,\n',
+      )
+      .expect(202);
+    return (res.body as { import: { workflowId: string } }).import.workflowId;
+  },
+
   /** A member opted in, a day with clicks and a sale: Claude's note stored and emailed (sandboxes). */
   async teamInsightsWorkflow({ app, deps, user }) {
     const teamId = user.personalTeamId;
