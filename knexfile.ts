@@ -1,9 +1,15 @@
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
 import ClientPgLite from 'knex-pglite';
+import { pgliteExtensions } from './db/connection';
 import { loadConfigOrExit } from './lib/config';
 
 // For the knex CLI (`npx knex migrate:latest --knexfile knexfile.ts`). The app itself uses db/connection.ts.
 const config = loadConfigOrExit();
+// One PGlite instance with the extensions the migrations create (as db/connection.ts opens it).
+const pglite = config.database.url
+  ? null
+  : new PGlite(config.database.pgliteDir, { extensions: pgliteExtensions });
 
 export default config.database.url
   ? {
@@ -14,6 +20,6 @@ export default config.database.url
   : {
       client: ClientPgLite,
       dialect: 'postgres',
-      connection: { filename: config.database.pgliteDir },
+      connection: () => ({ pglite }),
       migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
     };
