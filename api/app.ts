@@ -10,6 +10,7 @@ import { assignRequestId } from './http/request-id';
 import { rateLimit } from './http/rate-limit';
 import { mountRoutes } from './http/route';
 import { securityHeaders } from './http/security-headers';
+import { teamConcurrency } from './http/team-concurrency';
 import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
@@ -91,6 +92,10 @@ export function createApp(deps: ApiDeps): express.Application {
     {
       requireUser: requireUser(deps.config.auth, createSessionRevocations(deps.kv, deps.config.auth)),
       teamAccess: (role) => teamAccess(deps.db, role),
+      heavySlot: teamConcurrency(deps.kv, {
+        limit: deps.config.limits.heavyRequestsPerTeam,
+        logger: deps.logger,
+      }),
     },
     API_BASE_PATH,
   );

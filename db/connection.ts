@@ -31,7 +31,10 @@ export const pgliteExtensions = { pg_trgm };
  * PostgreSQL when DATABASE_URL is set, PGlite (real Postgres compiled to WASM) in the data folder otherwise.
  * Same SQL, same migrations: only the driver differs.
  */
-export function createDb(config: Pick<Config, 'database'>, opts: DbOptions = {}): Knex {
+export function createDb(
+  config: { database: Omit<Config['database'], 'statementTimeoutMs'> },
+  opts: DbOptions = {},
+): Knex {
   if (config.database.url) {
     return knex({
       client: 'pg',

@@ -66,6 +66,8 @@ export function contactRoutes(contacts: ContactService, imports: ContactImportSe
       teamRole: 'viewer',
       params: teamParams,
       query: listContactsQuery,
+      // A search reads the team's whole list (through the trigram index); a plain page does not.
+      heavy: (query) => Boolean(query.q),
       responses: { 200: { description: 'Contacts', schema: contactsResponse } },
       handler: async ({ membership, query }) => ({ body: await contacts.list(membership, query) }),
     }),
@@ -108,6 +110,7 @@ export function contactRoutes(contacts: ContactService, imports: ContactImportSe
       teamRole: 'editor',
       params: teamParams,
       query: importContactsQuery,
+      heavy: true,
       responses: {
         200: { description: 'What the import did, and the rows it skipped', schema: importResultSchema },
         400: { description: 'validation_failed: no email column (field email) or bad tags (query.tags)' },
