@@ -1,0 +1,146 @@
+/**
+ * Contact search over one team's big list, on PostgreSQL and on PGlite (the embedded default):
+ *   tsx bench/contacts-search.ts [rows=100000] [repeats=5]
+ * Fills a fresh database (BENCH_POSTGRES_ADMIN_URL's server, default postgres://postgres@127.0.0.1:5432/postgres,
+ * dropped afterwards; PGlite in a temporary folder) with `rows` contacts of one team, then times one search page
+ * (the page and the total, as GET /teams/{teamId}/contacts?q= runs them) for a few typical terms:
+ *   before  the filter as it was: ILIKE on email, first name, last name and concat_ws(first, last), no index;
+ *   after   data/contact-list.ts now: one LIKE on the search text, served by the pg_trgm index.
+ * Prints the median of `repeats` runs in ms and the ratio before / after.
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import knex, { type Knex } from 'knex';
+import { countContacts, listContacts } from '../data/contact-list';
+import { containsPattern } from '../data/like';
+import { createDb, migrateLatest } from '../db/connection';
+
+const rowCount = Number(process.argv[2] ?? 100_000);
+const repeats = Number(process.argv[3] ?? 5);
+const adminUrl = process.env.BENCH_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+const terms: [string, string][] = [
+  ['a full name', 'ana lopez'],
+  ['part of an email', 'reader4242'],
+  ['a word nobody has', 'zzyzx'],
+  ['"%" typed 200 times', '%'.repeat(200)],
+  ['a domain every contact has', 'example'],
+];
+
+const firstNames = ['Ana', 'John', 'Maria', 'Wei', 'Fatima', 'Lars', 'Priya', 'Kofi', 'Olga', 'Diego'];
+const lastNames = ['Lopez', 'Smith', 'Garcia', 'Chen', 'Khan', 'Berg', 'Patel', 'Mensah', 'Ivanova', 'Rossi'];
+
+/** The search as it was before the index: four ILIKEs, one of them on a non-immutable concat_ws. */
+async function searchBefore(db: Knex, teamId: string, q: string): Promise<number> {
+  const filter = (query: Knex.QueryBuilder) =>
+    query.where('team_id', teamId).andWhere((w) =>
+      w
+        .whereILike('email', containsPattern(q))
+        .orWhereILike('first_name', containsPattern(q))
+        .orWhereILike('last_name', containsPattern(q))
+        .orWhereRaw("concat_ws(' ', first_name, last_name) ilike ?", [containsPattern(q)]),
+    );
+  const [, [count]] = await Promise.all([
+    filter(db('contacts')).orderBy('created_at', 'desc').orderBy('id', 'desc').limit(51).select('id'),
+    filter(db('contacts')).count<{ n: string }[]>('* as n'),
+  ]);
+  return Number(count?.n ?? 0);
+}
+
+async function searchAfter(db: Knex, teamId: string, q: string): Promise<number> {
+  const [, total] = await Promise.all([
+    listContacts(db, teamId, { q, limit: 50 }),
+    countContacts(db, teamId, { q }),
+  ]);
+  return total;
+}
+
+async function median(run: () => Promise<unknown>): Promise<number> {
+  const samples: number[] = [];
+  for (let i = 0; i < repeats; i++) {
+    const started = performance.now();
+    await run();
+    samples.push(performance.now() - started);
+  }
+  samples.sort((a, b) => a - b);
+  return samples[Math.floor(samples.length / 2)] ?? 0;
+}
+
+async function benchmark(label: string, db: Knex): Promise<void> {
+  let started = performance.now();
+  await migrateLatest(db);
+  const [team] = await db('teams').insert({ name: 'bench' }).returning<{ id: string }[]>('id');
+  const [neighbour] = await db('teams').insert({ name: 'neighbour' }).returning<{ id: string }[]>('id');
+  const teamId = team!.id;
+  const fill = (id: string, rows: number) =>
+    db.raw(
+      `INSERT INTO contacts (team_id, email, first_name, last_name)
+       SELECT ?::uuid, 'reader' || g || '@example.com', (?::text[])[1 + g % 10], (?::text[])[1 + (g / 10) % 10]
+         FROM generate_series(1, ?::int) g`,
+      [id, firstNames, lastNames, rows],
+    );
+  await fill(teamId, rowCount);
+  await fill(neighbour!.id, Math.ceil(rowCount / 10));
+  await db.raw('ANALYZE contacts');
+  const { rows: indexes } = await db.raw<{ rows: { indexname: string }[] }>(
+    "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts' AND indexname LIKE 'contacts_search%'",
+  );
+  console.log('');
+  console.log(
+    `${label}: ${rowCount.toLocaleString('en-US')} contacts in one team (+${Math.ceil(rowCount / 10).toLocaleString('en-US')} in another), ` +
+      `filled in ${((performance.now() - started) / 1000).toFixed(1)} s; search index: ${indexes.map((i) => i.indexname).join(', ') || 'none'}`,
+  );
+  console.log('search                            matches   before ms    after ms   before/after');
+  for (const [what, q] of terms) {
+    started = performance.now();
+    const matches = await searchAfter(db, teamId, q);
+    const expected = await searchBefore(db, teamId, q);
+    if (matches !== expected) {
+      throw new Error(`${what}: ${matches} matches now, ${expected} before`);
+    }
+    const before = await median(() => searchBefore(db, teamId, q));
+    const after = await median(() => searchAfter(db, teamId, q));
+    console.log(
+      `${what.padEnd(30)} ${String(matches).padStart(10)} ${before.toFixed(1).padStart(11)} ${after.toFixed(1).padStart(11)} ${`${(before / after).toFixed(1)}x`.padStart(14)}`,
+    );
+  }
+}
+
+async function onPostgres(): Promise<void> {
+  const dbName = `hopflow_bench_search_${Date.now()}`;
+  const admin = knex({ client: 'pg', connection: adminUrl });
+  await admin.raw(`CREATE DATABASE ${dbName}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${dbName}`;
+  const db = createDb({ database: { url: url.toString(), poolMax: 4, pgliteDir: '' } });
+  try {
+    await benchmark('PostgreSQL', db);
+  } finally {
+    await db.destroy();
+    await admin.raw(`DROP DATABASE IF EXISTS ${dbName}`);
+    await admin.destroy();
+  }
+}
+
+async function onPglite(): Promise<void> {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hopflow-bench-search-'));
+  const db = createDb({ database: { pgliteDir: path.join(dataDir, 'pglite'), poolMax: 1 } });
+  try {
+    await benchmark('PGlite (embedded)', db);
+  } finally {
+    await db.destroy();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const only = process.env.BENCH_DATABASE; // postgres | pglite; default both
+  if (only !== 'pglite') await onPostgres();
+  if (only !== 'postgres') await onPglite();
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
