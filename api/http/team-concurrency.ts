@@ -13,6 +13,9 @@ export const TEAM_BUSY_DESCRIPTION =
 const SLOT_SECONDS = 300;
 const RETRY_AFTER_SECONDS = 5;
 
+/** Where a team's slots are counted in the kv store. */
+export const heavySlotKey = (teamId: string) => `heavy_requests:${teamId}`;
+
 /** Releases a slot; never throws (the response is already on its way). */
 export type ReleaseSlot = () => Promise<void>;
 
@@ -24,7 +27,7 @@ export type ReleaseSlot = () => Promise<void>;
  */
 export function teamConcurrency(kv: KeyValue, opts: { limit: number; logger: Logger }) {
   return async (teamId: string): Promise<ReleaseSlot> => {
-    const key = `heavy_requests:${teamId}`;
+    const key = heavySlotKey(teamId);
     const token = await kv.acquireSlot(key, opts.limit, SLOT_SECONDS);
     if (token === null) {
       const running =
