@@ -1,15 +1,15 @@
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import ClientPgLite from 'knex-pglite';
-import { pgliteExtensions } from './db/connection';
 import { loadConfigOrExit } from './lib/config';
 
 // For the knex CLI (`npx knex migrate:latest --knexfile knexfile.ts`). The app itself uses db/connection.ts.
 const config = loadConfigOrExit();
-// One PGlite instance with the extensions the migrations create (as db/connection.ts opens it).
+// One PGlite instance with the extensions the migrations create (the same as db/connection.ts loads).
 const pglite = config.database.url
   ? null
-  : new PGlite(config.database.pgliteDir, { extensions: pgliteExtensions });
+  : new PGlite(config.database.pgliteDir, { extensions: { pg_trgm } });
 
 export default config.database.url
   ? {

@@ -25,7 +25,7 @@ export interface DbOptions {
 }
 
 /** The extensions PGlite loads besides plain PostgreSQL (their migrations create them, as on a real server). */
-export const pgliteExtensions = { pg_trgm };
+const pgliteExtensions = { pg_trgm };
 
 /**
  * PostgreSQL when DATABASE_URL is set, PGlite (real Postgres compiled to WASM) in the data folder otherwise.
