@@ -1,6 +1,7 @@
-import type { Knex } from 'knex';
+import knex, { type Knex } from 'knex';
 import request from 'supertest';
 import { countContacts, listContacts } from '../../data/contact-list';
+import { createDb, migrateLatest } from '../../db/connection';
 import {
   bearer,
   createTeamWith,
@@ -228,5 +229,63 @@ describe('statement timeout and slot release (1 heavy request per team, 300 ms p
     const good = await importCsv('email\nslot-check@example.com\n');
     expect(good.status).toBe(200);
     expect((await search('slot-check')).body).toMatchObject({ total: 1 });
+  });
+});
+
+describe('where pg_trgm cannot be created', () => {
+  const adminUrl = process.env.TEST_POSTGRES_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const suffix = `${Date.now()}_${process.pid}`;
+  const dbName = `hopflow_notrgm_${suffix}`;
+  const role = `hopflow_notrgm_${suffix}`;
+  let admin: Knex;
+  let db: Knex;
+
+  beforeAll(async () => {
+    admin = knex({ client: 'pg', connection: adminUrl, pool: { min: 0, max: 1 } });
+    // A role that may create tables in the schema but not extensions in the database (no CREATE on it).
+    await admin.raw(`CREATE ROLE ${role} LOGIN PASSWORD 'notrgm'`);
+    await admin.raw(`CREATE DATABASE ${dbName}`);
+    const ownerUrl = new URL(adminUrl);
+    ownerUrl.pathname = `/${dbName}`;
+    const owner = knex({ client: 'pg', connection: ownerUrl.toString(), pool: { min: 0, max: 1 } });
+    try {
+      await owner.raw(`GRANT ALL ON SCHEMA public TO ${role}`);
+    } finally {
+      await owner.destroy();
+    }
+    const url = new URL(adminUrl);
+    url.username = role;
+    url.password = 'notrgm';
+    url.pathname = `/${dbName}`;
+    db = createDb({ database: { url: url.toString(), poolMax: 2, pgliteDir: '' } });
+  });
+  afterAll(async () => {
+    await db?.destroy();
+    try {
+      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await admin.raw(`DROP ROLE IF EXISTS ${role}`);
+    } finally {
+      await admin.destroy();
+    }
+  });
+
+  it('migrates with the prefix index instead, and the search still finds a full name', async () => {
+    await migrateLatest(db);
+    const { rows: extensions } = await db.raw<{ rows: unknown[] }>(
+      "SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'",
+    );
+    expect(extensions).toEqual([]);
+    const { rows: indexes } = await db.raw<{ rows: { indexname: string }[] }>(
+      "SELECT indexname FROM pg_indexes WHERE tablename = 'contacts' AND indexname IN ('contacts_search_trgm', 'contacts_email_prefix')",
+    );
+    expect(indexes.map((i) => i.indexname)).toEqual(['contacts_email_prefix']);
+
+    const [team] = await db('teams').insert({ name: 'No trigrams' }).returning<{ id: string }[]>('id');
+    await db('contacts').insert([
+      { team_id: team!.id, email: 'ana@example.com', first_name: 'Ana', last_name: 'Lopez' },
+      { team_id: team!.id, email: 'bob@example.com', first_name: 'Bob', last_name: null },
+    ]);
+    const page = await listContacts(db, team!.id, { q: 'Ana Lopez', limit: 10 });
+    expect(page.contacts.map((c) => c.email)).toEqual(['ana@example.com']);
   });
 });
