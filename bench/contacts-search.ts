@@ -76,6 +76,29 @@ async function measure(run: () => Promise<unknown>): Promise<{ ms: number; stall
   return { ms: samples[Math.floor(samples.length / 2)] ?? 0, stallMs: loop.max / 1e6 };
 }
 
+/** The EXPLAIN of each statement the search runs (captured as knex sends them): its scan nodes. */
+async function searchPlan(db: Knex, teamId: string, q: string): Promise<string[]> {
+  const statements: { sql: string; bindings: Knex.RawBinding[] }[] = [];
+  const record = (s: { sql: string; bindings?: Knex.RawBinding[] }) =>
+    statements.push({ sql: s.sql, bindings: s.bindings ?? [] });
+  db.on('query', record);
+  try {
+    await searchAfter(db, teamId, q);
+  } finally {
+    db.removeListener('query', record);
+  }
+  const plans: string[] = [];
+  for (const { sql, bindings } of statements) {
+    const { rows } = await db.raw<{ rows: { 'QUERY PLAN': string }[] }>(
+      `EXPLAIN ${sql.replace(/\$\d+/g, '?')}`,
+      bindings,
+    );
+    const scans = rows.map((r) => r['QUERY PLAN'].trim()).filter((line) => /Scan/.test(line));
+    plans.push(scans.map((line) => line.replace(/^->\s*/, '').replace(/\s+\(cost.*$/, '')).join(' > '));
+  }
+  return plans;
+}
+
 async function benchmark(label: string, db: Knex): Promise<void> {
   const started = performance.now();
   await migrateLatest(db);
@@ -102,6 +125,9 @@ async function benchmark(label: string, db: Knex): Promise<void> {
   );
   console.log(
     'search                            matches   before ms    after ms   before/after   loop stall before / after ms',
+  );
+  console.log(
+    `plan of the search for "ana lopez": ${(await searchPlan(db, teamId, 'ana lopez')).join('; ')}`,
   );
   for (const [what, q] of terms) {
     const matches = await searchAfter(db, teamId, q);
