@@ -11,6 +11,7 @@ import { rateLimit } from './http/rate-limit';
 import { serializeRequest } from './http/request-log';
 import { mountRoutes } from './http/route';
 import { securityHeaders } from './http/security-headers';
+import { teamConcurrency } from './http/team-concurrency';
 import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
@@ -102,6 +103,10 @@ export function createApp(deps: ApiDeps): express.Application {
     {
       requireUser: requireUser(deps.config.auth, createSessionRevocations(deps.kv, deps.config.auth)),
       teamAccess: (role) => teamAccess(deps.db, role),
+      heavySlot: teamConcurrency(deps.kv, {
+        limit: deps.config.limits.heavyRequestsPerTeam,
+        logger: deps.logger,
+      }),
     },
     API_BASE_PATH,
   );

@@ -53,7 +53,9 @@ export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
 async function main(): Promise<void> {
   const config = loadConfigOrExit();
   const logger = createLogger(config, 'api');
-  const db = createDb(config);
+  // Only the API's pool has a statement timeout: a request never holds the database for long, while the
+  // worker's batch activities and migrations (separate pools) may.
+  const db = createDb(config, { statementTimeoutMs: config.database.statementTimeoutMs });
   bindModels(db);
   const kv = await createKeyValue(config);
   let temporal: TemporalClient;

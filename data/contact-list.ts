@@ -8,6 +8,7 @@ import {
   type ContactSource,
   type ContactStatus,
 } from './contacts';
+import { containsPattern } from './like';
 
 type Db = Knex | Knex.Transaction;
 
@@ -25,22 +26,20 @@ export interface ContactFilter {
   status?: ContactStatus;
 }
 
-const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+/**
+ * What a contact search matches: email, first and last name in one lower-cased text, so "ana lopez" finds Ana
+ * Lopez. Exactly the expression of the trigram index contacts_search_trgm (migration 20261206000100), so a
+ * search is an index lookup instead of a scan of the team's rows. `||` and coalesce are immutable, as an index
+ * expression must be (concat_ws is not).
+ */
+const CONTACT_SEARCH_TEXT =
+  "lower(email || ' ' || coalesce(first_name, '') || ' ' || coalesce(last_name, ''))";
 
 function applyFilter(query: Knex.QueryBuilder, teamId: string, f: ContactFilter): Knex.QueryBuilder {
   query.where('team_id', teamId);
   if (f.status) query.andWhere('status', f.status);
   if (f.tag) query.andWhereRaw('tags @> array[?]::text[]', [f.tag]);
-  if (f.q) {
-    const pattern = `%${escapeLike(f.q)}%`;
-    query.andWhere((w) =>
-      w
-        .whereILike('email', pattern)
-        .orWhereILike('first_name', pattern)
-        .orWhereILike('last_name', pattern)
-        .orWhereRaw("concat_ws(' ', first_name, last_name) ilike ?", [pattern]),
-    );
-  }
+  if (f.q) query.andWhereRaw(`${CONTACT_SEARCH_TEXT} like lower(?)`, [containsPattern(f.q)]);
   return query;
 }
 

@@ -1,5 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import knex, { type Knex } from 'knex';
 import ClientPgLite from 'knex-pglite';
 import { Model } from 'objection';
@@ -13,24 +15,46 @@ const migrationConfig: Knex.MigratorConfig = {
   tableName: 'knex_migrations',
 };
 
+export interface DbOptions {
+  /**
+   * PostgreSQL cancels any statement of this connection pool running longer (error 57014, which the API answers
+   * with 503). For the API's pool only: the worker's batch activities and migrations must not be cut. 0 or unset:
+   * no limit. PGlite ignores it (one WASM thread in this process: nothing can interrupt a running statement).
+   */
+  statementTimeoutMs?: number;
+}
+
+/** The extensions PGlite loads besides plain PostgreSQL (their migrations create them, as on a real server). */
+const pgliteExtensions = { pg_trgm };
+
 /**
  * PostgreSQL when DATABASE_URL is set, PGlite (real Postgres compiled to WASM) in the data folder otherwise.
  * Same SQL, same migrations: only the driver differs.
  */
-export function createDb(config: Pick<Config, 'database'>): Knex {
+export function createDb(
+  config: { database: Omit<Config['database'], 'statementTimeoutMs'> },
+  opts: DbOptions = {},
+): Knex {
   if (config.database.url) {
     return knex({
       client: 'pg',
-      connection: config.database.url,
+      connection: {
+        connectionString: config.database.url,
+        // Sent with the connection's startup packet, so every session of the pool has it from its first query.
+        ...(opts.statementTimeoutMs ? { statement_timeout: opts.statementTimeoutMs } : {}),
+      },
       pool: { min: 0, max: config.database.poolMax },
       migrations: migrationConfig,
     });
   }
   fs.mkdirSync(path.dirname(config.database.pgliteDir), { recursive: true });
+  // Our own instance, so it loads the extensions (knex-pglite would open a bare one from a filename). A function
+  // rather than an object: knex deep-copies connection objects, and this one must stay the single instance.
+  const pglite = new PGlite(config.database.pgliteDir, { extensions: pgliteExtensions });
   return knex({
     client: ClientPgLite,
     dialect: 'postgres',
-    connection: { filename: config.database.pgliteDir },
+    connection: () => ({ pglite }),
     migrations: migrationConfig,
   } as Knex.Config);
 }

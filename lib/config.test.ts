@@ -15,6 +15,18 @@ describe('config module', () => {
     throw new Error('loadConfig accepted a bad port and database URL');
   });
 
+  it('reads the statement timeout (0 turns it off) and the per-team cap on heavy requests', () => {
+    const dir = { HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' };
+    const defaults = loadConfig(dir);
+    expect(defaults.database.statementTimeoutMs).toBe(5000);
+    expect(defaults.limits.heavyRequestsPerTeam).toBe(2);
+    const set = loadConfig({ ...dir, DB_STATEMENT_TIMEOUT_MS: '0', HEAVY_REQUESTS_PER_TEAM: '5' });
+    expect(set.database.statementTimeoutMs).toBe(0);
+    expect(set.limits.heavyRequestsPerTeam).toBe(5);
+    expect(() => loadConfig({ ...dir, DB_STATEMENT_TIMEOUT_MS: '-1' })).toThrow(/DB_STATEMENT_TIMEOUT_MS/);
+    expect(() => loadConfig({ ...dir, HEAVY_REQUESTS_PER_TEAM: '0' })).toThrow(/HEAVY_REQUESTS_PER_TEAM/);
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }),

@@ -50,6 +50,14 @@ const envSchema = z.object({
   HOPFLOW_DATA_DIR: z.string().min(1).default(path.join(repoRoot, '.data')),
   DATABASE_URL: optionalUrl(['postgres:', 'postgresql:'], 'a postgres:// connection URL'),
   DATABASE_POOL_MAX: positiveInt(10),
+  // The API's statements only (not the worker's, not migrations); 0 turns it off. PostgreSQL only: PGlite ignores it.
+  DB_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ error: 'expected a number of milliseconds' })
+    .int('expected a whole number of milliseconds')
+    .min(0, 'expected 0 (off) or more milliseconds')
+    .default(5000),
+  // Heavy requests (contact searches, imports) a team may have in flight at once, across all API processes.
+  HEAVY_REQUESTS_PER_TEAM: positiveInt(2),
   REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'a redis:// URL'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port(4000),
@@ -156,7 +164,11 @@ export interface Config {
   dataDir: string;
   /** true when no DATABASE_URL is set: PGlite in the data folder, in-process cache and rate limits. */
   embedded: boolean;
-  database: { url?: string; poolMax: number; pgliteDir: string };
+  /**
+   * statementTimeoutMs: PostgreSQL cancels an API statement running longer (the API answers 503); 0 = no limit.
+   * Applied by api/server.ts to the API's own pool only.
+   */
+  database: { url?: string; poolMax: number; pgliteDir: string; statementTimeoutMs: number };
   redis: { url?: string };
   api: {
     host: string;
@@ -177,6 +189,8 @@ export interface Config {
     refresh: RateLimit;
     publicLinks: RateLimit;
     webhooks: RateLimit;
+    /** Heavy requests (contact searches, imports) one team may have in flight at once; over it: 429. */
+    heavyRequestsPerTeam: number;
   };
   /** originPinned: PUBLIC_UI_URL was set, so the UI's CSRF origin is fixed to it. */
   ui: { port: number; publicUrl: string; originPinned: boolean };
@@ -439,6 +453,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       url: env.DATABASE_URL,
       poolMax: env.DATABASE_POOL_MAX,
       pgliteDir: path.join(dataDir, 'pglite'),
+      statementTimeoutMs: env.DB_STATEMENT_TIMEOUT_MS,
     },
     redis: { url: env.REDIS_URL },
     api: {
@@ -467,6 +482,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         windowSeconds: env.PUBLIC_LINK_LIMIT_WINDOW_SECONDS,
       },
       webhooks: { points: env.WEBHOOK_LIMIT_PER_IP, windowSeconds: env.WEBHOOK_LIMIT_WINDOW_SECONDS },
+      heavyRequestsPerTeam: env.HEAVY_REQUESTS_PER_TEAM,
     },
     ui: {
       port: env.UI_PORT,

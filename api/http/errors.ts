@@ -62,6 +62,20 @@ function databaseError(err: unknown): DatabaseErrorFields | null {
   };
 }
 
+/** 57014: the API's statement_timeout (DB_STATEMENT_TIMEOUT_MS) cancelled a statement, or an operator did. */
+const QUERY_CANCELED = '57014';
+const DATABASE_TIMEOUT_RETRY_SECONDS = 5;
+
+/** A statement of this request ran too long and was cancelled: nothing is wrong with the request itself. */
+const databaseTimeout = () =>
+  new AppError(
+    503,
+    'database_timeout',
+    'This request took too long in the database and was stopped: narrow the search (more words, a tag or a status) or try again in a moment',
+    [],
+    { 'Retry-After': String(DATABASE_TIMEOUT_RETRY_SECONDS) },
+  );
+
 /**
  * PostgreSQL refused text it cannot store: a NUL (22021, or 22P05 inside jsonb) or an unpaired surrogate inside
  * json (22P02 with a Unicode detail). The edge refuses these first; this is the backstop for any path it misses.
@@ -69,6 +83,7 @@ function databaseError(err: unknown): DatabaseErrorFields | null {
 function fromDatabase(err: unknown): AppError | null {
   const db = databaseError(err);
   if (!db) return null;
+  if (db.code === QUERY_CANCELED) return databaseTimeout();
   const detail = (err as { detail?: unknown }).detail;
   const unicodeInJson = db.code === '22P02' && typeof detail === 'string' && /unicode/i.test(detail);
   if (db.code !== '22021' && db.code !== '22P05' && !unicodeInJson) return null;

@@ -2,6 +2,7 @@ import { OpenApiGeneratorV3, OpenAPIRegistry, type RouteConfig } from '@asteasol
 import { errorSchema } from '../schemas/common';
 import { z } from '../schemas/zod';
 import type { ApiRoute } from './route';
+import { TEAM_BUSY_DESCRIPTION } from './team-concurrency';
 
 const errorResponse = (description: string) => ({
   description,
@@ -81,6 +82,13 @@ export function buildOpenApiDocument(
       (door) => door.method === route.method && door.path === route.path,
     );
     if (limiter) common.push(['429', `rate_limited: ${limiter.message} (see Retry-After)`, true]);
+    common.push(['429', TEAM_BUSY_DESCRIPTION, Boolean(route.heavy)]);
+    // Any route's statement can run past DB_STATEMENT_TIMEOUT_MS (api/http/errors.ts).
+    common.push([
+      '503',
+      'database_timeout: a database statement ran past the API’s statement timeout and was stopped (see Retry-After)',
+      true,
+    ]);
     for (const [status, description, applies] of common) {
       if (applies && !responses[status]) responses[status] = errorResponse(description);
     }

@@ -45,6 +45,12 @@ export interface RouteSpec<P, Q, B, A extends boolean, T extends Role | undefine
   upload?: UploadSpec;
   /** A text/csv body the handler reads itself, with what the document says about it. */
   csv?: string;
+  /**
+   * A heavy request (a search or an import over a whole contact list): it takes one of the team's few slots for
+   * its duration and answers 429 team_busy when they are all taken. A function decides per request from the
+   * validated query (e.g. only a listing with a search term). Needs teamRole.
+   */
+  heavy?: true | ((query: Output<Q>) => boolean);
   responses: Record<number, ResponseSpec>;
   handler: (ctx: RouteContext<P, Q, B, A, T>) => Promise<RouteResult>;
 }
@@ -70,6 +76,8 @@ export interface ApiRoute {
   body?: z.ZodType;
   upload?: UploadSpec;
   csv?: string;
+  /** Whether this request (its validated query) is heavy; undefined: the route never is. */
+  heavy?: (query: unknown) => boolean;
   responses: Record<number, ResponseSpec>;
   run(req: Request, res: Response): Promise<RouteResult>;
 }
@@ -84,6 +92,10 @@ export function defineRoute<
   if (spec.teamRole && !spec.path.includes('{teamId}')) {
     throw new Error(`${spec.method.toUpperCase()} ${spec.path}: teamRole needs a {teamId} path parameter`);
   }
+  if (spec.heavy && !spec.teamRole) {
+    throw new Error(`${spec.method.toUpperCase()} ${spec.path}: heavy counts per team, so it needs teamRole`);
+  }
+  const heavy = spec.heavy;
   return {
     method: spec.method,
     path: spec.path,
@@ -97,6 +109,7 @@ export function defineRoute<
     body: spec.body,
     upload: spec.upload,
     csv: spec.csv,
+    heavy: heavy && ((query) => heavy === true || heavy(query as Output<Q>)),
     responses: spec.responses,
     run: (req, res) => {
       const valid = res.locals.valid;
@@ -117,11 +130,15 @@ export function defineRoute<
 export interface RouteGuards {
   requireUser: RequestHandler;
   teamAccess(minRole: Role): RequestHandler;
+  /** Takes one of the team's heavy-request slots (429 when none is free); resolves to its release. */
+  heavySlot(teamId: string): Promise<() => Promise<void>>;
 }
 
 /**
  * Mounts each route with the same chain: label -> auth -> team access -> validation -> handler.
  * Team access runs before validation so an outsider learns nothing (404) even from a bad body.
+ * A heavy request takes its team's slot after validation (a bad request never holds one) and gives it back
+ * when the handler ends, whether it answered or threw.
  */
 export function mountRoutes(router: Router, routes: ApiRoute[], guards: RouteGuards, basePath: string): void {
   for (const route of routes) {
@@ -135,11 +152,18 @@ export function mountRoutes(router: Router, routes: ApiRoute[], guards: RouteGua
     if (route.teamRole) chain.push(guards.teamAccess(route.teamRole));
     chain.push(validate({ params: route.params, query: route.query, body: route.body }));
     chain.push(async (req, res) => {
-      const result = await route.run(req, res);
-      for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
-      const status = result.status ?? 200;
-      if (result.body === undefined) res.status(status).end();
-      else res.status(status).json(result.body);
+      const teamId = res.locals.membership?.teamId;
+      const release =
+        teamId && route.heavy?.(res.locals.valid?.query) ? await guards.heavySlot(teamId) : undefined;
+      try {
+        const result = await route.run(req, res);
+        for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
+        const status = result.status ?? 200;
+        if (result.body === undefined) res.status(status).end();
+        else res.status(status).json(result.body);
+      } finally {
+        await release?.();
+      }
     });
     router[route.method](route.expressPath, ...chain);
   }

@@ -87,6 +87,8 @@ export function contactRoutes(
       teamRole: 'viewer',
       params: teamParams,
       query: listContactsQuery,
+      // A search reads the team's whole list (through the trigram index); a plain page does not.
+      heavy: (query) => Boolean(query.q),
       responses: { 200: { description: 'Contacts', schema: contactsResponse } },
       handler: async ({ membership, query }) => ({ body: await contacts.list(membership, query) }),
     }),
@@ -129,6 +131,7 @@ export function contactRoutes(
       params: teamParams,
       query: importContactsQuery,
       csv: 'The CSV file: a header row naming an email column (and optionally first name, last name, name, tags)',
+      heavy: true,
       responses: {
         200: { description: 'What the import did, and the rows it skipped', schema: importResultSchema },
         400: { description: 'validation_failed: no email column (field email) or bad tags (query.tags)' },
@@ -158,6 +161,8 @@ export function contactRoutes(
       params: teamParams,
       query: contactImportJobQuery,
       csv: 'The CSV file, as for POST .../contacts/import',
+      // Storing up to 50 MB is one big statement: it takes a slot like a synchronous import.
+      heavy: true,
       responses: {
         202: {
           description: 'Stored and queued: the import with its status and progress',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import type { KeyValue, MessageHandler, RateLimiterOptions } from './types';
@@ -10,6 +11,8 @@ interface Entry {
 /** In-process stand-in for Redis: only valid while api and worker share one process (embedded default). */
 export function createMemoryKeyValue(): KeyValue {
   const entries = new Map<string, Entry>();
+  /** acquireSlot: per key, each held slot's token and when it expires (ms). */
+  const slots = new Map<string, Map<string, number>>();
   const bus = new EventEmitter();
   bus.setMaxListeners(0);
 
@@ -47,8 +50,25 @@ export function createMemoryKeyValue(): KeyValue {
       });
     },
     createRateLimiter: (opts: RateLimiterOptions) => new RateLimiterMemory(opts),
+    acquireSlot(key, limit, ttlSeconds) {
+      const now = Date.now();
+      const held = slots.get(key) ?? new Map<string, number>();
+      for (const [token, expiresAt] of held) if (expiresAt <= now) held.delete(token);
+      if (held.size >= limit) return Promise.resolve(null);
+      const token = randomUUID();
+      held.set(token, now + ttlSeconds * 1000);
+      slots.set(key, held);
+      return Promise.resolve(token);
+    },
+    releaseSlot(key, token) {
+      const held = slots.get(key);
+      held?.delete(token);
+      if (held?.size === 0) slots.delete(key);
+      return Promise.resolve();
+    },
     close() {
       entries.clear();
+      slots.clear();
       bus.removeAllListeners();
       return Promise.resolve();
     },

@@ -1,6 +1,22 @@
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { RateLimiterRedis } from 'rate-limiter-flexible';
 import type { KeyValue, MessageHandler } from './types';
+
+/**
+ * acquireSlot in one atomic step: a sorted set of slot tokens scored by when each expires (the server's clock, so
+ * API processes on different hosts agree). Expired slots are dropped, then a new one is added if fewer than the
+ * limit remain. The key itself expires with its last possible slot.
+ */
+const ACQUIRE_SLOT = `
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local ttl = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], now + ttl, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], ttl)
+return 1`;
 
 /** Redis-backed KeyValue. Pub/sub uses a second connection because a subscribed connection can do nothing else. */
 export async function createRedisKeyValue(url: string): Promise<KeyValue> {
@@ -53,6 +69,14 @@ export async function createRedisKeyValue(url: string): Promise<KeyValue> {
       };
     },
     createRateLimiter: (opts) => new RateLimiterRedis({ ...opts, storeClient: client }),
+    async acquireSlot(key, limit, ttlSeconds) {
+      const token = randomUUID();
+      const taken = await client.eval(ACQUIRE_SLOT, 1, key, limit, Math.ceil(ttlSeconds * 1000), token);
+      return taken === 1 ? token : null;
+    },
+    async releaseSlot(key, token) {
+      await client.zrem(key, token);
+    },
     async close() {
       handlers.clear();
       await Promise.allSettled([client.quit(), subscriber?.quit()]);

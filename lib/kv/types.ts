@@ -28,5 +28,13 @@ export interface KeyValue {
   /** Resolves once the subscription is active; the returned function unsubscribes this handler. */
   subscribe(channel: string, handler: MessageHandler): Promise<() => Promise<void>>;
   createRateLimiter(opts: RateLimiterOptions): RateLimiterAbstract;
+  /**
+   * A counting semaphore shared by every process on this store: takes one of `limit` slots under `key`, held at
+   * most `ttlSeconds` (so the slot of a crashed holder frees itself). Resolves to the slot's token, or null when
+   * all `limit` slots are taken.
+   */
+  acquireSlot(key: string, limit: number, ttlSeconds: number): Promise<string | null>;
+  /** Gives back a slot of acquireSlot (nothing happens when it already expired). */
+  releaseSlot(key: string, token: string): Promise<void>;
   close(): Promise<void>;
 }

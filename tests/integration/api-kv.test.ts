@@ -48,6 +48,27 @@ describe.each([
     expect(received).toEqual(['hello']);
   });
 
+  it('hands out at most `limit` slots per key until one is released or expires', async () => {
+    const key = `${prefix}:slots`;
+    const first = await kv.acquireSlot(key, 2, 60);
+    const second = await kv.acquireSlot(key, 2, 60);
+    expect(first).toEqual(expect.any(String));
+    expect(second).toEqual(expect.any(String));
+    expect(await kv.acquireSlot(key, 2, 60)).toBeNull();
+    expect(await kv.acquireSlot(`${key}:other`, 2, 60)).toEqual(expect.any(String));
+    await kv.releaseSlot(key, first!);
+    await kv.releaseSlot(key, first!); // twice is harmless
+    const third = await kv.acquireSlot(key, 2, 60);
+    expect(third).toEqual(expect.any(String));
+    expect(await kv.acquireSlot(key, 2, 60)).toBeNull();
+    // A holder that never releases (a crashed process) loses its slot after the TTL.
+    const shortKey = `${key}:short`;
+    expect(await kv.acquireSlot(shortKey, 1, 0.2)).toEqual(expect.any(String));
+    expect(await kv.acquireSlot(shortKey, 1, 0.2)).toBeNull();
+    await sleep(300);
+    expect(await kv.acquireSlot(shortKey, 1, 0.2)).toEqual(expect.any(String));
+  });
+
   it('creates rate limiters that reject past the limit', async () => {
     const limiter = kv.createRateLimiter({ keyPrefix: `${prefix}:rl`, points: 2, duration: 60 });
     await limiter.consume('k');

@@ -36,7 +36,9 @@ describe('contacts CSV import', () => {
   let outsider: RegisteredUser;
 
   beforeAll(async () => {
-    api = await createTestApi();
+    // Room for the three overlapping imports of one team below (the per-team cap is tested in
+    // contact-search-limits.test.ts).
+    api = await createTestApi({ limits: { heavyRequestsPerTeam: 3 } });
     owner = await registerUser(api.app, 'import-owner');
     editor = await registerUser(api.app, 'import-editor');
     outsider = await registerUser(api.app, 'import-outsider');

@@ -5,6 +5,7 @@ import express from 'express';
 import request from 'supertest';
 import { createContactImportActivities } from '../../activities/contact-import';
 import { finishContactImport, insertContactImport } from '../../data/contact-imports';
+import { heavySlotKey } from '../../api/http/team-concurrency';
 import { given } from '../support/fixtures';
 import { bearer, createTestApi, registerUser, type RegisteredUser, type TestApi } from '../support/api';
 
@@ -230,6 +231,26 @@ describe('responses match the OpenAPI document', () => {
       expect(one.status).toBe(200);
       expect((one.body as { import: { skipped: unknown[] } }).import.skipped).toHaveLength(1);
       expect((await call().get(`${jobs}/${randomUUID()}`).set(auth)).status).toBe(404);
+    });
+
+    it('contacts: a search, and 429 team_busy while the team runs as many heavy requests as allowed', async () => {
+      const auth = bearer(user.accessToken);
+      const contacts = `${BASE}/teams/${teamId}/contacts`;
+      expect((await call().get(contacts).query({ q: 'buyer' }).set(auth)).status).toBe(200);
+      // Occupy the team's slots as two searches in flight would.
+      const key = heavySlotKey(teamId);
+      const limit = api.config.limits.heavyRequestsPerTeam;
+      const held: string[] = [];
+      for (let i = 0; i < limit; i++) held.push((await api.deps.kv.acquireSlot(key, limit, 60))!);
+      try {
+        expect((await call().get(contacts).query({ q: 'buyer' }).set(auth)).status).toBe(429);
+        expect(
+          (await call().post(`${contacts}/import`).set(auth).set('Content-Type', 'text/csv').send('email\n'))
+            .status,
+        ).toBe(429);
+      } finally {
+        for (const token of held) await api.deps.kv.releaseSlot(key, token);
+      }
     });
 
     it('bonuses: a JSON create; products: the list', async () => {

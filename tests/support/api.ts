@@ -27,6 +27,8 @@ export interface TestApiOptions {
   platformMail?: Partial<Config['platformMail']>;
   /** Connect to the Temporal dev server from global setup (default: no Temporal, platform checks answer 503). */
   temporal?: boolean;
+  /** The API pool's statement timeout (default: DB_STATEMENT_TIMEOUT_MS, as api/server.ts applies it). */
+  statementTimeoutMs?: number;
 }
 
 /** A real app on the test database, real Redis (db 9) and optionally real Temporal; close() releases them. */
@@ -39,7 +41,9 @@ export async function createTestApi(opts: TestApiOptions = {}): Promise<TestApi>
     limits: { ...base.limits, ...opts.limits },
     platformMail: { ...base.platformMail, ...opts.platformMail },
   };
-  const db = createDb(config);
+  const db = createDb(config, {
+    statementTimeoutMs: opts.statementTimeoutMs ?? config.database.statementTimeoutMs,
+  });
   const kv = await createKeyValue(config);
   let temporal: TemporalClient | null = null;
   if (opts.temporal) temporal = await createTemporalClient(config);
