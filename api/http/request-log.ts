@@ -6,7 +6,7 @@ const TOKEN_PATHS = /^\/(u|b)\/[^/?]+/;
  * reads the log must not be able to unsubscribe a contact or download a bonus), and every query value replaced by
  * `…` (searches carry contact names and addresses). Parameter names stay, so a log line still says what was asked.
  */
-export function loggableUrl(url: string): string {
+function loggableUrl(url: string): string {
   const queryAt = url.indexOf('?');
   const path = (queryAt === -1 ? url : url.slice(0, queryAt)).replace(TOKEN_PATHS, '/$1/:token');
   if (queryAt === -1) return path;

@@ -147,6 +147,8 @@ describe('platform checks API', () => {
       temporalWebUrl: api.config.temporal.uiUrl,
       temporalNamespace: 'default',
       version: expect.any(String) as unknown,
+      // Outside production account emails go to the Postmark sandbox, whose mailbox page the UI links to.
+      sandboxMailboxUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/$/) as unknown,
     });
   });
 });
