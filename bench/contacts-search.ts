@@ -51,11 +51,11 @@ async function searchBefore(db: Knex, teamId: string, q: string): Promise<number
 }
 
 async function searchAfter(db: Knex, teamId: string, q: string): Promise<number> {
-  const [, total] = await Promise.all([
+  const [, count] = await Promise.all([
     listContacts(db, teamId, { q, limit: 50 }),
     countContacts(db, teamId, { q }),
   ]);
-  return total;
+  return count.total;
 }
 
 /** The median time of `repeats` runs (ms) and the longest event-loop stall seen during them (ms). */

@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 import type { CsvContact, ImportSkip } from '../lib/contacts/csv';
-import { MAX_TAGS_PER_CONTACT } from '../lib/contacts/fields';
+import { CONTACT_SEARCH_COUNT_CAP, MAX_TAGS_PER_CONTACT } from '../lib/contacts/fields';
 import {
   contactColumns,
   findContact,
@@ -8,7 +8,7 @@ import {
   type ContactSource,
   type ContactStatus,
 } from './contacts';
-import { containsPattern } from './like';
+import { containsPattern, prefixPattern } from './like';
 
 type Db = Knex | Knex.Transaction;
 
@@ -35,11 +35,29 @@ export interface ContactFilter {
 const CONTACT_SEARCH_TEXT =
   "lower(email || ' ' || coalesce(first_name, '') || ' ' || coalesce(last_name, ''))";
 
+/**
+ * A trigram index only helps a term with three letters or digits in a row (pg_trgm ignores other characters, and
+ * "a" or "%%%" yield no trigram, so such a search would read every contact of the team). Shorter terms match the
+ * start of the email, first or last name instead, served by the prefix indexes of migration 20261206200000
+ * ("jo" finds John and jo@example.com): what a person typing one or two letters expects.
+ */
+const searchesInside = (q: string) => /[\p{L}\p{N}]{3}/u.test(q);
+
 function applyFilter(query: Knex.QueryBuilder, teamId: string, f: ContactFilter): Knex.QueryBuilder {
   query.where('team_id', teamId);
   if (f.status) query.andWhere('status', f.status);
   if (f.tag) query.andWhereRaw('tags @> array[?]::text[]', [f.tag]);
-  if (f.q) query.andWhereRaw(`${CONTACT_SEARCH_TEXT} like lower(?)`, [containsPattern(f.q)]);
+  if (f.q && searchesInside(f.q)) {
+    query.andWhereRaw(`${CONTACT_SEARCH_TEXT} like lower(?)`, [containsPattern(f.q)]);
+  } else if (f.q) {
+    const prefix = prefixPattern(f.q);
+    query.andWhere((w) =>
+      w
+        .whereRaw('lower(email) like lower(?)', [prefix])
+        .orWhereRaw('lower(first_name) like lower(?)', [prefix])
+        .orWhereRaw('lower(last_name) like lower(?)', [prefix]),
+    );
+  }
   return query;
 }
 
@@ -69,9 +87,26 @@ export async function listContacts(
   return { contacts: page.map(({ cursorAt: _c, ...row }) => row), next };
 }
 
-export async function countContacts(db: Db, teamId: string, f: ContactFilter): Promise<number> {
-  const [row] = await applyFilter(db('contacts'), teamId, f).count<{ n: string }[]>('* as n');
-  return Number(row?.n ?? 0);
+/**
+ * How many contacts match. A search (q) counts at most CONTACT_SEARCH_COUNT_CAP + 1 rows, so a term that matches
+ * most of a big list costs a bounded read; `capped` then says the real number is higher.
+ */
+export async function countContacts(
+  db: Db,
+  teamId: string,
+  f: ContactFilter,
+): Promise<{ total: number; capped: boolean }> {
+  if (!f.q) {
+    const [row] = await applyFilter(db('contacts'), teamId, f).count<{ n: string }[]>('* as n');
+    return { total: Number(row?.n ?? 0), capped: false };
+  }
+  const matches = applyFilter(db('contacts'), teamId, f)
+    .select(db.raw('1'))
+    .limit(CONTACT_SEARCH_COUNT_CAP + 1)
+    .as('matches');
+  const [row] = await db.from(matches).count<{ n: string }[]>('* as n');
+  const n = Number(row?.n ?? 0);
+  return { total: Math.min(n, CONTACT_SEARCH_COUNT_CAP), capped: n > CONTACT_SEARCH_COUNT_CAP };
 }
 
 export async function contactTagCounts(db: Db, teamId: string): Promise<{ tag: string; count: number }[]> {

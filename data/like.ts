@@ -8,3 +8,6 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /** A pattern matching `text` anywhere in the value, with its LIKE characters taken literally. */
 export const containsPattern = (text: string) => `%${escapeLike(text)}%`;
+
+/** A pattern matching values that start with `text`, its LIKE characters taken literally. */
+export const prefixPattern = (text: string) => `${escapeLike(text)}%`;

@@ -1,4 +1,9 @@
-import { CONTACT_NAME_MAX_LENGTH, MAX_TAGS_PER_CONTACT, TAG_MAX_LENGTH } from '../../lib/contacts/fields';
+import {
+  CONTACT_NAME_MAX_LENGTH,
+  CONTACT_SEARCH_COUNT_CAP,
+  MAX_TAGS_PER_CONTACT,
+  TAG_MAX_LENGTH,
+} from '../../lib/contacts/fields';
 import { email } from './auth';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
@@ -117,7 +122,15 @@ export const contactResponse = z.object({ contact: contactSchema });
 export const contactsResponse = z
   .object({
     contacts: z.array(contactSchema),
-    total: z.number().int().openapi({ description: 'All contacts matching q, tag and status' }),
+    total: z
+      .number()
+      .int()
+      .openapi({
+        description: `All contacts matching q, tag and status; a search (q) counts at most ${CONTACT_SEARCH_COUNT_CAP.toLocaleString('en-US')}`,
+      }),
+    totalCapped: z.boolean().openapi({
+      description: `true when a search matches more than ${CONTACT_SEARCH_COUNT_CAP.toLocaleString('en-US')} contacts (total is then that cap)`,
+    }),
     nextCursor: z.string().nullable(),
   })
   .openapi('ContactPage');

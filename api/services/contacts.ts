@@ -82,13 +82,14 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
         ]);
       }
       const filter = { q: query.q || undefined, tag: query.tag, status: query.status };
-      const [page, total] = await Promise.all([
+      const [page, count] = await Promise.all([
         listContacts(db, m.teamId, { ...filter, limit: query.limit, after }),
         countContacts(db, m.teamId, filter),
       ]);
       return {
         contacts: page.contacts,
-        total,
+        total: count.total,
+        totalCapped: count.capped,
         nextCursor: page.next ? encodeContactCursor(page.next) : null,
       };
     },

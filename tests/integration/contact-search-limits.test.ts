@@ -84,16 +84,19 @@ describe('contact search under load', () => {
     await api.db.raw(
       `INSERT INTO contacts (team_id, email, first_name, last_name) VALUES
          (?, 'ana@example.com', 'Ana', 'Lopez'),
-         (?, 'sale@example.com', '100%', 'off'),
-         (?, 'path@example.com', 'C:\\temp', null),
-         (?, 'under@example.com', 'snake_case', null)`,
+         (?, 'sale@example.com', '%off', '100% sale'),
+         (?, 'path@example.com', '\\temp', null),
+         (?, 'under@example.com', '_snake', 'snake_case')`,
       [teamId, teamId, teamId, teamId],
     );
     const emails = async (q: string) =>
       ((await search(teamId, q).expect(200)).body as ContactPage).contacts.map((c) => c.email);
     expect(await emails('ANA LOPEZ')).toEqual(['ana@example.com']);
+    // Terms with three letters or digits in a row match anywhere (trigram index) ...
+    expect(await emails('100% sale')).toEqual(['sale@example.com']);
+    expect(await emails('e_cas')).toEqual(['under@example.com']);
+    // ... shorter ones at the start of the email, first or last name (prefix indexes); a wildcard would match all.
     expect(await emails('%')).toEqual(['sale@example.com']);
-    expect(await emails('100% off')).toEqual(['sale@example.com']);
     expect(await emails('_')).toEqual(['under@example.com']);
     expect(await emails('\\')).toEqual(['path@example.com']);
     expect(await emails('%'.repeat(200))).toEqual([]);
@@ -120,7 +123,7 @@ describe('contact search under load', () => {
     try {
       const page = await listContacts(api.db, teamId, { q: 'ana lopez', limit: 50 });
       expect(page.contacts.map((c) => c.email)).toEqual(['ana.l@example.org']);
-      expect(await countContacts(api.db, teamId, { q: 'ana lopez' })).toBe(1);
+      expect(await countContacts(api.db, teamId, { q: 'ana lopez' })).toEqual({ total: 1, capped: false });
     } finally {
       api.db.removeListener('query', record);
     }
@@ -135,6 +138,52 @@ describe('contact search under load', () => {
       expect(nodes.map((n) => n['Index Name'])).toContain('contacts_search_trgm');
       expect(nodes.map((n) => n['Node Type'])).not.toContain('Seq Scan');
     }
+  });
+
+  it('counts a search up to 10,000 matches and says there are more; a plain listing counts exactly', async () => {
+    const teamId = await createTeamWith(api.app, owner, [], 'Huge list');
+    await api.db.raw(
+      `INSERT INTO contacts (team_id, email, first_name, last_name)
+       SELECT ?::uuid, 'buyer' || g || '@example.com', 'First' || g, 'Last' || g FROM generate_series(1, 10050) g`,
+      [teamId],
+    );
+    const page = (await search(teamId, 'buyer').expect(200)).body as ContactPage & { totalCapped: boolean };
+    expect(page).toMatchObject({ total: 10_000, totalCapped: true });
+    expect((await search(teamId, 'buyer10050@').expect(200)).body).toMatchObject({
+      total: 1,
+      totalCapped: false,
+    });
+    const all = await request(api.app).get(`/api/v1/teams/${teamId}/contacts`).set(bearer(owner.accessToken));
+    expect(all.body).toMatchObject({ total: 10_050, totalCapped: false });
+  });
+
+  it('serves a one- or two-letter term from the prefix indexes, not a scan of the team', async () => {
+    const teamId = await createTeamWith(api.app, owner, [], 'Prefix list');
+    await api.db.raw(
+      `INSERT INTO contacts (team_id, email, first_name, last_name)
+       SELECT ?::uuid, 'p' || g || '@example.com', 'First' || g, 'Last' || g FROM generate_series(1, 20000) g`,
+      [teamId],
+    );
+    await api.db.raw('ANALYZE contacts');
+    const statements: { sql: string; bindings: readonly unknown[] }[] = [];
+    const record = (q: { sql: string; bindings?: readonly unknown[] }) =>
+      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+    api.db.on('query', record);
+    try {
+      await listContacts(api.db, teamId, { q: 'zq', limit: 50 });
+    } finally {
+      api.db.removeListener('query', record);
+    }
+    const [{ sql, bindings }] = statements as [(typeof statements)[number]];
+    const { rows } = await api.db.raw<{ rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] }>(
+      `EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`,
+      bindings as Knex.RawBinding[],
+    );
+    const nodes = planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+    expect(nodes.map((n) => n['Index Name'])).toEqual(
+      expect.arrayContaining(['contacts_team_email_prefix', 'contacts_team_first_name_prefix']),
+    );
+    expect(nodes.map((n) => n['Node Type'])).not.toContain('Seq Scan');
   });
 
   it('lets a team have 2 searches in flight, answers the third 429, and serves another team meanwhile', async () => {

@@ -249,11 +249,25 @@ describe('contacts API', () => {
         'john.smith@example.com',
       ]);
       expect(emails((await list({ q: '.org' }, viewer, listTeam)).body)).toEqual(['jane.doe@example.org']);
-      // '%' and '_' are not wildcards: only one address has a literal "_5", none a "%".
-      expect(emails((await list({ q: '_5' }, viewer, listTeam)).body)).toEqual(['percent_50@example.com']);
+      // '%' and '_' are not wildcards, inside a term or at its start.
+      expect(emails((await list({ q: 'ent_50' }, viewer, listTeam)).body)).toEqual([
+        'percent_50@example.com',
+      ]);
+      expect(emails((await list({ q: 'maria_garcia' }, viewer, listTeam)).body)).toEqual([]);
       expect((await list({ q: '%' }, viewer, listTeam)).body).toMatchObject({ total: 0 });
+      expect((await list({ q: '_' }, viewer, listTeam)).body).toMatchObject({ total: 0 });
       const none = (await list({ q: 'nobody' }, viewer, listTeam)).body as ContactPage;
-      expect(none).toEqual({ contacts: [], total: 0, nextCursor: null });
+      expect(none).toEqual({ contacts: [], total: 0, totalCapped: false, nextCursor: null });
+    });
+
+    it('matches a term of one or two letters at the start of the email, first or last name', async () => {
+      // "jo": John by his email and first name; "ga": Garcia's last name, not every "example" address.
+      expect(emails((await list({ q: 'Jo' }, viewer, listTeam)).body)).toEqual(['john.smith@example.com']);
+      expect(emails((await list({ q: 'ga' }, viewer, listTeam)).body)).toEqual(['maria.garcia@example.com']);
+      expect(emails((await list({ q: 'sm' }, viewer, listTeam)).body)).toEqual([
+        'smithers@example.net',
+        'john.smith@example.com',
+      ]);
     });
 
     it('filters by tag and status, and combines them with the search', async () => {
