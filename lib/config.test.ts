@@ -19,7 +19,7 @@ describe('config module', () => {
     const dir = { HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' };
     const defaults = loadConfig(dir);
     expect(defaults.database.statementTimeoutMs).toBe(5000);
-    expect(defaults.limits.heavyRequestsPerTeam).toBe(2);
+    expect(defaults.limits.heavyRequestsPerTeam).toBe(1);
     const set = loadConfig({ ...dir, DB_STATEMENT_TIMEOUT_MS: '0', HEAVY_REQUESTS_PER_TEAM: '5' });
     expect(set.database.statementTimeoutMs).toBe(0);
     expect(set.limits.heavyRequestsPerTeam).toBe(5);

@@ -57,7 +57,7 @@ const envSchema = z.object({
     .min(0, 'expected 0 (off) or more milliseconds')
     .default(5000),
   // Heavy requests (contact searches, imports) a team may have in flight at once, across all API processes.
-  HEAVY_REQUESTS_PER_TEAM: positiveInt(2),
+  HEAVY_REQUESTS_PER_TEAM: positiveInt(1),
   REDIS_URL: optionalUrl(['redis:', 'rediss:'], 'a redis:// URL'),
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: port(4000),

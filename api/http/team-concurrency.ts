@@ -30,12 +30,14 @@ export function teamConcurrency(kv: KeyValue, opts: { limit: number; logger: Log
     const key = heavySlotKey(teamId);
     const token = await kv.acquireSlot(key, opts.limit, SLOT_SECONDS);
     if (token === null) {
-      const running =
-        opts.limit === 1 ? 'a contact search or import' : `${opts.limit} contact searches or imports`;
+      const [running, which] =
+        opts.limit === 1
+          ? ['a contact search or import', 'it']
+          : [`${opts.limit} contact searches or imports`, 'one'];
       throw new AppError(
         429,
         'team_busy',
-        `Your team is already running ${running}, the most allowed at once; wait for one to finish, then try again`,
+        `Your team is already running ${running}, the most allowed at once; wait for ${which} to finish, then try again`,
         [],
         { 'Retry-After': String(RETRY_AFTER_SECONDS) },
       );

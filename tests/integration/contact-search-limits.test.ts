@@ -68,7 +68,8 @@ describe('contact search under load', () => {
   let other: RegisteredUser;
 
   beforeAll(async () => {
-    api = await createTestApi();
+    // Two slots, so one test can show both held and the third refused (the default is one).
+    api = await createTestApi({ limits: { heavyRequestsPerTeam: 2 } });
     owner = await registerUser(api.app, 'search-owner');
     other = await registerUser(api.app, 'search-other');
   });
@@ -268,6 +269,23 @@ describe('statement timeout and slot release (1 heavy request per team, 300 ms p
     expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
     // The one slot was given back: the next search is served.
     expect((await search('waits for nothing')).status).toBe(200);
+  });
+
+  it('with the default of one slot, a second heavy request waits for the first, in words', async () => {
+    const unlock = await lockContacts(api.db);
+    let first: Promise<request.Response> | undefined;
+    try {
+      first = send(search('holds the slot'));
+      await until('the search waits for the lock', async () => (await waitingOnContacts(api.db)) >= 1);
+      const second = await importCsv('email\nsecond@example.com\n');
+      expect(second.status).toBe(429);
+      expect((second.body as { error: { message: string } }).error.message).toBe(
+        'Your team is already running a contact search or import, the most allowed at once; wait for it to finish, then try again',
+      );
+    } finally {
+      await unlock();
+      await first;
+    }
   });
 
   it('gives the slot back after a 400 from the handler (no leak)', async () => {
