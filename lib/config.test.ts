@@ -41,7 +41,12 @@ describe('config module', () => {
       AUTOMATION_HTTP_ALLOWED_HOSTS: 'crm.internal, *.corp.example 10.1.0.0/16,fd00::/8',
       AUTOMATION_HTTP_MAX_REDIRECTS: '0',
     });
-    expect(set.automations.http.allowedHosts).toEqual(['crm.internal', '*.corp.example', '10.1.0.0/16', 'fd00::/8']);
+    expect(set.automations.http.allowedHosts).toEqual([
+      'crm.internal',
+      '*.corp.example',
+      '10.1.0.0/16',
+      'fd00::/8',
+    ]);
     expect(set.automations.http.maxRedirects).toBe(0);
     expect(() => loadConfig({ ...dir, AUTOMATION_HTTP_ALLOWED_HOSTS: 'ok.example, 10.0.0.0/99' })).toThrow(
       /AUTOMATION_HTTP_ALLOWED_HOSTS: "10.0.0.0\/99" is not a valid CIDR range/,

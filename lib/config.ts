@@ -106,7 +106,11 @@ const envSchema = z.object({
     .superRefine((entries, ctx) => {
       for (const entry of entries) {
         const problem = allowEntryProblem(entry);
-        if (problem) ctx.addIssue({ code: 'custom', message: `${problem}: expected host names, addresses or CIDR ranges` });
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem}: expected host names, addresses or CIDR ranges`,
+          });
       }
     }),
   AUTOMATION_HTTP_TIMEOUT_MS: positiveInt(10_000),

@@ -97,9 +97,16 @@ export class HttpResponseTooLargeError extends IntegrationError {
     readonly bytesRead: number,
     declared?: number,
   ) {
-    const what = declared !== undefined ? `declares ${declared} bytes` : `went past it after ${bytesRead} bytes`;
+    const what =
+      declared !== undefined ? `declares ${declared} bytes` : `went past it after ${bytesRead} bytes`;
     const message = `The response is larger than the limit of ${limit} bytes (it ${what}); nothing more was read.`;
-    super({ provider: 'http', kind: 'invalid', providerCode: 'response_too_large', message, plainMessage: message });
+    super({
+      provider: 'http',
+      kind: 'invalid',
+      providerCode: 'response_too_large',
+      message,
+      plainMessage: message,
+    });
   }
 }
 
@@ -147,7 +154,10 @@ function parseUrl(text: string, base?: URL): URL {
     throw permanent('bad_url', `"${text.slice(0, 200)}" is not a valid URL`);
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw permanent('bad_url', `only http and https URLs may be requested, not ${url.protocol.replace(/:$/, '')}`);
+    throw permanent(
+      'bad_url',
+      `only http and https URLs may be requested, not ${url.protocol.replace(/:$/, '')}`,
+    );
   }
   if (url.username !== '' || url.password !== '') {
     throw permanent('bad_url', 'the URL carries credentials: put them in an Authorization header instead');
@@ -283,13 +293,18 @@ function readBody(response: http.IncomingMessage, limit: number): Promise<Buffer
     response.once('error', reject);
     response.once('close', () => {
       if (!response.complete) {
-        reject(Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' }));
+        reject(
+          Object.assign(new Error('the connection closed before the response ended'), { code: 'ECONNRESET' }),
+        );
       }
     });
   });
 }
 
-function decodeBody(raw: Buffer, contentType: string | undefined): { body: unknown; bodyKind: 'json' | 'text' } {
+function decodeBody(
+  raw: Buffer,
+  contentType: string | undefined,
+): { body: unknown; bodyKind: 'json' | 'text' } {
   const charset = /;\s*charset="?([\w-]+)"?/i.exec(contentType ?? '')?.[1] ?? 'utf-8';
   let text: string;
   try {
@@ -311,7 +326,8 @@ function decodeBody(raw: Buffer, contentType: string | undefined): { body: unkno
 function redirectTarget(previous: PreparedRequest, status: number, location: string): PreparedRequest {
   const url = parseUrl(location, previous.url);
   const toGet =
-    (status === 303 && previous.method !== 'HEAD') || ((status === 301 || status === 302) && previous.method === 'POST');
+    (status === 303 && previous.method !== 'HEAD') ||
+    ((status === 301 || status === 302) && previous.method === 'POST');
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(previous.headers)) {
     if (url.origin !== previous.url.origin && originBoundHeaders.has(name)) continue;
@@ -328,10 +344,19 @@ function classify(err: unknown, timedOut: boolean, timeoutMs: number, url: URL):
   if (err instanceof IntegrationError) return err;
   if (timedOut) {
     const message = `${url.origin} did not answer within ${timeoutMs} ms`;
-    return new IntegrationError({ provider: 'http', kind: 'timeout', message, plainMessage: message, cause: err });
+    return new IntegrationError({
+      provider: 'http',
+      kind: 'timeout',
+      message,
+      plainMessage: message,
+      cause: err,
+    });
   }
-  const error = err instanceof Error ? (err as NodeJS.ErrnoException) : new Error(String(err));
-  const code = 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  // Not `instanceof Error`: errors of Node's own code may come from another realm (as under jest).
+  const error = (
+    err && typeof err === 'object' && 'message' in err ? err : new Error(String(err))
+  ) as NodeJS.ErrnoException;
+  const code = typeof error.code === 'string' ? error.code : undefined;
   if (code !== undefined && tlsCodes.test(code)) {
     const message = `${url.origin} has a TLS certificate problem: ${error.message} (${code})`;
     return new IntegrationError({
@@ -364,7 +389,10 @@ function plainHeaders(headers: http.IncomingHttpHeaders): Record<string, string 
  * Sends one request of an http_request step and returns its answer (2xx, or a 3xx not followed). Throws
  * IntegrationError (see the module comment for which are permanent and which are retried).
  */
-export async function sendHttpRequest(input: HttpRequestInput, options: HttpRequestOptions): Promise<HttpResponse> {
+export async function sendHttpRequest(
+  input: HttpRequestInput,
+  options: HttpRequestOptions,
+): Promise<HttpResponse> {
   let current = prepareRequest(input, options);
   const list = compileAllowList(options.allowedHosts);
   const resolve = options.resolve ?? systemResolve;
@@ -381,7 +409,10 @@ export async function sendHttpRequest(input: HttpRequestInput, options: HttpRequ
       if (redirectStatuses.has(status) && location !== undefined && input.followRedirects !== false) {
         response.destroy();
         if (redirects.length >= options.maxRedirects) {
-          throw permanent('too_many_redirects', `more than ${options.maxRedirects} redirects (last to ${location})`);
+          throw permanent(
+            'too_many_redirects',
+            `more than ${options.maxRedirects} redirects (last to ${location})`,
+          );
         }
         current = redirectTarget(current, status, location);
         redirects.push(current.url.href);
