@@ -183,10 +183,14 @@ describe('sendHttpRequest: redirects', () => {
     const internal = await startServer((_req, res) => json(res, 200, { secret: true }));
     const front = await startServer((req, res) => {
       const to =
-        req.url === '/meta' ? 'http://169.254.169.254/latest/meta-data/' : `${internal.origin}/admin`;
+        req.url === '/meta'
+          ? 'http://169.254.169.254/latest/meta-data/'
+          : req.url === '/name'
+            ? `http://admin.example.com:${internal.port}/admin`
+            : `${internal.origin}/admin`;
       res.writeHead(302, { location: to }).end();
     });
-    const resolve = fakeDns({ 'front.example.com': ['127.0.0.1'] });
+    const resolve = fakeDns({ 'front.example.com': ['127.0.0.1'], 'admin.example.com': ['127.0.0.1'] });
     const options = limits({ resolve, allowedHosts: ['front.example.com'] });
 
     const err = await failure(sendHttpRequest({ url: `http://front.example.com:${front.port}/go` }, options));
@@ -198,6 +202,14 @@ describe('sendHttpRequest: redirects', () => {
       sendHttpRequest({ url: `http://front.example.com:${front.port}/meta` }, options),
     );
     expect(meta.message).toBe('refused: 169.254.169.254 is a cloud metadata address');
+
+    // A name at the hop is resolved and checked like the first one.
+    const named = await failure(
+      sendHttpRequest({ url: `http://front.example.com:${front.port}/name` }, options),
+    );
+    expect(named.message).toBe('refused: 127.0.0.1 is a loopback address (admin.example.com resolves to it)');
+    expect(front.requests).toHaveLength(3);
+    expect(internal.requests).toHaveLength(0);
   });
 
   it('follows allowed hops, keeps Authorization on the same origin, drops it on another, and turns a 303 into GET', async () => {
