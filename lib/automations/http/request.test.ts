@@ -246,7 +246,7 @@ describe('sendHttpRequest: redirects', () => {
     expect(target.bodies[0]).toBe('');
   });
 
-  it('stops after the redirect cap', async () => {
+  it('stops after the redirect cap, and returns the 3xx itself when not following', async () => {
     const loop = await startServer((_req, res) => res.writeHead(302, { location: '/again' }).end());
     const err = await failure(
       sendHttpRequest({ url: `${loop.origin}/` }, limits({ allowedHosts: ['127.0.0.1'], maxRedirects: 3 })),
@@ -254,6 +254,12 @@ describe('sendHttpRequest: redirects', () => {
     expect(err.providerCode).toBe('too_many_redirects');
     expect(err.retryable).toBe(false);
     expect(loop.requests).toHaveLength(4);
+
+    const manual = await sendHttpRequest(
+      { url: `${loop.origin}/`, followRedirects: false },
+      limits({ allowedHosts: ['127.0.0.1'] }),
+    );
+    expect(manual).toMatchObject({ status: 302, headers: { location: '/again' }, redirects: [] });
   });
 });
 
