@@ -321,10 +321,11 @@ describe('sendHttpRequest: deadline and size', () => {
     expect(state.sent).toBeLessThan(total / 4); // the connection was cut: the server could not push it all
   });
 
-  it('refuses a response that announces a length over the cap before reading any of it', async () => {
-    const big = await startServer((_req, res) => {
+  it('refuses a response that announces a length over the cap before reading any of it (not a HEAD answer)', async () => {
+    const big = await startServer((req, res) => {
       res.writeHead(200, { 'content-length': String(10 * 1024 * 1024) });
-      res.write(Buffer.alloc(1024));
+      if (req.method === 'HEAD') res.end();
+      else res.write(Buffer.alloc(1024));
     });
     const err = await failure(
       sendHttpRequest(
@@ -334,6 +335,14 @@ describe('sendHttpRequest: deadline and size', () => {
     );
     expect((err as HttpResponseTooLargeError).bytesRead).toBe(0);
     expect(err.message).toMatch(/larger than the limit of 1024 bytes \(it declares 10485760 bytes\)/);
+    expect(big.requests).toHaveLength(1);
+
+    // A HEAD answer announces the length of a body it does not carry: not a reason to fail.
+    const head = await sendHttpRequest(
+      { method: 'HEAD', url: `${big.origin}/` },
+      limits({ allowedHosts: ['127.0.0.1'], maxResponseBytes: 1024 }),
+    );
+    expect(head).toMatchObject({ status: 200, body: '', bodyBytes: 0 });
   });
 
   it('refuses a request body over its cap without connecting', async () => {

@@ -266,13 +266,16 @@ function openResponse(
       signal,
     });
     request.once('response', resolvePromise);
-    request.once('error', reject);
+    // `on`, not `once`: an error after the answer (a cut connection) must not become an uncaught 'error' event.
+    request.on('error', reject);
     request.end(req.body);
   });
 }
 
-function readBody(response: http.IncomingMessage, limit: number): Promise<Buffer> {
-  const declared = Number(response.headers['content-length']);
+function readBody(response: http.IncomingMessage, limit: number, method: HttpMethod): Promise<Buffer> {
+  // A HEAD answer (and 204, 304) announces the length of a body it does not carry.
+  const bodyless = method === 'HEAD' || response.statusCode === 204 || response.statusCode === 304;
+  const declared = bodyless ? NaN : Number(response.headers['content-length']);
   if (Number.isFinite(declared) && declared > limit) {
     response.destroy();
     return Promise.reject(new HttpResponseTooLargeError(limit, 0, declared));
@@ -420,7 +423,7 @@ export async function sendHttpRequest(
       }
       const headersMs = performance.now() - t0;
       const remoteAddress = response.socket?.remoteAddress ?? bareHost(current.url);
-      const raw = await readBody(response, options.maxResponseBytes);
+      const raw = await readBody(response, options.maxResponseBytes, current.method);
       const { body, bodyKind } = decodeBody(raw, response.headers['content-type']);
       if (status >= 400) {
         const origin = current.url.origin;
