@@ -404,7 +404,7 @@ describe('sendHttpRequest: bodies and errors', () => {
     });
   });
 
-  it('fails a refused connection as transient, and bad URLs and methods as permanent', async () => {
+  it('fails a refused connection and a DNS failure as transient, and bad URLs, methods and headers as permanent', async () => {
     const gone = await startServer(() => undefined);
     const port = gone.port;
     await gone.close();
@@ -412,6 +412,11 @@ describe('sendHttpRequest: bodies and errors', () => {
       sendHttpRequest({ url: `http://127.0.0.1:${port}/` }, limits({ allowedHosts: ['127.0.0.1'] })),
     );
     expect(refused).toMatchObject({ kind: 'unavailable', retryable: true, providerCode: 'ECONNREFUSED' });
+
+    const unknownName = await failure(
+      sendHttpRequest({ url: 'http://nowhere.example.com/' }, limits({ resolve: fakeDns({}) })),
+    );
+    expect(unknownName).toMatchObject({ kind: 'unavailable', retryable: true, providerCode: 'ENOTFOUND' });
 
     for (const url of [
       'ftp://example.com/',
