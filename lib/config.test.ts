@@ -27,6 +27,35 @@ describe('config module', () => {
     expect(() => loadConfig({ ...dir, HEAVY_REQUESTS_PER_TEAM: '0' })).toThrow(/HEAVY_REQUESTS_PER_TEAM/);
   });
 
+  it('reads the limits of http_request steps and refuses an allow-list entry that is not a host, address or range', () => {
+    const dir = { HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' };
+    expect(loadConfig(dir).automations.http).toEqual({
+      allowedHosts: [],
+      timeoutMs: 10_000,
+      maxResponseBytes: 1024 * 1024,
+      maxRequestBytes: 1024 * 1024,
+      maxRedirects: 5,
+    });
+    const set = loadConfig({
+      ...dir,
+      AUTOMATION_HTTP_ALLOWED_HOSTS: 'crm.internal, *.corp.example 10.1.0.0/16,fd00::/8',
+      AUTOMATION_HTTP_MAX_REDIRECTS: '0',
+    });
+    expect(set.automations.http.allowedHosts).toEqual([
+      'crm.internal',
+      '*.corp.example',
+      '10.1.0.0/16',
+      'fd00::/8',
+    ]);
+    expect(set.automations.http.maxRedirects).toBe(0);
+    expect(() => loadConfig({ ...dir, AUTOMATION_HTTP_ALLOWED_HOSTS: 'ok.example, 10.0.0.0/99' })).toThrow(
+      /AUTOMATION_HTTP_ALLOWED_HOSTS: "10.0.0.0\/99" is not a valid CIDR range/,
+    );
+    expect(() => loadConfig({ ...dir, AUTOMATION_HTTP_ALLOWED_HOSTS: 'http://x/' })).toThrow(
+      /AUTOMATION_HTTP_ALLOWED_HOSTS/,
+    );
+  });
+
   it('requires JWT_SECRET in production', () => {
     expect(() =>
       loadConfig({ NODE_ENV: 'production', HOPFLOW_DATA_DIR: '/tmp/hopflow-config-test' }),

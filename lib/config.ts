@@ -3,6 +3,8 @@ import path from 'node:path';
 import crypto from 'node:crypto';
 import { z } from 'zod';
 import { SANDBOX_CREDENTIALS } from './integrations/sandbox-credentials';
+import { allowEntryProblem, splitAllowList } from './automations/http/address-policy';
+import type { HttpRequestLimits } from './automations/http/request';
 
 /**
  * The one configuration module. Every process (api, worker, launcher, tests) reads its settings here;
@@ -96,6 +98,30 @@ const envSchema = z.object({
   CONTACT_IMPORT_MAX_ROWS: positiveInt(10_000),
   // The largest file the import job accepts.
   CONTACT_IMPORT_JOB_MAX_MB: positiveInt(50),
+  // Automations' http_request steps (docs/automations-http.md): only public addresses, unless allowed here.
+  AUTOMATION_HTTP_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform(splitAllowList)
+    .superRefine((entries, ctx) => {
+      for (const entry of entries) {
+        const problem = allowEntryProblem(entry);
+        if (problem)
+          ctx.addIssue({
+            code: 'custom',
+            message: `${problem}: expected host names, addresses or CIDR ranges`,
+          });
+      }
+    }),
+  AUTOMATION_HTTP_TIMEOUT_MS: positiveInt(10_000),
+  AUTOMATION_HTTP_MAX_RESPONSE_BYTES: positiveInt(1024 * 1024),
+  AUTOMATION_HTTP_MAX_REQUEST_BYTES: positiveInt(1024 * 1024),
+  AUTOMATION_HTTP_MAX_REDIRECTS: z.coerce
+    .number({ error: 'expected a number' })
+    .int('expected a whole number')
+    .min(0, 'expected 0 (do not follow) to 20')
+    .max(20, 'expected 0 (do not follow) to 20')
+    .default(5),
   BODY_LIMIT: z
     .string()
     .regex(/^\d+(b|kb|mb)$/i, 'expected a size such as 1mb or 512kb')
@@ -212,6 +238,8 @@ export interface Config {
   /** CSV imports: rows per synchronous request (more answers 413), bytes per import job file. */
   contacts: { importMaxRows: number; importJobMaxBytes: number };
   backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
+  /** http: the limits of the automations' http_request steps (allowed internal destinations, deadline, caps). */
+  automations: { http: HttpRequestLimits };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -520,6 +548,15 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       retentionDays: env.BACKUP_RETENTION_DAYS,
       pgDumpPath: env.PG_DUMP_PATH,
       pgRestorePath: env.PG_RESTORE_PATH,
+    },
+    automations: {
+      http: {
+        allowedHosts: env.AUTOMATION_HTTP_ALLOWED_HOSTS,
+        timeoutMs: env.AUTOMATION_HTTP_TIMEOUT_MS,
+        maxResponseBytes: env.AUTOMATION_HTTP_MAX_RESPONSE_BYTES,
+        maxRequestBytes: env.AUTOMATION_HTTP_MAX_REQUEST_BYTES,
+        maxRedirects: env.AUTOMATION_HTTP_MAX_REDIRECTS,
+      },
     },
     auth: {
       jwtSecret,

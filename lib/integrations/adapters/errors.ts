@@ -6,7 +6,8 @@
  */
 import { ApplicationFailure } from '@temporalio/common';
 
-export type IntegrationProvider = 'clickbank' | 'anthropic' | 'postmark' | 'wordpress' | 'stripe';
+/** `http`: the automations' http_request step, whose destination is any address a builder gives. */
+export type IntegrationProvider = 'clickbank' | 'anthropic' | 'postmark' | 'wordpress' | 'stripe' | 'http';
 
 export type IntegrationErrorKind =
   'auth' | 'invalid' | 'not_found' | 'rate_limited' | 'unavailable' | 'timeout' | 'not_connected';
@@ -17,6 +18,7 @@ const providerDisplayNames: Record<IntegrationProvider, string> = {
   postmark: 'Postmark',
   wordpress: 'WordPress',
   stripe: 'Stripe',
+  http: 'The HTTP destination',
 };
 
 /** Kinds worth retrying: the same request may succeed later. */
