@@ -1,0 +1,35 @@
+import { z } from 'zod';
+
+/** Durations as builders write them: `90s`, `15m`, `2h`, `7d`, `2w`, or combined from largest to smallest (`1h30m`). */
+const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
+const UNIT_MS = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000];
+
+export const SECOND_MS = 1_000;
+export const DAY_MS = 86_400_000;
+/** The longest wait or timeout: a run waiting longer is almost always a mistake (and outlives its version). */
+export const MAX_WAIT_MS = 365 * DAY_MS;
+
+/** Milliseconds, or undefined when the text is not a duration. */
+export function parseDuration(text: string): number | undefined {
+  const match = DURATION.exec(text.trim());
+  if (!match || text.trim() === '') return undefined;
+  return UNIT_MS.reduce((total, unit, i) => total + Number(match[i + 1] ?? 0) * unit, 0);
+}
+
+const DURATION_HINT = 'a duration such as 30s, 15m, 2h, 7d or 1h30m';
+
+const describe = (ms: number): string =>
+  ms % DAY_MS === 0
+    ? `${ms / DAY_MS} days`
+    : ms % 60_000 === 0
+      ? `${ms / 60_000} minutes`
+      : `${ms / 1000} seconds`;
+
+/** A duration field between `min` and `max` milliseconds. */
+export const durationSchema = (max: number, min = SECOND_MS) =>
+  z
+    .string()
+    .regex(/^(\d+w)?(\d+d)?(\d+h)?(\d+m)?(\d+s)?$/, { error: DURATION_HINT, abort: true })
+    .refine((text) => parseDuration(text) !== undefined, { error: DURATION_HINT, abort: true })
+    .refine((text) => (parseDuration(text) ?? 0) >= min, `at least ${describe(min)}`)
+    .refine((text) => (parseDuration(text) ?? 0) <= max, `at most ${describe(max)}`);
