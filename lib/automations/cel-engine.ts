@@ -168,7 +168,7 @@ function walk(expr: CelExpr | undefined, w: Walk, locals: Set<string>, depth: nu
           ...range,
           id: range.id + 1_000_000n,
           exprKind: { case: 'callExpr', value: { ...callShape, function: METER, args: [range] } },
-        } as CelExpr;
+        };
       }
       return;
     }

@@ -3,7 +3,7 @@ import { compileCondition, compileTemplate, SCOPE_ROOTS, type CompiledTemplate }
 import { formatPath, type DefinitionProblem, type PathKey } from './problems';
 
 /** Fields of `run` an expression may read. */
-export const RUN_FIELDS = ['id', 'automation_id', 'team_id', 'version', 'started_at'] as const;
+const RUN_FIELDS = ['id', 'automation_id', 'team_id', 'version', 'started_at'] as const;
 
 /** What an expression at one place in the definition may refer to. */
 export interface ReferenceContext {

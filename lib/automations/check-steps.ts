@@ -9,7 +9,7 @@ import { formatPath, isRecord, type DefinitionProblem, type PathKey } from './pr
  */
 
 /** Steps in a whole definition, all lanes together. */
-export const MAX_DEFINITION_STEPS = 500;
+const MAX_DEFINITION_STEPS = 500;
 
 interface Walk {
   problems: DefinitionProblem[];

@@ -3,7 +3,7 @@ import { laneSchema, type Step } from './steps';
 import { triggerSchema, type Trigger } from './triggers';
 
 /** An automation definition: what starts a run and the steps it takes. Versions are saved as this JSON. */
-export const DEFINITION_FORMAT_VERSION = 1;
+const DEFINITION_FORMAT_VERSION = 1;
 
 export interface AutomationDefinition {
   version: typeof DEFINITION_FORMAT_VERSION;
@@ -28,5 +28,5 @@ export function definitionJsonSchema(): Record<string, unknown> {
     target: 'draft-2020-12',
     io: 'input',
     unrepresentable: 'any',
-  }) as Record<string, unknown>;
+  });
 }

@@ -4,8 +4,8 @@ import { z } from 'zod';
 const DURATION = /^(?:(\d+)w)?(?:(\d+)d)?(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/;
 const UNIT_MS = [7 * 86_400_000, 86_400_000, 3_600_000, 60_000, 1_000];
 
-export const SECOND_MS = 1_000;
-export const DAY_MS = 86_400_000;
+const SECOND_MS = 1_000;
+const DAY_MS = 86_400_000;
 /** The longest wait or timeout: a run waiting longer is almost always a mistake (and outlives its version). */
 export const MAX_WAIT_MS = 365 * DAY_MS;
 
@@ -18,12 +18,13 @@ export function parseDuration(text: string): number | undefined {
 
 const DURATION_HINT = 'a duration such as 30s, 15m, 2h, 7d or 1h30m';
 
+const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
 const describe = (ms: number): string =>
   ms % DAY_MS === 0
-    ? `${ms / DAY_MS} days`
+    ? plural(ms / DAY_MS, 'day')
     : ms % 60_000 === 0
-      ? `${ms / 60_000} minutes`
-      : `${ms / 1000} seconds`;
+      ? plural(ms / 60_000, 'minute')
+      : plural(ms / 1000, 'second');
 
 /** A duration field between `min` and `max` milliseconds. */
 export const durationSchema = (max: number, min = SECOND_MS) =>

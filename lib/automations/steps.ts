@@ -24,13 +24,13 @@ import { platformEvents } from './triggers';
 /** Steps in one lane, and in a whole definition. */
 export const MAX_LANE_STEPS = 100;
 
-export const retryPolicySchema = z.strictObject({
+const retryPolicySchema = z.strictObject({
   max_attempts: z.number().int().min(1).max(10, 'at most 10 attempts').default(3),
   initial_interval: durationSchema(3_600_000).default('1s'),
   backoff: z.number().min(1).max(10).default(2),
   max_interval: durationSchema(86_400_000).default('10m'),
 });
-export type RetryPolicy = z.output<typeof retryPolicySchema>;
+type RetryPolicy = z.output<typeof retryPolicySchema>;
 
 type Config<S extends z.ZodType> = z.output<S>;
 
@@ -166,7 +166,7 @@ const stepOf = <T extends StepType>(type: T) =>
     on_error: lane.optional(),
   });
 
-export const stepSchema: z.ZodType<Step, unknown> = z.lazy(() =>
+const stepSchema: z.ZodType<Step, unknown> = z.lazy(() =>
   z.discriminatedUnion(
     'type',
     stepTypes.map((type) => stepOf(type)) as unknown as [ReturnType<typeof stepOf>],

@@ -48,6 +48,3 @@ export function splitTemplate(template: string): TemplatePart[] {
   if (at < template.length) parts.push({ text: template.slice(at) });
   return parts;
 }
-
-/** True when the text holds at least one `{{`. */
-export const hasTemplate = (text: string): boolean => text.includes('{{');

@@ -15,7 +15,7 @@ export const platformEvents = [
 ] as const;
 
 /** ClickBank INS transaction types (TEST_* arrive from the ClickBank test button and the sandbox). */
-export const clickbankTransactionTypes = [
+const clickbankTransactionTypes = [
   'SALE',
   'BILL',
   'RFND',
