@@ -18,7 +18,7 @@ export const generateContentConfig = z.strictObject({
 
 export const sendEmailConfig = z.strictObject({
   to: emailOrExpression,
-  subject: text('subject', 200),
+  subject: text('subject', 200).refine((s) => !/[\r\n]/.test(s), 'a subject is one line'),
   body: text('body', 20_000),
   /** The campaign whose sender, unsubscribe link and analytics the email uses. */
   campaign_id: recordId('campaign').optional(),

@@ -35,6 +35,10 @@ const SPECIAL_KEYS: Record<string, readonly string[]> = {
   wait_until: ['until'],
 };
 
+/** An ISO date-time that says which zone it is in (`Z` or `+02:00`): a bare local time is ambiguous. */
+const isIsoWithOffset = (text: string): boolean =>
+  /T.*(?:Z|[+-]\d{2}:?\d{2})$/i.test(text) && DateTime.fromISO(text, { setZone: true }).isValid;
+
 /** Every id and variable name, wherever it is, to tell "later or elsewhere" from "nowhere". */
 function collect(steps: unknown, walk: Walk, depth = 0): void {
   if (!Array.isArray(steps) || depth > 50) return;
@@ -127,10 +131,11 @@ function checkStep(step: Record<string, unknown>, path: PathKey[], visible: Visi
   if (type === 'wait_until' && typeof config.until === 'string') {
     if (config.until.includes('{{'))
       checkTemplate(config.until, [...path, 'config', 'until'], ctx, walk.problems);
-    else if (!DateTime.fromISO(config.until.trim(), { setZone: true }).isValid) {
+    else if (!isIsoWithOffset(config.until.trim())) {
       walk.problems.push({
         path: formatPath([...path, 'config', 'until']),
-        message: 'an ISO date-time such as 2026-03-01T09:00:00Z, or a {{ }} expression giving one',
+        message:
+          'an ISO date-time with its offset, such as 2026-03-01T09:00:00Z, or a {{ }} expression giving one',
       });
     }
   }

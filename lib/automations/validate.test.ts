@@ -50,11 +50,13 @@ describe('validateDefinition', () => {
       email('ok'),
       { id: 'b', name: 'B', type: 'send_email', config: { to: 'not an email', subject: 'Hi' } },
       { id: 'c', name: 'C', type: 'tag_contact', config: { contact: 'x@example.com', colour: 'red' } },
+      email('d', { subject: 'Two\nlines' }),
     ]);
     expect(at(def, 'steps[1].config.to')).toEqual(['an email address or a {{ }} expression giving one']);
     expect(at(def, 'steps[1].config.body')).toEqual(['required']);
     expect(at(def, 'steps[2].config')).toEqual(['unknown field "colour"']);
     expect(at(def, 'steps[2].config.add')).toEqual(['add or remove at least one tag']);
+    expect(at(def, 'steps[3].config.subject')).toEqual(['a subject is one line']);
   });
 
   it('reports bad expression syntax', () => {
@@ -211,6 +213,7 @@ describe('validateDefinition', () => {
         config: { signal: 'go', match: 'event.ok && steps.e.output', timeout: '1h' },
       },
       { id: 'f', name: 'F', type: 'for_each', config: { items: 'trigger.items.map(', steps: [] } },
+      { id: 'local', name: 'Local', type: 'wait_until', config: { until: '2027-01-15T09:00:00' } },
     ]);
     expect(at(def, 'steps[0].if')).toEqual([
       'bad expression: a condition is one expression, not text with several {{ }}',
@@ -218,6 +221,7 @@ describe('validateDefinition', () => {
     expect(at(def, 'steps[1].config.until')[0]).toMatch(/ISO date-time/);
     expect(at(def, 'steps[2].config.match')).toEqual(['step "e" refers to its own result (it has none yet)']);
     expect(at(def, 'steps[3].config.items')[0]).toMatch(/^bad expression: syntax error/);
+    expect(at(def, 'steps[4].config.until')[0]).toMatch(/with its offset/);
   });
 
   it('reports the problems of every step, not only the first', () => {
