@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { laneSchema, type Step } from './steps';
+import { topLevelSteps, type Step } from './steps';
 import { triggerSchema, type Trigger } from './triggers';
 
 /** An automation definition: what starts a run and the steps it takes. Versions are saved as this JSON. */
@@ -16,7 +16,7 @@ export const definitionSchema: z.ZodType<AutomationDefinition, unknown> = z.stri
     error: `the definition format version: ${DEFINITION_FORMAT_VERSION}`,
   }),
   trigger: triggerSchema,
-  steps: laneSchema.refine((steps) => steps.length > 0, 'add at least one step'),
+  steps: topLevelSteps,
 });
 
 /**

@@ -98,9 +98,17 @@ const waitForApprovalConfig = z.strictObject({
   on_timeout: z.enum(['approve', 'reject', 'fail']).default('reject'),
 });
 
-const lane: z.ZodType<Step[], unknown> = z.lazy(() =>
-  z.array(stepSchema).max(MAX_LANE_STEPS, `at most ${MAX_LANE_STEPS} steps in one list`),
-);
+const stepList = () =>
+  z.array(z.lazy(() => stepSchema)).max(MAX_LANE_STEPS, `at most ${MAX_LANE_STEPS} steps in one list`);
+
+/** A lane inside a step; named once in the JSON Schema (modifiers on it would clone its id, so only wrap it). */
+const lane: z.ZodType<Step[], unknown> = stepList().meta({
+  id: 'AutomationSteps',
+  description: 'Steps that run in order',
+});
+
+/** The definition's top-level steps. */
+export const topLevelSteps = stepList().min(1, 'add at least one step');
 
 const branchConfig = z.strictObject({
   branches: z
@@ -155,23 +163,43 @@ const configs = {
 
 export const stepTypes = Object.keys(configs) as StepType[];
 
-const stepOf = <T extends StepType>(type: T) =>
-  z.strictObject({
-    id: identifier('a step id'),
-    name: z.string().trim().min(1, 'name the step').max(120, 'at most 120 characters'),
-    type: z.literal(type),
-    config: configs[type],
-    if: condition.optional(),
-    retry: retryPolicySchema.optional(),
-    on_error: lane.optional(),
-  });
+/** Shown by the builder (the JSON Schema's descriptions). */
+const descriptions: Record<StepType, string> = {
+  generate_content:
+    'Generate content for a campaign with the content pipeline, optionally waiting for its review',
+  send_email: 'Send one email',
+  add_to_sequence: 'Enroll a contact in a drip sequence',
+  remove_from_sequence: 'Stop a contact’s drip sequence',
+  tag_contact: 'Add or remove tags of a contact',
+  deliver_bonus: 'Deliver the bonuses of a ClickBank sale',
+  publish_wordpress: 'Publish a content item on WordPress, now or at a time',
+  http_request: 'Call an outside HTTP API',
+  set_variable: 'Set a variable that later steps read as vars.<name>',
+  branch: 'Run the steps of the first branch whose condition is true, else the otherwise steps',
+  for_each: 'Run steps once per item of a list',
+  wait: 'Wait for a duration',
+  wait_until: 'Wait until a date and time',
+  wait_for_event: 'Wait for a platform event or a signal, with a timeout',
+  wait_for_approval: 'Wait for a team member to approve or reject',
+};
 
-const stepSchema: z.ZodType<Step, unknown> = z.lazy(() =>
-  z.discriminatedUnion(
+const stepOf = <T extends StepType>(type: T) =>
+  z
+    .strictObject({
+      id: identifier('a step id'),
+      name: z.string().trim().min(1, 'name the step').max(120, 'at most 120 characters'),
+      type: z.literal(type),
+      config: configs[type],
+      if: condition.optional(),
+      retry: retryPolicySchema.optional(),
+      on_error: lane.optional(),
+    })
+    .describe(descriptions[type]);
+
+const stepSchema: z.ZodType<Step, unknown> = z
+  .discriminatedUnion(
     'type',
     stepTypes.map((type) => stepOf(type)) as unknown as [ReturnType<typeof stepOf>],
     { error: `a step type: ${stepTypes.join(', ')}` },
-  ),
-) as unknown as z.ZodType<Step, unknown>;
-
-export { lane as laneSchema };
+  )
+  .meta({ id: 'AutomationStep' }) as unknown as z.ZodType<Step, unknown>;
