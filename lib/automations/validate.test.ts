@@ -37,6 +37,14 @@ describe('validateDefinition', () => {
     }
   });
 
+  it('reports an unknown trigger type, a wrong version and an empty step list', () => {
+    expect(problems({ version: 2, trigger: { type: 'carrier_pigeon' }, steps: [] })).toEqual([
+      { path: 'version', message: 'the definition format version: 1' },
+      { path: 'trigger.type', message: 'a trigger type: webhook, schedule, clickbank, event or manual' },
+      { path: 'steps', message: 'add at least one step' },
+    ]);
+  });
+
   it('reports an unknown step type at the step', () => {
     const [message] = at(
       manual([{ id: 'a', name: 'A', type: 'launch_rocket', config: {} }]),

@@ -73,9 +73,11 @@ export function validateDefinition(input: unknown): ValidationResult {
     // A defect in a check must not turn a save into a 500; the property test looks for this message.
     problems.push({ path: '', message: `internal error while checking: ${String(error)}` });
   }
-  const unique = problems.filter(
-    (p, i) => problems.findIndex((q) => q.path === p.path && q.message === p.message) === i,
-  );
+  const seen = new Set<string>();
+  const unique = problems.filter((p) => {
+    const key = `${p.path}\n${p.message}`;
+    return seen.has(key) ? false : (seen.add(key), true);
+  });
   if (unique.length === 0 && parsed?.success) return { ok: true, definition: parsed.data, problems: [] };
   return { ok: false, problems: unique };
 }
