@@ -1,73 +1,15 @@
-import {
-  CelScalar,
-  celEnv,
-  celFunc,
-  isCelError,
-  listType,
-  parse,
-  plan,
-  type CelList,
-  type CelValue,
-} from '@bufbuild/cel';
-import { appendLists } from './cel-lists';
+import { isCelError, parse, plan } from '@bufbuild/cel';
+import { budgetExceeded, env, METER, startBudget } from './cel-env';
 import { ExpressionError } from './expression-error';
 import { EXPRESSION_LIMITS } from './expression-limits';
 import { fromCelValue, toCelScope } from './expression-values';
 
 /**
  * CEL (Common Expression Language) through @bufbuild/cel: no loops, no assignment, no host objects, RE2 regular
- * expressions (linear time). What CEL leaves open we bound here: the text, the nesting, the iterations of macros
- * (map, filter, all, exists) and the characters and list items that concatenation produces.
+ * expressions (linear time). What CEL leaves open we bound: the text and nesting here, the work in cel-env.ts.
  */
 type CelExpr = ReturnType<typeof parse>['expr'];
 type Evaluator = ReturnType<typeof plan>;
-
-/** Work left for the evaluation in progress (evaluation is synchronous, so one budget at a time). */
-const budget = { steps: 0, chars: 0 };
-
-function spend(steps: number, chars = 0): void {
-  budget.steps -= steps;
-  budget.chars -= chars;
-  if (budget.steps < 0) throw new ExpressionError('the expression does too much work (iteration limit)');
-  if (budget.chars < 0) throw new ExpressionError('the expression builds too much text or too long a list');
-}
-
-function arithmetic(op: '_+_' | '_-_' | '_*_' | '_/_', l: number, r: number): number {
-  if (op === '_+_') return l + r;
-  if (op === '_-_') return l - r;
-  return op === '_*_' ? l * r : l / r;
-}
-
-const METER = 'hopflow.meter';
-const LIST = listType(CelScalar.DYN);
-
-// Same ids as the standard overloads, so these replace them; a macro's range goes through METER (see below).
-const env = celEnv({
-  funcs: [
-    celFunc('_+_', [CelScalar.STRING, CelScalar.STRING], CelScalar.STRING, (l, r) => {
-      spend(1, l.length + r.length);
-      return l + r;
-    }),
-    celFunc('_+_', [LIST, LIST], LIST, (l: CelList, r: CelList) => {
-      spend(1, r.size); // the left side was counted when it was built
-      return appendLists(l, r);
-    }),
-    // JSON numbers are doubles in CEL; a builder writes `trigger.amount * 2`, so int and double mix here.
-    ...(['_+_', '_-_', '_*_', '_/_'] as const).flatMap((op) => [
-      celFunc(op, [CelScalar.DOUBLE, CelScalar.INT], CelScalar.DOUBLE, (l, r) =>
-        arithmetic(op, l, Number(r)),
-      ),
-      celFunc(op, [CelScalar.INT, CelScalar.DOUBLE], CelScalar.DOUBLE, (l, r) =>
-        arithmetic(op, Number(l), r),
-      ),
-    ]),
-    celFunc(METER, [CelScalar.DYN], CelScalar.DYN, (range: CelValue) => {
-      const size = (range as { size?: unknown }).size;
-      spend(typeof size === 'number' ? size : 1);
-      return range;
-    }),
-  ],
-});
 
 /** A compiled expression: run it against a scope, or read the paths it refers to. */
 export interface CompiledCel {
@@ -206,8 +148,7 @@ export function compileCel(source: string): CompiledCel {
     paths: w.paths,
     roots: w.roots,
     run(scope, text) {
-      budget.steps = EXPRESSION_LIMITS.maxSteps;
-      budget.chars = EXPRESSION_LIMITS.maxChars;
+      startBudget();
       let result: unknown;
       try {
         result = evaluate(toCelScope(scope, w.roots));
@@ -217,6 +158,8 @@ export function compileCel(source: string): CompiledCel {
           throw new ExpressionError('the expression is too complex to evaluate');
         throw new ExpressionError(error instanceof Error ? error.message : String(error));
       }
+      const exceeded = budgetExceeded();
+      if (exceeded) throw new ExpressionError(`${exceeded} (in ${text})`);
       if (isCelError(result)) throw explain(result, w.paths, text);
       return fromCelValue(result);
     },

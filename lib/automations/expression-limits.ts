@@ -14,6 +14,8 @@ export const EXPRESSION_LIMITS = {
   maxMacroNesting: 2,
   /** Macro iterations and concatenations in one evaluation. */
   maxSteps: 100_000,
+  /** Characters, bytes and list items that function calls read in one evaluation (top-level sizes). */
+  maxScanned: 20_000_000,
   /** Characters and list items produced by concatenation in one evaluation. */
   maxChars: 1_000_000,
   /** Values (scalars, list items, map entries) in the scope an expression reads, and in its result. */

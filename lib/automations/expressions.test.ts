@@ -137,6 +137,21 @@ describe('expressions', () => {
       expect(quick('{{ trigger.items.map(a, trigger.items + trigger.items) }}')).toMatch(/too much/);
     });
 
+    it('charges functions for the data they read: quadratic membership, repeated scans of a long text', () => {
+      expect(quick('{{ trigger.items.filter(x, x in trigger.items) }}')).toMatch(/reads too much data/);
+      const long = { ...many, trigger: { items: many.trigger.items, text: 'a'.repeat(3_000_000) } };
+      expect(quick('{{ trigger.items.map(i, trigger.text.contains("z")) }}', long)).toMatch(
+        /reads too much data/,
+      );
+      expect(evaluateTemplate('{{ trigger.text.contains("z") }}', long)).toBe(false);
+    });
+
+    it('keeps a budget error even where CEL would absorb it (`|| true`)', () => {
+      expect(quick('{{ trigger.items.filter(x, x in trigger.items).size() > 0 || true }}')).toMatch(
+        /reads too much data/,
+      );
+    });
+
     it('refuses deep nesting, long expressions and too many macros inside each other', () => {
       expect(quick(`{{ ${'('.repeat(5_000)}1${')'.repeat(5_000)} }}`)).toMatch(
         /nested too deeply|longer than/,
