@@ -12,7 +12,7 @@ export const EXPRESSION_LIMITS = {
   maxDepth: 32,
   /** Macros (map, filter, all, exists, exists_one) inside one another. */
   maxMacroNesting: 2,
-  /** Macro iterations and concatenations in one evaluation. */
+  /** Macro iterations and function calls in one evaluation. */
   maxSteps: 100_000,
   /** Characters, bytes and list items that function calls read in one evaluation (top-level sizes). */
   maxScanned: 20_000_000,
