@@ -49,7 +49,10 @@ export async function registerConfirmed<
   const confirmed = await fetch(`${apiBase}/auth/register/confirm`, {
     method: 'POST',
     headers: json,
-    body: JSON.stringify({ token: await confirmationToken(mailUrl, credentials.email) }),
+    body: JSON.stringify({
+      token: await confirmationToken(mailUrl, credentials.email),
+      password: credentials.password,
+    }),
   });
   if (confirmed.status !== 201)
     throw new Error(`confirm answered ${confirmed.status}: ${await confirmed.text()}`);

@@ -33,19 +33,23 @@ export async function upsertPendingRegistration(
 }
 
 /**
- * Spends a confirmation token in one statement (the row is deleted, so a link works once, and only one of two
- * concurrent confirmations wins). Returns undefined for an unknown, spent or expired token.
+ * The sign-up a confirmation token belongs to, locked until the transaction ends (of two concurrent confirmations
+ * the second waits, then finds the row gone). Undefined for an unknown, spent or expired token.
  */
-export async function consumePendingRegistration(
-  db: Db,
+export async function lockPendingRegistration(
+  trx: Knex.Transaction,
   tokenHash: string,
 ): Promise<PendingRegistrationRow | undefined> {
-  const rows = await db('pending_registrations')
+  const row = await trx('pending_registrations')
     .where({ token_hash: tokenHash })
-    .delete()
-    .returning<PendingRegistrationRow[]>(columns);
-  const row = rows[0];
+    .forUpdate()
+    .first<PendingRegistrationRow | undefined>(columns);
   return row && row.expiresAt.getTime() > Date.now() ? row : undefined;
+}
+
+/** Spends a sign-up: its link works once. */
+export async function deletePendingRegistration(trx: Knex.Transaction, id: string): Promise<void> {
+  await trx('pending_registrations').where({ id }).delete();
 }
 
 /**

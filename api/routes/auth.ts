@@ -39,7 +39,8 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
     defineRoute({
       method: 'post',
       path: '/auth/register/confirm',
-      summary: 'Finish creating an account with the emailed token: user, personal team and a session',
+      summary:
+        'Finish creating an account with the emailed token and the password chosen at sign-up: user, personal team and a session',
       tag: 'auth',
       auth: false,
       body: registerConfirmBody,
@@ -47,13 +48,13 @@ export function authRoutes(auth: AuthService): ApiRoute[] {
         201: { description: 'Registered and signed in', schema: registerResponse },
         400: {
           description:
-            'invalid_confirmation_token: unknown, expired or already used (field token); or validation_failed',
+            'invalid_confirmation_token: unknown, expired or already used (field token); validation_failed: not the password chosen at sign-up (field password), or a missing field',
         },
         409: { description: 'email_taken (the address got an account meanwhile)' },
       },
       handler: async ({ body, req }) => ({
         status: 201,
-        body: await auth.confirmRegistration(body.token, clientInfo(req)),
+        body: await auth.confirmRegistration(body, clientInfo(req)),
       }),
     }),
     defineRoute({

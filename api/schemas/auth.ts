@@ -15,6 +15,9 @@ export const registerBody = z.object({
 
 export const registerConfirmBody = z.object({
   token: z.string().trim().min(1, 'The confirmation link is missing its token').max(512),
+  // The password chosen at sign-up, checked again: whoever signs up the same address later cannot have the owner
+  // confirm an account with the later person's password.
+  password: z.string().min(1, 'Enter the password you chose when you signed up').max(1024),
 });
 
 export const loginBody = z.object({

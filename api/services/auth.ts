@@ -23,7 +23,8 @@ import {
 } from '../../data/users';
 import {
   claimRegistrationNotice,
-  consumePendingRegistration,
+  deletePendingRegistration,
+  lockPendingRegistration,
   upsertPendingRegistration,
 } from '../../data/pending-registrations';
 import { isUniqueViolation } from '../../data/pg-errors';
@@ -64,6 +65,14 @@ const publicUser = (u: UserRow): PublicUser => ({
   createdAt: u.createdAt,
 });
 const invalidCredentials = () => unauthorized('Email or password is incorrect', 'invalid_credentials');
+const wrongSignUpPassword = () =>
+  badRequest('This is not the password chosen when this account was requested', [
+    {
+      path: 'password',
+      message:
+        'This is not the password you chose when you signed up. Type that one, or create your account again to choose a new one',
+    },
+  ]);
 const invalidConfirmation = () =>
   badRequest(
     'This confirmation link is invalid, expired or already used',
@@ -156,11 +165,18 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
      * Step two: the emailed token creates the user, personal team, owner membership and first session, all or
      * nothing. The token is spent in the same transaction, so a link works once.
      */
-    async confirmRegistration(token: string, client: ClientInfo) {
+    /**
+     * Creates the account of an emailed link. The password typed at sign-up must be typed again: a later sign-up
+     * of the same address replaces the link, so without it whoever signed up last would choose the password of
+     * the account the owner then confirms. A wrong password leaves the link usable.
+     */
+    async confirmRegistration(input: { token: string; password: string }, client: ClientInfo) {
       try {
         return await inTransaction(db, async (trx) => {
-          const pending = await consumePendingRegistration(trx, hashOpaqueToken(token));
+          const pending = await lockPendingRegistration(trx, hashOpaqueToken(input.token));
           if (!pending) throw invalidConfirmation();
+          if (!(await verifyPassword(pending.passwordHash, input.password))) throw wrongSignUpPassword();
+          await deletePendingRegistration(trx, pending.id);
           const user = await insertUser(trx, {
             email: pending.email,
             name: pending.name,

@@ -93,6 +93,7 @@ test('register, run a platform check, log out, log in again, and be sent to /log
 
   await test.step('a used confirmation link says so in plain words', async () => {
     await page.goto('/register/confirm?token=used-or-unknown');
+    await page.getByLabel('Password').fill('any password at all');
     await page.getByRole('button', { name: 'Finish creating my account' }).click();
     await expect(page.getByRole('alert')).toContainText('This link does not work any more');
     await expect(page.getByRole('link', { name: 'Create your account again' })).toBeVisible();

@@ -74,6 +74,7 @@ test('forms work whether the UI is opened as localhost or 127.0.0.1', async ({ p
   // The confirmation form posts on the same host too.
   const link = new URL(await confirmationLinkFromMailbox(page, user.email));
   await page.goto(new URL(link.pathname + link.search, other).toString());
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Finish creating my account' }).click();
   await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
   // A post from a foreign origin is still refused.

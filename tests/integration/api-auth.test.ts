@@ -30,7 +30,8 @@ describe('auth API', () => {
     const password = 'long enough password';
     const register = (email: string, name = 'Ada', pw = password) =>
       request(api.app).post('/api/v1/auth/register').send({ email, password: pw, name });
-    const confirm = (token: string) => request(api.app).post('/api/v1/auth/register/confirm').send({ token });
+    const confirm = (token: string, pw = password) =>
+      request(api.app).post('/api/v1/auth/register/confirm').send({ token, password: pw });
     const confirmationToken = async (email: string, count = 1) =>
       confirmationTokenOf((await waitForPlatformEmail(email, 'account-confirmation', { count }))[0]!);
     const count = async (table: string, email: string) =>
@@ -216,9 +217,9 @@ describe('auth API', () => {
 
       const missing = await request(api.app).post('/api/v1/auth/register/confirm').send({});
       expect(missing.status).toBe(400);
-      expect((missing.body as { error: { details: { path: string }[] } }).error.details[0]?.path).toBe(
-        'token',
-      );
+      expect(
+        (missing.body as { error: { details: { path: string }[] } }).error.details.map((d) => d.path),
+      ).toEqual(['token', 'password']);
     });
 
     it('a repeat sign-up for a pending address replaces it: only the newest link works', async () => {
@@ -228,14 +229,54 @@ describe('auth API', () => {
       await register(email, 'Second', 'second long password').expect(202);
       const second = await confirmationToken(email, 2);
       expect(second).not.toBe(first);
-      expect((await confirm(first)).status).toBe(400);
-      const res = await confirm(second);
+      expect((await confirm(first, 'second long password')).status).toBe(400);
+      const res = await confirm(second, 'second long password');
       expect(res.status).toBe(201);
       expect((res.body as { user: { name: string } }).user.name).toBe('Second');
       await request(api.app)
         .post('/api/v1/auth/login')
         .send({ email, password: 'second long password' })
         .expect(200);
+    });
+
+    it('a later sign-up of the same address cannot choose the password of the account its owner confirms', async () => {
+      // The owner signs up; someone else signs the same address up again with their own password before the owner
+      // opens the email. The owner opens the newest link (the other person's) and types their own password.
+      const email = uniqueEmail('owner');
+      await register(email, 'Owner', 'the owners password').expect(202);
+      await register(email, 'Intruder', 'the intruders password').expect(202);
+      const newest = await confirmationToken(email, 2);
+      const refused = await confirm(newest, 'the owners password');
+      expect(refused.status).toBe(400);
+      expectErrorShape(refused.body, 'validation_failed');
+      expect(refused.body).toMatchObject({
+        error: {
+          details: [
+            { path: 'password', message: expect.stringMatching(/not the password you chose/) as unknown },
+          ],
+        },
+      });
+      expect(await count('users', email)).toBe(0);
+      // A wrong password does not spend the link (the intruder never sees it, the owner can sign up again).
+      expect((await confirm(newest, 'also wrong password')).status).toBe(400);
+      expect(await count('pending_registrations', email)).toBe(1);
+      // The owner signs up again: their link, their password.
+      await register(email, 'Owner', 'the owners password').expect(202);
+      const own = await confirmationToken(email, 3);
+      expect((await confirm(own, 'the owners password')).status).toBe(201);
+      await request(api.app)
+        .post('/api/v1/auth/login')
+        .send({ email, password: 'the intruders password' })
+        .expect(401);
+    });
+
+    it('of two confirmations of one link at once, exactly one creates the account', async () => {
+      const email = uniqueEmail('twice');
+      await register(email).expect(202);
+      const token = await confirmationToken(email);
+      const statuses = (await Promise.all([confirm(token), confirm(token)])).map((r) => r.status).sort();
+      expect(statuses).toEqual([201, 400]);
+      expect(await count('users', email)).toBe(1);
     });
 
     it('answers 409 email_taken when the address got an account between the two steps', async () => {

@@ -136,7 +136,10 @@ async function registerAndRunCheck(
   const confirmed = await fetch(`${api}/api/v1/auth/register/confirm`, {
     method: 'POST',
     headers: json,
-    body: JSON.stringify({ token: await confirmationToken(mailboxUrl, credentials.email) }),
+    body: JSON.stringify({
+      token: await confirmationToken(mailboxUrl, credentials.email),
+      password: credentials.password,
+    }),
   });
   expect(confirmed.status).toBe(201);
   const { accessToken, team } = (await confirmed.json()) as { accessToken: string; team: { id: string } };

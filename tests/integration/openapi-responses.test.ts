@@ -143,7 +143,11 @@ describe('responses match the OpenAPI document', () => {
       ).status,
     ).toBe(202);
     expect(
-      (await call().post(`${BASE}/auth/register/confirm`).send({ token: 'spent-or-unknown' })).status,
+      (
+        await call()
+          .post(`${BASE}/auth/register/confirm`)
+          .send({ token: 'spent-or-unknown', password: 'whatever it was' })
+      ).status,
     ).toBe(400);
     expect(
       (await call().post(`${BASE}/auth/login`).send({ email: user.email, password: user.password })).status,

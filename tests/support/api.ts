@@ -127,7 +127,7 @@ export async function registerUser(app: AppUnderTest, label = 'user'): Promise<R
   const [message] = await waitForPlatformEmail(email, 'account-confirmation');
   const confirmed = await request(app)
     .post('/api/v1/auth/register/confirm')
-    .send({ token: confirmationTokenOf(message!) });
+    .send({ token: confirmationTokenOf(message!), password });
   if (confirmed.status !== 201) {
     throw new Error(`register confirm failed: ${confirmed.status} ${JSON.stringify(confirmed.body)}`);
   }

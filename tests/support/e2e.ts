@@ -19,7 +19,8 @@ export function newUser(label: string): TestUser {
 
 /**
  * Registers as a newcomer does: the form, "Check your inbox", the test mailbox the page links to (the Postmark
- * sandbox), the confirmation link in the email, "Finish creating my account", and the dashboard.
+ * sandbox), the confirmation link in the email, the password again and "Finish creating my account", and the
+ * dashboard.
  */
 export async function registerViaUi(page: Page, user: TestUser): Promise<void> {
   await submitRegistration(page, user);
@@ -27,6 +28,7 @@ export async function registerViaUi(page: Page, user: TestUser): Promise<void> {
   // The link names the configured public UI address; stay on the address the browser uses, so its cookies count.
   const url = new URL(link);
   await page.goto(url.pathname + url.search);
+  await page.getByLabel('Password').fill(user.password);
   await page.getByRole('button', { name: 'Finish creating my account' }).click();
   await expect(page.getByTestId('welcome')).toHaveText(`Welcome, ${user.name}`);
 }

@@ -1,6 +1,6 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
-import { field } from '$lib/server/forms';
+import { field, rawField } from '$lib/server/forms';
 import { setSessionCookies } from '$lib/server/session';
 import type { Registration } from '$api/auth';
 import type { Actions, PageServerLoad } from './$types';
@@ -13,13 +13,19 @@ export const load: PageServerLoad = ({ url }) => ({ token: url.searchParams.get(
 
 export const actions: Actions = {
   default: async (event) => {
-    const token = field(await event.request.formData(), 'token');
+    const data = await event.request.formData();
+    const token = field(data, 'token');
+    const password = rawField(data, 'password');
     if (!token) return fail(400, { problem: 'invalid' as const });
     let auth: Registration;
     try {
-      auth = await api(event).post<Registration>('/auth/register/confirm', { token });
+      auth = await api(event).post<Registration>('/auth/register/confirm', { token, password });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
+      const passwordError = err.fieldErrors().password;
+      if (err.status === 400 && passwordError) {
+        return fail(400, { problem: 'password' as const, message: passwordError });
+      }
       if (err.status === 400) return fail(400, { problem: 'invalid' as const });
       if (err.status === 409) return fail(409, { problem: 'taken' as const });
       if (err.status === 429) {
