@@ -50,13 +50,21 @@ function applyFilter(query: Knex.QueryBuilder, teamId: string, f: ContactFilter)
   if (f.q && searchesInside(f.q)) {
     query.andWhereRaw(`${CONTACT_SEARCH_TEXT} like lower(?)`, [containsPattern(f.q)]);
   } else if (f.q) {
-    const prefix = prefixPattern(f.q);
-    query.andWhere((w) =>
-      w
-        .whereRaw('lower(email) like lower(?)', [prefix])
+    const q = f.q.trim();
+    const prefix = prefixPattern(q);
+    const [firstWord = '', ...rest] = q.split(/\s+/);
+    query.andWhere((w) => {
+      w.whereRaw('lower(email) like lower(?)', [prefix])
         .orWhereRaw('lower(first_name) like lower(?)', [prefix])
-        .orWhereRaw('lower(last_name) like lower(?)', [prefix]),
-    );
+        .orWhereRaw('lower(last_name) like lower(?)', [prefix]);
+      // "Jo Sm": the start of the first name and the start of the last name (first name's prefix index).
+      if (rest.length > 0) {
+        w.orWhereRaw('lower(first_name) like lower(?) and lower(last_name) like lower(?)', [
+          prefixPattern(firstWord),
+          prefixPattern(rest.join(' ')),
+        ]);
+      }
+    });
   }
   return query;
 }

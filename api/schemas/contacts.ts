@@ -66,12 +66,10 @@ export const updateContactBody = z
   .openapi('UpdateContactBody');
 
 export const listContactsQuery = z.object({
-  q: z
-    .string()
-    .trim()
-    .max(200)
-    .optional()
-    .openapi({ description: 'Part of the email, first or last name (case-insensitive)' }),
+  q: z.string().trim().max(200).optional().openapi({
+    description:
+      'Part of the email, first or last name, case-insensitive; a term without three letters or digits in a row matches the start of the email, first or last name ("jo sm": first name starting jo, last name starting sm)',
+  }),
   tag: contactTag.optional(),
   status: contactStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -190,7 +188,10 @@ const contactImportJobSchema = z
       .number()
       .int()
       .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
-    skippedCount: z.number().int(),
+    skippedCount: z
+      .number()
+      .int()
+      .openapi({ description: 'Every row skipped so far (the detail lists at most the first 1,000)' }),
     error: z
       .object({
         message: z.string(),
@@ -208,7 +209,10 @@ const contactImportJobSchema = z
 export const contactImportJobResponse = z
   .object({
     import: contactImportJobSchema.extend({
-      skipped: z.array(importSkipSchema).openapi({ description: 'Skipped rows so far, in file order' }),
+      skipped: z.array(importSkipSchema).openapi({
+        description:
+          'Skipped rows so far, in file order: at most the first 1,000 (skippedCount has them all)',
+      }),
     }),
   })
   .openapi('ContactImportJobDetail');

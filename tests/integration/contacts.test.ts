@@ -264,6 +264,8 @@ describe('contacts API', () => {
       // "jo": John by his email and first name; "ga": Garcia's last name, not every "example" address.
       expect(emails((await list({ q: 'Jo' }, viewer, listTeam)).body)).toEqual(['john.smith@example.com']);
       expect(emails((await list({ q: 'ga' }, viewer, listTeam)).body)).toEqual(['maria.garcia@example.com']);
+      expect(emails((await list({ q: 'Jo Sm' }, viewer, listTeam)).body)).toEqual(['john.smith@example.com']);
+      expect(emails((await list({ q: 'Jo Sx' }, viewer, listTeam)).body)).toEqual([]);
       expect(emails((await list({ q: 'sm' }, viewer, listTeam)).body)).toEqual([
         'smithers@example.net',
         'john.smith@example.com',
