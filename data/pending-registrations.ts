@@ -13,23 +13,38 @@ export interface PendingRegistrationRow {
 const columns = ['id', 'email', 'name', 'password_hash as passwordHash', 'expires_at as expiresAt'];
 
 /**
- * Stores a sign-up waiting for its confirmation in one statement; a repeat for the same (lower-cased) address
- * replaces the earlier one, so only the newest emailed link works.
+ * Stores a sign-up waiting for its confirmation in one statement. A repeat for the same (lower-cased) address
+ * replaces the earlier one (only the newest emailed link works), unless the earlier one is younger than
+ * `minIntervalSeconds`: then nothing changes and false is returned, so nobody can have the platform mail an
+ * address more than once per interval.
  */
 export async function upsertPendingRegistration(
   db: Db,
   pending: { email: string; name: string; passwordHash: string; tokenHash: string; expiresAt: Date },
-): Promise<void> {
-  await db('pending_registrations')
-    .insert({
-      email: pending.email,
-      name: pending.name,
-      password_hash: pending.passwordHash,
-      token_hash: pending.tokenHash,
-      expires_at: pending.expiresAt,
-    })
-    .onConflict('email')
-    .merge(['name', 'password_hash', 'token_hash', 'expires_at', 'created_at']);
+  minIntervalSeconds: number,
+): Promise<boolean> {
+  const result = await db.raw<{ rows: unknown[] }>(
+    `INSERT INTO pending_registrations (email, name, password_hash, token_hash, expires_at)
+     VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (email) DO UPDATE SET name = excluded.name, password_hash = excluded.password_hash,
+       token_hash = excluded.token_hash, expires_at = excluded.expires_at, created_at = now()
+     WHERE pending_registrations.created_at <= now() - make_interval(secs => ?)
+     RETURNING id`,
+    [
+      pending.email,
+      pending.name,
+      pending.passwordHash,
+      pending.tokenHash,
+      pending.expiresAt,
+      minIntervalSeconds,
+    ],
+  );
+  return result.rows.length > 0;
+}
+
+/** Forgets sign-ups whose link has expired (their password hashes included). */
+export async function deleteExpiredPendingRegistrations(db: Db): Promise<number> {
+  return db('pending_registrations').where('expires_at', '<', db.fn.now()).delete();
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from '../../data/users';
 import {
   claimRegistrationNotice,
+  deleteExpiredPendingRegistrations,
   deletePendingRegistration,
   lockPendingRegistration,
   upsertPendingRegistration,
@@ -38,6 +39,8 @@ import { inTransaction } from '../../data/transaction';
 const REGISTRATION_LINK_TTL_HOURS = 24;
 /** At most one "someone tried to register with your address" email per address in this window. */
 const REGISTRATION_NOTICE_INTERVAL_SECONDS = 15 * 60;
+/** At most one confirmation link per address in this window (a repeat sooner keeps the earlier link). */
+const REGISTRATION_LINK_INTERVAL_SECONDS = 60;
 
 export interface ClientInfo {
   ip: string;
@@ -148,17 +151,30 @@ export function createAuthService(deps: { db: Knex; config: Config; kv: KeyValue
           sendEmail = () => mail.sendAccountExistsNotice(existing.email, `${config.ui.publicUrl}/login`);
         }
       } else {
-        await upsertPendingRegistration(db, {
-          email,
-          name: input.name,
-          passwordHash,
-          tokenHash: token.hash,
-          expiresAt: new Date(Date.now() + REGISTRATION_LINK_TTL_HOURS * 3600 * 1000),
-        });
-        const link = `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`;
-        sendEmail = () => mail.sendRegistrationConfirmation(email, link, REGISTRATION_LINK_TTL_HOURS);
+        const stored = await upsertPendingRegistration(
+          db,
+          {
+            email,
+            name: input.name,
+            passwordHash,
+            tokenHash: token.hash,
+            expiresAt: new Date(Date.now() + REGISTRATION_LINK_TTL_HOURS * 3600 * 1000),
+          },
+          REGISTRATION_LINK_INTERVAL_SECONDS,
+        );
+        if (stored) {
+          const link = `${config.ui.publicUrl}/register/confirm?token=${encodeURIComponent(token.token)}`;
+          sendEmail = () => mail.sendRegistrationConfirmation(email, link, REGISTRATION_LINK_TTL_HOURS);
+        }
       }
-      return { answer: { status: 'confirmation_sent' as const, email }, sendEmail };
+      // After the answer, in both branches alike: the email, and forgetting sign-ups whose link expired.
+      const afterAnswer = () => {
+        sendEmail();
+        deleteExpiredPendingRegistrations(db).catch((err: unknown) => {
+          deps.logger.warn({ err }, 'could not delete expired sign-ups');
+        });
+      };
+      return { answer: { status: 'confirmation_sent' as const, email }, sendEmail: afterAnswer };
     },
 
     /**

@@ -40,6 +40,12 @@ describe('auth API', () => {
           await api.db(table).whereRaw('lower(email) = ?', [email]).count<{ count: string }[]>({ count: '*' })
         )[0]?.count,
       );
+    /** As if the address's pending sign-up was made two minutes ago (past the one-link-per-minute throttle). */
+    const age = (email: string) =>
+      api
+        .db('pending_registrations')
+        .where({ email })
+        .update({ created_at: api.db.raw("now() - interval '2 minutes'") });
     /** Sends are in the background: give a send that should not happen the time to happen anyway. */
     const settle = () => new Promise((r) => setTimeout(r, 300));
 
@@ -226,6 +232,7 @@ describe('auth API', () => {
       const email = uniqueEmail('again');
       await register(email, 'First').expect(202);
       const first = await confirmationToken(email);
+      await age(email);
       await register(email, 'Second', 'second long password').expect(202);
       const second = await confirmationToken(email, 2);
       expect(second).not.toBe(first);
@@ -244,6 +251,7 @@ describe('auth API', () => {
       // opens the email. The owner opens the newest link (the other person's) and types their own password.
       const email = uniqueEmail('owner');
       await register(email, 'Owner', 'the owners password').expect(202);
+      await age(email);
       await register(email, 'Intruder', 'the intruders password').expect(202);
       const newest = await confirmationToken(email, 2);
       const refused = await confirm(newest, 'the owners password');
@@ -261,6 +269,7 @@ describe('auth API', () => {
       expect((await confirm(newest, 'also wrong password')).status).toBe(400);
       expect(await count('pending_registrations', email)).toBe(1);
       // The owner signs up again: their link, their password.
+      await age(email);
       await register(email, 'Owner', 'the owners password').expect(202);
       const own = await confirmationToken(email, 3);
       expect((await confirm(own, 'the owners password')).status).toBe(201);
@@ -268,6 +277,35 @@ describe('auth API', () => {
         .post('/api/v1/auth/login')
         .send({ email, password: 'the intruders password' })
         .expect(401);
+    });
+
+    it('emails an address at most one confirmation link a minute; a repeat sooner keeps the first link', async () => {
+      const email = uniqueEmail('bombed');
+      await register(email, 'First', 'the first password').expect(202);
+      const first = await confirmationToken(email);
+      const again = await register(email, 'Second', 'the second password');
+      // The same answer as any other sign-up ...
+      expect(again.status).toBe(202);
+      expect(again.body).toEqual({ status: 'confirmation_sent', email });
+      await settle();
+      // ... but no second email, and the first link still works with the first password.
+      expect(await waitForPlatformEmail(email, 'account-confirmation')).toHaveLength(1);
+      const res = await confirm(first, 'the first password');
+      expect(res.status).toBe(201);
+      expect((res.body as { user: { name: string } }).user.name).toBe('First');
+    });
+
+    it('forgets sign-ups whose link expired', async () => {
+      const stale = uniqueEmail('stale');
+      await register(stale).expect(202);
+      await confirmationToken(stale);
+      await api
+        .db('pending_registrations')
+        .where({ email: stale })
+        .update({ expires_at: new Date(Date.now() - 1000) });
+      await register(uniqueEmail('someone')).expect(202);
+      await settle();
+      expect(await count('pending_registrations', stale)).toBe(0);
     });
 
     it('of two confirmations of one link at once, exactly one creates the account', async () => {
