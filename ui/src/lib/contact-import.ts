@@ -1,5 +1,11 @@
 import type { CsvChunk } from './csv-chunks';
 import type { ContactImportResult, ImportSkip } from '$api/contacts';
+import { isBusy, sendUntilNotBusy, type BusyRetryOptions } from '../../../lib/busy-retry';
+
+/** How pieces are sent: fetch and the wait between tries can be swapped. */
+interface SendOptions extends BusyRetryOptions {
+  fetch?: typeof fetch;
+}
 
 /** One piece of an import as the page tracks it. */
 export interface ChunkState {
@@ -9,19 +15,36 @@ export interface ChunkState {
   error?: string;
 }
 
-/** Posts one piece to the UI's import endpoint; throws with the API's message (and first field detail). */
-async function sendChunk(url: string, chunk: CsvChunk, tags: string): Promise<ContactImportResult> {
+/**
+ * Posts one piece to the UI's import endpoint; throws with the API's message (and first field detail). While
+ * the server is busy (429: e.g. a teammate's search holds the team's one heavy request; or 503 with Retry-After)
+ * the piece waits as long as the server asks and is sent again, a few times, before it counts as failed.
+ */
+async function sendChunk(
+  url: string,
+  chunk: CsvChunk,
+  tags: string,
+  opts: SendOptions,
+): Promise<ContactImportResult> {
   const query = new URLSearchParams({ lineOffset: String(chunk.lineOffset) });
   if (tags) query.set('tags', tags);
+  const send = opts.fetch ?? fetch;
   let res: Response;
   try {
-    res = await fetch(`${url}?${query}`, {
-      method: 'POST',
-      headers: { 'content-type': 'text/csv; charset=utf-8', accept: 'application/json' },
-      body: chunk.text,
-    });
+    res = await sendUntilNotBusy(
+      () =>
+        send(`${url}?${query}`, {
+          method: 'POST',
+          headers: { 'content-type': 'text/csv; charset=utf-8', accept: 'application/json' },
+          body: chunk.text,
+        }),
+      opts,
+    );
   } catch {
     throw new Error('Connection problem: the piece did not reach the server');
+  }
+  if (isBusy(res)) {
+    throw new Error('The server stayed busy with other work of your team: try these lines again in a minute');
   }
   const body = (await res.json().catch(() => null)) as
     (ContactImportResult & { error?: { message?: string; details?: ImportSkip[] } }) | null;
@@ -64,6 +87,7 @@ export async function sendPending(
   states: ChunkState[],
   tags: string,
   changed: () => void,
+  opts: SendOptions = {},
 ): Promise<void> {
   for (const state of states) {
     if (state.status === 'done') continue;
@@ -71,7 +95,7 @@ export async function sendPending(
     state.error = undefined;
     changed();
     try {
-      state.result = await sendChunk(url, state.chunk, tags);
+      state.result = await sendChunk(url, state.chunk, tags, opts);
       state.status = 'done';
     } catch (err) {
       state.status = 'failed';

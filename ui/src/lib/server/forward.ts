@@ -6,9 +6,12 @@ const headers = { 'cache-control': 'no-store' };
 /** The API's error (code, message, field details) as JSON for browser code to show. */
 function errorResponse(err: unknown): Response {
   if (!(err instanceof ApiError)) throw err;
+  // Retry-After goes along (a 429 team_busy, a 503): browser code waits that long before sending again.
+  const answerHeaders: Record<string, string> = { ...headers };
+  if (err.retryAfter !== null) answerHeaders['retry-after'] = String(err.retryAfter);
   return json(
     { error: { code: err.code, message: err.message, details: err.details } },
-    { status: err.status, headers },
+    { status: err.status, headers: answerHeaders },
   );
 }
 
