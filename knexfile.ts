@@ -15,11 +15,14 @@ export default config.database.url
   ? {
       client: 'pg',
       connection: config.database.url,
+      // No parameters in error messages (see db/connection.ts).
+      compileSqlOnError: false,
       migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
     }
   : {
       client: ClientPgLite,
       dialect: 'postgres',
       connection: () => ({ pglite }),
+      compileSqlOnError: false,
       migrations: { directory: path.join(__dirname, 'db/migrations'), loadExtensions: ['.ts'] },
     };

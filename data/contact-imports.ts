@@ -64,7 +64,7 @@ const columns = [
 
 const skippedCount = (db: Db) =>
   db.raw(
-    `(jsonb_array_length(i.skipped) + coalesce((SELECT sum(jsonb_array_length(p.skipped))
+    `(i.read_skipped + coalesce((SELECT sum(jsonb_array_length(p.skipped))
         FROM contact_import_pieces p WHERE p.import_id = i.id), 0))::int AS "skippedCount"`,
   );
 
@@ -84,6 +84,25 @@ export async function insertContactImport(
   const row = await findContactImport(db, c.teamId, c.id);
   if (!row) throw new Error('contact import insert returned no row');
   return row;
+}
+
+/** A team runs one import at a time (the partial unique index contact_imports_one_running_per_team). */
+export const ONE_RUNNING_IMPORT_INDEX = 'contact_imports_one_running_per_team';
+
+/** The team's import that is queued, reading or importing, if any. */
+export function runningContactImport(
+  db: Db,
+  teamId: string,
+): Promise<{ id: string; status: ContactImportStatus; createdAt: Date } | undefined> {
+  return db('contact_imports')
+    .where({ team_id: teamId })
+    .whereIn('status', ['queued', 'reading', 'importing'])
+    .orderBy('created_at')
+    .first<{ id: string; status: ContactImportStatus; createdAt: Date } | undefined>([
+      'id',
+      'status',
+      'created_at as createdAt',
+    ]);
 }
 
 /** Team-scoped: another team's import id is not found. */
@@ -108,17 +127,28 @@ export function listContactImports(db: Db, teamId: string, limit: number): Promi
     .select<ContactImportRow[]>([...columns, skippedCount(db)]);
 }
 
-/** Every skipped row of an import (reading and pieces), in file order. */
+/** Skipped rows of the reading step stored on the import (their count is kept whole, in read_skipped). */
+const STORED_SKIPS = 1000;
+
+/** The first STORED_SKIPS skipped rows of an import (reading and pieces), in file order. */
 export async function contactImportSkips(db: Db, importId: string): Promise<ImportSkip[]> {
   const { rows } = await db.raw<{ rows: ImportSkip[] }>(
     `SELECT (s->>'line')::int AS line, s->>'field' AS field, s->>'message' AS message
        FROM (SELECT jsonb_array_elements(skipped) AS s FROM contact_imports WHERE id = ?
              UNION ALL
              SELECT jsonb_array_elements(skipped) FROM contact_import_pieces WHERE import_id = ?) AS all_skips
-      ORDER BY 1`,
-    [importId, importId],
+      ORDER BY 1
+      LIMIT ?`,
+    [importId, importId, STORED_SKIPS],
   );
   return rows;
+}
+
+interface ContactImportFile {
+  status: ContactImportStatus;
+  fileBytes: number;
+  tags: string[];
+  piecesTotal: number | null;
 }
 
 /** What the workflow's reading step needs to know about the stored file. */
@@ -126,10 +156,11 @@ export function contactImportFile(
   db: Db,
   teamId: string,
   importId: string,
-): Promise<{ fileBytes: number; tags: string[]; piecesTotal: number | null } | undefined> {
+): Promise<ContactImportFile | undefined> {
   return db('contact_imports')
     .where({ team_id: teamId, id: importId })
-    .first<{ fileBytes: number; tags: string[]; piecesTotal: number | null } | undefined>([
+    .first<ContactImportFile | undefined>([
+      'status',
       'file_bytes as fileBytes',
       'tags',
       'pieces_total as piecesTotal',
@@ -188,14 +219,19 @@ export async function markContactImportRead(
   importId: string,
   read: { total: number; duplicates: number; skipped: ImportSkip[]; pieces: number },
 ): Promise<void> {
+  // Only from queued or reading: an import that ended meanwhile (failed, cancelled) is never brought back.
   await db('contact_imports')
     .where({ team_id: teamId, id: importId })
+    .whereIn('status', ['queued', 'reading'])
     .whereNull('pieces_total')
     .update({
       status: 'importing',
+      // Every row is in the pieces now: the file itself is not kept.
+      csv: null,
       total: read.total,
       duplicates: read.duplicates,
-      skipped: JSON.stringify(read.skipped),
+      skipped: JSON.stringify(read.skipped.slice(0, STORED_SKIPS)),
+      read_skipped: read.skipped.length,
       pieces_total: read.pieces,
       rows_done: read.duplicates + read.skipped.length,
       updated_at: db.fn.now(),

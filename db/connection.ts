@@ -24,6 +24,13 @@ export interface DbOptions {
   statementTimeoutMs?: number;
 }
 
+/**
+ * knex puts the failed statement into the error's message, by default with its parameters filled in (contact
+ * addresses, email bodies): such a message ends up in logs, stored errors and Temporal history. Without them,
+ * the message holds the statement's text (placeholders only) and PostgreSQL's own words.
+ */
+const noBindingsInErrors = { compileSqlOnError: false } as const;
+
 /** The extensions PGlite loads besides plain PostgreSQL (their migrations create them, as on a real server). */
 const pgliteExtensions = { pg_trgm };
 
@@ -45,6 +52,7 @@ export function createDb(
       },
       pool: { min: 0, max: config.database.poolMax },
       migrations: migrationConfig,
+      ...noBindingsInErrors,
     });
   }
   fs.mkdirSync(path.dirname(config.database.pgliteDir), { recursive: true });
@@ -56,6 +64,7 @@ export function createDb(
     dialect: 'postgres',
     connection: () => ({ pglite }),
     migrations: migrationConfig,
+    ...noBindingsInErrors,
   } as Knex.Config);
 }
 

@@ -1,4 +1,10 @@
-import { CancellationScope, continueAsNew, proxyActivities, setHandler } from '@temporalio/workflow';
+import {
+  ApplicationFailure,
+  CancellationScope,
+  continueAsNew,
+  proxyActivities,
+  setHandler,
+} from '@temporalio/workflow';
 import type { ContactImportActivities } from '../activities/contact-import';
 import {
   CONTACT_IMPORT_FILE_INVALID,
@@ -50,6 +56,13 @@ export async function contactImportWorkflow(input: ContactImportInput): Promise<
 
   let continueFrom: number | undefined;
   try {
+    // 0 would continue as new forever without importing a piece. Inside the try: the import is marked failed.
+    if (!Number.isInteger(piecesPerRun) || piecesPerRun < 1) {
+      throw ApplicationFailure.nonRetryable(
+        `The import was started with ${piecesPerRun} pieces per run: it needs at least 1`,
+        'InvalidContactImportInput',
+      );
+    }
     if (input.nextPiece === undefined) {
       progress = { ...progress, status: 'reading' };
       progress = await reader.readContactImport.executeWithOptions(

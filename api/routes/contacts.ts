@@ -169,6 +169,10 @@ export function contactRoutes(
           schema: contactImportJobResponse,
         },
         400: { description: 'validation_failed: an empty file (field file) or bad tags (query.tags)' },
+        409: {
+          description:
+            'import_running: the team already has an import queued, reading or importing (the message names it); one runs at a time',
+        },
         413: { description: `payload_too_large (more than ${megabytes(importJobMaxBytes)})` },
         415: { description: 'unsupported_media_type' },
         503: { description: 'temporal_unavailable' },
@@ -202,7 +206,7 @@ export function contactRoutes(
       method: 'get',
       path: '/teams/{teamId}/contacts/imports/{importId}',
       summary:
-        'One import job: status, progress (rowsDone of total, pieces), created, updated, unchanged, duplicates, skipped rows with their lines, and the error if it failed',
+        'One import job: status, progress (rowsDone of total, pieces), created, updated, unchanged, duplicates, the first 1,000 skipped rows with their lines (skippedCount counts them all), and the error if it failed',
       tag: 'contacts',
       auth: true,
       teamRole: 'viewer',

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { AppError, badRequest, serviceUnavailable } from '../../lib/errors';
+import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
 import { hasMoreRowsThan, parseContactCsv } from '../../lib/contacts/csv';
@@ -12,7 +12,10 @@ import {
   finishContactImport,
   insertContactImport,
   listContactImports,
+  ONE_RUNNING_IMPORT_INDEX,
+  runningContactImport,
 } from '../../data/contact-imports';
+import { isUniqueViolation } from '../../data/pg-errors';
 import { inTransaction } from '../../data/transaction';
 import { startContactImport } from '../../temporal/starts';
 import type { TeamMembership } from '../http/locals';
@@ -22,9 +25,26 @@ import type { ContactImportResult } from '../schemas/contacts';
 const IMPORT_STATEMENT_ROWS = 1000;
 const JOB_LIST_LIMIT = 50;
 
+/** One import at a time per team: the running one is named, so the user can follow it. */
+const importRunning = (running?: { id: string; status: string; createdAt: Date }) =>
+  conflict(
+    running
+      ? `This team already has an import running (import ${running.id}, ${running.status}, started ${running.createdAt.toISOString()}): wait until it ends, then send the next file`
+      : 'This team already has an import running: wait until it ends, then send the next file',
+    'import_running',
+  );
+
 const importNotFound = () => new AppError(404, 'contact_import_not_found', 'Import not found');
 const temporalUnavailable = () =>
   serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
+
+const tooManyRows = (maxRows: number) =>
+  new AppError(
+    413,
+    'too_many_rows',
+    `The file has more than ${maxRows.toLocaleString('en-US')} rows: send it in pieces of at most ${maxRows.toLocaleString('en-US')} rows, or to POST /teams/{teamId}/contacts/imports, which imports big files in the background`,
+    [{ path: 'file', message: `At most ${maxRows} data rows per request` }],
+  );
 
 export type ContactImportService = ReturnType<typeof createContactImportService>;
 
@@ -49,15 +69,10 @@ export function createContactImportService(deps: {
       text: string,
       opts: { tags?: string[]; lineOffset?: number } = {},
     ): Promise<ContactImportResult> {
-      if (hasMoreRowsThan(text, maxRows)) {
-        throw new AppError(
-          413,
-          'too_many_rows',
-          `The file has more than ${maxRows.toLocaleString('en-US')} rows: send it in pieces of at most ${maxRows.toLocaleString('en-US')} rows, or to POST /teams/{teamId}/contacts/imports, which imports big files in the background`,
-          [{ path: 'file', message: `At most ${maxRows} data rows per request` }],
-        );
-      }
+      if (hasMoreRowsThan(text, maxRows)) throw tooManyRows(maxRows);
       const parsed = parseContactCsv(text, opts);
+      // The backstop, whatever the line ends: the parsed rows are counted before any database work.
+      if (parsed.total > maxRows) throw tooManyRows(maxRows);
       const skipped = [...parsed.skipped];
       let created = 0;
       let updated = 0;
@@ -95,10 +110,20 @@ export function createContactImportService(deps: {
         ]);
       }
       if (!deps.temporal) throw temporalUnavailable();
+      // One import at a time per team: jobs (and their stored files) do not pile up.
+      const running = await runningContactImport(db, m.teamId);
+      if (running) throw importRunning(running);
       const csv = Buffer.from(text, 'utf8');
       const client = deps.temporal.client;
       const id = randomUUID();
-      const job = await insertContactImport(db, { id, teamId: m.teamId, createdBy: userId, csv, tags });
+      let job: Awaited<ReturnType<typeof insertContactImport>>;
+      try {
+        job = await insertContactImport(db, { id, teamId: m.teamId, createdBy: userId, csv, tags });
+      } catch (err) {
+        // Another request of the team started one between the check and the insert.
+        if (!isUniqueViolation(err, ONE_RUNNING_IMPORT_INDEX)) throw err;
+        throw importRunning(await runningContactImport(db, m.teamId));
+      }
       try {
         await startContactImport(client, {
           input: { teamId: m.teamId, importId: id },
@@ -116,7 +141,7 @@ export function createContactImportService(deps: {
       return { import: { ...job, skipped: [] } };
     },
 
-    /** The import's status and counts, from the table (no Temporal needed), with every skipped row so far. */
+    /** The import's status and counts, from the table (no Temporal needed), with the first skipped rows so far. */
     async get(m: TeamMembership, importId: string) {
       const job = await findContactImport(db, m.teamId, importId);
       if (!job) throw importNotFound();

@@ -9,6 +9,10 @@ describe('hasMoreRowsThan', () => {
     expect(hasMoreRowsThan(rows(11), 10)).toBe(true);
     expect(hasMoreRowsThan(rows(10) + '\n', 10)).toBe(false);
     expect(hasMoreRowsThan(rows(11, '\r\n') + '\r\n', 10)).toBe(true);
+    // A bare CR ends a record too (old Mac line ends): counted like LF, CRLF once.
+    expect(hasMoreRowsThan(rows(11, '\r') + '\r', 10)).toBe(true);
+    expect(hasMoreRowsThan(rows(10, '\r') + '\r', 10)).toBe(false);
+    expect(hasMoreRowsThan(rows(10, '\r\n') + '\r\n', 10)).toBe(false);
     // Blank lines and line breaks inside quoted values are not rows.
     expect(hasMoreRowsThan(rows(10, '\n\n'), 10)).toBe(false);
     const quoted = ['email,note', ...Array.from({ length: 10 }, (_, i) => `q${i}@example.com,"two\nlines"`)];

@@ -310,10 +310,13 @@ export async function readContactCsv(text: string, opts: ReadOptions = {}): Prom
  * it for most files; otherwise the parser reads no further than just past the limit.
  */
 export function hasMoreRowsThan(text: string, limit: number): boolean {
+  // The parser ends a record at LF, CRLF or a bare CR: count each line end once (CRLF as one, at its LF).
   let newlines = 0;
-  for (let at = text.indexOf('\n'); at !== -1 && newlines <= limit; at = text.indexOf('\n', at + 1))
-    newlines++;
-  // Each data row comes after a newline (the header's or its own predecessor's).
+  for (let at = 0; at < text.length && newlines <= limit; at++) {
+    const c = text.charCodeAt(at);
+    if (c === 0x0a || (c === 0x0d && text.charCodeAt(at + 1) !== 0x0a)) newlines++;
+  }
+  // Each data row comes after a line end (the header's or its own predecessor's).
   if (newlines <= limit) return false;
   let problems = 0;
   const records = parse(text, {

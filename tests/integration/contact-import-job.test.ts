@@ -1,10 +1,16 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { asyncLocalStorage, Context } from '@temporalio/activity';
 import { WorkflowFailedError } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import request from 'supertest';
 import { createContactImportActivities } from '../../activities/contact-import';
-import { insertContactImport } from '../../data/contact-imports';
+import {
+  finishContactImport,
+  insertContactImport,
+  markContactImportRead,
+  markContactImportReading,
+} from '../../data/contact-imports';
 import { startContactImport } from '../../temporal/starts';
 import {
   CONTACT_IMPORT_FILE_INVALID,
@@ -354,6 +360,200 @@ describe('contact import job', () => {
       const last = await activities.importContactPiece({ ...ref, piece: 2 });
       expect(last).toMatchObject({ piecesDone: 3, rowsDone: 2500, created: 2495 });
       expect(await contactsOf('twice.example')).toBe(last.created);
+      // Ended, so the team can start its next import.
+      await activities.finishContactImport({ ...ref, status: 'finished' });
+    });
+
+    /** A team of its own (one running import per team), with the editor in it. */
+    const ownTeam = (name: string) =>
+      createTeamWith(api.app, owner, [{ user: editor, role: 'editor' }], name);
+    const insertJob = (team: string, csv: string) =>
+      insertContactImport(api.db, {
+        id: randomUUID(),
+        teamId: team,
+        createdBy: editor.id,
+        csv: Buffer.from(csv),
+        tags: [],
+      });
+    const status = async (id: string) =>
+      api
+        .db('contact_imports')
+        .where({ id })
+        .first<{ status: string; pieces_total: number | null } | undefined>('status', 'pieces_total');
+
+    it('refuses a second import (409 import_running, naming the running one) while the team has one queued, reading or importing', async () => {
+      const team = await ownTeam('One import at a time');
+      const running = await insertJob(team, 'email\nfirst@running.example\n');
+      for (const state of ['queued', 'reading', 'importing']) {
+        await api.db('contact_imports').where({ id: running.id }).update({ status: state });
+        const res = await start('email\nsecond@running.example\n', {}, editor, team);
+        expect(res.status).toBe(409);
+        expectErrorShape(res.body, 'import_running');
+        const message = (res.body as { error: { message: string } }).error.message;
+        expect(message).toContain(running.id);
+        expect(message).toContain(state);
+      }
+      // Two at the same time: the database holds the rule too (the partial unique index).
+      await expect(insertJob(team, 'email\nthird@running.example\n')).rejects.toMatchObject({
+        code: '23505',
+      });
+      const jobs = await api.db('contact_imports').where({ team_id: team }).count<{ n: string }[]>('* as n');
+      expect(Number(jobs[0]?.n)).toBe(1);
+
+      await finishContactImport(api.db, team, running.id, { status: 'failed' });
+      const next = await start('email\nsecond@running.example\n', {}, editor, team);
+      expect(next.status).toBe(202);
+      const nextId = (next.body as { import: ImportJob }).import.id;
+      const deadline = Date.now() + 60_000;
+      while ((await get(nextId, editor, team)).status !== 'finished' && Date.now() < deadline)
+        await sleep(50);
+      expect(await get(nextId, editor, team)).toMatchObject({ status: 'finished', created: 1 });
+    });
+
+    it('drops the stored file once it is read, and keeps the first 1,000 skipped rows with the count of all', async () => {
+      const team = await ownTeam('Bounded import');
+      const lines = ['email'];
+      for (let i = 0; i < 1500; i++) lines.push(`bad-address-${i}`);
+      for (let i = 0; i < 10; i++) lines.push(`good${i}@bounded.example`);
+      const job = await insertJob(team, lines.join('\n') + '\n');
+      const activities = createContactImportActivities({ db: api.db });
+      const read = await activities.readContactImport({ teamId: team, importId: job.id });
+      expect(read).toMatchObject({ status: 'importing', total: 1510, skipped: 1500, piecesTotal: 1 });
+      const row = await api
+        .db('contact_imports')
+        .where({ id: job.id })
+        .first<{ csv: Buffer | null; skipped: unknown[]; read_skipped: number }>(
+          'csv',
+          'skipped',
+          'read_skipped',
+        );
+      expect(row).toMatchObject({ csv: null, read_skipped: 1500 });
+      expect(row?.skipped).toHaveLength(1000);
+      // A retried reading step finds the file read: nothing is read again.
+      expect(await activities.readContactImport({ teamId: team, importId: job.id })).toEqual(read);
+
+      await activities.importContactPiece({ teamId: team, importId: job.id, piece: 0 });
+      await activities.finishContactImport({ teamId: team, importId: job.id, status: 'finished' });
+      const res = await request(api.app)
+        .get(url(`/${job.id}`, team))
+        .set(bearer(editor.accessToken));
+      const shown = (res.body as { import: ImportJob }).import;
+      expect(shown).toMatchObject({ status: 'finished', created: 10, skippedCount: 1500, rowsDone: 1510 });
+      expect(shown.skipped).toHaveLength(1000);
+      expect(shown.skipped[0]).toMatchObject({ line: 2, field: 'email' });
+      expect(shown.skipped.at(-1)).toMatchObject({ line: 1001 });
+    });
+
+    it('never brings an ended import back: the read file is not recorded on a failed (or cancelled) import', async () => {
+      const team = await ownTeam('No resurrection');
+      const activities = createContactImportActivities({ db: api.db });
+      // Failed while its reader was still at work (the workflow was cancelled): the reader's end changes nothing.
+      const reading = await insertJob(team, 'email\nlate@ended.example\n');
+      await markContactImportReading(api.db, team, reading.id);
+      await finishContactImport(api.db, team, reading.id, { status: 'failed' });
+      await markContactImportRead(api.db, team, reading.id, {
+        total: 1,
+        duplicates: 0,
+        skipped: [],
+        pieces: 1,
+      });
+      expect(await status(reading.id)).toMatchObject({ status: 'failed', pieces_total: null });
+      // A reading step that starts after the import ended does not read it.
+      const ended = await insertJob(team, 'email\nlater@ended.example\n');
+      await finishContactImport(api.db, team, ended.id, { status: 'failed' });
+      expect(await activities.readContactImport({ teamId: team, importId: ended.id })).toMatchObject({
+        status: 'failed',
+        piecesTotal: null,
+      });
+      expect(await api.db('contact_import_pieces').whereIn('import_id', [reading.id, ended.id])).toEqual([]);
+    });
+
+    it('stops reading the file when the reading activity is cancelled (delivered with a heartbeat)', async () => {
+      const team = await ownTeam('Cancelled reader');
+      const { csv } = bigCsv(5000, 'cancelled.example');
+      const job = await insertJob(team, csv);
+      const activities = createContactImportActivities({ db: api.db });
+      // An activity context as the worker builds it; its first heartbeat's answer says "cancelled".
+      const controller = new AbortController();
+      const cancelled = new Promise<never>((_, reject) => {
+        controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error));
+      });
+      cancelled.catch(() => undefined);
+      const heartbeat = () => controller.abort(new CancelledFailure('CANCELLED'));
+      const ContextOf = Context as unknown as new (...args: unknown[]) => Context;
+      const ctx = new ContextOf({}, cancelled, controller.signal, heartbeat, undefined, console, {}, {});
+      const outcome = await asyncLocalStorage
+        .run(ctx, () => activities.readContactImport({ teamId: team, importId: job.id }))
+        .then(
+          () => null,
+          (err: unknown) => err,
+        );
+      expect(outcome).toBeInstanceOf(CancelledFailure);
+      // Stopped before storing pieces or recording the file as read.
+      expect(await status(job.id)).toMatchObject({ status: 'reading', pieces_total: null });
+      expect(await api.db('contact_import_pieces').where({ import_id: job.id })).toEqual([]);
+      await finishContactImport(api.db, team, job.id, { status: 'failed' });
+    });
+
+    it('fails an import started with piecesPerRun below 1 instead of continuing as new forever', async () => {
+      const team = await ownTeam('Pieces per run');
+      const job = await insertJob(team, 'email\nzero@perrun.example\n');
+      const handle = await startContactImport(api.deps.temporal!.client, {
+        input: { teamId: team, importId: job.id, piecesPerRun: 0 },
+        userId: editor.id,
+        fileBytes: 30,
+      });
+      const failure = await handle.result().then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(failure).toBeInstanceOf(WorkflowFailedError);
+      expect((failure as WorkflowFailedError).cause).toMatchObject({ type: 'InvalidContactImportInput' });
+      expect(await status(job.id)).toMatchObject({ status: 'failed' });
+    });
+
+    it('stores a piece the database refuses as a plain message with the code and constraint, never the contacts', async () => {
+      const team = await ownTeam('Refused piece');
+      const lines = ['email,first_name'];
+      for (let i = 0; i < 1200; i++) lines.push(`secret${i}@leak.example,Secretname${i}`);
+      const job = await insertJob(team, lines.join('\n') + '\n');
+      const activities = createContactImportActivities({ db: api.db });
+      const read = await activities.readContactImport({ teamId: team, importId: job.id });
+      // A stored piece the contacts table refuses (contacts_email_check: addresses are stored lower case).
+      await api.db.raw(
+        `UPDATE contact_import_pieces SET contacts = jsonb_set(contacts, '{0,email}', '"Shouting@Leak.example"')
+          WHERE import_id = ? AND piece = 0`,
+        [job.id],
+      );
+      const direct = await activities.importContactPiece({ teamId: team, importId: job.id, piece: 0 }).then(
+        () => null,
+        (err: unknown) => err,
+      );
+      expect(direct).toBeInstanceOf(ApplicationFailure);
+      expect((direct as ApplicationFailure).message).toBe(
+        'The database refused piece 1 of the import (PostgreSQL error 23514, constraint contacts_email_check)',
+      );
+      expect((direct as ApplicationFailure).nonRetryable).toBe(true);
+
+      const handle = await startContactImport(api.deps.temporal!.client, {
+        input: { teamId: team, importId: job.id, nextPiece: 0, progress: read },
+        userId: editor.id,
+        fileBytes: job.fileBytes,
+      });
+      await expect(handle.result()).rejects.toBeInstanceOf(WorkflowFailedError);
+      const stored = await api
+        .db('contact_imports')
+        .where({ id: job.id })
+        .first<{ status: string; error: unknown }>();
+      expect(stored?.status).toBe('failed');
+      expect(stored?.error).toEqual({
+        message:
+          'The database refused piece 1 of the import (PostgreSQL error 23514, constraint contacts_email_check)',
+        details: [],
+      });
+      const history = JSON.stringify(await handle.fetchHistory());
+      expect(history).not.toMatch(/leak\.example|Secretname|insert into/i);
+      expect(history).toContain('contacts_email_check');
     });
   });
 

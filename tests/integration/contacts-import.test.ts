@@ -340,6 +340,15 @@ describe('contacts CSV import', () => {
     expect(Number(count?.n)).toBe(10_000);
   });
 
+  it('holds the row cap for files with CR-only line ends (the parser splits records on a bare CR too)', async () => {
+    const teamId = await newTeam();
+    const lines = Array.from({ length: 10_001 }, (_, i) => `cr${i}@example.com`);
+    const over = await upload(teamId, ['email', ...lines].join('\r') + '\r');
+    expect(over.status).toBe(413);
+    expectErrorShape(over.body, 'too_many_rows');
+    expect(await rows(teamId)).toEqual([]);
+  });
+
   it("answers 404 to another team's member", async () => {
     const teamId = await newTeam();
     const res = await upload(teamId, 'email\nx@example.com\n', {}, outsider);

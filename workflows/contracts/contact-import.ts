@@ -26,7 +26,7 @@ export interface ContactImportProgress {
 export interface ContactImportInput {
   teamId: string;
   importId: string;
-  /** Pieces per run before continueAsNew, which keeps each history short. */
+  /** Pieces per run before continueAsNew, which keeps each history short: at least 1 (a run fails otherwise). */
   piecesPerRun?: number;
   /** Set after continueAsNew: the file is read and pieces before this one are imported. */
   nextPiece?: number;
