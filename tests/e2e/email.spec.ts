@@ -240,7 +240,7 @@ test('CSV import in pieces: a piece that fails is named by its lines and retried
   // The bad row's line is the file's, not the piece's.
   await expect(page.getByTestId('import-status')).toContainText('Line 1501 (email)');
   await expect(failed).toHaveCount(0);
-  await expect(page.getByRole('heading', { name: '2499 contacts' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: '2,499 contacts' })).toBeVisible();
   expect(pieces).toBe(4);
 });
 
