@@ -13,7 +13,8 @@ type Evaluator = ReturnType<typeof plan>;
 
 /** A compiled expression: run it against a scope, or read the paths it refers to. */
 export interface CompiledCel {
-  run(scope: Record<string, unknown>, source: string): unknown;
+  /** `sharedBudget`: go on spending the budget started by the caller (the other expressions of one text). */
+  run(scope: Record<string, unknown>, source: string, sharedBudget?: boolean): unknown;
   /** Dotted paths of the expression's free references (`steps.draft.output.title`), by expression id. */
   paths: Map<bigint, string>;
   /** Free root names the expression uses (`trigger`, `steps`, ...), macro variables excluded. */
@@ -147,8 +148,8 @@ export function compileCel(source: string): CompiledCel {
   return {
     paths: w.paths,
     roots: w.roots,
-    run(scope, text) {
-      startBudget();
+    run(scope, text, sharedBudget = false) {
+      if (!sharedBudget) startBudget();
       let result: unknown;
       try {
         result = evaluate(toCelScope(scope, w.roots));

@@ -12,7 +12,7 @@ export const EXPRESSION_LIMITS = {
   maxDepth: 32,
   /** Macros (map, filter, all, exists, exists_one) inside one another. */
   maxMacroNesting: 2,
-  /** Macro iterations and function calls in one evaluation. */
+  /** Macro iterations and function calls in one evaluation (of a whole text, all its expressions together). */
   maxSteps: 100_000,
   /** Characters, bytes and list items that function calls read in one evaluation (top-level sizes). */
   maxScanned: 20_000_000,

@@ -131,6 +131,14 @@ describe('expressions', () => {
       expect(evaluateTemplate('{{ size(trigger.items.map(i, i * 2)) }}', many)).toBe(10_000);
     });
 
+    it('gives the expressions of one text one budget together, not one each', () => {
+      const big = { ...scope, trigger: { items: Array.from({ length: 30_000 }, (_, i) => i) } };
+      const one = '{{ size(trigger.items.map(i, i * 2)) }}';
+      expect(evaluateTemplate(one, big)).toBe(30_000);
+      expect(evaluateTemplate(`a ${one}`, big)).toBe('a 30000');
+      expect(quick(`${one} and ${one}`, big)).toMatch(/too much work/);
+    });
+
     it('stops nested macros over large lists quickly', () => {
       expect(quick('{{ trigger.items.all(a, trigger.items.all(b, a >= 0.0)) }}')).toMatch(/too much work/);
       expect(quick('{{ trigger.items.map(a, trigger.items.map(b, a + b)) }}')).toMatch(/too much/);

@@ -1,4 +1,5 @@
 import { compileCel, type CompiledCel } from './cel-engine';
+import { startBudget } from './cel-env';
 import { ExpressionError } from './expression-error';
 import { splitTemplate } from './templates';
 
@@ -66,9 +67,11 @@ function build(template: string): CompiledTemplate {
     references,
     evaluate(scope) {
       const bound = asRecord(scope);
+      // One budget for the whole text: 50 expressions in one field may not do 50 times the work of one.
+      startBudget();
       return parts
         .map((part, i) =>
-          'expression' in part ? asText(compiled[i]!.run(bound, part.expression)) : part.text,
+          'expression' in part ? asText(compiled[i]!.run(bound, part.expression, true)) : part.text,
         )
         .join('');
     },
