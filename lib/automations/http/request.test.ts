@@ -404,6 +404,48 @@ describe('sendHttpRequest: bodies and errors', () => {
     });
   });
 
+  it('does not retry a POST or PATCH that may have been processed, unless it carries an Idempotency-Key', async () => {
+    let received = 0;
+    const server = await startServer((req, res) => {
+      received++;
+      if (req.url === '/429') json(res, 429, {}, { 'retry-after': '3' });
+      else json(res, 503, {});
+    });
+    const options = limits({ allowedHosts: ['127.0.0.1'] });
+    const post = (path: string, headers: Record<string, string> = {}) =>
+      failure(
+        sendHttpRequest({ method: 'POST', url: `${server.origin}${path}`, body: { a: 1 }, headers }, options),
+      );
+
+    const once = await post('/503');
+    expect(once).toMatchObject({ retryable: false, status: 503 });
+    expect(once.plainMessage).toMatch(
+      /Not retried: the POST may already have been processed; send an Idempotency-Key/,
+    );
+    expect(toActivityFailure(once)).toMatchObject({ nonRetryable: true });
+    const patched = await failure(
+      sendHttpRequest({ method: 'PATCH', url: `${server.origin}/503`, body: { a: 1 } }, options),
+    );
+    expect(patched.retryable).toBe(false);
+    // With a key the destination can tell a retry from a new request; a 429 was refused before any work.
+    expect(await post('/503', { 'Idempotency-Key': 'run-1-step-crm' })).toMatchObject({ retryable: true });
+    expect(await post('/429')).toMatchObject({ retryable: true, retryAfterSeconds: 3 });
+    // GET and PUT are idempotent: retried as before.
+    expect(await failure(sendHttpRequest({ url: `${server.origin}/503` }, options))).toMatchObject({
+      retryable: true,
+    });
+    expect(received).toBe(5);
+
+    // Nothing was sent when the connection is refused: a POST is retried then.
+    const gone = await startServer(() => undefined);
+    const port = gone.port;
+    await gone.close();
+    const refused = await failure(
+      sendHttpRequest({ method: 'POST', url: `http://127.0.0.1:${port}/`, body: 'x' }, options),
+    );
+    expect(refused).toMatchObject({ retryable: true, providerCode: 'ECONNREFUSED' });
+  });
+
   it('fails a refused connection and a DNS failure as transient, and bad URLs, methods and headers as permanent', async () => {
     const gone = await startServer(() => undefined);
     const port = gone.port;

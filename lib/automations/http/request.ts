@@ -14,7 +14,10 @@
  *   (bad_url, bad_request, request_too_large), too many redirects, a response over the cap (response_too_large),
  *   a TLS certificate problem, and HTTP 4xx other than 408 and 429;
  * - transient (retried): the deadline (timeout), refused or reset connections and DNS failures (unavailable),
- *   HTTP 5xx, 408 and 429, with Retry-After honoured as the next retry delay.
+ *   HTTP 5xx, 408 and 429, with Retry-After honoured as the next retry delay;
+ * - except that a POST or PATCH without an Idempotency-Key header is retried only when it surely was not
+ *   processed (the connection was refused, the name did not resolve, or 429): after a timeout, a reset or a 5xx
+ *   the destination may already have acted, and a retry would act twice.
  */
 import dns from 'node:dns';
 import http from 'node:http';
@@ -343,6 +346,31 @@ function redirectTarget(previous: PreparedRequest, status: number, location: str
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 const tlsCodes = /^(CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|ERR_TLS_CERT|ERR_SSL_|HOSTNAME_MISMATCH)/;
 
+/** Failures after which the request surely did not reach the destination's handling. */
+const notSentCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+
+/**
+ * A POST or PATCH without an Idempotency-Key is not retried when the destination may already have acted on it:
+ * the failure stays, and says how to allow retries.
+ */
+function onceForUnsafe(request: PreparedRequest, err: IntegrationError): IntegrationError {
+  if (!err.retryable || (request.method !== 'POST' && request.method !== 'PATCH')) return err;
+  if (Object.keys(request.headers).some((name) => name.toLowerCase() === 'idempotency-key')) return err;
+  const code = typeof err.providerCode === 'string' ? err.providerCode : '';
+  if (err.kind === 'rate_limited' || notSentCodes.has(code)) return err;
+  const plainMessage = `${err.plainMessage}. Not retried: the ${request.method} may already have been processed; send an Idempotency-Key header to allow retries.`;
+  return new IntegrationError({
+    provider: err.provider,
+    kind: err.kind,
+    message: err.message,
+    plainMessage,
+    retryable: false,
+    ...(err.status !== undefined ? { status: err.status } : {}),
+    ...(err.providerCode !== undefined ? { providerCode: err.providerCode } : {}),
+    cause: err,
+  });
+}
+
 function classify(err: unknown, timedOut: boolean, timeoutMs: number, url: URL): IntegrationError {
   if (err instanceof IntegrationError) return err;
   if (timedOut) {
@@ -449,7 +477,7 @@ export async function sendHttpRequest(
       };
     }
   } catch (err) {
-    throw classify(err, deadline.signal.aborted, options.timeoutMs, current.url);
+    throw onceForUnsafe(current, classify(err, deadline.signal.aborted, options.timeoutMs, current.url));
   } finally {
     clearTimeout(timer);
   }
