@@ -141,15 +141,19 @@ const importSkipSchema = z.object({
   field: z.string(),
   message: z.string(),
 });
+/** What an import did to the contacts: the synchronous result and the job report both count these. */
+const importCounts = {
+  created: z.number().int(),
+  updated: z.number().int().openapi({ description: 'Existing contacts that got new tags or names' }),
+  unchanged: z.number().int(),
+  duplicates: z
+    .number()
+    .int()
+    .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
+};
 export const importResultSchema = z
   .object({
-    created: z.number().int(),
-    updated: z.number().int().openapi({ description: 'Existing contacts that got new tags or names' }),
-    unchanged: z.number().int(),
-    duplicates: z
-      .number()
-      .int()
-      .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
+    ...importCounts,
     skipped: z.array(importSkipSchema),
     total: z.number().int().openapi({ description: 'Data rows in the file' }),
   })
@@ -181,13 +185,7 @@ const contactImportJobSchema = z
       .openapi({ description: 'Rows of the file handled so far (rowsDone = total when done)' }),
     piecesTotal: z.number().int().nullable(),
     piecesDone: z.number().int(),
-    created: z.number().int(),
-    updated: z.number().int().openapi({ description: 'Existing contacts that got new tags or names' }),
-    unchanged: z.number().int(),
-    duplicates: z
-      .number()
-      .int()
-      .openapi({ description: 'Rows repeating an address seen earlier in the same file (merged into it)' }),
+    ...importCounts,
     skippedCount: z
       .number()
       .int()

@@ -33,6 +33,35 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /** Every node of a JSON plan, depth first. */
 const planNodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(planNodes)];
 
+interface Statement {
+  sql: string;
+  bindings: readonly unknown[];
+}
+
+/** The statements `run` sends through `db`, as sent. */
+async function statementsOf(db: Knex, run: () => Promise<unknown>): Promise<Statement[]> {
+  const statements: Statement[] = [];
+  const record = (q: { sql: string; bindings?: readonly unknown[] }) =>
+    statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
+  db.on('query', record);
+  try {
+    await run();
+  } finally {
+    db.removeListener('query', record);
+  }
+  return statements;
+}
+
+/** Every node of the plan PostgreSQL makes for a statement as it was sent. */
+async function planOf(db: Knex, { sql, bindings }: Statement): Promise<PlanNode[]> {
+  const { rows } = await db.raw<{ rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] }>(
+    // The statement as sent ($1, $2 ...), back to knex's placeholders (it has no other `$`).
+    `EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`,
+    bindings as Knex.RawBinding[],
+  );
+  return planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+}
+
 /** Holds ACCESS EXCLUSIVE on contacts from a connection of its own: every read of contacts waits for it. */
 async function lockContacts(db: Knex): Promise<() => Promise<void>> {
   const trx = await db.transaction();
@@ -117,25 +146,14 @@ describe('contact search under load', () => {
     );
     await api.db.raw('ANALYZE contacts');
 
-    const statements: { sql: string; bindings: readonly unknown[] }[] = [];
-    const record = (q: { sql: string; bindings?: readonly unknown[] }) =>
-      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    api.db.on('query', record);
-    try {
+    const statements = await statementsOf(api.db, async () => {
       const page = await listContacts(api.db, teamId, { q: 'ana lopez', limit: 50 });
       expect(page.contacts.map((c) => c.email)).toEqual(['ana.l@example.org']);
       expect(await countContacts(api.db, teamId, { q: 'ana lopez' })).toEqual({ total: 1, capped: false });
-    } finally {
-      api.db.removeListener('query', record);
-    }
+    });
     expect(statements).toHaveLength(2);
-    for (const { sql, bindings } of statements) {
-      const { rows } = await api.db.raw<{ rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] }>(
-        // The statement as sent ($1, $2 ...), back to knex's placeholders (it has no other `$`).
-        `EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`,
-        bindings as Knex.RawBinding[],
-      );
-      const nodes = planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+    for (const statement of statements) {
+      const nodes = await planOf(api.db, statement);
       expect(nodes.map((n) => n['Index Name'])).toContain('contacts_search_trgm');
       expect(nodes.map((n) => n['Node Type'])).not.toContain('Seq Scan');
     }
@@ -166,21 +184,8 @@ describe('contact search under load', () => {
       [teamId],
     );
     await api.db.raw('ANALYZE contacts');
-    const statements: { sql: string; bindings: readonly unknown[] }[] = [];
-    const record = (q: { sql: string; bindings?: readonly unknown[] }) =>
-      statements.push({ sql: q.sql, bindings: q.bindings ?? [] });
-    api.db.on('query', record);
-    try {
-      await listContacts(api.db, teamId, { q: 'zq', limit: 50 });
-    } finally {
-      api.db.removeListener('query', record);
-    }
-    const [{ sql, bindings }] = statements as [(typeof statements)[number]];
-    const { rows } = await api.db.raw<{ rows: { 'QUERY PLAN': [{ Plan: PlanNode }] }[] }>(
-      `EXPLAIN (FORMAT JSON) ${sql.replace(/\$\d+/g, '?')}`,
-      bindings as Knex.RawBinding[],
-    );
-    const nodes = planNodes(rows[0]!['QUERY PLAN'][0].Plan);
+    const statements = await statementsOf(api.db, () => listContacts(api.db, teamId, { q: 'zq', limit: 50 }));
+    const nodes = await planOf(api.db, statements[0]!);
     expect(nodes.map((n) => n['Index Name'])).toEqual(
       expect.arrayContaining(['contacts_team_email_prefix', 'contacts_team_first_name_prefix']),
     );
