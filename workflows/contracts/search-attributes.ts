@@ -11,6 +11,8 @@ export const SearchAttr = {
   CampaignId: defineSearchAttributeKey('CampaignId', SearchAttributeType.KEYWORD),
   ContentId: defineSearchAttributeKey('ContentId', SearchAttributeType.KEYWORD),
   AutomationId: defineSearchAttributeKey('AutomationId', SearchAttributeType.KEYWORD),
+  /** The step an automation run is in now (its key), or empty when it is between steps or done. */
+  AutomationStep: defineSearchAttributeKey('AutomationStep', SearchAttributeType.KEYWORD),
   TriggerSource: defineSearchAttributeKey('TriggerSource', SearchAttributeType.KEYWORD),
 } as const;
 
