@@ -88,7 +88,10 @@ export async function insertAutomationRun(
 }
 
 export async function setAutomationRunId(db: Db, workflowId: string, runId: string): Promise<void> {
-  await db('automation_runs').where({ workflow_id: workflowId }).whereNull('run_id').update({ run_id: runId });
+  await db('automation_runs')
+    .where({ workflow_id: workflowId })
+    .whereNull('run_id')
+    .update({ run_id: runId });
 }
 
 export function findAutomationRun(
@@ -192,8 +195,11 @@ export function acquireRunSlot(
   s: { workflowId: string; automationId: string; teamId: string; maxRuns: number; teamMax: number },
 ): Promise<{ acquired: boolean; reason?: 'automation' | 'team' }> {
   return db.transaction(async (trx) => {
-    await trx('workflows').where({ id: s.automationId }).forUpdate().first('id');
-    const held = await trx('automation_run_slots').where({ workflow_id: s.workflowId }).first('workflow_id');
+    // The team's row orders every slot taken in the team, so neither cap can be passed by two runs at once.
+    await trx('teams').where({ id: s.teamId }).forUpdate().first('id');
+    const held = await trx('automation_run_slots')
+      .where({ workflow_id: s.workflowId })
+      .first<{ workflow_id: string } | undefined>('workflow_id');
     if (held) return { acquired: true };
     const [own] = await trx('automation_run_slots')
       .where({ automation_id: s.automationId })

@@ -116,6 +116,8 @@ const envSchema = z.object({
   AUTOMATION_HTTP_TIMEOUT_MS: positiveInt(10_000),
   AUTOMATION_HTTP_MAX_RESPONSE_BYTES: positiveInt(1024 * 1024),
   AUTOMATION_HTTP_MAX_REQUEST_BYTES: positiveInt(1024 * 1024),
+  // Automation runs of one team holding a slot at once (running or waiting); more wait in a queue.
+  AUTOMATION_RUNS_PER_TEAM: positiveInt(200),
   AUTOMATION_HTTP_MAX_REDIRECTS: z.coerce
     .number({ error: 'expected a number' })
     .int('expected a whole number')
@@ -239,7 +241,7 @@ export interface Config {
   contacts: { importMaxRows: number; importJobMaxBytes: number };
   backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
   /** http: the limits of the automations' http_request steps (allowed internal destinations, deadline, caps). */
-  automations: { http: HttpRequestLimits };
+  automations: { http: HttpRequestLimits; runsPerTeam: number };
   auth: {
     jwtSecret: string;
     accessTokenTtlSeconds: number;
@@ -557,6 +559,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
         maxRequestBytes: env.AUTOMATION_HTTP_MAX_REQUEST_BYTES,
         maxRedirects: env.AUTOMATION_HTTP_MAX_REDIRECTS,
       },
+      runsPerTeam: env.AUTOMATION_RUNS_PER_TEAM,
     },
     auth: {
       jwtSecret,

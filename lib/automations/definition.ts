@@ -5,10 +5,17 @@ import { triggerSchema, type Trigger } from './triggers';
 /** An automation definition: what starts a run and the steps it takes. Versions are saved as this JSON. */
 const DEFINITION_FORMAT_VERSION = 1;
 
+/** How many runs of the automation may be under way at once, and what a trigger does when all are taken. */
+const concurrencySchema = z.strictObject({
+  max_runs: z.number().int().min(1).max(1_000, 'at most 1000 runs at once'),
+  when_busy: z.enum(['queue', 'skip']).default('queue'),
+});
+
 export interface AutomationDefinition {
   version: typeof DEFINITION_FORMAT_VERSION;
   trigger: Trigger;
   steps: Step[];
+  concurrency?: z.output<typeof concurrencySchema>;
 }
 
 export const definitionSchema: z.ZodType<AutomationDefinition, unknown> = z.strictObject({
@@ -17,6 +24,7 @@ export const definitionSchema: z.ZodType<AutomationDefinition, unknown> = z.stri
   }),
   trigger: triggerSchema,
   steps: topLevelSteps,
+  concurrency: concurrencySchema.optional(),
 });
 
 /**

@@ -84,7 +84,26 @@ export interface AutomationRunInput {
   resume?: { fromWorkflowId: string; outputs: Record<string, unknown>; vars: Record<string, unknown> };
   /** Set by continue-as-new: the state so far. */
   carried?: CarriedRunState;
+  /** A child run of a large for_each: runs these iterations of one lane and returns their outputs. */
+  lane?: LaneInput;
 }
+
+/** Iterations of a for_each handed to a child run (large fan-outs keep the parent's history small). */
+export interface LaneInput {
+  parentWorkflowId: string;
+  /** The for_each step's key in the parent run. */
+  stepKey: string;
+  as: string;
+  items: { index: number; item: unknown }[];
+  concurrency: number;
+  steps: AutomationStepSpec[];
+  /** The parent's `steps` and `vars` scope when the for_each started. */
+  stepScope: Record<string, unknown>;
+  vars: Record<string, unknown>;
+}
+
+/** Roles by rank: an approver role admits members of that role or above (owner > admin > editor > viewer). */
+export const APPROVER_ROLE_RANK: Record<string, number> = { owner: 4, admin: 3, editor: 2, viewer: 1 };
 
 export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
