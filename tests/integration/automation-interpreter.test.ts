@@ -6,6 +6,7 @@ import {
   eventSignal,
   runStateQuery,
   type AutomationRunResult,
+  type AutomationRunWorkflow,
   type AutomationRunState,
 } from '../../workflows/contracts/automation-run';
 import { seedAutomation, startSeededRun } from '../support/automations';
@@ -22,7 +23,8 @@ describe('automation interpreter', () => {
     await w?.close();
   });
 
-  const handle = (workflowId: string) => w.temporal.client.workflow.getHandle(workflowId);
+  const handle = (workflowId: string) =>
+    w.temporal.client.workflow.getHandle<AutomationRunWorkflow>(workflowId);
   const stateOf = (workflowId: string) => handle(workflowId).query(runStateQuery);
   const waitForStep = (workflowId: string, key: string, status: string) =>
     waitFor(
