@@ -1,0 +1,328 @@
+import { parseDuration } from './durations';
+import { timeZoneProblem } from './schedule';
+import type { DefinitionProblem } from './problems';
+import { validateDefinition, type ValidationResult } from './validate';
+
+/**
+ * Ready automations a builder starts from. Each names what it needs (a campaign, a sequence, an address) and
+ * what must be connected; `instantiateTemplate` fills those in and validates the result like any save.
+ */
+type NeedKind = 'campaign' | 'sequence' | 'email' | 'duration' | 'time_zone' | 'tag';
+
+interface Need {
+  key: string;
+  kind: NeedKind;
+  label: string;
+  /** Used when the builder leaves it empty; without one the value is required. */
+  default?: string;
+}
+
+export interface AutomationTemplate {
+  id: string;
+  name: string;
+  description: string;
+  trigger: 'webhook' | 'schedule' | 'clickbank' | 'event' | 'manual';
+  /** The accounts it uses (sandboxes stand in for them until a team connects its own). */
+  connects: string[];
+  needs: Need[];
+  build(values: Record<string, string>): unknown;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const saleBonus: AutomationTemplate = {
+  id: 'sale-bonus-follow-up',
+  name: 'New sale: deliver the bonus and start the follow-up emails',
+  description:
+    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses and ' +
+    'enroll the buyer in a follow-up sequence.',
+  trigger: 'clickbank',
+  connects: ['ClickBank', 'Postmark'],
+  needs: [
+    { key: 'campaign_id', kind: 'campaign', label: 'Campaign whose sales start it' },
+    { key: 'sequence_id', kind: 'sequence', label: 'Follow-up sequence for buyers' },
+  ],
+  build: (v) => ({
+    version: 1,
+    trigger: { type: 'clickbank', transaction_types: ['SALE', 'TEST_SALE'], campaign_id: v.campaign_id },
+    steps: [
+      {
+        id: 'bonus',
+        name: 'Email the bonus links',
+        type: 'deliver_bonus',
+        config: {
+          receipt: '{{ trigger.receipt }}',
+          item_no: '{{ trigger.line_items[0].item_no }}',
+          email: '{{ trigger.customer.email }}',
+        },
+      },
+      {
+        id: 'follow_up',
+        name: 'Start the follow-up emails',
+        type: 'add_to_sequence',
+        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}' },
+      },
+    ],
+  }),
+};
+
+const weeklyReview: AutomationTemplate = {
+  id: 'weekly-review-approval',
+  name: 'Weekly review article, published after your approval',
+  description:
+    'Every Monday at 9:00 Claude drafts a review article for the campaign; an editor approves or rejects it ' +
+    'on the run page, and an approved article is published on WordPress.',
+  trigger: 'schedule',
+  connects: ['Anthropic', 'WordPress'],
+  needs: [
+    { key: 'campaign_id', kind: 'campaign', label: 'Campaign to write about' },
+    { key: 'timezone', kind: 'time_zone', label: 'Your time zone', default: 'UTC' },
+    { key: 'decide_within', kind: 'duration', label: 'Time to decide', default: '3d' },
+  ],
+  build: (v) => ({
+    version: 1,
+    trigger: { type: 'schedule', cron: '0 9 * * 1', timezone: v.timezone },
+    steps: [
+      {
+        id: 'draft',
+        name: 'Draft the review',
+        type: 'generate_content',
+        config: { campaign_id: v.campaign_id, type: 'review_article', tone: 'honest' },
+      },
+      {
+        id: 'approval',
+        name: 'Approve the review',
+        type: 'wait_for_approval',
+        config: {
+          approvers: { roles: ['editor'] },
+          message: 'Publish “{{ steps.draft.output.title }}”?',
+          timeout: v.decide_within,
+          on_timeout: 'reject',
+        },
+      },
+      {
+        id: 'publish',
+        name: 'Publish on WordPress',
+        type: 'publish_wordpress',
+        if: 'steps.approval.output.decision == "approve"',
+        config: { content_id: '{{ steps.draft.output.content_id }}' },
+      },
+    ],
+  }),
+};
+
+const refundCleanup: AutomationTemplate = {
+  id: 'refund-cleanup',
+  name: 'Refund: stop the follow-up and tell the team',
+  description:
+    'When a sale is refunded or charged back, stop the buyer’s follow-up sequence, tag the buyer "refunded" and ' +
+    'email the team. (Hopflow already revokes the buyer’s bonus links on every refund.)',
+  trigger: 'clickbank',
+  connects: ['ClickBank', 'Postmark'],
+  needs: [
+    { key: 'sequence_id', kind: 'sequence', label: 'Follow-up sequence to stop' },
+    { key: 'team_email', kind: 'email', label: 'Who to tell' },
+  ],
+  build: (v) => ({
+    version: 1,
+    trigger: { type: 'clickbank', transaction_types: ['RFND', 'CGBK', 'TEST_RFND'] },
+    steps: [
+      {
+        id: 'stop',
+        name: 'Stop the follow-up emails',
+        type: 'remove_from_sequence',
+        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}', reason: 'refunded' },
+      },
+      {
+        id: 'tag',
+        name: 'Tag the buyer',
+        type: 'tag_contact',
+        config: { contact: '{{ trigger.customer.email }}', add: ['refunded'] },
+      },
+      {
+        id: 'tell',
+        name: 'Tell the team',
+        type: 'send_email',
+        config: {
+          to: v.team_email,
+          subject: 'Refund: receipt {{ trigger.receipt }}',
+          body:
+            '{{ trigger.customer.email }} was refunded {{ trigger.amount }} {{ trigger.currency }} ' +
+            '({{ trigger.transaction_type }}). Their follow-up emails are stopped and their bonus links revoked.',
+        },
+      },
+    ],
+  }),
+};
+
+const webhookLead: AutomationTemplate = {
+  id: 'webhook-lead-drip',
+  name: 'Lead from a form: welcome email and three follow-ups',
+  description:
+    'A form or landing page posts the lead to this automation’s webhook; the lead is tagged, welcomed at ' +
+    'once, and gets three more emails over the following days.',
+  trigger: 'webhook',
+  connects: ['Postmark'],
+  needs: [
+    { key: 'campaign_id', kind: 'campaign', label: 'Campaign the emails promote' },
+    { key: 'gap', kind: 'duration', label: 'Time between emails', default: '2d' },
+  ],
+  build: (v) => {
+    const email = (id: string, name: string, subject: string, body: string) => ({
+      id,
+      name,
+      type: 'send_email',
+      config: { to: '{{ trigger.email }}', subject, body, campaign_id: v.campaign_id },
+    });
+    const wait = (id: string) => ({ id, name: 'Wait', type: 'wait', config: { duration: v.gap } });
+    return {
+      version: 1,
+      trigger: { type: 'webhook', auth: { scheme: 'token' } },
+      steps: [
+        {
+          id: 'tag',
+          name: 'Tag the lead',
+          type: 'tag_contact',
+          config: { contact: '{{ trigger.email }}', add: ['lead'] },
+        },
+        email(
+          'welcome',
+          'Welcome email',
+          'Welcome, {{ trigger.name }}!',
+          'Thanks for signing up. Here is what comes next.',
+        ),
+        wait('wait_1'),
+        email(
+          'tip_1',
+          'First follow-up',
+          'A quick tip to get started',
+          'Most people start with one small change.',
+        ),
+        wait('wait_2'),
+        email(
+          'tip_2',
+          'Second follow-up',
+          'What others did in week one',
+          'Here is what worked for readers like you.',
+        ),
+        wait('wait_3'),
+        email(
+          'offer',
+          'Third follow-up',
+          'The guide I recommend',
+          'When you are ready, this is the guide I recommend.',
+        ),
+      ],
+    };
+  },
+};
+
+const refusedEmail: AutomationTemplate = {
+  id: 'refused-email-tag',
+  name: 'Refused email: tag the contact and tell the team',
+  description:
+    'When an email to a contact is refused (a hard bounce or a spam complaint), tag the contact ' +
+    '"undeliverable" so broadcasts can skip them, and email the team.',
+  trigger: 'event',
+  connects: ['Postmark'],
+  needs: [{ key: 'team_email', kind: 'email', label: 'Who to tell' }],
+  build: (v) => ({
+    version: 1,
+    trigger: { type: 'event', event: 'email.refused' },
+    steps: [
+      {
+        id: 'tag',
+        name: 'Tag the contact',
+        type: 'tag_contact',
+        config: { contact: '{{ trigger.to }}', add: ['undeliverable'] },
+      },
+      {
+        id: 'tell',
+        name: 'Tell the team',
+        type: 'send_email',
+        config: {
+          to: v.team_email,
+          subject: 'An email to {{ trigger.to }} was refused',
+          body: 'Postmark refused the email: {{ trigger.reason }}. The contact is tagged "undeliverable".',
+        },
+      },
+    ],
+  }),
+};
+
+const taggedBuyer: AutomationTemplate = {
+  id: 'tagged-contact-sequence',
+  name: 'Contact tagged: start a sequence',
+  description:
+    'When a contact gets a tag you choose (by hand, by import or by another automation), enroll them in a ' +
+    'sequence.',
+  trigger: 'event',
+  connects: ['Postmark'],
+  needs: [
+    { key: 'tag', kind: 'tag', label: 'The tag' },
+    { key: 'sequence_id', kind: 'sequence', label: 'Sequence to start' },
+  ],
+  build: (v) => ({
+    version: 1,
+    trigger: {
+      type: 'event',
+      event: 'contact.tagged',
+      filter: `${JSON.stringify(v.tag?.trim().toLowerCase() ?? '')} in trigger.tags_added`,
+    },
+    steps: [
+      {
+        id: 'enroll',
+        name: 'Start the sequence',
+        type: 'add_to_sequence',
+        config: { sequence_id: v.sequence_id, contact: '{{ trigger.contact.email }}' },
+      },
+    ],
+  }),
+};
+
+export const automationTemplates: AutomationTemplate[] = [
+  saleBonus,
+  weeklyReview,
+  refundCleanup,
+  webhookLead,
+  refusedEmail,
+  taggedBuyer,
+];
+
+function valueProblem(need: Need, value: string): string | undefined {
+  switch (need.kind) {
+    case 'campaign':
+    case 'sequence':
+      return UUID.test(value) ? undefined : `choose a ${need.kind}`;
+    case 'email':
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'an email address';
+    case 'duration':
+      return parseDuration(value) === undefined ? 'a duration such as 30m, 2h or 2d' : undefined;
+    case 'time_zone':
+      return timeZoneProblem(value);
+    case 'tag':
+      return value.length <= 40 ? undefined : 'at most 40 characters';
+  }
+}
+
+/** The template's definition with the builder's values, validated; problems name `values.<key>` or the path. */
+export function instantiateTemplate(
+  template: AutomationTemplate,
+  given: Record<string, unknown>,
+): ValidationResult {
+  const problems: DefinitionProblem[] = [];
+  const values: Record<string, string> = {};
+  for (const need of template.needs) {
+    const raw = given[need.key];
+    const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : need.default;
+    if (value === undefined) {
+      problems.push({ path: `values.${need.key}`, message: `required: ${need.label.toLowerCase()}` });
+      continue;
+    }
+    const problem = valueProblem(need, value);
+    if (problem) problems.push({ path: `values.${need.key}`, message: problem });
+    values[need.key] = value;
+  }
+  if (problems.length > 0) return { ok: false, problems };
+  return validateDefinition(template.build(values));
+}
