@@ -24,6 +24,12 @@ import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
 import { given } from '../support/fixtures';
 import { startWorkerProcess, type WorkerProcess } from '../support/worker-process';
+import { seedAutomation, startSeededRun } from '../support/automations';
+import {
+  decideUpdate,
+  runStateQuery,
+  type AutomationRunWorkflow,
+} from '../../workflows/contracts/automation-run';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
@@ -339,5 +345,45 @@ describe('durable email and bonus delivery under faults', () => {
     expect(await mailbox(buyer)).toHaveLength(0);
     const delivered = await db('bonus_deliveries').where({ receipt }).whereNull('revoked_at').select('id');
     expect(delivered).toHaveLength(0);
+  });
+
+  it('an automation run waiting for an approval survives a worker SIGKILL and a dev server restart, then goes on when approved', async () => {
+    const automation = await seedAutomation(db, {
+      teamId,
+      definition: {
+        version: 1,
+        trigger: { type: 'manual' },
+        steps: [
+          {
+            id: 'approve',
+            name: 'Approve the refund',
+            type: 'wait_for_approval',
+            config: { approvers: { user_ids: [owner.id] }, timeout: '1h' },
+          },
+          { id: 'after', name: 'Then wait a second', type: 'wait', config: { duration: '1s' } },
+        ],
+      },
+    });
+    const run = await startSeededRun(temporal.client, db, automation);
+    const handle = temporal.client.workflow.getHandle<AutomationRunWorkflow>(run.workflowId);
+    await waitFor('the approval step to wait', async () => {
+      const state = await handle.query(runStateQuery);
+      return state.steps.approve?.status === 'waiting';
+    });
+
+    await worker!.kill();
+    await devServer.stop();
+    await new Promise((r) => setTimeout(r, 2000));
+    devServer = await startTemporal();
+    worker = await startWorkerProcess(workerEnv());
+
+    const decided = await handle.executeUpdate(decideUpdate, {
+      args: [{ step: 'approve', decision: 'approve', userId: owner.id, role: 'owner' }],
+    });
+    expect(decided.steps.approve?.status).toBe('succeeded');
+    const result = await handle.result();
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs.approve).toMatchObject({ decision: 'approve', decided_by: owner.id });
+    expect(result.outputs.after).toMatchObject({ waited_ms: 1000 });
   });
 });
