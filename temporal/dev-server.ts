@@ -23,6 +23,8 @@ export interface DevServerOptions {
   logFile?: string;
   /** Namespace to create besides `default` (which always exists). */
   namespace?: string;
+  /** Dynamic config values (`--dynamic-config-value key=value`), e.g. a low continue-as-new threshold in tests. */
+  dynamicConfig?: Record<string, string | number | boolean>;
   /** How long to wait for the frontend and search attributes (default 60 s). */
   readyTimeoutMs?: number;
 }
@@ -73,6 +75,9 @@ export async function startDevServer(opts: DevServerOptions): Promise<DevServer>
   if (opts.httpPort !== undefined) args.push('--http-port', String(opts.httpPort));
   if (opts.metricsPort !== undefined) args.push('--metrics-port', String(opts.metricsPort));
   if (opts.headless) args.push('--headless');
+  for (const [key, value] of Object.entries(opts.dynamicConfig ?? {})) {
+    args.push('--dynamic-config-value', `${key}=${JSON.stringify(value)}`);
+  }
 
   const logFd = fs.openSync(logFile, 'a');
   const child = spawn(binary, args, { stdio: ['ignore', logFd, logFd] });

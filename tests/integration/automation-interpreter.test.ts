@@ -350,4 +350,52 @@ describe('automation interpreter', () => {
     expect(row?.status).toBe('cancelled');
     expect(await w.db('automation_run_slots').where({ workflow_id: run.workflowId })).toHaveLength(0);
   });
+
+  it('continues as new when Temporal suggests it, carrying outputs, variables and events kept before', async () => {
+    // The test dev server suggests continue-as-new after TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS events.
+    // Branches are local activities, decided inside one workflow task; every tenth step is a timer, so new workflow
+    // tasks start (Temporal makes its suggestion when a task starts).
+    const checks = Array.from({ length: 80 }, (_, i) =>
+      i % 10 === 9
+        ? { id: `check_${i}`, name: `Pause ${i}`, type: 'wait', config: { duration: '1s' } }
+        : {
+            id: `check_${i}`,
+            name: `Check ${i}`,
+            type: 'branch',
+            config: { branches: [{ when: `trigger.n > ${i}`, steps: [] }] },
+          },
+    );
+    const automation = await seedAutomation(w.db, {
+      teamId: w.teamId,
+      definition: {
+        version: 1,
+        trigger: { type: 'manual' },
+        steps: [
+          ...checks,
+          {
+            id: 'done',
+            name: 'Wait for the go',
+            type: 'wait_for_event',
+            config: { signal: 'go', timeout: '1m' },
+          },
+        ],
+      },
+    });
+    const started = await startSeededRun(w.temporal.client, w.db, automation, { payload: { n: 30 } });
+    await handle(started.workflowId).signal(eventSignal, {
+      type: 'signal:go',
+      id: 'go-1',
+      payload: { ok: true },
+    });
+    const result: AutomationRunResult = await handle(started.workflowId).result();
+    expect(result.status).toBe('succeeded');
+    expect(result.outputs.check_0).toEqual({ branch: 0 });
+    expect(result.outputs.check_78).toEqual({ branch: 'otherwise' });
+    expect(result.outputs.done).toMatchObject({ timed_out: false, id: 'go-1', event: { ok: true } });
+    // More than one run in the chain: the first one continued as new.
+    const first = await w.temporal.client.workflow.getHandle(started.workflowId, started.runId!).describe();
+    expect(first.status.name).toBe('CONTINUED_AS_NEW');
+    const state = await stateOf(started.workflowId);
+    expect(state.order).toHaveLength(81);
+  });
 });

@@ -7,6 +7,9 @@ import { findFreePorts } from '../../temporal/free-port';
 
 const repoRoot = path.resolve(__dirname, '../..');
 
+/** The history length at which the test dev server suggests continue-as-new. */
+export const TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS = 150;
+
 export interface TestTemporal {
   address: string;
   /** Set when this run started its own dev server (and must stop it). */
@@ -38,6 +41,9 @@ export async function startTestTemporal(): Promise<TestTemporal> {
     httpPort,
     metricsPort,
     headless: process.env.TEST_TEMPORAL_UI !== '1',
+    // Temporal suggests continue-as-new after this many history events (default in the thousands): low here, so a
+    // test reaches it with a few dozen steps. Only workflows that ask for the suggestion are affected.
+    dynamicConfig: { 'limit.historyCount.suggestContinueAsNew': TEST_SUGGEST_CONTINUE_AS_NEW_EVENTS },
   });
   return { address: server.address, pid: server.pid, dataDir, uiUrl: server.uiUrl };
 }
