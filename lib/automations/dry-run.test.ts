@@ -96,7 +96,8 @@ describe('dryRunStep', () => {
     expect(preview.request.headers.authorization ?? preview.request.headers.Authorization).toBe(
       'Bearer ****',
     );
-    expect(JSON.stringify(preview.request.headers)).not.toContain('s3cret');
+    expect(JSON.stringify(result)).not.toContain('s3cret');
+    expect(result.config).toMatchObject({ headers: { Authorization: 'Bearer ****', 'X-Amount': '47.5' } });
     expect(JSON.parse(preview.request.body)).toEqual({ email: 'ann@example.com' });
     // The operator's limits cap the step's.
     expect(preview.timeout_ms).toBe(10_000);

@@ -208,6 +208,18 @@ function flowPreview(step: DryRunStepSpec, scope: ExpressionScope, now: Date): D
   }
 }
 
+/** The config as shown: the URL and header values masked as the request preview masks them. */
+function maskedHttpConfig(
+  config: Record<string, unknown>,
+  request: HttpRequestPreview,
+): Record<string, unknown> {
+  const headers: Record<string, unknown> = {};
+  for (const name of Object.keys((config.headers as Record<string, string> | undefined) ?? {})) {
+    headers[name] = request.headers[name.toLowerCase()] ?? '(not sent: the client sets it)';
+  }
+  return { ...config, url: request.url, headers };
+}
+
 /** The dry run of one step (see the module comment). */
 export async function dryRunStep(
   step: DryRunStepSpec,
@@ -223,7 +235,10 @@ export async function dryRunStep(
   const config = evaluateActionConfig(step.type, step.config, scope) as Record<string, unknown>;
   let preview: Record<string, unknown> = {};
   if (step.type === 'send_email') preview = sendEmailPreview(config);
-  else if (step.type === 'http_request') preview = await httpPreview(config, opts);
-  else if (step.type === 'set_variable') preview = { vars: { [config.name as string]: config.value } };
+  else if (step.type === 'http_request') {
+    const http = await httpPreview(config, opts);
+    preview = http;
+    return { config: maskedHttpConfig(config, http.request), preview: { ...when, ...preview } };
+  } else if (step.type === 'set_variable') preview = { vars: { [config.name as string]: config.value } };
   return { config, preview: { ...when, ...preview } };
 }
