@@ -8,11 +8,14 @@ import {
   createAutomationActionActivities,
   type AutomationActionInput,
 } from '../../activities/automation-actions';
+import { insertBonus, setBonusCampaigns } from '../../data/bonuses';
 import { upsertContact } from '../../data/contacts';
 import { findRunByWorkflowId } from '../../data/sequence-runs';
 import { insertSequence, replaceSteps } from '../../data/sequences';
 import type { ExpressionScope } from '../../lib/automations/expressions';
 import type { Config } from '../../lib/config';
+import { EMAIL_ROW_METADATA_KEY } from '../../lib/integrations/adapters/postmark';
+import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark/server';
 import type { AutomationStepSpec } from '../../workflows/contracts/automation-run';
@@ -142,6 +145,99 @@ describe('automation action steps', () => {
       .where({ idempotency_key: automationEmailKey(step.workflowId, 'welcome') })
       .first<{ status: string }>();
     expect(row?.status).toBe('sent');
+  });
+
+  it('send_email after an attempt that died once Postmark had the message: the retry sends nothing', async () => {
+    const to = address('crashed');
+    const step = input({
+      id: 'notify',
+      type: 'send_email',
+      config: { to, subject: 'Hello', body: 'Once only' },
+    });
+    const key = automationEmailKey(step.workflowId, 'notify');
+    // What a worker killed mid-send leaves: the committed 'queued' row, and Postmark holding the message.
+    const [row] = await api
+      .db('email_messages')
+      .insert({
+        team_id: owner.teamId,
+        idempotency_key: key,
+        to_email: to,
+        subject: 'Hello',
+        kind: 'notification',
+      })
+      .returning<{ id: string }[]>('id');
+    const accepted = await fetch(`${postmark.url}/email`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-postmark-server-token': SANDBOX_CREDENTIALS.postmark.serverToken,
+      },
+      body: JSON.stringify({
+        From: SANDBOX_CREDENTIALS.postmark.fromEmail,
+        To: to,
+        Subject: 'Hello',
+        TextBody: 'Once only',
+        Metadata: { [EMAIL_ROW_METADATA_KEY]: row!.id },
+      }),
+    });
+    expect(accepted.status).toBe(200);
+    const { output } = await actions.runAutomationAction(step);
+    expect(output).toMatchObject({ status: 'sent', to });
+    expect(await mailbox(to)).toHaveLength(1);
+  });
+
+  it('deliver_bonus: the campaign of the sale (by tid) delivers its bonuses once, with one email', async () => {
+    const bonusId = await insertBonus(api.db, {
+      teamId: owner.teamId,
+      name: 'Meal plan',
+      description: null,
+      url: 'https://example.test/plan.pdf',
+      file: null,
+      createdBy: owner.user.id,
+    });
+    await setBonusCampaigns(api.db, owner.teamId, bonusId, [owner.campaign.id]);
+    const { tid } = await api.db('campaigns').where({ id: owner.campaign.id }).first<{ tid: string }>('tid');
+    const email = address('buyer');
+    const receipt = `R${randomUUID().slice(0, 8).toUpperCase()}`;
+    const step = input(
+      {
+        type: 'deliver_bonus',
+        config: { receipt: '{{ trigger.receipt }}', item_no: '1', email: '{{ trigger.email }}' },
+      },
+      { receipt, email, tid },
+    );
+    const first = await actions.runAutomationAction(step);
+    const again = await actions.runAutomationAction(step);
+    expect(first.output).toMatchObject({
+      status: 'delivered',
+      campaign_id: owner.campaign.id,
+      bonuses: [{ id: bonusId, name: 'Meal plan' }],
+    });
+    expect(again.output).toEqual(first.output);
+    expect(
+      await api.db('bonus_deliveries').where({ receipt, item_no: '1' }).count<{ count: string }[]>('*'),
+    ).toEqual([{ count: '1' }]);
+    const messages = await mailbox(email);
+    expect(messages).toHaveLength(1);
+    expect(messages[0]!.TextBody).toContain('Meal plan');
+    // Another team's bonus id is not found.
+    const foreignBonus = await insertBonus(api.db, {
+      teamId: other.teamId,
+      name: 'Theirs',
+      description: null,
+      url: 'https://example.test/theirs.pdf',
+      file: null,
+      createdBy: other.user.id,
+    });
+    const failure = await failureOf(
+      actions.runAutomationAction(
+        input({
+          type: 'deliver_bonus',
+          config: { receipt: 'R2', item_no: '1', email, bonus_ids: [bonusId, foreignBonus] },
+        }),
+      ),
+    );
+    expect(failure.message).toMatch(/^config\.bonus_ids\[1\]: no bonus of this team/);
   });
 
   it("refuses another team's campaign id, naming the field, without sending", async () => {
