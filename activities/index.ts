@@ -3,6 +3,7 @@ import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
 import { createAutomationRunActivities } from './automation-run';
+import { createAutomationActionActivities } from './automation-actions';
 import { createBackupActivities } from './backup';
 import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createBonusRevocationActivities } from './bonus-revocation';
@@ -43,5 +44,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createBackupActivities(deps),
     ...createContactImportActivities(deps),
     ...createAutomationRunActivities(deps),
+    ...createAutomationActionActivities(deps),
   };
 }

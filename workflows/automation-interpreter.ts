@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
+import type { AutomationActionActivities as ActionActivities } from '../activities/automation-actions';
 import type { AutomationRunActivities, ExpressionItem } from '../activities/automation-run';
 import { databaseStep } from './activity-options';
 import {
@@ -58,27 +59,6 @@ const MAX_BUFFERED_EVENTS = 200;
 const DEFAULT_RETRY = { max_attempts: 3, initial_interval: '1s', backoff: 2, max_interval: '10m' };
 
 type ExpressionScope = Parameters<AutomationRunActivities['evaluateAutomationExpressions']>[0]['scope'];
-
-interface ActionInput {
-  teamId: string;
-  automationId: string;
-  workflowId: string;
-  stepKey: string;
-  step: AutomationStepSpec;
-  scope: ExpressionScope;
-}
-/** The action activities (activities/automation-actions.ts). */
-interface ActionActivities {
-  runAutomationAction(input: ActionInput): Promise<{ output: unknown }>;
-  prepareAutomationContent(
-    input: ActionInput,
-  ): Promise<{ contentId: string; summary: string; campaignId: string }>;
-  awaitAutomationContent(input: {
-    teamId: string;
-    contentId: string;
-    until: 'draft' | 'reviewed';
-  }): Promise<unknown>;
-}
 
 /** A lane's view: the key prefix of its steps (inside a for_each iteration) and its own outputs and vars. */
 interface Lane {
@@ -502,13 +482,17 @@ export class AutomationInterpreter {
   }
 
   private async action(step: AutomationStepSpec, lane: Lane, key: string): Promise<unknown> {
+    // publish_wordpress waits for the content's own run to publish, heartbeating as it polls.
+    const publishing = step.type === 'publish_wordpress';
     const actions = proxyActivities<ActionActivities>({
-      startToCloseTimeout: '5 minutes',
+      startToCloseTimeout: publishing ? '30 minutes' : '5 minutes',
+      ...(publishing ? { heartbeatTimeout: '30 seconds' } : {}),
       retry: await this.retryOptions(step, lane, key),
     });
     const result = await actions.runAutomationAction.executeWithOptions({ summary: step.name }, [
       this.actionInput(step, lane, key),
     ]);
+    this.setStep(key, { attempts: result.attempt });
     return result.output;
   }
 
@@ -533,6 +517,7 @@ export class AutomationInterpreter {
       workflowId: contentWorkflowId(prepared.contentId),
       taskQueue: TaskQueue.main,
       args: [{ contentId: prepared.contentId, teamId: this.input.teamId }],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE',
       parentClosePolicy: ParentClosePolicy.ABANDON,
       staticSummary: prepared.summary,
       typedSearchAttributes: [

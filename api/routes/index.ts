@@ -30,6 +30,8 @@ import { productRoutes } from './products';
 import { teamRoutes } from './teams';
 import { sequenceRoutes } from './sequences';
 import { broadcastRoutes } from './broadcasts';
+import { automationDryRunRoutes } from './automation-dry-run';
+import { createAutomationDryRunService } from '../services/automation-dry-run';
 
 /** The route table: the router and the OpenAPI document are both built from this one list. */
 export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
@@ -52,5 +54,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...contactRoutes(createContactService(deps), createContactImportService(deps), deps.config),
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
+    ...automationDryRunRoutes(createAutomationDryRunService(deps)),
   ];
 }
