@@ -55,6 +55,15 @@ import { expressionFailure, keepOutput, resolveScope, stepConfigFailure } from '
 import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createEmailActivities } from './email';
 
+/** The attempt under way (1 when called outside a Temporal activity, as tests do). */
+function currentAttempt(): number {
+  try {
+    return Context.current().info.attempt;
+  } catch {
+    return 1;
+  }
+}
+
 export interface AutomationActionInput {
   teamId: string;
   automationId: string;
@@ -576,7 +585,7 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
         stepKey: input.stepKey,
         value,
       });
-      return { output, attempt: Context.current().info.attempt };
+      return { output, attempt: currentAttempt() };
     },
 
     /**

@@ -76,7 +76,10 @@ describe('automation interpreter', () => {
     expect(waiting.steps.pause?.status).toBe('succeeded');
     expect(waiting.steps.approve?.wait).toMatchObject({ kind: 'approval', message: 'Refund 250?' });
     expect(waiting.currentStep).toBe('approve');
-    expect((await findAutomationRun(w.db, w.teamId, started.workflowId))?.status).toBe('waiting');
+    await waitFor(
+      'the run row to say waiting',
+      async () => (await findAutomationRun(w.db, w.teamId, started.workflowId))?.status === 'waiting',
+    );
 
     const historyBefore = (await handle(started.workflowId).fetchHistory()).events?.length ?? 0;
     const refused = await handle(started.workflowId)
