@@ -100,3 +100,8 @@ export function listDeliveries(
     .limit(limit)
     .select<DeliveryRow[]>(columns);
 }
+
+/** A claimed delivery whose key turned out to have a run already (its delivery record was released earlier). */
+export async function markDeliveryDuplicate(db: Db, id: string): Promise<void> {
+  await db('automation_deliveries').where({ id }).update({ status: 'duplicate' });
+}

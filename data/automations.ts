@@ -113,7 +113,10 @@ export function listAutomations(db: Db, teamId: string): Promise<AutomationRow[]
 
 /** Locks the automation's row for the rest of the transaction (saves and activations of one automation queue). */
 export async function lockAutomation(trx: Knex.Transaction, teamId: string, id: string): Promise<boolean> {
-  const row = await trx('workflows').where({ team_id: teamId, id }).forUpdate().first('id');
+  const row = await trx('workflows')
+    .where({ team_id: teamId, id })
+    .forUpdate()
+    .first<{ id: string } | undefined>('id');
   return row !== undefined;
 }
 

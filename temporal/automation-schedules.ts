@@ -42,7 +42,8 @@ function specOf(trigger: ScheduleTrigger): ScheduleSpec {
     return { cronExpressions: [trigger.cron], timezone: trigger.timezone ?? 'UTC' };
   }
   const every = parseDuration(trigger.every ?? '');
-  if (every === undefined) throw new Error(`schedule trigger without cron or a valid every: ${trigger.every}`);
+  if (every === undefined)
+    throw new Error(`schedule trigger without cron or a valid every: ${trigger.every}`);
   return { intervals: [{ every }], timezone: trigger.timezone ?? 'UTC' };
 }
 
@@ -59,7 +60,11 @@ function actionOf(s: ScheduledAutomation): ScheduleOptionsStartWorkflowAction<Au
     version: s.version.version,
     definition: s.version.definition,
     // The scheduled time is not known here: the run reads it from TemporalScheduledStartTime.
-    trigger: { source: 'schedule', payload: { schedule_id: automationScheduleId(s.automation.id) }, key: SCHEDULED_RUN_KEY },
+    trigger: {
+      source: 'schedule',
+      payload: { schedule_id: automationScheduleId(s.automation.id) },
+      key: SCHEDULED_RUN_KEY,
+    },
   };
   return {
     type: 'startWorkflow',
@@ -111,7 +116,11 @@ export async function upsertAutomationSchedule(client: Client, s: ScheduledAutom
       spec,
       action,
       policies: { ...previous.policies, ...policies },
-      state: { ...previous.state, paused: false, note: `automation ${s.automation.id}, version ${s.version.version}` },
+      state: {
+        ...previous.state,
+        paused: false,
+        note: `automation ${s.automation.id}, version ${s.version.version}`,
+      },
     }));
   }
   return true;

@@ -36,7 +36,8 @@ export const updateAutomationBody = z
     'Send name, description or definition',
   )
   .openapi('UpdateAutomationBody', {
-    description: 'A definition is saved as a new draft version (or replaces the latest version if it is a draft)',
+    description:
+      'A definition is saved as a new draft version (or replaces the latest version if it is a draft)',
   });
 
 /** The JSON of GET .../export; other fields (format, exported_at) are accepted and ignored on import. */
@@ -56,17 +57,16 @@ export const versionParams = automationParams.extend({
 });
 
 export const deleteAutomationQuery = z.object({
-  runs: z
-    .enum(['cancel', 'keep'])
-    .optional()
-    .openapi({
-      description:
-        'When the automation has unfinished runs: cancel them, or keep them (they finish on their version)',
-    }),
+  runs: z.enum(['cancel', 'keep']).optional().openapi({
+    description:
+      'When the automation has unfinished runs: cancel them, or keep them (they finish on their version)',
+  }),
 });
 
 export const manualRunBody = z
-  .strictObject({ payload: z.unknown().optional().openapi({ description: 'What expressions read as trigger' }) })
+  .strictObject({
+    payload: z.unknown().optional().openapi({ description: 'What expressions read as trigger' }),
+  })
   .openapi('ManualRunBody');
 
 export const deliveriesQuery = z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) });
@@ -128,7 +128,9 @@ export const exportResponse = z
     definition: z.unknown(),
     exported_at: timestamp,
   })
-  .openapi('AutomationExport', { description: 'Never holds secrets; POST .../automations/import reads it back' });
+  .openapi('AutomationExport', {
+    description: 'Never holds secrets; POST .../automations/import reads it back',
+  });
 
 export const scheduleResponse = z.object({
   schedule: z
@@ -175,4 +177,3 @@ export const startedRunResponse = z
     status: z.enum(['started', 'duplicate', 'filtered']),
   })
   .openapi('AutomationRunStarted');
-

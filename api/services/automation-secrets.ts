@@ -12,8 +12,16 @@ export const newWebhookSecret = (): string => `whsec_${randomBytes(32).toString(
 const aad = (teamId: string, automationId: string) => `${teamId}:automation:${automationId}:webhook`;
 
 /** Sealed with the integrations key, like teams' provider credentials (lib/integrations/store.ts). */
-export const sealWebhookSecret = (key: Buffer, teamId: string, automationId: string, secret: string): string =>
-  seal(key, secret, aad(teamId, automationId));
+export const sealWebhookSecret = (
+  key: Buffer,
+  teamId: string,
+  automationId: string,
+  secret: string,
+): string => seal(key, secret, aad(teamId, automationId));
 
-export const openWebhookSecret = (key: Buffer, teamId: string, automationId: string, sealed: string): string =>
-  open(key, sealed, aad(teamId, automationId));
+export const openWebhookSecret = (
+  key: Buffer,
+  teamId: string,
+  automationId: string,
+  sealed: string,
+): string => open(key, sealed, aad(teamId, automationId));

@@ -39,7 +39,6 @@ import {
   upsertAutomationSchedule,
 } from '../../temporal/automation-schedules';
 import { startAutomationRun } from '../../temporal/automation-starts';
-import type { AutomationDefinitionSpec } from '../../workflows/contracts/automation-run';
 import type { TeamMembership } from '../http/locals';
 import { MAX_DEFINITION_BYTES } from '../schemas/automations';
 import { newWebhookSecret, openWebhookSecret, sealWebhookSecret } from './automation-secrets';
@@ -64,15 +63,21 @@ export interface AutomationServiceDeps {
 export function checkDefinition(input: unknown): AutomationDefinition {
   const bytes = Buffer.byteLength(JSON.stringify(input ?? null), 'utf8');
   if (bytes > MAX_DEFINITION_BYTES) {
-    throw new AppError(413, 'definition_too_large', `The definition is larger than ${MAX_DEFINITION_BYTES / 1024} KB`, [
-      { path: 'definition', message: `${bytes} bytes of JSON; at most ${MAX_DEFINITION_BYTES}` },
-    ]);
+    throw new AppError(
+      413,
+      'definition_too_large',
+      `The definition is larger than ${MAX_DEFINITION_BYTES / 1024} KB`,
+      [{ path: 'definition', message: `${bytes} bytes of JSON; at most ${MAX_DEFINITION_BYTES}` }],
+    );
   }
   const result = validateDefinition(input);
   if (!result.ok) {
     throw badRequest(
       'The definition is not valid',
-      result.problems.map((p) => ({ path: p.path ? `definition.${p.path}` : 'definition', message: p.message })),
+      result.problems.map((p) => ({
+        path: p.path ? `definition.${p.path}` : 'definition',
+        message: p.message,
+      })),
     );
   }
   return result.definition;
@@ -141,7 +146,10 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       ? await findVersion(db, teamId, automationId, { id: a.currentVersionId })
       : undefined;
     return {
-      automation: { ...automationView(a, latest, live?.version ?? null), definition: latest?.definition ?? null },
+      automation: {
+        ...automationView(a, latest, live?.version ?? null),
+        definition: latest?.definition ?? null,
+      },
     };
   }
 
@@ -156,7 +164,15 @@ export function createAutomationService(deps: AutomationServiceDeps) {
     const hash = contentHash(definition);
     const latest = await latestVersion(trx, teamId, automationId);
     if (latest && !latest.publishedAt) {
-      if (await replaceDraft(trx, { teamId, versionId: latest.id, definition, contentHash: hash, createdBy: userId })) {
+      if (
+        await replaceDraft(trx, {
+          teamId,
+          versionId: latest.id,
+          definition,
+          contentHash: hash,
+          createdBy: userId,
+        })
+      ) {
         return;
       }
     }
@@ -278,7 +294,8 @@ export function createAutomationService(deps: AutomationServiceDeps) {
         ? { version: Number(versionOrHash) }
         : { contentHash: versionOrHash.toLowerCase() };
       const v = await findVersion(db, m.teamId, automationId, by);
-      if (!v) throw new AppError(404, 'version_not_found', 'No version of this automation has this number or hash');
+      if (!v)
+        throw new AppError(404, 'version_not_found', 'No version of this automation has this number or hash');
       return { version: { ...versionView(v, a.currentVersionId), definition: v.definition } };
     },
 
@@ -375,7 +392,10 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       if (a.trigger.type === 'schedule') await deleteAutomationSchedule(client(), automationId);
       else if (deps.temporal) await deleteAutomationSchedule(deps.temporal.client, automationId);
       await deleteAutomation(db, m.teamId, automationId);
-      return { deleted: true, runs: { unfinished: unfinished.length, action: unfinished.length ? runs : undefined } };
+      return {
+        deleted: true,
+        runs: { unfinished: unfinished.length, action: unfinished.length ? runs : undefined },
+      };
     },
 
     async exportJson(m: TeamMembership, automationId: string) {
@@ -400,7 +420,8 @@ export function createAutomationService(deps: AutomationServiceDeps) {
     async webhook(m: TeamMembership, automationId: string) {
       const a = await webhookAutomation(m.teamId, automationId);
       const sealed = await findAutomationSecret(db, a.id);
-      if (!sealed) throw conflict('Activate the automation to generate its webhook secret', 'no_webhook_secret');
+      if (!sealed)
+        throw conflict('Activate the automation to generate its webhook secret', 'no_webhook_secret');
       return webhookView(a, openWebhookSecret(secretKey(), a.teamId, a.id, sealed));
     },
 
@@ -424,7 +445,11 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       const live = await liveVersionOf(a);
       const started = await startAutomationRun(client(), db, {
         automation: { id: a.id, teamId: a.teamId, name: a.name },
-        version: { id: live.id, version: live.version, definition: live.definition as AutomationDefinitionSpec },
+        version: {
+          id: live.id,
+          version: live.version,
+          definition: live.definition,
+        },
         trigger: { source: 'manual', payload: payload ?? {}, key: `manual:${randomUUID()}`, userId },
       });
       return { run_id: started.runId, workflow_id: started.workflowId, status: 'started' as const };
