@@ -217,11 +217,11 @@ export function createAutomationService(deps: AutomationServiceDeps) {
             `curl -X POST '${url}'`,
             `  -H 'Authorization: Bearer ${secret}'`,
             `  -H 'Content-Type: application/json'`,
-            `  -H "Idempotency-Key: $(uuidgen)"`,
+            `  -H "Idempotency-Key: $(openssl rand -hex 16)"`,
             `  --data '${body}'`,
           ].join(' \\\n')
         : [
-            `BODY='${body}'; ID="msg_$(uuidgen)"; TS=$(date +%s)`,
+            `BODY='${body}'; ID="msg_$(openssl rand -hex 16)"; TS=$(date +%s)`,
             `SIG=$(printf '%s' "$ID.$TS.$BODY" | openssl dgst -sha256 -mac HMAC -macopt hexkey:$(printf '%s' '${secret.replace(/^whsec_/, '')}' | base64 -d | xxd -p -c 256) -binary | base64)`,
             [
               `curl -X POST '${url}'`,
