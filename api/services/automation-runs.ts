@@ -143,6 +143,19 @@ export function createAutomationRunService(deps: AutomationRunServiceDeps) {
   async function failedRunState(
     workflowId: string,
   ): Promise<{ outputs: Record<string, unknown>; vars: Record<string, unknown> }> {
+    const description = await client()
+      .workflow.getHandle(workflowId)
+      .describe()
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowNotFoundError) {
+          throw conflict('The workflow of this run no longer exists in Temporal', 'run_state_unavailable');
+        }
+        throw err;
+      });
+    // A failed run has ended (the interpreter returns a failed result or fails the workflow).
+    if (description.status.name === 'RUNNING') {
+      throw conflict('Only a failed run can be resumed; this one is still running', 'run_not_failed');
+    }
     try {
       const state = await queryState(workflowId);
       if (state.status !== 'failed') {
