@@ -20,7 +20,7 @@ import { SearchAttr } from '../workflows/contracts/search-attributes';
 import { TaskQueue } from '../workflows/contracts/task-queues';
 
 /** The key of scheduled runs; Temporal appends the scheduled time to the workflow id (`auto:<id>:schedule-<time>`). */
-export const SCHEDULED_RUN_KEY = 'schedule';
+const SCHEDULED_RUN_KEY = 'schedule';
 
 export interface ScheduledAutomation {
   automation: { id: string; teamId: string; name: string };

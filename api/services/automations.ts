@@ -60,7 +60,7 @@ export interface AutomationServiceDeps {
  * A definition as sent: at most MAX_DEFINITION_BYTES of JSON (413 beyond), and every problem validateDefinition
  * finds as a 400 detail under `definition.` (`definition.steps[2].config.to`).
  */
-export function checkDefinition(input: unknown): AutomationDefinition {
+function checkDefinition(input: unknown): AutomationDefinition {
   const bytes = Buffer.byteLength(JSON.stringify(input ?? null), 'utf8');
   if (bytes > MAX_DEFINITION_BYTES) {
     throw new AppError(
