@@ -189,6 +189,36 @@ export function latestVersion(
     .first<AutomationVersionRow | undefined>(versionColumns);
 }
 
+/** The latest version of each of these automations (one query for a list), by automation id. */
+export async function latestVersionsOf(
+  db: Db,
+  teamId: string,
+  automationIds: string[],
+): Promise<Map<string, Omit<AutomationVersionRow, 'definition'>>> {
+  if (automationIds.length === 0) return new Map();
+  const rows = await db('workflow_versions')
+    .distinctOn('workflow_id')
+    .where({ team_id: teamId })
+    .whereIn('workflow_id', automationIds)
+    .orderBy([{ column: 'workflow_id' }, { column: 'version', order: 'desc' }])
+    .select<Omit<AutomationVersionRow, 'definition'>[]>(versionColumns.filter((c) => c !== 'definition'));
+  return new Map(rows.map((r) => [r.automationId, r]));
+}
+
+/** The version numbers of these version ids (the live versions of a list). */
+export async function versionNumbers(
+  db: Db,
+  teamId: string,
+  versionIds: string[],
+): Promise<Map<string, number>> {
+  if (versionIds.length === 0) return new Map();
+  const rows = await db('workflow_versions')
+    .where({ team_id: teamId })
+    .whereIn('id', versionIds)
+    .select<{ id: string; version: number }[]>('id', 'version');
+  return new Map(rows.map((r) => [r.id, r.version]));
+}
+
 /** Every version, newest first, without their definitions (a list of who saved or published what, when). */
 export function listVersions(
   db: Db,

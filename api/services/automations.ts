@@ -11,6 +11,7 @@ import {
   insertAutomation,
   insertVersion,
   latestVersion,
+  latestVersionsOf,
   listAutomations,
   listVersions,
   lockAutomation,
@@ -20,6 +21,7 @@ import {
   setAutomationSecret,
   setAutomationStatus,
   updateAutomation,
+  versionNumbers,
   type AutomationRow,
   type AutomationVersionRow,
 } from '../../data/automations';
@@ -252,13 +254,25 @@ export function createAutomationService(deps: AutomationServiceDeps) {
 
     async list(m: TeamMembership) {
       const rows = await listAutomations(db, m.teamId);
-      const out = [];
-      for (const a of rows) {
-        const versions = await listVersions(db, m.teamId, a.id);
-        const live = versions.find((v) => v.id === a.currentVersionId);
-        out.push(automationView(a, versions[0], live?.version ?? null));
-      }
-      return { automations: out };
+      const latest = await latestVersionsOf(
+        db,
+        m.teamId,
+        rows.map((a) => a.id),
+      );
+      const live = await versionNumbers(
+        db,
+        m.teamId,
+        rows.flatMap((a) => (a.currentVersionId ? [a.currentVersionId] : [])),
+      );
+      return {
+        automations: rows.map((a) =>
+          automationView(
+            a,
+            latest.get(a.id),
+            a.currentVersionId ? (live.get(a.currentVersionId) ?? null) : null,
+          ),
+        ),
+      };
     },
 
     get: (m: TeamMembership, automationId: string) => detail(m.teamId, automationId),

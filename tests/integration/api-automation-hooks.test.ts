@@ -395,4 +395,22 @@ describe('automation webhooks', () => {
       await new Promise((r) => server.close(r));
     }
   });
+  it('deliveries are rate-limited per automation (another automation keeps its budget)', async () => {
+    const limited = await createTestApi({
+      temporal: true,
+      limits: { webhooks: { points: 3, windowSeconds: 60 } },
+    });
+    try {
+      const a = await webhookAutomation({ auth: { scheme: 'token' } });
+      const b = await webhookAutomation({ auth: { scheme: 'token' } });
+      const send = (x: { id: string; secret: string }, n: number) =>
+        request(limited.app).post(hook(x.id)).set('Authorization', `Bearer ${x.secret}`).send({ n });
+      const statuses = [];
+      for (let n = 0; n < 4; n++) statuses.push((await send(a, n)).status);
+      expect(statuses).toEqual([202, 202, 202, 429]);
+      expect((await send(b, 0)).status).toBe(202);
+    } finally {
+      await limited.close();
+    }
+  });
 });
