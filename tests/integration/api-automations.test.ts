@@ -670,7 +670,13 @@ describe('automations API', () => {
         trigger: { type: 'manual' },
         steps: [
           { id: 'first', name: 'First', type: 'set_variable', config: { name: 'a', value: 1 } },
-          { id: 'call', name: 'Call', type: 'http_request', config: { url: 'http://127.0.0.1:9/refused' } },
+          {
+            id: 'call',
+            name: 'Call',
+            type: 'http_request',
+            config: { url: 'http://127.0.0.1:9/refused' },
+            retry: { max_attempts: 1 },
+          },
         ],
       };
       const a = await create({ name: 'Resume', definition: failing });
@@ -693,6 +699,8 @@ describe('automations API', () => {
       const next = (resumed.body as Started).workflow_id;
       const state = await stateOf(next, (s) => s.status === 'succeeded');
       expect(state?.status).toBe('succeeded');
+      // The step that succeeded before is not run again: its output comes from the failed run.
+      expect(state?.steps.first).toMatchObject({ status: 'succeeded', reused: true });
       const row = await api
         .db('automation_runs')
         .where({ workflow_id: next })
