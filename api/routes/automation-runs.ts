@@ -63,7 +63,9 @@ export function automationRunRoutes(runs: AutomationRunService): ApiRoute[] {
         200: { description: 'Decided; the run state after it', schema: decisionResponse },
         404: notFound,
         409: { description: 'decision_refused (not waiting, not allowed) or run_not_running' },
-        503: temporalDown,
+        503: {
+          description: 'temporal_unavailable, or run_unresponsive (no worker took the decision in 10 s)',
+        },
       },
       handler: async ({ membership, auth, params, body }) => ({
         body: await runs.decide(membership, auth.userId, params.workflowId, body),

@@ -10,7 +10,7 @@ import type { Knex } from 'knex';
 import { findAutomationRun, listAutomationRuns, type AutomationRunRow } from '../../data/automation-runs';
 import { findAutomation, findVersion } from '../../data/automations';
 import type { Config } from '../../lib/config';
-import { AppError, badRequest, conflict } from '../../lib/errors';
+import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { startAutomationRun } from '../../temporal/automation-starts';
 import {
@@ -30,6 +30,8 @@ import { automationNotFound, temporalUnavailable } from './automations';
 /** A state query must not hold a page up: a run whose worker is away would otherwise wait for it. */
 const STATE_QUERY_TIMEOUT_MS = 2000;
 const LIST_LIMIT = 50;
+/** How long a decision waits for the run's worker to accept or refuse it. */
+const DECISION_TIMEOUT_MS = 10_000;
 
 const runNotFound = () => new AppError(404, 'run_not_found', 'Run not found');
 const notLive = () =>
@@ -233,13 +235,24 @@ export function createAutomationRunService(deps: AutomationRunServiceDeps) {
       body: { step: string; decision: 'approve' | 'reject'; note?: string },
     ) {
       await own(m, workflowId);
-      const handle = client().workflow.getHandle<AutomationRunWorkflow>(workflowId);
+      const c = client();
+      const handle = c.workflow.getHandle<AutomationRunWorkflow>(workflowId);
+      const deadline = Date.now() + DECISION_TIMEOUT_MS;
       try {
-        const state = await handle.executeUpdate(decideUpdate, {
-          args: [{ step: body.step, decision: body.decision, userId, role: m.role, note: body.note }],
-        });
+        // An update waits for a worker to take it: without one it would wait forever.
+        const state = await c.connection.withDeadline(deadline, () =>
+          handle.executeUpdate(decideUpdate, {
+            args: [{ step: body.step, decision: body.decision, userId, role: m.role, note: body.note }],
+          }),
+        );
         return { state };
       } catch (err) {
+        if (Date.now() >= deadline) {
+          throw serviceUnavailable(
+            'The run did not take the decision in time (is a worker running?); try again',
+            'run_unresponsive',
+          );
+        }
         const cause = applicationCause(err);
         if (err instanceof WorkflowUpdateFailedError && cause?.type === AutomationFailure.decisionRefused) {
           throw conflict(cause.message, 'decision_refused');
