@@ -81,12 +81,9 @@ export const automationRunsResponse = z.object({
 export const automationRunResponse = z.object({
   run: runSchema.extend({
     payload: z.unknown(),
-    state: z
-      .unknown()
-      .nullable()
-      .openapi({
-        description: 'The step timeline from the workflow (runStateQuery); null when it cannot be read',
-      }),
+    state: z.unknown().nullable().openapi({
+      description: 'The step timeline from the workflow (runStateQuery); null when it cannot be read',
+    }),
     stateError: z.string().nullable().openapi({ description: 'Why the state could not be read' }),
   }),
 });
