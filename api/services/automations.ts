@@ -304,7 +304,8 @@ export function createAutomationService(deps: AutomationServiceDeps) {
 
     async version(m: TeamMembership, automationId: string, versionOrHash: string) {
       const a = await load(m.teamId, automationId);
-      const by = /^\d+$/.test(versionOrHash)
+      // A hash is 64 hex digits (all digits is possible, if unlikely); a version number has at most 9.
+      const by = /^\d{1,9}$/.test(versionOrHash)
         ? { version: Number(versionOrHash) }
         : { contentHash: versionOrHash.toLowerCase() };
       const v = await findVersion(db, m.teamId, automationId, by);
