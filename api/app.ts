@@ -15,6 +15,7 @@ import { teamConcurrency } from './http/team-concurrency';
 import { requireUser } from './middleware/auth';
 import { teamAccess } from './middleware/team-access';
 import { apiRoutes } from './routes';
+import { AUTOMATION_HOOKS_PATH, automationHookIntake } from './routes/automation-hooks';
 import { createSessionRevocations } from './services/session-revocations';
 import { BONUS_DOWNLOADS_BASE_PATH, bonusDownloadRouter } from './routes/bonus-downloads';
 import { healthRouter } from './routes/health';
@@ -93,6 +94,8 @@ export function createApp(deps: ApiDeps): express.Application {
     // exactPath: /auth/register/confirm has its own budget, not register's.
     api.use(door.path, rateLimit(deps.kv, { ...door, methods: [door.method], exactPath: true }));
   }
+  // Automation webhooks read their exact bytes (signatures), so they are parsed before express.json.
+  api.use(AUTOMATION_HOOKS_PATH, automationHookIntake(deps));
   api.use(express.json({ limit: deps.config.api.bodyLimit }));
   api.get('/openapi.json', (_req, res) => {
     res.json(openApiDocument);

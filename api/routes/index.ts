@@ -1,6 +1,9 @@
 import type { ApiDeps } from '../deps';
 import type { ApiRoute } from '../http/route';
 import type { ApiMetrics } from '../http/metrics';
+import { createAutomationHookService } from '../services/automation-hooks';
+import { createAutomationRunService } from '../services/automation-runs';
+import { createAutomationService } from '../services/automations';
 import { createAuthService } from '../services/auth';
 import { createBonusService } from '../services/bonuses';
 import { createCampaignService } from '../services/campaigns';
@@ -18,6 +21,9 @@ import { createBroadcastService } from '../services/broadcasts';
 import { apiVersion } from '../version';
 import { accountRoutes } from './account';
 import { authRoutes } from './auth';
+import { automationHookRoutes } from './automation-hooks';
+import { automationRunRoutes } from './automation-runs';
+import { automationRoutes } from './automations';
 import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
@@ -39,6 +45,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
   const teams = createTeamService(deps);
   const checks = createPlatformCheckService({ ...deps, metrics });
   const integrations = createIntegrationService(deps);
+  const automationRuns = createAutomationRunService(deps);
   return [
     ...authRoutes(auth),
     ...accountRoutes(auth, deps.config, apiVersion),
@@ -55,5 +62,8 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
     ...automationDryRunRoutes(createAutomationDryRunService(deps)),
+    ...automationRoutes(createAutomationService(deps), automationRuns),
+    ...automationRunRoutes(automationRuns),
+    ...automationHookRoutes(createAutomationHookService(deps)),
   ];
 }

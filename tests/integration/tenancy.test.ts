@@ -45,6 +45,9 @@ interface World {
   broadcastId: string;
   /** A contact import job of the attacked team. */
   importId: string;
+  /** An active webhook automation of the attacked team and a recorded run of it (no workflow behind it). */
+  automationId: string;
+  automationRunId: string;
   member: RegisteredUser;
   newcomer: RegisteredUser;
 }
@@ -61,6 +64,10 @@ interface Fixture {
   shared?: true;
   /** The caller's own setting in the team (e.g. the insight email opt-in): every member, a viewer too, may change it. */
   ownSetting?: true;
+  /** What a viewer gets when it is neither a plain read nor 403 (a secret kept from viewers, a decision any member may try). */
+  viewerExpects?: number;
+  /** A public door (no login, no team: the automation webhook); it proves itself otherwise, so only the owner call runs. */
+  public?: true;
 }
 
 const fixtures: Record<string, Fixture> = {
@@ -106,7 +113,80 @@ const fixtures: Record<string, Fixture> = {
   ...sequenceFixtures(),
   ...contactFixtures(),
   ...insightFixtures(),
+  ...automationFixtures(),
 };
+
+/** Automations and their runs. The run row has no workflow behind it: run actions reach Temporal and answer 409. */
+function automationFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  const withAutomation = (w: World, teamId: string) => ({ teamId, automationId: w.automationId });
+  const withRun = (w: World, teamId: string) => ({ teamId, workflowId: w.automationRunId });
+  const base = '/teams/{teamId}/automations/{automationId}';
+  const runBase = '/teams/{teamId}/automation-runs/{workflowId}';
+  const manual = { version: 1, trigger: { type: 'manual' }, steps: [] as unknown[] };
+  manual.steps.push({ id: 'a', name: 'A', type: 'set_variable', config: { name: 'v', value: 1 } });
+  return {
+    'GET /teams/{teamId}/automations': { params: team, ownerExpects: 200 },
+    'POST /teams/{teamId}/automations': {
+      params: team,
+      body: () => ({ name: 'Tenancy automation' }),
+      ownerExpects: 201,
+    },
+    'POST /teams/{teamId}/automations/import': {
+      params: team,
+      body: () => ({ name: 'Imported', definition: manual }),
+      ownerExpects: 201,
+    },
+    [`GET ${base}`]: { params: withAutomation, ownerExpects: 200 },
+    [`PATCH ${base}`]: { params: withAutomation, body: () => ({ name: 'Renamed' }), ownerExpects: 200 },
+    // It has an unfinished run: the owner is asked what to do with it (runs_running).
+    [`DELETE ${base}`]: { params: withAutomation, ownerExpects: 409 },
+    [`GET ${base}/versions`]: { params: withAutomation, ownerExpects: 200 },
+    [`GET ${base}/versions/{versionOrHash}`]: {
+      params: (w, teamId) => ({ teamId, automationId: w.automationId, versionOrHash: '1' }),
+      ownerExpects: 200,
+    },
+    [`POST ${base}/activate`]: { params: withAutomation, ownerExpects: 200 },
+    [`POST ${base}/pause`]: { params: withAutomation, ownerExpects: 200 },
+    [`GET ${base}/schedule`]: { params: withAutomation, ownerExpects: 200 },
+    [`GET ${base}/webhook`]: { params: withAutomation, ownerExpects: 200, viewerExpects: 403 },
+    [`POST ${base}/webhook/rotate`]: { params: withAutomation, ownerExpects: 200 },
+    [`GET ${base}/deliveries`]: { params: withAutomation, ownerExpects: 200 },
+    [`GET ${base}/export`]: { params: withAutomation, ownerExpects: 200 },
+    [`POST ${base}/runs`]: {
+      params: withAutomation,
+      body: () => ({ payload: { from: 'tenancy' } }),
+      ownerExpects: 202,
+      withTemporal: true,
+    },
+    [`GET ${base}/runs`]: { params: withAutomation, ownerExpects: 200 },
+    'GET /teams/{teamId}/automation-runs': { params: team, ownerExpects: 200 },
+    [`GET ${runBase}`]: { params: withRun, ownerExpects: 200, withTemporal: true },
+    [`POST ${runBase}/decision`]: {
+      params: withRun,
+      body: () => ({ step: 'a', decision: 'approve' }),
+      ownerExpects: 409,
+      viewerExpects: 409,
+      withTemporal: true,
+    },
+    [`POST ${runBase}/cancel`]: { params: withRun, ownerExpects: 409, withTemporal: true },
+    [`POST ${runBase}/signals/{name}`]: {
+      params: (w, teamId) => ({ teamId, workflowId: w.automationRunId, name: 'go' }),
+      body: () => ({ payload: 1 }),
+      ownerExpects: 409,
+      withTemporal: true,
+    },
+    [`POST ${runBase}/rerun`]: { params: withRun, ownerExpects: 202, withTemporal: true },
+    [`POST ${runBase}/resume`]: { params: withRun, ownerExpects: 409, withTemporal: true },
+    // The owner's session token is not the webhook's secret.
+    'POST /hooks/{automationId}': {
+      params: (w) => ({ automationId: w.automationId }),
+      body: () => ({ hello: 'world' }),
+      ownerExpects: 401,
+      public: true,
+    },
+  };
+}
 
 function bonusFixtures(): Record<string, Fixture> {
   const team = (_w: World, teamId: string) => ({ teamId });
@@ -450,9 +530,43 @@ describe('tenancy: every route with an id', () => {
       file_bytes: 6,
       workflow_id: `contact-import-${importId}`,
     });
+    const automation = await request(api.app)
+      .post(`/api/v1/teams/${teamId}/automations`)
+      .set(bearer(owner.accessToken))
+      .send({
+        name: 'Tenancy hook',
+        definition: {
+          version: 1,
+          trigger: { type: 'webhook', auth: { scheme: 'token' } },
+          steps: [{ id: 'a', name: 'A', type: 'set_variable', config: { name: 'v', value: 1 } }],
+        },
+      })
+      .expect(201);
+    const automationId = (automation.body as { automation: { id: string } }).automation.id;
+    await request(api.app)
+      .post(`/api/v1/teams/${teamId}/automations/${automationId}/activate`)
+      .set(bearer(owner.accessToken))
+      .expect(200);
+    const version = await api
+      .db('workflow_versions')
+      .where({ workflow_id: automationId, version: 1 })
+      .first<{ id: string }>('id');
+    const automationRunId = `auto:${automationId}:tenancy-${randomUUID()}`;
+    await api.db('automation_runs').insert({
+      workflow_id: automationRunId,
+      automation_id: automationId,
+      team_id: teamId,
+      version_id: version.id,
+      version: 1,
+      trigger_source: 'manual',
+      trigger_key: 'tenancy',
+      payload: JSON.stringify({ from: 'tenancy' }),
+    });
     world = {
       teamId,
       importId,
+      automationId,
+      automationRunId,
       sequenceId: sequence!.id,
       broadcastId,
       contactId: contact!.id,
@@ -481,7 +595,7 @@ describe('tenancy: every route with an id', () => {
         })),
       )
       .filter((op) => op.paramNames.length > 0);
-    teamOperations = operations.filter((op) => !fixtures[op.key]?.shared);
+    teamOperations = operations.filter((op) => !fixtures[op.key]?.shared && !fixtures[op.key]?.public);
   });
 
   afterAll(async () => {
@@ -513,7 +627,7 @@ describe('tenancy: every route with an id', () => {
   });
 
   it('requires a signed-in user on every one of them', async () => {
-    for (const op of operations) {
+    for (const op of operations.filter((o) => !fixtures[o.key]?.public)) {
       const res = await call(op, null, world.teamId);
       expect(describeResult(op, res)).toBe(describeResult(op, { status: 401, body: res.body }));
     }
@@ -548,7 +662,10 @@ describe('tenancy: every route with an id', () => {
   it('answers 403 to a viewer on every mutation and lets the viewer read', async () => {
     for (const op of teamOperations) {
       const res = await call(op, viewer, world.teamId);
-      if (op.method === 'get' || fixtures[op.key]?.ownSetting) {
+      const viewerExpects = fixtures[op.key]?.viewerExpects;
+      if (viewerExpects !== undefined) {
+        expect(describeResult(op, res)).toBe(describeResult(op, { status: viewerExpects, body: res.body }));
+      } else if (op.method === 'get' || fixtures[op.key]?.ownSetting) {
         expect(res.status >= 200 && res.status < 300 ? `${op.key} ok` : describeResult(op, res)).toBe(
           `${op.key} ok`,
         );
