@@ -1,6 +1,7 @@
 import type { Knex } from 'knex';
 import {
   acquireRunSlot,
+  automationExists,
   insertAutomationRun,
   releaseRunSlot,
   setAutomationRunId,
@@ -144,6 +145,8 @@ export function createAutomationRunActivities(deps: { db: Knex; config: Config }
      */
     async recordAutomationRun(r: RunRecord): Promise<void> {
       const { input } = r;
+      // Deleted with `runs=keep`: the run finishes on its version, with nothing left to record.
+      if (!(await automationExists(db, input.automationId))) return;
       await insertAutomationRun(db, {
         workflowId: r.workflowId,
         automationId: input.automationId,

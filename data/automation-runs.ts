@@ -87,6 +87,11 @@ export async function insertAutomationRun(
   return inserted.length > 0;
 }
 
+/** False once the automation has been deleted (its runs' rows went with it). */
+export async function automationExists(db: Db, automationId: string): Promise<boolean> {
+  return (await db('workflows').where({ id: automationId }).first('id')) !== undefined;
+}
+
 export async function setAutomationRunId(db: Db, workflowId: string, runId: string): Promise<void> {
   await db('automation_runs')
     .where({ workflow_id: workflowId })
@@ -197,6 +202,11 @@ export function acquireRunSlot(
   return db.transaction(async (trx) => {
     // The team's row orders every slot taken in the team, so neither cap can be passed by two runs at once.
     await trx('teams').where({ id: s.teamId }).forUpdate().first('id');
+    // A run whose automation was deleted with `runs=keep` finishes without a slot (its rows are gone).
+    const automation = await trx('workflows')
+      .where({ id: s.automationId })
+      .first<{ id: string } | undefined>('id');
+    if (!automation) return { acquired: true };
     const held = await trx('automation_run_slots')
       .where({ workflow_id: s.workflowId })
       .first<{ workflow_id: string } | undefined>('workflow_id');

@@ -684,6 +684,11 @@ describe('automations API', () => {
       const run = await startManual(a.id);
       const failed = await stateOf(run.workflow_id, (s) => s.status === 'failed');
       expect(failed?.status).toBe('failed');
+      // The state says failed a moment before the workflow closes (it still frees its slot).
+      await api.deps
+        .temporal!.client.workflow.getHandle(run.workflow_id)
+        .result()
+        .catch(() => undefined);
       await save(a.id, {
         ...failing,
         steps: [

@@ -153,6 +153,11 @@ function automationFixtures(): Record<string, Fixture> {
     [`POST ${base}/webhook/rotate`]: { params: withAutomation, ownerExpects: 200 },
     [`GET ${base}/deliveries`]: { params: withAutomation, ownerExpects: 200 },
     [`GET ${base}/export`]: { params: withAutomation, ownerExpects: 200 },
+    [`POST ${base}/dry-run`]: {
+      params: withAutomation,
+      body: () => ({ step_id: 'a', sample: { trigger: {}, steps: {}, vars: {} } }),
+      ownerExpects: 200,
+    },
     [`POST ${base}/runs`]: {
       params: withAutomation,
       body: () => ({ payload: { from: 'tenancy' } }),
