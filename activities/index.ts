@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
+import { createAutomationEventActivities } from './automation-events';
 import { createBackupActivities } from './backup';
 import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createBonusRevocationActivities } from './bonus-revocation';
@@ -41,5 +42,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createInsightActivities(deps),
     ...createBackupActivities(deps),
     ...createContactImportActivities(deps),
+    ...createAutomationEventActivities(deps),
   };
 }

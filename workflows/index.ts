@@ -10,3 +10,4 @@ export * from './bonus-revocation.workflow';
 export * from './insights.workflow';
 export * from './backup.workflow';
 export * from './contact-import.workflow';
+export * from './automation-event.workflow';
