@@ -1,4 +1,8 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
+import type { Knex } from 'knex';
+import { anyoneListensFor } from '../data/automation-triggers';
+import type { ImportedContactChange } from '../data/contact-list';
+import { contactCreatedPayload, contactTaggedPayload } from '../lib/automations/platform-events';
 import { runKey } from '../lib/automations/walk';
 import {
   AUTOMATION_EVENT_WORKFLOW,
@@ -69,4 +73,66 @@ export async function firePlatformEvent(
       error: err instanceof Error ? err.message : String(err),
     });
   }
+}
+
+/** Events raised at once by a bulk action: enough to keep Temporal busy, few enough not to flood it. */
+const BULK_EVENT_CONCURRENCY = 16;
+
+/**
+ * `contact.created` and `contact.tagged` for the contacts of an import piece, after it committed. A 50,000-row
+ * import must not start 100,000 fan-outs nobody listens to: each event type is raised only when an active
+ * automation of the team is triggered by it or a run still going waits for it (one query per type and piece);
+ * then every change is raised, 16 at a time. `contact.created` is keyed on the contact (created once),
+ * `contact.tagged` on the import and contact, so a retried piece raises nothing twice. Never throws.
+ */
+export async function fireImportedContactEvents(
+  client: Client | null | undefined,
+  db: Knex,
+  s: { teamId: string; importKey: string; changes: readonly ImportedContactChange[] },
+  warn: EventWarning,
+): Promise<{ raised: number }> {
+  if (s.changes.length === 0) return { raised: 0 };
+  const events: PlatformEventInput[] = [];
+  try {
+    if (s.changes.some((c) => c.created) && (await anyoneListensFor(db, s.teamId, 'contact.created'))) {
+      for (const c of s.changes.filter((x) => x.created)) {
+        events.push({
+          teamId: s.teamId,
+          type: 'contact.created',
+          id: c.contact.id,
+          payload: contactCreatedPayload(c.contact, 'import'),
+        });
+      }
+    }
+    if (
+      s.changes.some((c) => c.tagsAdded.length > 0) &&
+      (await anyoneListensFor(db, s.teamId, 'contact.tagged'))
+    ) {
+      for (const c of s.changes.filter((x) => x.tagsAdded.length > 0)) {
+        events.push({
+          teamId: s.teamId,
+          type: 'contact.tagged',
+          id: `${s.importKey}:${c.contact.id}`,
+          payload: contactTaggedPayload(c.contact, c.tagsAdded, 'import'),
+        });
+      }
+    }
+  } catch (err) {
+    try {
+      warn('imported contact events not raised', {
+        teamId: s.teamId,
+        importKey: s.importKey,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    } catch {
+      // see firePlatformEvent
+    }
+    return { raised: 0 };
+  }
+  for (let i = 0; i < events.length; i += BULK_EVENT_CONCURRENCY) {
+    await Promise.all(
+      events.slice(i, i + BULK_EVENT_CONCURRENCY).map((e) => firePlatformEvent(client, e, warn)),
+    );
+  }
+  return { raised: events.length };
 }
