@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { Worker } from '@temporalio/worker';
 import request from 'supertest';
 import { startAutomationRun } from '../../temporal/automation-starts';
 import { emitPlatformEvent } from '../../temporal/automation-events';
+import { getWorkflowBundle } from '../../temporal/bundle';
 import { sendInsNotification } from '../../sandbox/clickbank/ins-sender';
 import {
   automationEventWorkflowId,
@@ -17,6 +19,7 @@ import {
 } from '../../workflows/contracts/clickbank-notification';
 import { bearer, createTestApi, registerUser, type TestApi } from '../support/api';
 import { givenAutomation } from '../support/automations';
+import { readHistory } from '../support/histories';
 import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
@@ -340,5 +343,21 @@ describe('automation triggers: platform events and ClickBank', () => {
         expect(await runsOf(a.id)).toHaveLength(0);
       }
     });
+  });
+});
+
+/** The ClickBank automations are behind patched('automation-triggers'): a run recorded before it still replays. */
+describe('clickbank notification runs from before the automation triggers', () => {
+  jest.setTimeout(120_000);
+
+  it('replay on the current workflow code without nondeterminism', async () => {
+    const history = readHistory('clickbankNotificationWorkflow.pre-automations.json');
+    expect(JSON.stringify(history)).not.toContain('startClickbankAutomations');
+    expect(history.events?.at(-1)?.workflowExecutionCompletedEventAttributes).toBeTruthy();
+    await Worker.runReplayHistory(
+      { workflowBundle: await getWorkflowBundle() },
+      history,
+      'replay:clickbank-notification-pre-automations',
+    );
   });
 });
