@@ -27,7 +27,7 @@ export interface ContactFacts {
   source: string;
 }
 
-export const eventContact = (c: ContactFacts): EventContact => ({
+const eventContact = (c: ContactFacts): EventContact => ({
   id: c.id,
   email: c.email,
   first_name: c.firstName,
@@ -69,7 +69,7 @@ export interface ContentFacts {
 }
 
 /** A piece of content as events carry it (the body is the approved text, markdown). */
-export const eventContent = (c: ContentFacts) => ({
+const eventContent = (c: ContentFacts) => ({
   id: c.id,
   campaign_id: c.campaignId,
   type: c.type,
