@@ -20,7 +20,7 @@ import { databaseErrorSummary } from '../data/pg-errors';
 import { inTransaction } from '../data/transaction';
 import { readContactCsv, type ParsedImport } from '../lib/contacts/csv';
 import { AppError } from '../lib/errors';
-import { fireImportedContactEvents } from '../temporal/automation-events';
+import { importedContactEvents } from '../temporal/automation-events';
 import {
   CONTACT_IMPORT_FILE_INVALID,
   type ContactImportProgress,
@@ -163,7 +163,7 @@ export function createContactImportActivities({ db, temporal }: { db: Knex; temp
       }
       // After the commit, only when someone listens (temporal/automation-events.ts). A worker that dies between
       // the commit and here loses this piece's events: the retry finds the piece done and raises none.
-      await fireImportedContactEvents(
+      const events = await importedContactEvents(
         temporal,
         db,
         { teamId: p.teamId, importKey: `import:${p.importId}`, changes },
@@ -171,6 +171,7 @@ export function createContactImportActivities({ db, temporal }: { db: Knex; temp
           log.warn(message, details);
         },
       );
+      await events.raise();
       try {
         return await contactImportProgress(db, p.teamId, p.importId);
       } catch (err) {

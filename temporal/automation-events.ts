@@ -83,15 +83,16 @@ const BULK_EVENT_CONCURRENCY = 16;
  * import must not start 100,000 fan-outs nobody listens to: each event type is raised only when an active
  * automation of the team is triggered by it or a run still going waits for it (one query per type and piece);
  * then every change is raised, 16 at a time. `contact.created` is keyed on the contact (created once),
- * `contact.tagged` on the import and contact, so a retried piece raises nothing twice. Never throws.
+ * `contact.tagged` on the import and contact, so a retried piece raises nothing twice. Never throws. The
+ * returned `raise` starts the events: awaited by activities, left running by the API (the listener check is
+ * done by then, so the request's database work is over when it answers).
  */
-export async function fireImportedContactEvents(
+export async function importedContactEvents(
   client: Client | null | undefined,
   db: Knex,
   s: { teamId: string; importKey: string; changes: readonly ImportedContactChange[] },
   warn: EventWarning,
-): Promise<{ raised: number }> {
-  if (s.changes.length === 0) return { raised: 0 };
+): Promise<{ count: number; raise: () => Promise<void> }> {
   const events: PlatformEventInput[] = [];
   try {
     if (s.changes.some((c) => c.created) && (await anyoneListensFor(db, s.teamId, 'contact.created'))) {
@@ -127,12 +128,16 @@ export async function fireImportedContactEvents(
     } catch {
       // see firePlatformEvent
     }
-    return { raised: 0 };
+    events.length = 0;
   }
-  for (let i = 0; i < events.length; i += BULK_EVENT_CONCURRENCY) {
-    await Promise.all(
-      events.slice(i, i + BULK_EVENT_CONCURRENCY).map((e) => firePlatformEvent(client, e, warn)),
-    );
-  }
-  return { raised: events.length };
+  return {
+    count: events.length,
+    async raise() {
+      for (let i = 0; i < events.length; i += BULK_EVENT_CONCURRENCY) {
+        await Promise.all(
+          events.slice(i, i + BULK_EVENT_CONCURRENCY).map((e) => firePlatformEvent(client, e, warn)),
+        );
+      }
+    },
+  };
 }

@@ -18,7 +18,7 @@ import {
 import { isUniqueViolation } from '../../data/pg-errors';
 import { inTransaction } from '../../data/transaction';
 import { startContactImport } from '../../temporal/starts';
-import { fireImportedContactEvents } from '../../temporal/automation-events';
+import { importedContactEvents } from '../../temporal/automation-events';
 import type { TeamMembership } from '../http/locals';
 import type { ContactImportResult } from '../schemas/contacts';
 
@@ -97,13 +97,15 @@ export function createContactImportService(deps: {
           changes.push(...result.changes);
         }
       });
-      // After the commit and not awaited: raised only when an automation or a run listens (see the helper).
-      void fireImportedContactEvents(
+      // After the commit, only when an automation or a run listens (see the helper); the answer does not wait
+      // for the events themselves.
+      const events = await importedContactEvents(
         deps.temporal?.client,
         db,
         { teamId: m.teamId, importKey: `import:${randomUUID()}`, changes },
         (message, details) => deps.logger?.warn(details, message),
       );
+      void events.raise();
       skipped.sort((a, b) => a.line - b.line);
       return { created, updated, unchanged, duplicates: parsed.duplicates, skipped, total: parsed.total };
     },

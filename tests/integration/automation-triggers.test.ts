@@ -247,6 +247,75 @@ describe('automation triggers: platform events and ClickBank', () => {
     expect(await signalsOf(other.workflowId)).toHaveLength(0);
   });
 
+  it('the contacts API and a CSV import raise contact.created and contact.tagged (only for listened events)', async () => {
+    const owner = await registerUser(api.app, 'trig-contacts');
+    const teamId = owner.personalTeamId;
+    const created = await givenAutomation(api.db, {
+      teamId,
+      trigger: { type: 'event', event: 'contact.created' },
+    });
+    const tagged = await givenAutomation(api.db, {
+      teamId,
+      trigger: { type: 'event', event: 'contact.tagged', filter: '"vip" in trigger.tags_added' },
+    });
+    const waitForRuns = async (automationId: string, count: number) => {
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const rows = await runsOf(automationId);
+        if (rows.length >= count || Date.now() > deadline) return rows;
+        await new Promise((r) => setTimeout(r, 200));
+      }
+    };
+
+    const res = await request(api.app)
+      .post(`/api/v1/teams/${teamId}/contacts`)
+      .set(bearer(owner.accessToken))
+      .send({ email: 'eve@example.com', firstName: 'Eve', tags: ['vip'] })
+      .expect(201);
+    const contactId = (res.body as { contact: { id: string } }).contact.id;
+    const [createdRun] = await waitForRuns(created.id, 1);
+    expect(createdRun).toMatchObject({
+      trigger_key: `event:contact.created:${contactId}`,
+      payload: {
+        contact: {
+          id: contactId,
+          email: 'eve@example.com',
+          first_name: 'Eve',
+          last_name: null,
+          tags: ['vip'],
+        },
+        via: 'api',
+      },
+    });
+    const [taggedRun] = await waitForRuns(tagged.id, 1);
+    expect(taggedRun!.payload).toMatchObject({ contact: { id: contactId }, tags_added: ['vip'] });
+
+    // A PATCH adding a tag raises contact.tagged with only the new tag; the filter wants vip: no run.
+    await request(api.app)
+      .patch(`/api/v1/teams/${teamId}/contacts/${contactId}`)
+      .set(bearer(owner.accessToken))
+      .send({ tags: ['vip', 'later'] })
+      .expect(200);
+
+    // An import: two new contacts (one tagged vip by the file), Eve tagged again with nothing new for vip.
+    await request(api.app)
+      .post(`/api/v1/teams/${teamId}/contacts/import`)
+      .set(bearer(owner.accessToken))
+      .set('Content-Type', 'text/csv')
+      .send('email,first_name,tags\nimp1@example.com,Ida,vip\nimp2@example.com,Jo,\neve@example.com,,later\n')
+      .expect(200);
+    const createdRuns = await waitForRuns(created.id, 3);
+    expect(createdRuns).toHaveLength(3);
+    const importedEmails = createdRuns
+      .map((r) => (r.payload as { contact: { email: string }; via: string }).contact.email)
+      .sort();
+    expect(importedEmails).toEqual(['eve@example.com', 'imp1@example.com', 'imp2@example.com']);
+    const taggedRuns = await waitForRuns(tagged.id, 2);
+    expect(taggedRuns.map((r) => (r.payload as { contact: { email: string } }).contact.email).sort()).toEqual(
+      ['eve@example.com', 'imp1@example.com'],
+    );
+  });
+
   describe('ClickBank notifications', () => {
     let server: Server;
     let baseUrl: string;
