@@ -412,6 +412,77 @@ describe('automation triggers: platform events and ClickBank', () => {
         expect(await runsOf(a.id)).toHaveLength(0);
       }
     });
+
+    it('a delivered bonus raises bonus.delivered; a refused bonus email raises email.refused', async () => {
+      const owner = await registerUser(api.app, 'trig-bonus');
+      const teamId = owner.personalTeamId;
+      const secret = 'TRIGSECRET2027';
+      const res = await request(api.app)
+        .put(`/api/v1/teams/${teamId}/integrations/clickbank`)
+        .set(bearer(owner.accessToken))
+        .send({ affiliateNickname: 'testaff1', insSecretKey: secret });
+      expect(res.status).toBe(200);
+      const insPath = new URL((res.body as { integration: { insUrl: string } }).integration.insUrl).pathname;
+      const campaign = await given.campaignRow(api.db, {
+        teamId,
+        tid: 'trig_bonus',
+        hoplink: 'https://hop.clickbank.net/',
+      });
+      await request(api.app)
+        .post(`/api/v1/teams/${teamId}/bonuses`)
+        .set(bearer(owner.accessToken))
+        .send({ name: 'Meal plan', url: 'https://example.com/plan.pdf', campaignIds: [campaign.id] })
+        .expect(201);
+      const delivered = await givenAutomation(api.db, {
+        teamId,
+        trigger: { type: 'event', event: 'bonus.delivered' },
+      });
+      const refused = await givenAutomation(api.db, {
+        teamId,
+        trigger: { type: 'event', event: 'email.refused' },
+      });
+      const waitForRuns = async (automationId: string) => {
+        const deadline = Date.now() + 60_000;
+        for (;;) {
+          const rows = await runsOf(automationId);
+          if (rows.length > 0 || Date.now() > deadline) return rows;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      };
+
+      const receipt = `TRIGB${randomUUID().slice(0, 6).toUpperCase()}`;
+      await sendInsNotification({
+        url: `${baseUrl}${insPath}`,
+        secret,
+        type: 'SALE',
+        tid: 'trig_bonus',
+        receipt,
+        email: 'happy@example.com',
+      });
+      const [run] = await waitForRuns(delivered.id);
+      expect(run).toMatchObject({ trigger_key: `event:bonus.delivered:${receipt}:1` });
+      expect(run!.payload).toMatchObject({
+        receipt,
+        item_no: '1',
+        campaign_id: campaign.id,
+        buyer: { email: 'happy@example.com' },
+        bonuses: [{ name: 'Meal plan' }],
+      });
+
+      await sendInsNotification({
+        url: `${baseUrl}${insPath}`,
+        secret,
+        type: 'SALE',
+        tid: 'trig_bonus',
+        receipt: `TRIGR${randomUUID().slice(0, 6).toUpperCase()}`,
+        email: 'gone@inactive.sandbox.test',
+      });
+      const [refusal] = await waitForRuns(refused.id);
+      expect(refusal!.payload).toMatchObject({
+        email: { to: 'gone@inactive.sandbox.test', kind: 'bonus' },
+        reason: expect.stringContaining('inactive') as string,
+      });
+    });
   });
 });
 
