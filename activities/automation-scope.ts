@@ -37,11 +37,7 @@ export async function keepOutput(
 }
 
 /** The scope with stored outputs read back (`steps.<id>.output` that are references). */
-export async function resolveScope(
-  db: Knex,
-  teamId: string,
-  scope: ExpressionScope,
-): Promise<ExpressionScope> {
+export async function resolveScope(db: Knex, teamId: string, scope: ExpressionScope): Promise<ExpressionScope> {
   const refs: string[] = [];
   for (const step of Object.values(scope.steps)) {
     const output = (step as { output?: unknown } | null)?.output;
