@@ -46,6 +46,9 @@ export async function emitPlatformEvent(
   }
 }
 
+/** How long raising one event may take before it is given up (and logged). */
+const RAISE_DEADLINE_MS = 5_000;
+
 /** How a caller logs an event it could not raise (pino and Temporal's activity log differ in argument order). */
 export type EventWarning = (message: string, details: Record<string, unknown>) => void;
 
@@ -61,17 +64,22 @@ export async function firePlatformEvent(
   warn: EventWarning,
 ): Promise<void> {
   const details = { teamId: event.teamId, eventType: event.type, eventId: event.id };
+  const report = (message: string, extra: Record<string, unknown> = {}) => {
+    try {
+      warn(message, { ...details, ...extra });
+    } catch {
+      // A logger that cannot log (an activity's log outside an activity) must not fail the action either.
+    }
+  };
   if (!client) {
-    warn('platform event not raised: no Temporal client', details);
+    report('platform event not raised: no Temporal client');
     return;
   }
   try {
-    await emitPlatformEvent(client, event);
+    // A Temporal that does not answer must not hold up the action (activities wait for this call).
+    await client.withDeadline(Date.now() + RAISE_DEADLINE_MS, () => emitPlatformEvent(client, event));
   } catch (err) {
-    warn('platform event not raised', {
-      ...details,
-      error: err instanceof Error ? err.message : String(err),
-    });
+    report('platform event not raised', { error: err instanceof Error ? err.message : String(err) });
   }
 }
 
