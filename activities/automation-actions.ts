@@ -7,7 +7,7 @@
  * then the interpreter starts `content:<id>`, then awaitAutomationContent).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
 import { WorkflowNotFoundError, WorkflowUpdateFailedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { findContactByEmail, insertAutomationContent } from '../data/automation-actions';
@@ -27,6 +27,7 @@ import { runningWorkflowIds } from '../data/sequence-runs';
 import { findSequence } from '../data/sequences';
 import { inTransaction } from '../data/transaction';
 import { parseDuration } from '../lib/automations/durations';
+import { contactTaggedPayload } from '../lib/automations/platform-events';
 import type { ExpressionScope } from '../lib/automations/expressions';
 import { sendHttpRequest } from '../lib/automations/http/request';
 import { ConfigFieldError } from '../lib/automations/resolve-config';
@@ -42,6 +43,7 @@ import { MAX_TAGS_PER_CONTACT } from '../lib/contacts/fields';
 import { contentTitle, contentTypeLabels } from '../lib/content/prompts';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
 import { hashLinkToken, signLinkToken } from '../lib/links';
+import { firePlatformEvent } from '../temporal/automation-events';
 import { createSequenceRunner } from '../temporal/sequence-runs';
 import type { AutomationStepSpec } from '../workflows/contracts/automation-run';
 import {
@@ -275,7 +277,7 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
   async function tagContact(input: AutomationActionInput) {
     const c = await configOf('tag_contact', input);
     const found = await contactOf(input.teamId, c.contact, 'config.contact', false);
-    return inTransaction(db, async (trx) => {
+    const result = await inTransaction(db, async (trx) => {
       // Locked, so two steps tagging the same contact at once do not lose each other's tags.
       await lockContactStatus(trx, input.teamId, found.id);
       const contact = await findContact(trx, input.teamId, found.id);
@@ -287,13 +289,30 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
       }
       await updateContactFields(trx, input.teamId, contact.id, { tags });
       return {
-        contact_id: contact.id,
-        email: contact.email,
-        tags,
-        added: tags.filter((t) => !contact.tags.includes(t)),
-        removed: contact.tags.filter((t) => !tags.includes(t)),
+        contact: { ...contact, tags },
+        output: {
+          contact_id: contact.id,
+          email: contact.email,
+          tags,
+          added: tags.filter((t) => !contact.tags.includes(t)),
+          removed: contact.tags.filter((t) => !tags.includes(t)),
+        },
       };
     });
+    if (result.output.added.length > 0) {
+      // Keyed on the run and step: a retried step raises its tagging once.
+      await firePlatformEvent(
+        deps.temporal,
+        {
+          teamId: input.teamId,
+          type: 'contact.tagged',
+          id: `${input.workflowId}:${input.stepKey}`,
+          payload: contactTaggedPayload(result.contact, result.output.added, 'automation'),
+        },
+        (message, details) => log.warn(message, details),
+      );
+    }
+    return result.output;
   }
 
   /** The campaign of a sale line: an earlier order of it, else the trigger's tid, else the vendor's rule. */

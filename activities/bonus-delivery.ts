@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { ApplicationFailure } from '@temporalio/activity';
+import { ApplicationFailure, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import {
   campaignOfReceipt,
@@ -23,7 +24,9 @@ import {
   parseInsNotification,
   type InsNotification,
 } from '../lib/clickbank/ins';
+import { bonusDeliveredPayload } from '../lib/automations/platform-events';
 import type { Config } from '../lib/config';
+import { firePlatformEvent } from '../temporal/automation-events';
 import { hashLinkToken, signLinkToken } from '../lib/links';
 import type { BonusDeliveryInput, BonusDeliveryOutcome } from '../workflows/contracts/bonus-delivery';
 import { createEmailActivities, type TrackedEmail, type TrackedEmailResult } from './email';
@@ -88,6 +91,8 @@ async function notificationOf(db: Knex, teamId: string, webhookEventId: string):
 export interface BonusActivityDeps {
   db: Knex;
   config: Pick<Config, 'integrations' | 'links' | 'bonuses'>;
+  /** The worker's client: a delivered bonus raises `bonus.delivered` for automations. */
+  temporal?: Client;
 }
 
 export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
@@ -309,7 +314,27 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         metadata: { receipt: ref.receipt, item_no: ref.itemNo },
         ...(order.contactId ? { contactId: order.contactId } : {}),
       };
-      return email.sendTrackedEmail(message);
+      const sent = await email.sendTrackedEmail(message);
+      if (sent.status === 'sent') {
+        // Keyed on the line: a retried attempt (Postmark answered, then the worker died) raises it once.
+        const payload = bonusDeliveredPayload({
+          receipt: ref.receipt,
+          itemNo: ref.itemNo,
+          campaignId: order.campaignId,
+          buyerEmail: order.buyerEmail,
+          contactId: order.contactId,
+          messageId: sent.messageId,
+          bonuses: live.map((d) => ({ id: d.id, name: d.bonusName, expiresAt: d.expiresAt })),
+        });
+        await firePlatformEvent(
+          deps.temporal,
+          { teamId: ref.teamId, type: 'bonus.delivered', id: `${ref.receipt}:${ref.itemNo}`, payload },
+          (m, details) => {
+            log.warn(m, details);
+          },
+        );
+      }
+      return sent;
     },
   };
 }

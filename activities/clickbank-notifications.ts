@@ -1,14 +1,18 @@
 import { ApplicationFailure } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { recordClickbankEvent } from '../data/analytics';
+import { activeClickbankAutomations } from '../data/automation-triggers';
+import { campaignForTid } from '../data/campaigns';
 import { findWebhookEvent, markWebhookEventFailed, setWebhookEventStatus } from '../data/webhook-events';
 import {
   analyticsTypeFor,
   notificationTid,
   parseInsNotification,
   parseTransactionTime,
-  type InsNotification,
 } from '../lib/clickbank/ins';
+import { clickbankTriggerMatches, clickbankTriggerPayload } from '../lib/automations/clickbank-trigger';
+import { startAutomationRun } from '../temporal/automation-starts';
 import type {
   ClickbankNotificationInput,
   ClickbankNotificationSummary,
@@ -19,7 +23,23 @@ const ClickbankNotificationFailure = {
   invalid: 'ClickbankNotificationInvalid',
 } as const;
 
-export function createClickbankNotificationActivities({ db }: { db: Knex }) {
+export function createClickbankNotificationActivities({ db, temporal }: { db: Knex; temporal?: Client }) {
+  /** The stored notification of this team, decoded; a missing or unreadable one fails for good. */
+  async function loadNotification(ref: ClickbankNotificationInput) {
+    const event = await findWebhookEvent(db, ref.webhookEventId);
+    if (!event || event.teamId !== ref.teamId || event.source !== 'clickbank') {
+      throw ApplicationFailure.nonRetryable(
+        `ClickBank webhook event ${ref.webhookEventId} does not exist for team ${ref.teamId}`,
+        ClickbankNotificationFailure.notFound,
+      );
+    }
+    try {
+      return { event, notification: parseInsNotification(event.payload) };
+    } catch (err) {
+      throw ApplicationFailure.nonRetryable((err as Error).message, ClickbankNotificationFailure.invalid);
+    }
+  }
+
   return {
     /**
      * Turns a stored INS notification into one analytics_events row and marks the webhook event processed.
@@ -28,19 +48,7 @@ export function createClickbankNotificationActivities({ db }: { db: Knex }) {
     async recordClickbankNotification(
       ref: ClickbankNotificationInput,
     ): Promise<ClickbankNotificationSummary> {
-      const event = await findWebhookEvent(db, ref.webhookEventId);
-      if (!event || event.teamId !== ref.teamId || event.source !== 'clickbank') {
-        throw ApplicationFailure.nonRetryable(
-          `ClickBank webhook event ${ref.webhookEventId} does not exist for team ${ref.teamId}`,
-          ClickbankNotificationFailure.notFound,
-        );
-      }
-      let notification: InsNotification;
-      try {
-        notification = parseInsNotification(event.payload);
-      } catch (err) {
-        throw ApplicationFailure.nonRetryable((err as Error).message, ClickbankNotificationFailure.invalid);
-      }
+      const { event, notification } = await loadNotification(ref);
       const base = {
         webhookEventId: event.id,
         transactionType: notification.transactionType,
@@ -93,6 +101,36 @@ export function createClickbankNotificationActivities({ db }: { db: Knex }) {
         campaignId,
         occurredAt: occurredAt.toISOString(),
       };
+    },
+
+    /**
+     * Starts every active automation of the team whose `clickbank` trigger matches the notification (transaction
+     * type, vendor, item, campaign), once per automation and notification: the run key `cb:<dedupeKey>` is the
+     * same for ClickBank's redeliveries, so a retried attempt or a repeated INS finds the runs already started.
+     */
+    async startClickbankAutomations(
+      ref: ClickbankNotificationInput,
+    ): Promise<{ automationId: string; workflowId: string; started: boolean }[]> {
+      const automations = await activeClickbankAutomations(db, ref.teamId);
+      if (automations.length === 0) return [];
+      if (!temporal) {
+        throw ApplicationFailure.nonRetryable('The worker has no Temporal client to start automation runs');
+      }
+      const { notification } = await loadNotification(ref);
+      const tid = notificationTid(notification) ?? null;
+      const campaignId = (tid ? await campaignForTid(db, ref.teamId, tid) : undefined) ?? null;
+      const payload = clickbankTriggerPayload(notification, { tid, campaignId });
+      const runs: { automationId: string; workflowId: string; started: boolean }[] = [];
+      for (const a of automations) {
+        if (!clickbankTriggerMatches(a.trigger, payload)) continue;
+        const run = await startAutomationRun(temporal, db, {
+          automation: { id: a.id, teamId: a.teamId, name: a.name },
+          version: { id: a.versionId, version: a.version, definition: a.definition },
+          trigger: { source: 'clickbank', payload, key: `cb:${ref.dedupeKey}` },
+        });
+        runs.push({ automationId: a.id, workflowId: run.workflowId, started: run.started });
+      }
+      return runs;
     },
 
     /** Leaves a notification the workflow gave up on visibly failed, with the reason. */

@@ -1,5 +1,6 @@
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Context } from '@temporalio/activity';
+import { Context, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import { ApplicationFailure, CancelledFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import {
@@ -14,11 +15,12 @@ import {
   recordContactImportPiece,
   type ContactImportError,
 } from '../data/contact-imports';
-import { upsertImportedContacts } from '../data/contact-list';
+import { upsertImportedContacts, type ImportedContactChange } from '../data/contact-list';
 import { databaseErrorSummary } from '../data/pg-errors';
 import { inTransaction } from '../data/transaction';
 import { readContactCsv, type ParsedImport } from '../lib/contacts/csv';
 import { AppError } from '../lib/errors';
+import { importedContactEvents } from '../temporal/automation-events';
 import {
   CONTACT_IMPORT_FILE_INVALID,
   type ContactImportProgress,
@@ -84,7 +86,7 @@ function heartbeatEvery(ms: number): NodeJS.Timeout | undefined {
   return setInterval(() => ctx.heartbeat(), ms);
 }
 
-export function createContactImportActivities({ db }: { db: Knex }) {
+export function createContactImportActivities({ db, temporal }: { db: Knex; temporal?: Client }) {
   /** The stored file, fetched in parts, read into contacts and stored as pieces; then on to importing. */
   async function readIntoPieces(ref: ImportRef, file: { fileBytes: number; tags: string[] }): Promise<void> {
     const signal = cancellationSignal();
@@ -147,13 +149,30 @@ export function createContactImportActivities({ db }: { db: Knex }) {
      * database refuses fails the piece with its code and constraint only (see withoutData).
      */
     async importContactPiece(p: ImportRef & { piece: number }): Promise<ContactImportProgress> {
+      let changes: ImportedContactChange[] = [];
       try {
         await inTransaction(db, async (trx) => {
           const contacts = await lockContactImportPiece(trx, p.importId, p.piece);
           if (contacts === null) return;
           const result = await upsertImportedContacts(trx, p.teamId, contacts);
           await recordContactImportPiece(trx, p.importId, p.piece, contacts.length, result);
+          changes = result.changes;
         });
+      } catch (err) {
+        throw withoutData(err, `piece ${p.piece + 1} of the import`);
+      }
+      // After the commit, only when someone listens (temporal/automation-events.ts). A worker that dies between
+      // the commit and here loses this piece's events: the retry finds the piece done and raises none.
+      const events = await importedContactEvents(
+        temporal,
+        db,
+        { teamId: p.teamId, importKey: `import:${p.importId}`, changes },
+        (message, details) => {
+          log.warn(message, details);
+        },
+      );
+      await events.raise();
+      try {
         return await contactImportProgress(db, p.teamId, p.importId);
       } catch (err) {
         throw withoutData(err, `piece ${p.piece + 1} of the import`);

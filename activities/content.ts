@@ -1,5 +1,8 @@
-import { ApplicationFailure, Context } from '@temporalio/activity';
+import { ApplicationFailure, Context, log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { contentPublishedPayload } from '../lib/automations/platform-events';
+import { firePlatformEvent } from '../temporal/automation-events';
 import { buildStepPrompt, type PipelineStep, type PromptInput } from '../lib/content/prompts';
 import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
 import type { Config } from '../lib/config';
@@ -9,6 +12,7 @@ import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
 import { createWordpressClient } from '../lib/integrations/adapters/wordpress';
 import {
+  findContent,
   findContentForPipeline,
   recordContentPublished,
   recordContentStepOutput,
@@ -24,6 +28,8 @@ export interface ContentActivityDeps {
   config: Pick<Config, 'integrations'>;
   /** Without it (tests of other concerns) streamed steps still run, they just publish nothing live. */
   kv?: KeyValue;
+  /** The worker's client: publishing raises `content.published` for automations. */
+  temporal?: Client;
 }
 
 export interface ContentStepInput {
@@ -78,7 +84,7 @@ const stepOutput: Record<PipelineStep, { column: 'brief' | 'outline' | 'body'; s
   polish: { column: 'body', streams: true },
 };
 
-export function createContentActivities({ db, config, kv }: ContentActivityDeps) {
+export function createContentActivities({ db, config, kv, temporal }: ContentActivityDeps) {
   const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
 
   async function loadContent(contentId: string, teamId: string): Promise<PipelineContentRow> {
@@ -206,25 +212,45 @@ export function createContentActivities({ db, config, kv }: ContentActivityDeps)
           ContentFailure.nothingToPublish,
         );
       }
+      const status = input.mode === 'publish' ? 'published' : 'draft';
+      let saved: { id: number; link: string };
       try {
         const wordpress = createWordpressClient(await resolver.wordpress(input.teamId));
         const existing = row.wordpress_post_id ? { id: Number(row.wordpress_post_id) } : undefined;
         const post = { title: row.title, content: row.body };
-        const saved =
+        saved =
           input.mode === 'publish'
             ? await wordpress.publish(existing ?? post)
             : await wordpress.createDraft(post);
-        const status = input.mode === 'publish' ? 'published' : 'draft';
         await recordContentPublished(db, row.team_id, row.id, {
           mode: input.mode,
           postId: saved.id,
           url: saved.link,
         });
         await announce(row.id, status, 'publish');
-        return { postId: saved.id, url: saved.link, status };
       } catch (err) {
         throw toActivityFailure(err);
       }
+      if (input.mode === 'publish') {
+        // Here rather than in the workflow, so the pipeline's histories replay unchanged. The content id is the
+        // event's key: a retried attempt raises the same event, handled once. Never fails the publish.
+        const content = await findContent(db, input.teamId, input.contentId).catch(() => undefined);
+        if (content) {
+          await firePlatformEvent(
+            temporal,
+            {
+              teamId: input.teamId,
+              type: 'content.published',
+              id: input.contentId,
+              payload: contentPublishedPayload(content, { postId: saved.id, url: saved.link }),
+            },
+            (message, details) => {
+              log.warn(message, details);
+            },
+          );
+        }
+      }
+      return { postId: saved.id, url: saved.link, status };
     },
   };
 }

@@ -1,5 +1,8 @@
+import { log } from '@temporalio/activity';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { findContactStatuses, setContactStatus, type ContactStatus } from '../data/contacts';
+import { anyoneListensFor } from '../data/automation-triggers';
+import { findContact, findContactStatuses, setContactStatus, type ContactStatus } from '../data/contacts';
 import {
   insertQueuedEmailMessages,
   lockEmailMessages,
@@ -10,7 +13,9 @@ import {
 } from '../data/email-messages';
 import { teamIntegrationStore } from '../data/integrations';
 import { inTransaction } from '../data/transaction';
+import { emailRefusedPayload } from '../lib/automations/platform-events';
 import type { Config } from '../lib/config';
+import { firePlatformEvent } from '../temporal/automation-events';
 import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { unsubscribeUrl } from '../lib/links';
@@ -58,10 +63,48 @@ type ContactStatuses = Map<string, ContactStatus>;
 export interface EmailActivityDeps {
   db: Knex;
   config: Pick<Config, 'integrations' | 'links'>;
+  /** The worker's client: a refused recipient raises `email.refused` for automations. */
+  temporal?: Client;
 }
 
-export function createEmailActivities({ db, config }: EmailActivityDeps) {
+export function createEmailActivities({ db, config, temporal }: EmailActivityDeps) {
   const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
+
+  /**
+   * `email.refused` for each refused email, after the refusal is committed. Keyed on the email's idempotency
+   * key, so a retried attempt (which finds the row refused and answers 'refused' again) raises nothing new. A
+   * broadcast with many refusals raises nothing when no automation or run of the team listens. Never throws.
+   */
+  async function raiseRefusals(emails: TrackedEmail[], results: TrackedEmailResult[]): Promise<void> {
+    const refused = emails.flatMap((email, i) => {
+      const r = results[i];
+      return r?.status === 'refused' ? [{ email, reason: r.reason }] : [];
+    });
+    if (refused.length === 0) return;
+    const teamId = refused[0]!.email.teamId;
+    const warn = (message: string, details: Record<string, unknown>) => {
+      log.warn(message, details);
+    };
+    try {
+      if (!(await anyoneListensFor(db, teamId, 'email.refused'))) return;
+      for (const { email, reason } of refused) {
+        const contact = email.contactId ? await findContact(db, teamId, email.contactId) : undefined;
+        const key = email.idempotencyKey;
+        const payload = emailRefusedPayload(
+          { to: email.to, kind: email.kind, subject: email.subject, key },
+          reason,
+          contact,
+        );
+        await firePlatformEvent(temporal, { teamId, type: 'email.refused', id: key, payload }, warn);
+      }
+    } catch (err) {
+      try {
+        warn('email.refused not raised', { teamId, error: err instanceof Error ? err.message : String(err) });
+      } catch {
+        // Outside an activity there is no activity log; the send's answer stands either way.
+      }
+    }
+  }
 
   async function senderFor(teamId: string): Promise<PostmarkSender> {
     try {
@@ -219,7 +262,7 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
     async sendTrackedEmail(email: TrackedEmail): Promise<TrackedEmailResult> {
       const sender = await senderFor(email.teamId);
       const createdNow = await recordRows([email]);
-      return inTransaction(db, async (trx) => {
+      const result = await inTransaction(db, async (trx): Promise<TrackedEmailResult> => {
         const row = (await lockRows(trx, [email])).get(email.idempotencyKey);
         if (!row) throw new Error(`email row for ${email.idempotencyKey} was not created`);
         const statuses = await contactStatuses(trx, [email]);
@@ -233,6 +276,8 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
           throw toActivityFailure(err);
         }
       });
+      await raiseRefusals([email], [result]);
+      return result;
     },
 
     /**
@@ -290,6 +335,11 @@ export function createEmailActivities({ db, config }: EmailActivityDeps) {
         }
         return out;
       });
+      const answers = emails.map((e) => results.get(e.idempotencyKey));
+      await raiseRefusals(
+        emails.filter((_, i) => answers[i] !== undefined),
+        answers.filter((a): a is TrackedEmailResult => a !== undefined),
+      );
       if (retryLater) throw toActivityFailure(retryLater);
       return emails.map((e) => results.get(e.idempotencyKey)!);
     },

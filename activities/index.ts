@@ -4,6 +4,7 @@ import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
 import { createAutomationRunActivities } from './automation-run';
 import { createAutomationActionActivities } from './automation-actions';
+import { createAutomationEventActivities } from './automation-events';
 import { createBackupActivities } from './backup';
 import { createBonusDeliveryActivities } from './bonus-delivery';
 import { createBonusRevocationActivities } from './bonus-revocation';
@@ -45,5 +46,6 @@ export function createActivities(deps: ActivityDeps) {
     ...createContactImportActivities(deps),
     ...createAutomationRunActivities(deps),
     ...createAutomationActionActivities(deps),
+    ...createAutomationEventActivities(deps),
   };
 }

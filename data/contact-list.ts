@@ -208,12 +208,12 @@ async function bulkUpsertContacts(
   source: ContactSource,
   contacts: BulkContact[],
   maxTags: number,
-): Promise<{ created: number; updated: number }> {
-  if (contacts.length === 0) return { created: 0, updated: 0 };
+): Promise<{ created: number; updated: number; rows: UpsertedContact[] }> {
+  if (contacts.length === 0) return { created: 0, updated: 0, rows: [] };
   const payload = JSON.stringify(
     contacts.map((c) => ({ email: c.email, first_name: c.firstName, last_name: c.lastName, tags: c.tags })),
   );
-  const { rows } = await db.raw<{ rows: { inserted: boolean }[] }>(
+  const { rows } = await db.raw<{ rows: UpsertedContact[] }>(
     `INSERT INTO contacts AS c (team_id, email, first_name, last_name, tags, source)
      SELECT ?::uuid, r.email, r.first_name, r.last_name, coalesce(r.tags, '{}'), ?
        FROM jsonb_to_recordset(?::jsonb) AS r(email text, first_name text, last_name text, tags text[])
@@ -230,11 +230,32 @@ async function bulkUpsertContacts(
         OR (c.last_name IS NULL AND excluded.last_name IS NOT NULL)
         OR (NOT c.tags @> excluded.tags
             AND cardinality(array(SELECT DISTINCT unnest(c.tags || excluded.tags))) <= ?)
-     RETURNING (xmax = 0) AS inserted`,
+     RETURNING (xmax = 0) AS inserted, c.id, c.email, c.first_name AS "firstName", c.last_name AS "lastName",
+       c.tags, c.status, c.source`,
     [teamId, source, payload, maxTags, maxTags],
   );
   const created = rows.filter((r) => r.inserted).length;
-  return { created, updated: rows.length - created };
+  return { created, updated: rows.length - created, rows };
+}
+
+/** A contact an upsert wrote (inserted, or updated with new names or tags), as it is after the statement. */
+interface UpsertedContact {
+  inserted: boolean;
+  id: string;
+  email: string;
+  firstName: string | null;
+  lastName: string | null;
+  tags: string[];
+  status: ContactStatus;
+  source: ContactSource;
+}
+
+/** A contact an import created or gave new tags (for the platform events automations listen to). */
+export interface ImportedContactChange {
+  contact: Omit<UpsertedContact, 'inserted'>;
+  created: boolean;
+  /** Tags it did not have before (all its tags when created). */
+  tagsAdded: string[];
 }
 
 export interface ImportedBatch {
@@ -243,6 +264,8 @@ export interface ImportedBatch {
   unchanged: number;
   /** Rows refused here: the contact already has tags, and this row's would take it past the limit. */
   skipped: ImportSkip[];
+  /** The contacts created or newly tagged (rows with only a name filled in are not listed). */
+  changes: ImportedContactChange[];
 }
 
 /**
@@ -275,6 +298,12 @@ export async function upsertImportedContacts(
     });
     return false;
   });
-  const result = await bulkUpsertContacts(db, teamId, 'import', fitting, MAX_TAGS_PER_CONTACT);
-  return { ...result, unchanged: fitting.length - result.created - result.updated, skipped };
+  const { rows, ...result } = await bulkUpsertContacts(db, teamId, 'import', fitting, MAX_TAGS_PER_CONTACT);
+  const changes: ImportedContactChange[] = [];
+  for (const { inserted, ...contact } of rows) {
+    const before = inserted ? [] : (existing.get(contact.email) ?? contact.tags);
+    const tagsAdded = contact.tags.filter((t) => !before.includes(t));
+    if (inserted || tagsAdded.length > 0) changes.push({ contact, created: inserted, tagsAdded });
+  }
+  return { ...result, unchanged: fitting.length - result.created - result.updated, skipped, changes };
 }

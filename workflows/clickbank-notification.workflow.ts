@@ -1,5 +1,6 @@
 import {
   CancellationScope,
+  log,
   ParentClosePolicy,
   patched,
   proxyActivities,
@@ -22,8 +23,10 @@ import { databaseStep } from './activity-options';
 
 /** Patch id of the bonus hookup: runs recorded before it replay without the bonus step. */
 const BONUS_DELIVERY_PATCH = 'bonus-delivery';
+/** Patch id of the automation triggers: runs recorded before it replay without starting automations. */
+const AUTOMATION_TRIGGERS_PATCH = 'automation-triggers';
 
-const { recordClickbankNotification, markClickbankNotificationFailed } =
+const { recordClickbankNotification, markClickbankNotificationFailed, startClickbankAutomations } =
   // Database trouble is transient; a missing or unreadable event fails at once (non-retryable failures).
   proxyActivities<ClickbankNotificationActivities>(databaseStep);
 
@@ -35,7 +38,8 @@ const { planBonusWork } = proxyActivities<BonusDeliveryActivities>(databaseStep)
  * workflow id `clickbank-ins:<teamId>:<dedupeKey>`, so a redelivered notification reaches this same run.
  * Then the bonus runs: SALE, BILL and TEST_SALE start one `bonus:<receipt>:<itemNo>` delivery per line item,
  * RFND and CGBK one revocation; they run on their own (ParentClosePolicy ABANDON), and one already started
- * means another notification handled that line.
+ * means another notification handled that line. Last, the team's active automations with a matching
+ * `clickbank` trigger start, each once per notification (`auto:<automationId>:cb:<dedupeKey>`).
  */
 export async function clickbankNotificationWorkflow(
   input: ClickbankNotificationInput,
@@ -49,7 +53,9 @@ export async function clickbankNotificationWorkflow(
     const plan = await planBonusWork.executeWithOptions({ summary: 'Work out which bonus runs to start' }, [
       { teamId: input.teamId, webhookEventId: input.webhookEventId },
     ]);
-    return { ...summary, bonusRuns: await startBonusRuns(input, plan) };
+    const bonusRuns = await startBonusRuns(input, plan);
+    if (!patched(AUTOMATION_TRIGGERS_PATCH)) return { ...summary, bonusRuns };
+    return { ...summary, bonusRuns, automationRuns: await startAutomations(input) };
   } catch (err) {
     const reason = err instanceof Error ? failureMessage(err) : String(err);
     await CancellationScope.nonCancellable(() =>
@@ -58,6 +64,29 @@ export async function clickbankNotificationWorkflow(
       ]),
     );
     throw err;
+  }
+}
+
+/**
+ * The team's automations triggered by this notification, after analytics and bonuses: those are the platform's
+ * own duties and an automation that cannot start must not leave the notification marked failed. A start that
+ * fails after the activity's retries is logged and the notification counts as handled.
+ */
+async function startAutomations(
+  input: ClickbankNotificationInput,
+): Promise<NonNullable<ClickbankNotificationResult['automationRuns']>> {
+  try {
+    return await startClickbankAutomations.executeWithOptions(
+      { summary: 'Start the automations this notification triggers' },
+      [input],
+    );
+  } catch (err) {
+    log.warn('ClickBank automations not started', {
+      teamId: input.teamId,
+      webhookEventId: input.webhookEventId,
+      error: err instanceof Error ? failureMessage(err) : String(err),
+    });
+    return [];
   }
 }
 

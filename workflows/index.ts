@@ -11,3 +11,4 @@ export * from './insights.workflow';
 export * from './backup.workflow';
 export * from './contact-import.workflow';
 export * from './automation-run.workflow';
+export * from './automation-event.workflow';

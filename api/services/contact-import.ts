@@ -5,7 +5,7 @@ import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/er
 import type { Config } from '../../lib/config';
 import type { Logger } from '../../lib/logger';
 import { hasMoreRowsThan, parseContactCsv } from '../../lib/contacts/csv';
-import { upsertImportedContacts } from '../../data/contact-list';
+import { upsertImportedContacts, type ImportedContactChange } from '../../data/contact-list';
 import {
   contactImportSkips,
   findContactImport,
@@ -18,6 +18,7 @@ import {
 import { isUniqueViolation } from '../../data/pg-errors';
 import { inTransaction } from '../../data/transaction';
 import { startContactImport } from '../../temporal/starts';
+import { importedContactEvents } from '../../temporal/automation-events';
 import type { TeamMembership } from '../http/locals';
 import type { ContactImportResult } from '../schemas/contacts';
 
@@ -77,6 +78,7 @@ export function createContactImportService(deps: {
       let created = 0;
       let updated = 0;
       let unchanged = 0;
+      const changes: ImportedContactChange[] = [];
       // Rows locked in address order across the whole file: two overlapping imports wait instead of deadlocking.
       const contacts = [...parsed.contacts].sort((x, y) =>
         x.email < y.email ? -1 : x.email > y.email ? 1 : 0,
@@ -92,8 +94,18 @@ export function createContactImportService(deps: {
           updated += result.updated;
           unchanged += result.unchanged;
           skipped.push(...result.skipped);
+          changes.push(...result.changes);
         }
       });
+      // After the commit, only when an automation or a run listens (see the helper); the answer does not wait
+      // for the events themselves.
+      const events = await importedContactEvents(
+        deps.temporal?.client,
+        db,
+        { teamId: m.teamId, importKey: `import:${randomUUID()}`, changes },
+        (message, details) => deps.logger?.warn(details, message),
+      );
+      void events.raise();
       skipped.sort((a, b) => a.line - b.line);
       return { created, updated, unchanged, duplicates: parsed.duplicates, skipped, total: parsed.total };
     },

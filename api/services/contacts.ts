@@ -1,5 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import {
+  addedTags,
+  contactCreatedPayload,
+  contactTaggedPayload,
+  type ContactFacts,
+} from '../../lib/automations/platform-events';
+import type { Logger } from '../../lib/logger';
 import { AppError, badRequest, conflict } from '../../lib/errors';
 import {
   CONTACT_EMAIL_UNIQUE_INDEX,
@@ -23,6 +31,7 @@ import { isUniqueViolation } from '../../data/pg-errors';
 import type { TeamMembership } from '../http/locals';
 import type { ListContactsQuery } from '../schemas/contacts';
 import { createSequenceRunner } from '../../temporal/sequence-runs';
+import { firePlatformEvent } from '../../temporal/automation-events';
 
 const contactNotFound = () => new AppError(404, 'contact_not_found', 'Contact not found');
 
@@ -63,9 +72,33 @@ export interface UpdateContactInput {
 
 export type ContactService = ReturnType<typeof createContactService>;
 
-export function createContactService(deps: { db: Knex; temporal: { client: Client } | null }) {
+export function createContactService(deps: {
+  db: Knex;
+  temporal: { client: Client } | null;
+  logger?: Logger;
+}) {
   const { db } = deps;
   const runner = createSequenceRunner({ db, temporal: deps.temporal?.client ?? null });
+
+  /**
+   * Platform events for automations, raised after the change is committed and not awaited: the answer never
+   * waits for Temporal, and an event that cannot be raised is logged (temporal/automation-events.ts).
+   */
+  function raise(teamId: string, type: string, id: string, payload: unknown): void {
+    void firePlatformEvent(deps.temporal?.client, { teamId, type, id, payload }, (message, details) =>
+      deps.logger?.warn(details, message),
+    );
+  }
+  function raiseTagged(teamId: string, contact: ContactFacts, tags: string[]): void {
+    if (tags.length === 0) return;
+    // Each request is its own tagging: a tag removed and added again is tagged again.
+    raise(
+      teamId,
+      'contact.tagged',
+      `${contact.id}:${randomUUID()}`,
+      contactTaggedPayload(contact, tags, 'api'),
+    );
+  }
 
   async function get(m: TeamMembership, contactId: string): Promise<ContactRow> {
     const contact = await findContact(db, m.teamId, contactId);
@@ -108,6 +141,8 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
           tags: [...(input.tags ?? [])].sort(),
           source: 'manual',
         });
+        raise(m.teamId, 'contact.created', contact.id, contactCreatedPayload(contact, 'api'));
+        raiseTagged(m.teamId, contact, contact.tags);
         return { contact };
       } catch (err) {
         if (!isUniqueViolation(err, CONTACT_EMAIL_UNIQUE_INDEX)) throw err;
@@ -121,6 +156,7 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
       const result = await inTransaction(db, async (trx) => {
         const currentStatus = await lockContactStatus(trx, m.teamId, contactId);
         if (!currentStatus) throw contactNotFound();
+        const tagsBefore = input.tags ? (await findContact(trx, m.teamId, contactId))?.tags : undefined;
         if (input.status === 'active' && currentStatus !== 'active') {
           // Consent is the reader's to give: only their own opt-in may put them back on the list.
           throw conflict(
@@ -146,8 +182,13 @@ export function createContactService(deps: { db: Knex; temporal: { client: Clien
         }
         const contact = await findContact(trx, m.teamId, contactId);
         if (!contact) throw contactNotFound();
-        return { contact, unsubscribed: currentStatus === 'active' && contact.status === 'unsubscribed' };
+        return {
+          contact,
+          unsubscribed: currentStatus === 'active' && contact.status === 'unsubscribed',
+          tagsAdded: tagsBefore ? addedTags(tagsBefore, contact.tags) : [],
+        };
       });
+      raiseTagged(m.teamId, result.contact, result.tagsAdded);
       // After the commit, like the unsubscribe link: the runs see the contact unsubscribed when they stop.
       if (result.unsubscribed) {
         await runner.stopContactSequences({

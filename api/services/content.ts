@@ -21,6 +21,8 @@ import {
   type ReviewInput,
 } from '../../workflows/contracts/content-pipeline';
 import { startContentPipeline } from '../../temporal/starts';
+import { firePlatformEvent } from '../../temporal/automation-events';
+import { contentApprovedPayload } from '../../lib/automations/platform-events';
 import { contentTitle, contentTypeLabels } from '../../lib/content/prompts';
 import { AppError, serviceUnavailable } from '../../lib/errors';
 import type { KeyValue } from '../../lib/kv';
@@ -147,10 +149,26 @@ export function createContentService(deps: ContentServiceDeps) {
       }
     },
 
-    review: (m: TeamMembership, contentId: string, review: ReviewInput) =>
-      update(m, contentId, (h) =>
+    async review(m: TeamMembership, contentId: string, review: ReviewInput) {
+      const result = await update(m, contentId, (h) =>
         h.executeUpdate<ContentProgress, [ReviewInput]>(REVIEW_UPDATE, { args: [review] }),
-      ),
+      );
+      if (review.decision === 'approve') {
+        // The update's validator accepted it, so this is one approval; a later one (after a cancelled schedule)
+        // is another event. Not awaited: the answer never waits for the automations.
+        const payload = contentApprovedPayload(result.content, {
+          publish: review.publish !== false,
+          publishAt: review.publishAt ?? null,
+          notes: review.notes ?? null,
+        });
+        void firePlatformEvent(
+          deps.temporal?.client,
+          { teamId: m.teamId, type: 'content.approved', id: `${contentId}:${randomUUID()}`, payload },
+          (message, details) => logger.warn(details, message),
+        );
+      }
+      return result;
+    },
 
     schedule: (m: TeamMembership, contentId: string, input: RescheduleInput) =>
       update(m, contentId, (h) =>

@@ -22,6 +22,7 @@ import { getWorkflowBundle } from '../../temporal/bundle';
 import { createTemporalClient } from '../../temporal/client';
 import { upsertContact } from '../../data/contacts';
 import { bearer, registerUser, type RegisteredUser } from '../support/api';
+import { givenAutomation } from '../support/automations';
 import { given } from '../support/fixtures';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 import { exportedWorkflowNames, HISTORIES_DIR, historyToJson } from '../support/histories';
@@ -276,6 +277,22 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
       args: [{ triggerSource: 'schedule', now: '2026-11-20T03:00:00.000Z' }],
     });
     return workflowId;
+  },
+
+  /**
+   * contact.created raised by the contacts API, with one active automation triggered by it: the fan-out looks
+   * for waiting runs (none) and starts the automation.
+   */
+  async automationEventWorkflow({ app, deps, user }) {
+    const teamId = user.personalTeamId;
+    await givenAutomation(deps.db, { teamId, trigger: { type: 'event', event: 'contact.created' } });
+    const res = await request(app)
+      .post(`/api/v1/teams/${teamId}/contacts`)
+      .set(bearer(user.accessToken))
+      .send({ email: 'record-event@example.com', firstName: 'Eve' })
+      .expect(201);
+    const contactId = (res.body as { contact: { id: string } }).contact.id;
+    return `auto-event:${teamId}:contact.created:${contactId}`;
   },
 
   /** pg_dump of the recording database into the configured backup folder, then retention. */

@@ -31,6 +31,8 @@ export interface ClickbankNotificationSummary {
 export interface ClickbankNotificationResult extends ClickbankNotificationSummary {
   /** The bonus runs this notification started (or found already started), by workflow id. */
   bonusRuns?: { workflowId: string; started: boolean }[];
+  /** The automation runs it started (or found started by a redelivery), by automation. */
+  automationRuns?: { automationId: string; workflowId: string; started: boolean }[];
 }
 
 /** Business key: a redelivered notification (same team and dedupe key) reaches the same run. */
