@@ -309,7 +309,9 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
           id: `${input.workflowId}:${input.stepKey}`,
           payload: contactTaggedPayload(result.contact, result.output.added, 'automation'),
         },
-        (message, details) => log.warn(message, details),
+        (message, details) => {
+          log.warn(message, details);
+        },
       );
     }
     return result.output;
