@@ -25,7 +25,7 @@ import { expressionFailure, resolveScope } from './automation-scope';
  * What a value expression must give: `any` as it is, `list` an array, `duration` a duration text such as 15m
  * (in milliseconds), `date` an ISO date-time (in epoch milliseconds), `condition` true or false.
  */
-export type ExpressionKind = 'any' | 'list' | 'duration' | 'date' | 'condition';
+type ExpressionKind = 'any' | 'list' | 'duration' | 'date' | 'condition';
 
 export interface ExpressionItem {
   /** The JSON path of the field, named in errors (`config.items`). */
