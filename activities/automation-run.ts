@@ -36,7 +36,10 @@ export interface ExpressionItem {
 
 function typed(item: ExpressionItem, scope: ExpressionScope): unknown {
   if (item.kind === 'condition') return evaluateCondition(item.template, scope);
-  const value = evaluateTemplate(item.template, scope);
+  // A list is an expression, bare (`trigger.items`) or in {{ }}, as validation reads it.
+  const text = item.template.trim();
+  const template = item.kind === 'list' && !text.startsWith('{{') ? `{{ ${text} }}` : item.template;
+  const value = evaluateTemplate(template, scope);
   switch (item.kind) {
     case 'list':
       if (!Array.isArray(value)) {
