@@ -1,6 +1,6 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { insertAutomationRun, findAutomationRun } from '../data/automation-runs';
+import { insertAutomationRun, findAutomationRun, setAutomationRunId } from '../data/automation-runs';
 import type { Step } from '../lib/automations/steps';
 import { listenedEvents, runKey } from '../lib/automations/walk';
 import {
@@ -87,7 +87,8 @@ export async function startAutomationRun(
       ],
       staticSummary: `${s.automation.name} (version ${s.version.version}, ${SOURCE_WORDS[s.trigger.source]})`,
     });
-    // The run records its run id itself when it begins (one statement less on the webhook's path).
+    // A repeated delivery answers with this run id, also while no worker has picked the run up.
+    await setAutomationRunId(db, workflowId, handle.firstExecutionRunId);
     return { workflowId, runId: handle.firstExecutionRunId, started: fresh };
   } catch (err) {
     if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;

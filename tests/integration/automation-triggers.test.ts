@@ -385,9 +385,19 @@ describe('automation triggers: platform events and ClickBank', () => {
       });
       expect(sent.deliveries.map((d) => d.status)).toEqual([200, 200]);
       const dedupeKey = `${receipt}:SALE:1`;
-      const result = (await client.workflow
-        .getHandle(clickbankNotificationWorkflowId(teamId, dedupeKey))
-        .result()) as ClickbankNotificationResult;
+      // The answer may come before the notification's run is started (a slow Temporal is retried by the API).
+      const notification = client.workflow.getHandle(clickbankNotificationWorkflowId(teamId, dedupeKey));
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await notification.describe();
+          break;
+        } catch (err) {
+          if (!(err instanceof WorkflowNotFoundError) || Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      const result = (await notification.result()) as ClickbankNotificationResult;
       expect(result.automationRuns).toEqual([
         { automationId: sale.id, workflowId: `auto:${sale.id}:cb:${dedupeKey}`, started: true },
       ]);
