@@ -137,8 +137,7 @@ describe('automation templates against real payloads', () => {
     const [tag, tell] = (
       result.definition as unknown as { steps: { if?: string; config: { body?: string } }[] }
     ).steps;
-    const scope = (trigger: unknown) =>
-      ({ trigger, steps: {}, vars: {}, run: {} }) as unknown as ExpressionScope;
+    const scope = (trigger: unknown) => ({ trigger, steps: {}, vars: {}, run: {} });
     expect(evaluateCondition(tag!.if!, scope(refused(true)))).toBe(true);
     expect(evaluateCondition(tag!.if!, scope(refused(false)))).toBe(false);
     expect(evaluateTemplate(tell!.config.body!, scope(refused(false)))).toContain('not one of your contacts');
