@@ -127,17 +127,18 @@ const refundCleanup: AutomationTemplate = {
     version: 1,
     trigger: { type: 'clickbank', transaction_types: ['RFND', 'CGBK', 'TEST_RFND'] },
     steps: [
-      {
-        id: 'stop',
-        name: 'Stop the follow-up emails',
-        type: 'remove_from_sequence',
-        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}', reason: 'refunded' },
-      },
+      // Tagging first makes the buyer a contact when they were none, so the stop never fails on them.
       {
         id: 'tag',
         name: 'Tag the buyer',
         type: 'tag_contact',
         config: { contact: '{{ trigger.customer.email }}', add: ['refunded'] },
+      },
+      {
+        id: 'stop',
+        name: 'Stop the follow-up emails',
+        type: 'remove_from_sequence',
+        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}', reason: 'refunded' },
       },
       {
         id: 'tell',
