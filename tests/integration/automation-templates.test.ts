@@ -270,8 +270,12 @@ describe('automation templates, end to end', () => {
       trigger_source: expected.triggerSource,
     });
     expect(row?.ended_at).toBeInstanceOf(Date);
+    // The row says succeeded a moment before the workflow itself completes: wait for it (and its history).
+    const handle = temporal.client.workflow.getHandle(run.workflowId);
+    await handle.result();
+    expect((await handle.describe()).status.name).toBe('COMPLETED');
     if (RECORD) {
-      const history = await temporal.client.workflow.getHandle(run.workflowId).fetchHistory();
+      const history = await handle.fetchHistory();
       fs.writeFileSync(
         historyPath(`automationRunWorkflow.template-${templateId}.json`),
         historyToJson(history),
