@@ -19,7 +19,7 @@ import { startPostmarkSandbox } from '../../sandbox/postmark/server';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
 import { createTemporalClient, type TemporalClient } from '../../temporal/client';
 import { automationScheduleId } from '../../workflows/contracts/automation-run';
-import { bearer, type RegisteredUser } from '../support/api';
+import type { RegisteredUser } from '../support/api';
 import { given } from '../support/fixtures';
 import { historyPath, historyToJson } from '../support/histories';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
