@@ -34,8 +34,9 @@ const saleBonus: AutomationTemplate = {
   id: 'sale-bonus-follow-up',
   name: 'New sale: deliver the bonus and start the follow-up emails',
   description:
-    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses and ' +
-    'enroll the buyer in a follow-up sequence.',
+    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses (one ' +
+    'email per sale line, the same one Hopflow’s own bonus delivery sends, never two) and enroll the buyer in a ' +
+    'follow-up sequence.',
   trigger: 'clickbank',
   connects: ['ClickBank', 'Postmark'],
   needs: [
