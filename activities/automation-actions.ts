@@ -112,7 +112,7 @@ export interface AwaitedContent {
 }
 
 /** Failure type of a content pipeline that failed while a step waited for it (not retried). */
-export const CONTENT_FAILED = 'ContentFailed';
+const CONTENT_FAILED = 'ContentFailed';
 
 /** How often awaitAutomationContent and publish_wordpress read the content row. */
 const POLL_MS = 2_000;
@@ -122,7 +122,7 @@ export const automationEmailKey = (workflowId: string, stepKey: string): string 
   `auto:${workflowId}:${stepKey}`;
 
 /** The id of the content row a generate_content step creates: the same for every attempt of the step. */
-export function automationContentId(teamId: string, workflowId: string, stepKey: string): string {
+function automationContentId(teamId: string, workflowId: string, stepKey: string): string {
   const h = createHash('sha256').update(`automation-content\0${teamId}\0${workflowId}\0${stepKey}`).digest();
   h[6] = (h[6]! & 0x0f) | 0x50; // a name-based (v5-style) uuid
   h[8] = (h[8]! & 0x3f) | 0x80;

@@ -25,7 +25,7 @@ import { expressionFailure, resolveScope } from './automation-scope';
  * What a value expression must give: `any` as it is, `list` an array, `duration` a duration text such as 15m
  * (in milliseconds), `date` an ISO date-time (in epoch milliseconds), `condition` true or false.
  */
-export type ExpressionKind = 'any' | 'list' | 'duration' | 'date' | 'condition';
+type ExpressionKind = 'any' | 'list' | 'duration' | 'date' | 'condition';
 
 export interface ExpressionItem {
   /** The JSON path of the field, named in errors (`config.items`). */
@@ -36,7 +36,10 @@ export interface ExpressionItem {
 
 function typed(item: ExpressionItem, scope: ExpressionScope): unknown {
   if (item.kind === 'condition') return evaluateCondition(item.template, scope);
-  const value = evaluateTemplate(item.template, scope);
+  // A list is an expression, bare (`trigger.items`) or in {{ }}, as validation reads it.
+  const text = item.template.trim();
+  const template = item.kind === 'list' && !text.startsWith('{{') ? `{{ ${text} }}` : item.template;
+  const value = evaluateTemplate(template, scope);
   switch (item.kind) {
     case 'list':
       if (!Array.isArray(value)) {

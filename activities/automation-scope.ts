@@ -1,7 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
 import { loadStepOutputs, storeStepOutput } from '../data/automation-runs';
-import { ExpressionError } from '../lib/automations/expression-error';
 import type { ExpressionScope } from '../lib/automations/expressions';
 import { AutomationFailure } from '../workflows/contracts/automation-run';
 
@@ -9,7 +8,7 @@ import { AutomationFailure } from '../workflows/contracts/automation-run';
  * Step outputs travel through the run's history inline up to this size; larger ones are stored in the database
  * and the history holds `{ $ref, bytes }`, so a run never approaches Temporal's payload and history limits.
  */
-export const INLINE_OUTPUT_BYTES = 64 * 1024;
+const INLINE_OUTPUT_BYTES = 64 * 1024;
 
 interface OutputRef {
   $ref: string;
@@ -66,16 +65,6 @@ export function expressionFailure(error: unknown, field: string): ApplicationFai
     nonRetryable: true,
     details: [{ path: field }],
   });
-}
-
-/** Runs `work`, turning an ExpressionError into a non-retryable step failure naming `field`. */
-export function withExpressionField<T>(field: string, work: () => T): T {
-  try {
-    return work();
-  } catch (error) {
-    if (error instanceof ExpressionError) throw expressionFailure(error, field);
-    throw error;
-  }
 }
 
 /** A config value that is wrong at run time (a missing record, an address that is not one): not retried. */

@@ -11,7 +11,6 @@
  * key. Uses DATABASE_URL / REDIS_URL when set, else the embedded defaults (PGlite, in-process kv).
  */
 import { execFileSync } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,11 +99,13 @@ async function main(): Promise<void> {
     const automation = ((await created.json()) as { automation: { id: string } }).automation;
     const activated = await fetch(`${teamUrl}/${automation.id}/activate`, { method: 'POST', headers: auth });
     if (activated.status !== 200) throw new Error(`activate answered ${activated.status}`);
-    const hook = (
+    const shown = (
       (await (await fetch(`${teamUrl}/${automation.id}/webhook`, { headers: auth })).json()) as {
         webhook: { url: string; secret: string };
       }
     ).webhook;
+    // The shown URL is the public one; the bench's API listens on a port of its own.
+    const hook = { url: `${api.url}${new URL(shown.url).pathname}`, secret: shown.secret };
 
     const payload = { email: 'lead@example.com', name: 'Lead', note: 'x'.repeat(200) };
     const client = temporal.client;
@@ -184,6 +185,9 @@ async function main(): Promise<void> {
     console.log(`webhook deliveries          ${hookRate.toFixed(0).padStart(6)} deliveries/s`);
     console.log(
       `ratio webhook / raw         ${(hookRate / rawRate).toFixed(2).padStart(6)}x   (target >= 0.8x)`,
+    );
+    console.log(
+      `new runs via webhook        ${((uniqueKeys / hookMs) * 1000).toFixed(0).padStart(6)} runs/s (${((uniqueKeys / hookMs / (deliveries / rawMs)) * 100).toFixed(0)}% of raw: duplicates answered without a start)`,
     );
     console.log(`answers                     ${JSON.stringify(statuses)}`);
     console.log(

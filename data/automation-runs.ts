@@ -109,16 +109,6 @@ export function findAutomationRun(
     .first<AutomationRunRow | undefined>(columns);
 }
 
-export const automationRunStatuses = [
-  'queued',
-  'running',
-  'waiting',
-  'succeeded',
-  'failed',
-  'cancelled',
-  'skipped',
-] as const satisfies readonly RunStatus[];
-
 /** Newest first, keyset-paged by (created_at, workflow_id). */
 export function listAutomationRuns(
   db: Db,

@@ -19,7 +19,7 @@ import { resolveConfig } from './resolve-config';
  * both go through here, so what the dry run accepts is what the run accepts.
  */
 
-export const actionConfigSchemas = {
+const actionConfigSchemas = {
   generate_content: generateContentConfig,
   send_email: sendEmailConfig,
   add_to_sequence: addToSequenceConfig,
@@ -48,7 +48,7 @@ export class ConfigValueError extends Error {
 }
 
 /** `config.headers.X-Id`, `config.bonus_ids[2]`: the notation the run's errors and the dry run's 400 use. */
-export function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
+function fieldPath(prefix: string, path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}.${String(key)}`),
     prefix,

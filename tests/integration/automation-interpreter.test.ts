@@ -242,7 +242,8 @@ describe('automation interpreter', () => {
               name: 'For every reader',
               type: 'for_each',
               config: {
-                items: `{{ trigger.readers }}`,
+                // A list expression may be bare or in {{ }}.
+                items: items > 25 ? 'trigger.readers' : '{{ trigger.readers }}',
                 as: 'reader',
                 max_items: 500,
                 concurrency: 20,

@@ -6,8 +6,8 @@ import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
  * input: a run is pinned to the version it started on.
  */
 export const AUTOMATION_RUN_WORKFLOW = 'automationRunWorkflow';
-export const RUN_STATE_QUERY = 'automationRunState';
-export const DECIDE_UPDATE = 'automationDecide';
+const RUN_STATE_QUERY = 'automationRunState';
+const DECIDE_UPDATE = 'automationDecide';
 export const EVENT_SIGNAL = 'automationEvent';
 
 /** Failure types the API maps to answers (409 for a refused decision, 400 for a step failure's path). */
@@ -105,7 +105,7 @@ export interface LaneInput {
 /** Roles by rank: an approver role admits members of that role or above (owner > admin > editor > viewer). */
 export const APPROVER_ROLE_RANK: Record<string, number> = { owner: 4, admin: 3, editor: 2, viewer: 1 };
 
-export type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
+type StepStatus = 'pending' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'skipped';
 
 export type RunStatus = 'queued' | 'running' | 'waiting' | 'succeeded' | 'failed' | 'cancelled' | 'skipped';
 
@@ -176,7 +176,7 @@ export interface AutomationRunState {
 }
 
 /** Carried across continue-as-new: the top-level step to go on from and everything the scope needs. */
-export interface CarriedRunState {
+interface CarriedRunState {
   nextIndex: number;
   state: AutomationRunState;
   outputs: Record<string, unknown>;
