@@ -7,7 +7,7 @@ import type { TeamMembership } from '../http/locals';
 import type { AutomationService } from './automations';
 
 /** The gallery as the builder lists it: what each template starts on, uses and asks for (never its build). */
-export function listTemplates() {
+function listTemplates() {
   return {
     templates: automationTemplates.map((t) => ({
       id: t.id,
