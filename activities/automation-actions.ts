@@ -276,7 +276,8 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
 
   async function tagContact(input: AutomationActionInput) {
     const c = await configOf('tag_contact', input);
-    const found = await contactOf(input.teamId, c.contact, 'config.contact', false);
+    // A new address becomes a contact, as add_to_sequence does: a lead posted to a webhook is tagged at once.
+    const found = await contactOf(input.teamId, c.contact, 'config.contact', true);
     const result = await inTransaction(db, async (trx) => {
       // Locked, so two steps tagging the same contact at once do not lose each other's tags.
       await lockContactStatus(trx, input.teamId, found.id);

@@ -4,6 +4,7 @@ import type { ApiMetrics } from '../http/metrics';
 import { createAutomationHookService } from '../services/automation-hooks';
 import { createAutomationRunService } from '../services/automation-runs';
 import { createAutomationService } from '../services/automations';
+import { createAutomationTemplateService } from '../services/automation-templates';
 import { createAuthService } from '../services/auth';
 import { createBonusService } from '../services/bonuses';
 import { createCampaignService } from '../services/campaigns';
@@ -24,6 +25,7 @@ import { authRoutes } from './auth';
 import { automationHookRoutes } from './automation-hooks';
 import { automationRunRoutes } from './automation-runs';
 import { automationRoutes } from './automations';
+import { automationTemplateRoutes } from './automation-templates';
 import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
@@ -46,6 +48,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
   const checks = createPlatformCheckService({ ...deps, metrics });
   const integrations = createIntegrationService(deps);
   const automationRuns = createAutomationRunService(deps);
+  const automations = createAutomationService(deps);
   return [
     ...authRoutes(auth),
     ...accountRoutes(auth, deps.config, apiVersion),
@@ -62,7 +65,8 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
     ...automationDryRunRoutes(createAutomationDryRunService(deps)),
-    ...automationRoutes(createAutomationService(deps), automationRuns),
+    ...automationTemplateRoutes(createAutomationTemplateService({ db: deps.db, automations })),
+    ...automationRoutes(automations, automationRuns),
     ...automationRunRoutes(automationRuns),
     ...automationHookRoutes(createAutomationHookService(deps)),
   ];

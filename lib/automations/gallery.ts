@@ -34,8 +34,9 @@ const saleBonus: AutomationTemplate = {
   id: 'sale-bonus-follow-up',
   name: 'New sale: deliver the bonus and start the follow-up emails',
   description:
-    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses and ' +
-    'enroll the buyer in a follow-up sequence.',
+    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses (one ' +
+    'email per sale line, the same one Hopflow’s own bonus delivery sends, never two) and enroll the buyer in a ' +
+    'follow-up sequence.',
   trigger: 'clickbank',
   connects: ['ClickBank', 'Postmark'],
   needs: [
@@ -127,17 +128,18 @@ const refundCleanup: AutomationTemplate = {
     version: 1,
     trigger: { type: 'clickbank', transaction_types: ['RFND', 'CGBK', 'TEST_RFND'] },
     steps: [
-      {
-        id: 'stop',
-        name: 'Stop the follow-up emails',
-        type: 'remove_from_sequence',
-        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}', reason: 'refunded' },
-      },
+      // Tagging first makes the buyer a contact when they were none, so the stop never fails on them.
       {
         id: 'tag',
         name: 'Tag the buyer',
         type: 'tag_contact',
         config: { contact: '{{ trigger.customer.email }}', add: ['refunded'] },
+      },
+      {
+        id: 'stop',
+        name: 'Stop the follow-up emails',
+        type: 'remove_from_sequence',
+        config: { sequence_id: v.sequence_id, contact: '{{ trigger.customer.email }}', reason: 'refunded' },
       },
       {
         id: 'tell',
@@ -147,8 +149,8 @@ const refundCleanup: AutomationTemplate = {
           to: v.team_email,
           subject: 'Refund: receipt {{ trigger.receipt }}',
           body:
-            '{{ trigger.customer.email }} was refunded {{ trigger.amount }} {{ trigger.currency }} ' +
-            '({{ trigger.transaction_type }}). Their follow-up emails are stopped and their bonus links revoked.',
+            '{{ trigger.customer.email }}: {{ trigger.transaction_type }} of receipt {{ trigger.receipt }} ' +
+            '({{ trigger.amount }} {{ trigger.currency }} for you). Their follow-up emails are stopped and their bonus links revoked.',
         },
       },
     ],
@@ -188,7 +190,8 @@ const webhookLead: AutomationTemplate = {
         email(
           'welcome',
           'Welcome email',
-          'Welcome, {{ trigger.name }}!',
+          // A form may leave the name out: a missing field would fail the step, so ask whether it is there.
+          'Welcome{{ has(trigger.name) && trigger.name != null ? ", " + string(trigger.name) : "" }}!',
           'Thanks for signing up. Here is what comes next.',
         ),
         wait('wait_1'),
@@ -231,10 +234,12 @@ const refusedEmail: AutomationTemplate = {
     trigger: { type: 'event', event: 'email.refused' },
     steps: [
       {
+        // The payload's contact is null when the address is no contact of the team: nothing to tag then.
         id: 'tag',
         name: 'Tag the contact',
         type: 'tag_contact',
-        config: { contact: '{{ trigger.to }}', add: ['undeliverable'] },
+        if: 'trigger.contact != null',
+        config: { contact: '{{ trigger.contact.id }}', add: ['undeliverable'] },
       },
       {
         id: 'tell',
@@ -242,8 +247,11 @@ const refusedEmail: AutomationTemplate = {
         type: 'send_email',
         config: {
           to: v.team_email,
-          subject: 'An email to {{ trigger.to }} was refused',
-          body: 'Postmark refused the email: {{ trigger.reason }}. The contact is tagged "undeliverable".',
+          subject: 'An email to {{ trigger.email.to }} was refused',
+          body:
+            'Postmark refused the {{ trigger.email.kind }} email "{{ trigger.email.subject }}" to ' +
+            '{{ trigger.email.to }}: {{ trigger.reason }}. ' +
+            '{{ trigger.contact != null ? "The contact is tagged \\"undeliverable\\"." : "The address is not one of your contacts." }}',
         },
       },
     ],

@@ -137,6 +137,15 @@ function automationFixtures(): Record<string, Fixture> {
       body: () => ({ name: 'Imported', definition: manual }),
       ownerExpects: 201,
     },
+    // The sequence of the attacked team: only its own team may name it in a template's values.
+    'POST /teams/{teamId}/automations/from-template': {
+      params: team,
+      body: (w) => ({
+        template_id: 'tagged-contact-sequence',
+        values: { tag: 'tenancy', sequence_id: w.sequenceId },
+      }),
+      ownerExpects: 201,
+    },
     [`GET ${base}`]: { params: withAutomation, ownerExpects: 200 },
     [`PATCH ${base}`]: { params: withAutomation, body: () => ({ name: 'Renamed' }), ownerExpects: 200 },
     // It has an unfinished run: the owner is asked what to do with it (runs_running).

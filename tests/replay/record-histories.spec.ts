@@ -295,6 +295,55 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     return `auto-event:${teamId}:contact.created:${contactId}`;
   },
 
+  /** A manual run of an automation made through the API: a variable, a short wait and a branch on it. */
+  async automationRunWorkflow({ app, user }) {
+    const url = `/api/v1/teams/${user.personalTeamId}/automations`;
+    const created = await request(app)
+      .post(url)
+      .set(bearer(user.accessToken))
+      .send({
+        name: 'Recorded automation',
+        definition: {
+          version: 1,
+          trigger: { type: 'manual' },
+          steps: [
+            {
+              id: 'greet',
+              name: 'Greet',
+              type: 'set_variable',
+              config: { name: 'who', value: '{{ trigger.who }}' },
+            },
+            { id: 'pause', name: 'Pause', type: 'wait', config: { duration: '1s' } },
+            {
+              id: 'decide',
+              name: 'Decide',
+              type: 'branch',
+              config: {
+                branches: [
+                  {
+                    when: 'vars.who == "world"',
+                    steps: [
+                      { id: 'yes', name: 'Yes', type: 'set_variable', config: { name: 'seen', value: true } },
+                    ],
+                  },
+                ],
+                otherwise: [],
+              },
+            },
+          ],
+        },
+      })
+      .expect(201);
+    const id = (created.body as { automation: { id: string } }).automation.id;
+    await request(app).post(`${url}/${id}/activate`).set(bearer(user.accessToken)).expect(200);
+    const run = await request(app)
+      .post(`${url}/${id}/runs`)
+      .set(bearer(user.accessToken))
+      .send({ payload: { who: 'world' } })
+      .expect(202);
+    return (run.body as { workflow_id: string }).workflow_id;
+  },
+
   /** pg_dump of the recording database into the configured backup folder, then retention. */
   async backupWorkflow({ deps }) {
     const workflowId = 'backup-recorded';
