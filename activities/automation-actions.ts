@@ -573,7 +573,14 @@ export function createAutomationActionActivities(deps: AutomationActionDeps) {
 
   async function setVariable(input: AutomationActionInput) {
     const c = await configOf('set_variable', input);
-    return { name: c.name, value: c.value };
+    // A large value is stored on its own, so `vars.<name>` can hold its reference (read back by resolveScope).
+    const value = await keepOutput(db, {
+      teamId: input.teamId,
+      workflowId: input.workflowId,
+      stepKey: `${input.stepKey}.value`,
+      value: c.value,
+    });
+    return { name: c.name, value };
   }
 
   const actions: Record<

@@ -35,25 +35,44 @@ export async function keepOutput(
   return { $ref: id, bytes } satisfies OutputRef;
 }
 
-/** The scope with stored outputs read back (`steps.<id>.output` that are references). */
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** Stored-output references within `depth` levels of plain objects. */
+function collectRefs(value: unknown, depth: number, refs: string[]): void {
+  if (isRef(value)) refs.push(value.$ref);
+  else if (depth > 0 && isPlainObject(value)) {
+    for (const v of Object.values(value)) collectRefs(v, depth - 1, refs);
+  }
+}
+
+function replaceRefs(value: unknown, depth: number, stored: Map<string, unknown>): unknown {
+  if (isRef(value)) return stored.get(value.$ref) ?? null;
+  if (depth > 0 && isPlainObject(value)) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceRefs(v, depth - 1, stored)]));
+  }
+  return value;
+}
+
+/**
+ * The scope with stored values read back: `steps.<id>.output` (and a set_variable's `output.value`) and `vars.<name>`
+ * that are references to large values.
+ */
 export async function resolveScope(
   db: Knex,
   teamId: string,
   scope: ExpressionScope,
 ): Promise<ExpressionScope> {
   const refs: string[] = [];
-  for (const step of Object.values(scope.steps)) {
-    const output = (step as { output?: unknown } | null)?.output;
-    if (isRef(output)) refs.push(output.$ref);
-  }
+  collectRefs(scope.steps, 3, refs);
+  collectRefs(scope.vars, 1, refs);
   if (refs.length === 0) return scope;
-  const values = await loadStepOutputs(db, teamId, refs);
-  const steps: Record<string, unknown> = {};
-  for (const [id, step] of Object.entries(scope.steps)) {
-    const output = (step as { output?: unknown } | null)?.output;
-    steps[id] = isRef(output) ? { ...(step as object), output: values.get(output.$ref) ?? null } : step;
-  }
-  return { ...scope, steps };
+  const stored = await loadStepOutputs(db, teamId, refs);
+  return {
+    ...scope,
+    steps: replaceRefs(scope.steps, 3, stored) as Record<string, unknown>,
+    vars: replaceRefs(scope.vars, 1, stored) as Record<string, unknown>,
+  };
 }
 
 /** An expression problem as a step failure: not retried (the same data gives the same error), names the path. */

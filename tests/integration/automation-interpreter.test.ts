@@ -402,4 +402,47 @@ describe('automation interpreter', () => {
     const state = await stateOf(started.workflowId);
     expect(state.order).toHaveLength(81);
   });
+
+  it('keeps a large value in the database and passes it by reference to later steps', async () => {
+    const automation = await seedAutomation(w.db, {
+      teamId: w.teamId,
+      definition: {
+        version: 1,
+        trigger: { type: 'manual' },
+        steps: [
+          {
+            id: 'big',
+            name: 'Keep it',
+            type: 'set_variable',
+            config: { name: 'blob', value: '{{ trigger.blob }}' },
+          },
+          {
+            id: 'measure',
+            name: 'Measure it',
+            type: 'set_variable',
+            config: { name: 'size', value: '{{ size(vars.blob) }}' },
+          },
+          {
+            id: 'look',
+            name: 'Look at it',
+            type: 'set_variable',
+            config: { name: 'starts', value: '{{ steps.big.output.value.startsWith("abc") }}' },
+          },
+        ],
+      },
+    });
+    const blob = `abc${'x'.repeat(100_000)}`;
+    const started = await startSeededRun(w.temporal.client, w.db, automation, { payload: { blob } });
+    const result: AutomationRunResult = await handle(started.workflowId).result();
+    expect(result.outputs.big).toEqual({
+      name: 'blob',
+      value: { $ref: expect.any(String) as unknown, bytes: 100_005 },
+    });
+    expect(result.outputs.measure).toEqual({ name: 'size', value: 100_003 });
+    expect(result.outputs.look).toEqual({ name: 'starts', value: true });
+    const stored = await w.db('automation_outputs').where({ workflow_id: started.workflowId });
+    expect(stored.map((r: { step_key: string; team_id: string }) => [r.step_key, r.team_id])).toEqual([
+      ['big.value', w.teamId],
+    ]);
+  });
 });
