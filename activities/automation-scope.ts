@@ -55,7 +55,7 @@ function replaceRefs(value: unknown, depth: number, stored: Map<string, unknown>
 }
 
 /**
- * The scope with stored values read back: `steps.<id>.output` (and a set_variable's `output.value`) and `vars.<name>`
+ * The scope with stored values read back: a large trigger payload, `steps.<id>.output` (and a set_variable's `output.value`) and `vars.<name>`
  * that are references to large values.
  */
 export async function resolveScope(
@@ -64,12 +64,14 @@ export async function resolveScope(
   scope: ExpressionScope,
 ): Promise<ExpressionScope> {
   const refs: string[] = [];
+  collectRefs(scope.trigger, 0, refs);
   collectRefs(scope.steps, 3, refs);
   collectRefs(scope.vars, 1, refs);
   if (refs.length === 0) return scope;
   const stored = await loadStepOutputs(db, teamId, refs);
   return {
     ...scope,
+    trigger: replaceRefs(scope.trigger, 0, stored),
     steps: replaceRefs(scope.steps, 3, stored) as Record<string, unknown>,
     vars: replaceRefs(scope.vars, 1, stored) as Record<string, unknown>,
   };

@@ -1,6 +1,11 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
-import { insertAutomationRun, findAutomationRun, setAutomationRunId } from '../data/automation-runs';
+import {
+  findAutomationRun,
+  insertAutomationRun,
+  setAutomationRunId,
+  storeStepOutput,
+} from '../data/automation-runs';
 import type { Step } from '../lib/automations/steps';
 import { listenedEvents, runKey } from '../lib/automations/walk';
 import {
@@ -12,6 +17,9 @@ import {
 } from '../workflows/contracts/automation-run';
 import { SearchAttr } from '../workflows/contracts/search-attributes';
 import { TaskQueue } from '../workflows/contracts/task-queues';
+
+/** Trigger payloads above this size travel by reference (as step outputs do). */
+const INLINE_PAYLOAD_BYTES = 64 * 1024;
 
 export interface AutomationRunStart {
   automation: { id: string; teamId: string; name: string };
@@ -62,6 +70,23 @@ export async function startAutomationRun(
     resumedFrom: s.resume?.fromWorkflowId,
     startedBy: s.trigger.userId,
   });
+  // A large payload is stored once and referenced: every step's input carries the trigger, and a run's history must
+  // not grow by the payload's size at each step (read back by the activities' resolveScope).
+  const payloadText = JSON.stringify(s.trigger.payload ?? null);
+  const payloadBytes = Buffer.byteLength(payloadText, 'utf8');
+  const payload =
+    payloadBytes > INLINE_PAYLOAD_BYTES
+      ? {
+          $ref: await storeStepOutput(db, {
+            teamId: s.automation.teamId,
+            workflowId,
+            stepKey: 'trigger',
+            value: s.trigger.payload,
+            bytes: payloadBytes,
+          }),
+          bytes: payloadBytes,
+        }
+      : s.trigger.payload;
   const input: AutomationRunInput = {
     automationId: s.automation.id,
     teamId: s.automation.teamId,
@@ -69,7 +94,7 @@ export async function startAutomationRun(
     versionId: s.version.id,
     version: s.version.version,
     definition: s.version.definition,
-    trigger: s.trigger,
+    trigger: { ...s.trigger, payload },
     ...(s.resume ? { resume: s.resume } : {}),
   };
   try {

@@ -440,9 +440,18 @@ describe('automation interpreter', () => {
     });
     expect(result.outputs.measure).toEqual({ name: 'size', value: 100_003 });
     expect(result.outputs.look).toEqual({ name: 'starts', value: true });
-    const stored = await w.db('automation_outputs').where({ workflow_id: started.workflowId });
-    expect(stored.map((r: { step_key: string; team_id: string }) => [r.step_key, r.team_id])).toEqual([
+    // The 100 KB payload travels by reference too (stored by the starter), and so does the variable.
+    const stored = await w
+      .db('automation_outputs')
+      .where({ workflow_id: started.workflowId })
+      .orderBy('step_key')
+      .select<{ step_key: string; team_id: string }[]>('step_key', 'team_id');
+    expect(stored.map((r) => [r.step_key, r.team_id])).toEqual([
       ['big.value', w.teamId],
+      ['trigger', w.teamId],
     ]);
+    const input = (await handle(started.workflowId).fetchHistory()).events?.[0]
+      ?.workflowExecutionStartedEventAttributes?.input?.payloads?.[0]?.data;
+    expect(input?.length ?? 0).toBeLessThan(10_000);
   });
 });
