@@ -70,10 +70,17 @@ function typed(item: ExpressionItem, scope: ExpressionScope): unknown {
 interface RunRecord {
   workflowId: string;
   runId: string;
-  input: Pick<
-    AutomationRunInput,
-    'automationId' | 'teamId' | 'versionId' | 'version' | 'definition' | 'trigger'
-  >;
+  run: {
+    automationId: string;
+    teamId: string;
+    versionId: string;
+    version: number;
+    triggerSource: AutomationRunInput['trigger']['source'];
+    triggerKey: string;
+    /** Sent with the first record of an execution only: what the row needs if it must be inserted. */
+    payload?: unknown;
+    steps?: AutomationRunInput['definition']['steps'];
+  };
   status: RunStatus;
   currentStep: string | null;
   error?: (StepError & { step?: string }) | null;
@@ -147,20 +154,22 @@ export function createAutomationRunActivities(deps: { db: Knex; config: Config }
      * inserts their row.
      */
     async recordAutomationRun(r: RunRecord): Promise<void> {
-      const { input } = r;
+      const { run } = r;
       // Deleted with `runs=keep`: the run finishes on its version, with nothing left to record.
-      if (!(await automationExists(db, input.automationId))) return;
-      await insertAutomationRun(db, {
-        workflowId: r.workflowId,
-        automationId: input.automationId,
-        teamId: input.teamId,
-        versionId: input.versionId,
-        version: input.version,
-        triggerSource: input.trigger.source,
-        triggerKey: input.trigger.key,
-        payload: input.trigger.payload,
-        listensFor: listenedEvents(input.definition.steps as unknown as Step[]),
-      });
+      if (!(await automationExists(db, run.automationId))) return;
+      if (run.steps) {
+        await insertAutomationRun(db, {
+          workflowId: r.workflowId,
+          automationId: run.automationId,
+          teamId: run.teamId,
+          versionId: run.versionId,
+          version: run.version,
+          triggerSource: run.triggerSource,
+          triggerKey: run.triggerKey,
+          payload: run.payload,
+          listensFor: listenedEvents(run.steps as unknown as Step[]),
+        });
+      }
       await setAutomationRunId(db, r.workflowId, r.runId);
       await updateAutomationRunStatus(db, {
         workflowId: r.workflowId,

@@ -192,6 +192,14 @@ export function acquireRunSlot(
   return db.transaction(async (trx) => {
     // The team's row orders every slot taken in the team, so neither cap can be passed by two runs at once.
     await trx('teams').where({ id: s.teamId }).forUpdate().first('id');
+    // Slots of runs that ended without freeing them (a worker bug, a run failed in an odd way) are freed here.
+    await trx('automation_run_slots')
+      .where({ team_id: s.teamId })
+      .whereIn(
+        'workflow_id',
+        trx('automation_runs').where({ team_id: s.teamId }).whereNotNull('ended_at').select('workflow_id'),
+      )
+      .delete();
     // A run whose automation was deleted with `runs=keep` finishes without a slot (its rows are gone).
     const automation = await trx('workflows')
       .where({ id: s.automationId })

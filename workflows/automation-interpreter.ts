@@ -10,6 +10,7 @@ import {
   sleep,
   startChild,
   TemporalFailure,
+  continueAsNew,
   upsertSearchAttributes,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -23,6 +24,7 @@ import {
   type AutomationRunInput,
   type AutomationRunResult,
   type AutomationRunState,
+  type AutomationRunWorkflow,
   type AutomationStepSpec,
   type BufferedEvent,
   type DecisionInput,
@@ -120,6 +122,7 @@ export class AutomationInterpreter {
   readonly seenEventIds: Set<string>;
   private readonly decisions = new Map<string, DecisionInput>();
   slotHeld: boolean;
+  private recorded = false;
 
   constructor(private readonly input: AutomationRunInput) {
     const carried = input.carried;
@@ -184,7 +187,8 @@ export class AutomationInterpreter {
 
   async decide(d: DecisionInput): Promise<AutomationRunState> {
     this.decisions.set(d.step, d);
-    await condition(() => this.state.steps[d.step]?.status !== 'waiting');
+    // Answer once the step has taken the decision and ended (the update's answer shows its output).
+    await condition(() => !['waiting', 'running'].includes(this.state.steps[d.step]?.status ?? ''));
     return this.snapshot();
   }
 
@@ -226,10 +230,23 @@ export class AutomationInterpreter {
 
   private async markRun(error?: StepError & { step?: string }): Promise<void> {
     if (this.input.lane) return;
+    const { automationId, teamId, versionId, version, trigger } = this.input;
+    // The first record of this execution may have to insert the row (Schedule-started runs): only it carries the
+    // payload and definition; later ones are a few ids, so the history does not grow by the input at each step.
+    const first = !this.recorded;
+    this.recorded = true;
     await runRows.recordAutomationRun({
       workflowId: this.workflowId,
       runId: workflowInfo().runId,
-      input: this.input,
+      run: {
+        automationId,
+        teamId,
+        versionId,
+        version,
+        triggerSource: trigger.source,
+        triggerKey: trigger.key,
+        ...(first ? { payload: trigger.payload, steps: this.input.definition.steps } : {}),
+      },
       status: this.state.status,
       currentStep: this.state.currentStep,
       error: error ?? null,
@@ -263,6 +280,8 @@ export class AutomationInterpreter {
     while (!slot.acquired) {
       this.state.status = 'queued';
       if (pause === 2_000) await this.markRun();
+      // A run queued for days must not fill its history with retries: start afresh, still queued.
+      if (workflowInfo().continueAsNewSuggested) await continueAsNew<AutomationRunWorkflow>(this.input);
       await sleep(pause);
       pause = Math.min(pause * 2, 60_000);
       slot = await take();
@@ -273,8 +292,12 @@ export class AutomationInterpreter {
     return true;
   }
 
+  /**
+   * Frees the run's slot. Called on every way out, held or not: a slot taken by an acquire that was cancelled
+   * half-way is freed too (the delete is idempotent).
+   */
   async releaseSlot(): Promise<void> {
-    if (!this.slotHeld) return;
+    if (this.input.lane) return;
     await runRows.releaseAutomationSlot({ workflowId: this.workflowId });
     this.slotHeld = false;
   }
@@ -599,7 +622,10 @@ export class AutomationInterpreter {
     for (let i = 0; i < indexed.length; i += ITEMS_PER_CHILD)
       chunks.push(indexed.slice(i, i + ITEMS_PER_CHILD));
     let done = 0;
-    await pool(chunks, Math.max(1, Math.min(c.concurrency, 5)), async (chunk, n) => {
+    let stopped = false;
+    // One child at a time, each running `concurrency` iterations at once: the step's concurrency holds overall.
+    await pool(chunks, 1, async (chunk, n) => {
+      if (stopped) return;
       const laneInput: LaneInput = {
         parentWorkflowId: this.workflowId,
         stepKey: key,
@@ -616,7 +642,12 @@ export class AutomationInterpreter {
         args: [{ ...this.input, carried: undefined, resume: undefined, lane: laneInput }],
         staticSummary: `${step.name}: items ${chunk[0]!.index + 1} to ${chunk[chunk.length - 1]!.index + 1}`,
       });
-      await child.result();
+      try {
+        await child.result();
+      } catch (err) {
+        stopped = true;
+        throw err;
+      }
       done += chunk.length;
       this.setStep(key, { output: { count: items.length, done } });
     });
@@ -687,7 +718,8 @@ export class AutomationInterpreter {
           : 0;
         if (at >= 0) {
           const event = fresh[at]!;
-          this.events.splice(this.events.indexOf(event), 1);
+          const at2 = this.events.indexOf(event);
+          if (at2 >= 0) this.events.splice(at2, 1);
           await this.waiting(false);
           return {
             timed_out: false,
@@ -730,6 +762,8 @@ export class AutomationInterpreter {
     });
     await this.waiting(true);
     const decided = await condition(() => this.decisions.has(key), timeoutMs as number);
+    // Closed at once: from here the validator refuses decisions (a decision accepted now would be ignored).
+    this.setStep(key, { status: 'running' });
     await this.waiting(false);
     if (decided) {
       const d = this.decisions.get(key)!;

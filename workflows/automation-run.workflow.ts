@@ -3,6 +3,7 @@ import {
   ApplicationFailure,
   CancellationScope,
   condition,
+  ContinueAsNew,
   continueAsNew,
   isCancellation,
   setHandler,
@@ -56,24 +57,29 @@ export async function automationRunWorkflow(input: AutomationRunInput): Promise<
       }
     }
     await CancellationScope.nonCancellable(async () => {
-      await run.finish('succeeded');
       await run.releaseSlot();
+      await run.finish('succeeded');
     });
     await condition(allHandlersFinished);
     return run.result();
   } catch (err) {
+    if (err instanceof ContinueAsNew) throw err;
     if (isCancellation(err)) {
       await CancellationScope.nonCancellable(async () => {
-        await run.finish('cancelled', { message: 'The run was cancelled' });
         await run.releaseSlot();
+        await run.finish('cancelled', { message: 'The run was cancelled' });
       });
       throw err;
     }
-    if (!(err instanceof StepFailed)) throw err;
+    if (!(err instanceof StepFailed)) {
+      // Not a step's failure (the run's own bookkeeping failed for good): free the slot before failing.
+      await CancellationScope.nonCancellable(() => run.releaseSlot()).catch(() => undefined);
+      throw err;
+    }
     const error = { ...err.failure, step: err.key };
     await CancellationScope.nonCancellable(async () => {
-      await run.finish('failed', error);
       await run.releaseSlot();
+      await run.finish('failed', error);
     });
     throw ApplicationFailure.create({
       type: err.failure.type ?? 'StepFailed',
