@@ -87,6 +87,11 @@ export async function insertAutomationRun(
   return inserted.length > 0;
 }
 
+/** A run row whose workflow could not be started. */
+export async function deleteAutomationRun(db: Db, workflowId: string): Promise<void> {
+  await db('automation_runs').where({ workflow_id: workflowId }).whereNull('run_id').delete();
+}
+
 /** False once the automation has been deleted (its runs' rows went with it). */
 export async function automationExists(db: Db, automationId: string): Promise<boolean> {
   return (await db('workflows').where({ id: automationId }).first('id')) !== undefined;

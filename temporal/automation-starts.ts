@@ -1,6 +1,7 @@
 import { WorkflowExecutionAlreadyStartedError, type Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import {
+  deleteAutomationRun,
   findAutomationRun,
   insertAutomationRun,
   setAutomationRunId,
@@ -116,7 +117,11 @@ export async function startAutomationRun(
     await setAutomationRunId(db, workflowId, handle.firstExecutionRunId);
     return { workflowId, runId: handle.firstExecutionRunId, started: fresh };
   } catch (err) {
-    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+    if (!(err instanceof WorkflowExecutionAlreadyStartedError)) {
+      // Not started: a row left behind would show a run that does not exist (and take events meant for runs).
+      if (fresh) await deleteAutomationRun(db, workflowId);
+      throw err;
+    }
     const row = await findAutomationRun(db, s.automation.teamId, workflowId);
     return { workflowId, runId: row?.runId ?? null, started: false };
   }

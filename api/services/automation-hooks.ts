@@ -1,4 +1,5 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import { Webhook } from 'standardwebhooks';
@@ -74,6 +75,9 @@ interface WebhookTrigger {
  * records it under its key BEFORE answering, and starts the run through startAutomationRun once per key. Every
  * delivery that reaches a known automation is recorded: refused (no payload kept), filtered, started, duplicate.
  */
+/** How long a repeated delivery waits for the first delivery of its key to start the run before starting it. */
+const FIRST_START_GRACE_MS = 5_000;
+
 export function createAutomationHookService(deps: AutomationHookDeps) {
   const { db } = deps;
 
@@ -249,6 +253,17 @@ export function createAutomationHookService(deps: AutomationHookDeps) {
       }
 
       const workflowId = automationRunWorkflowId(a.id, runKey(key.key));
+      const liveVersionId = a.currentVersionId;
+      const startRun = async () => {
+        if (!deps.temporal) throw temporalUnavailable();
+        const live = liveVersionId ? await findVersion(db, a.teamId, a.id, { id: liveVersionId }) : undefined;
+        if (!live) throw new Error(`live version ${liveVersionId} of automation ${a.id} not found`);
+        return startAutomationRun(deps.temporal.client, db, {
+          automation: { id: a.id, teamId: a.teamId, name: a.name },
+          version: { id: live.id, version: live.version, definition: live.definition },
+          trigger: { source: 'webhook', payload, key: key.key },
+        });
+      };
       const claimed = await claimDelivery(db, {
         automationId: a.id,
         teamId: a.teamId,
@@ -258,26 +273,26 @@ export function createAutomationHookService(deps: AutomationHookDeps) {
         bodyBytes: d.raw.length,
       });
       if (!claimed) {
+        // The first delivery of this key may still be starting its run: give it a moment. If there is still no
+        // run (its process died between claiming the key and starting), a 202 must not answer for a run that does
+        // not exist, so this delivery starts it (the start is idempotent per key).
+        let run = await findAutomationRun(db, a.teamId, workflowId);
+        for (let waited = 0; !run?.runId && waited < FIRST_START_GRACE_MS; waited += 250) {
+          await sleep(250);
+          run = await findAutomationRun(db, a.teamId, workflowId);
+        }
+        if (!run?.runId) {
+          await startRun();
+          run = await findAutomationRun(db, a.teamId, workflowId);
+        }
         await record('duplicate', { runWorkflowId: workflowId });
-        const run = await findAutomationRun(db, a.teamId, workflowId);
         return {
           status: 202,
           body: { run_id: run?.runId ?? null, workflow_id: workflowId, status: 'duplicate' },
         };
       }
       try {
-        if (!deps.temporal) throw temporalUnavailable();
-        const live = await findVersion(db, a.teamId, a.id, { id: a.currentVersionId });
-        if (!live) throw new Error(`live version ${a.currentVersionId} of automation ${a.id} not found`);
-        const started = await startAutomationRun(deps.temporal.client, db, {
-          automation: { id: a.id, teamId: a.teamId, name: a.name },
-          version: {
-            id: live.id,
-            version: live.version,
-            definition: live.definition,
-          },
-          trigger: { source: 'webhook', payload, key: key.key },
-        });
+        const started = await startRun();
         if (!started.started) await markDeliveryDuplicate(db, claimed);
         return {
           status: 202,

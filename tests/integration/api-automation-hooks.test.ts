@@ -228,6 +228,31 @@ describe('automation webhooks', () => {
     expect(seen.every((w) => w.startsWith(automationRunIdPrefix(id)))).toBe(true);
   });
 
+  it('a repeated delivery whose first one never got its run started starts it, and answers with the run', async () => {
+    const { id, secret } = await webhookAutomation({ auth: { scheme: 'token' } });
+    // The first delivery of key "lost-1" claimed it and then its process died before the run was started.
+    const automation = await api.db('workflows').where({ id }).first<{ team_id: string }>('team_id');
+    await api.db('automation_deliveries').insert({
+      automation_id: id,
+      team_id: automation.team_id,
+      key: 'lost-1',
+      key_source: 'idempotency-key',
+      status: 'started',
+      run_workflow_id: `auto:${id}:lost-1`,
+    });
+    const again = await request(api.app)
+      .post(hook(id))
+      .set('Authorization', `Bearer ${secret}`)
+      .set('Idempotency-Key', 'lost-1')
+      .send({ again: true });
+    expect(again.status).toBe(202);
+    const body = again.body as Started;
+    expect(body).toMatchObject({ workflow_id: `auto:${id}:lost-1`, status: 'duplicate' });
+    expect(body.run_id).toEqual(expect.any(String));
+    const described = await api.deps.temporal!.client.workflow.getHandle(`auto:${id}:lost-1`).describe();
+    expect(described.runId).toBe(body.run_id);
+  });
+
   it('delivery keys: Idempotency-Key, then the trigger expression, then the hash of the body', async () => {
     const { id, secret } = await webhookAutomation({
       auth: { scheme: 'token' },
