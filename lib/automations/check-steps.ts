@@ -70,6 +70,37 @@ function lanesOf(step: Record<string, unknown>): { steps: unknown; at: PathKey[]
   return lanes;
 }
 
+/**
+ * A for_each of more items than this runs its iterations in child runs (the interpreter's INLINE_ITEMS, in
+ * workflows/automation-interpreter.ts), which events and approval decisions do not reach.
+ */
+const INLINE_LOOP_ITEMS = 25;
+const WAITS_FOR_OTHERS = new Set(['wait_for_event', 'wait_for_approval']);
+
+/** wait_for_event and wait_for_approval steps inside a list of steps, lanes included, with their paths. */
+function waitsIn(steps: unknown, path: PathKey[], found: PathKey[][], depth = 0): void {
+  if (!Array.isArray(steps) || depth > 20) return;
+  steps.forEach((step, i) => {
+    if (!isRecord(step)) return;
+    if (typeof step.type === 'string' && WAITS_FOR_OTHERS.has(step.type)) found.push([...path, i, 'type']);
+    for (const lane of lanesOf(step)) waitsIn(lane.steps, [...path, i, ...lane.at], found, depth + 1);
+  });
+}
+
+function checkLoopWaits(step: Record<string, unknown>, path: PathKey[], walk: Walk): void {
+  const config = isRecord(step.config) ? step.config : {};
+  const maxItems = typeof config.max_items === 'number' ? config.max_items : 100;
+  if (step.type !== 'for_each' || maxItems <= INLINE_LOOP_ITEMS) return;
+  const found: PathKey[][] = [];
+  waitsIn(config.steps, [...path, 'config', 'steps'], found);
+  for (const at of found) {
+    walk.problems.push({
+      path: formatPath(at),
+      message: `a loop of more than ${INLINE_LOOP_ITEMS} items (max_items) runs in parts that events and approvals cannot reach: set max_items to ${INLINE_LOOP_ITEMS} or less, or move this step out of the loop`,
+    });
+  }
+}
+
 function checkText(value: unknown, path: PathKey[], ctx: ReferenceContext, walk: Walk, depth = 0): void {
   if (depth > 20) return;
   if (typeof value === 'string') checkTemplate(value, path, ctx, walk.problems);
@@ -158,6 +189,7 @@ function checkLane(steps: unknown, path: PathKey[], visible: Visible, walk: Walk
       });
     }
     checkStep(step, at, visible, walk);
+    checkLoopWaits(step, at, walk);
     const id = typeof step.id === 'string' ? step.id : undefined;
     const config = isRecord(step.config) ? step.config : {};
     for (const lane of lanesOf(step)) {

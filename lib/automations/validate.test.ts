@@ -252,3 +252,43 @@ describe('validateDefinition', () => {
     ]);
   });
 });
+
+describe('waits inside large loops', () => {
+  const loop = (maxItems: number) => ({
+    version: 1,
+    trigger: { type: 'manual' },
+    steps: [
+      {
+        id: 'each',
+        name: 'Each',
+        type: 'for_each',
+        config: {
+          items: 'trigger.list',
+          max_items: maxItems,
+          steps: [
+            {
+              id: 'ask',
+              name: 'Ask',
+              type: 'wait_for_approval',
+              config: { approvers: { roles: ['editor'] } },
+            },
+          ],
+        },
+      },
+    ],
+  });
+
+  it('refuses an approval or event wait in a loop that runs in child runs, naming the step', () => {
+    expect(validateDefinition(loop(26)).problems).toEqual([
+      {
+        path: 'steps[0].config.steps[0].type',
+        message:
+          'a loop of more than 25 items (max_items) runs in parts that events and approvals cannot reach: set max_items to 25 or less, or move this step out of the loop',
+      },
+    ]);
+  });
+
+  it('accepts it in a loop of at most 25 items', () => {
+    expect(validateDefinition(loop(25)).problems).toEqual([]);
+  });
+});
