@@ -155,9 +155,10 @@ export function createAutomationRunActivities(deps: { db: Knex; config: Config }
      */
     async recordAutomationRun(r: RunRecord): Promise<void> {
       const { run } = r;
-      // Deleted with `runs=keep`: the run finishes on its version, with nothing left to record.
-      if (!(await automationExists(db, run.automationId))) return;
+      // The first record of an execution: the row may be missing (Schedule-started runs) and the run id unset.
+      // Later records only update the row (a row deleted with its automation, `runs=keep`, is simply not there).
       if (run.steps) {
+        if (!(await automationExists(db, run.automationId))) return;
         await insertAutomationRun(db, {
           workflowId: r.workflowId,
           automationId: run.automationId,
@@ -169,8 +170,8 @@ export function createAutomationRunActivities(deps: { db: Knex; config: Config }
           payload: run.payload,
           listensFor: listenedEvents(run.steps as unknown as Step[]),
         });
+        await setAutomationRunId(db, r.workflowId, r.runId);
       }
-      await setAutomationRunId(db, r.workflowId, r.runId);
       await updateAutomationRunStatus(db, {
         workflowId: r.workflowId,
         status: r.status,
