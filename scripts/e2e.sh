@@ -33,7 +33,7 @@ fi
 
 E2E_BASE_URL="http://127.0.0.1:$ui_port" E2E_TEMPORAL_WEB_URL="http://localhost:$temporal_ui_port" \
   E2E_API_URL="http://127.0.0.1:$api_port" E2E_POSTMARK_SANDBOX_URL="http://127.0.0.1:$postmark_port" \
-  E2E_CLICKBANK_SANDBOX_PORT="$clickbank_port" E2E_WORDPRESS_SANDBOX_URL="http://127.0.0.1:$wordpress_port" npx playwright test -c tests/e2e/playwright.config.ts
+  E2E_CLICKBANK_SANDBOX_PORT="$clickbank_port" E2E_WORDPRESS_SANDBOX_URL="http://127.0.0.1:$wordpress_port" npx playwright test -c tests/e2e/playwright.config.ts "$@"
 status=$?
 
 kill -INT "$platform_pid"
