@@ -4,6 +4,8 @@ import type { Knex } from 'knex';
 import { contentPublishedPayload } from '../lib/automations/platform-events';
 import { firePlatformEvent } from '../temporal/automation-events';
 import { buildStepPrompt, type PipelineStep, type PromptInput } from '../lib/content/prompts';
+import { ensureEarningText } from '../lib/content/call-to-action';
+import { campaignLink } from '../lib/content/campaign-link';
 import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
@@ -11,9 +13,11 @@ import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
 import { createWordpressClient } from '../lib/integrations/adapters/wordpress';
+import { findContentRevision } from '../data/content-revisions';
 import {
   findContent,
   findContentForPipeline,
+  recordContentApproved,
   recordContentPublished,
   recordContentStepOutput,
   startContentStep,
@@ -63,18 +67,30 @@ export interface PublishContentInput {
   teamId: string;
   /** publish: live now; draft: kept as a WordPress draft. */
   mode: 'publish' | 'draft';
+  /** The approved revision; absent (older runs): the item's current text. */
+  revisionId?: string;
 }
 
 export interface PublishContentResult {
-  postId: number;
-  url: string;
-  status: 'published' | 'draft';
+  /** null for a social post: it is copy-ready (approved) and never sent to WordPress. */
+  postId: number | null;
+  url: string | null;
+  status: 'published' | 'draft' | 'approved';
 }
 
 const ContentFailure = {
   notFound: 'ContentNotFound',
   nothingToPublish: 'ContentNothingToPublish',
+  revisionNotFound: 'ContentRevisionNotFound',
 } as const;
+
+/** The campaign's link in a call to action and the affiliate disclosure, added where the text lacks them. */
+const earningText = (row: PipelineContentRow, text: string) =>
+  ensureEarningText(text, {
+    type: row.type,
+    link: campaignLink({ hoplink: row.hoplink }),
+    productName: row.product_title ?? row.campaign_name ?? row.title,
+  });
 
 /** Which column each step writes its result to, and whether its text streams live to the browser. */
 const stepOutput: Record<PipelineStep, { column: 'brief' | 'outline' | 'body'; streams: boolean }> = {
@@ -104,7 +120,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
     tone: row.tone,
     keywords: row.keywords,
     length: row.length,
-    campaign: { name: row.campaign_name ?? row.title, hoplink: row.hoplink ?? '' },
+    campaign: { name: row.campaign_name ?? row.title, hoplink: campaignLink({ hoplink: row.hoplink }) ?? '' },
     product: row.product_title
       ? {
           title: row.product_title,
@@ -135,6 +151,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
 
     const prompt = buildStepPrompt(step, promptInput(row, input.notes));
     let result;
+    let text: string;
     try {
       const claude = createAnthropicClient({
         ...(await resolver.anthropic(input.teamId)),
@@ -151,12 +168,23 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
           ctx.heartbeat({ step, deltas });
         },
       });
+      // The guarantee: a body never leaves a step without the link and the disclosure. What is appended is
+      // streamed too; a disclosure put above the text reaches watchers with the stream's final snapshot.
+      if (column === 'body') {
+        const earning = earningText(row, result.text);
+        if (earning.text !== result.text && earning.text.startsWith(result.text)) {
+          writer?.push(earning.text.slice(result.text.length));
+        }
+        text = earning.text;
+      } else {
+        text = result.text;
+      }
       await writer?.flush();
     } catch (err) {
       throw toActivityFailure(err);
     }
 
-    const value = column === 'brief' ? JSON.stringify({ text: result.text }) : result.text;
+    const value = column === 'brief' ? JSON.stringify({ text }) : text;
     await recordContentStepOutput(db, {
       teamId: row.team_id,
       contentId: row.id,
@@ -167,12 +195,14 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
       model: result.model,
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
+      // The polished text is the draft the reviewer sees: it starts a round of the revision history.
+      draftRevision: step === 'polish',
     });
     return {
       step,
       inputTokens: result.inputTokens,
       outputTokens: result.outputTokens,
-      characters: result.text.length,
+      characters: text.length,
     };
   }
 
@@ -201,23 +231,41 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
     },
 
     /**
-     * Sends the polished text to the team's WordPress: a new post, or the post made earlier (a retry after a
-     * crash, or a draft being published), so a post is never created twice by a later attempt.
+     * Sends the approved text (the approved revision, with the link and disclosure guaranteed) to the team's
+     * WordPress: a new post, or the post made earlier (a retry after a crash, or a draft being published), so a
+     * post is never created twice by a later attempt. A social post goes nowhere: it becomes ready to copy.
      */
     async publishContent(input: PublishContentInput): Promise<PublishContentResult> {
       const row = await loadContent(input.contentId, input.teamId);
-      if (!row.body) {
+      let approved = row.body;
+      if (input.revisionId) {
+        const revision = await findContentRevision(db, row.team_id, row.id, input.revisionId);
+        if (!revision?.body) {
+          throw ApplicationFailure.nonRetryable(
+            `revision ${input.revisionId} of content ${row.id} has no text`,
+            ContentFailure.revisionNotFound,
+          );
+        }
+        approved = revision.body;
+      }
+      if (!approved) {
         throw ApplicationFailure.nonRetryable(
           'content has no text to publish',
           ContentFailure.nothingToPublish,
         );
+      }
+      const body = earningText(row, approved).text;
+      if (row.type === 'social_post') {
+        await recordContentApproved(db, row.team_id, row.id, body);
+        await announce(row.id, 'approved', 'publish');
+        return { postId: null, url: null, status: 'approved' };
       }
       const status = input.mode === 'publish' ? 'published' : 'draft';
       let saved: { id: number; link: string };
       try {
         const wordpress = createWordpressClient(await resolver.wordpress(input.teamId));
         const existing = row.wordpress_post_id ? { id: Number(row.wordpress_post_id) } : undefined;
-        const post = { title: row.title, content: row.body };
+        const post = { title: row.title, content: body };
         saved =
           input.mode === 'publish'
             ? await wordpress.publish(existing ?? post)
@@ -226,6 +274,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
           mode: input.mode,
           postId: saved.id,
           url: saved.link,
+          body,
         });
         await announce(row.id, status, 'publish');
       } catch (err) {

@@ -3,6 +3,7 @@ import type { Model, QueryBuilder } from 'objection';
 import { Campaign } from '../db/models/campaign';
 import { contentWorkflowId } from '../workflows/contracts/content-pipeline';
 import type { ContentLength, ContentType } from '../lib/content/prompts';
+import { insertContentRevision } from './content-revisions';
 
 import type { ContentStatus } from '../workflows/contracts/content-pipeline';
 
@@ -244,6 +245,8 @@ export interface ContentStepOutput {
   model: string;
   inputTokens: number;
   outputTokens: number;
+  /** The step's text is a finished draft the reviewer will see: keep it in the revision history too. */
+  draftRevision?: boolean;
 }
 
 /**
@@ -269,6 +272,9 @@ export async function recordContentStepOutput(db: Knex, o: ContentStepOutput): P
       input_tokens: o.inputTokens,
       output_tokens: o.outputTokens,
     });
+    if (o.draftRevision) {
+      await insertContentRevision(trx, { teamId: o.teamId, contentId: o.contentId, kind: 'draft', body: o.value });
+    }
   });
 }
 
@@ -300,21 +306,37 @@ export async function updateContentStatus(
   return updated > 0;
 }
 
-/** After WordPress took the post: its id, and for a published one (not a draft) its URL and the time. */
+/**
+ * After WordPress took the post: its id, the text it got, and for a published one (not a draft) its URL and
+ * the time.
+ */
 export async function recordContentPublished(
   db: Db,
   teamId: string,
   contentId: string,
-  post: { mode: 'publish' | 'draft'; postId: number; url: string },
+  post: { mode: 'publish' | 'draft'; postId: number; url: string; body: string },
 ): Promise<void> {
   await db('content')
     .where({ id: contentId, team_id: teamId })
     .update({
       status: post.mode === 'publish' ? 'published' : 'draft',
       step: 'publish',
+      body: post.body,
       wordpress_post_id: post.postId,
       published_url: post.mode === 'publish' ? post.url : null,
       published_at: post.mode === 'publish' ? db.fn.now() : null,
       updated_at: db.fn.now(),
     });
+}
+
+/** An approved social post: ready to copy and post by hand (it never goes to WordPress). */
+export async function recordContentApproved(
+  db: Db,
+  teamId: string,
+  contentId: string,
+  body: string,
+): Promise<void> {
+  await db('content')
+    .where({ id: contentId, team_id: teamId })
+    .update({ status: 'approved', step: 'publish', body, updated_at: db.fn.now() });
 }

@@ -60,7 +60,8 @@ const invalid = (message: string): ApplicationFailure =>
 /**
  * Content pipeline (one run per content item, id `content:<id>`): brief -> outline -> draft -> polish with
  * Claude, then a human review (the `review` update), revisions with the reviewer's notes, and publishing to
- * WordPress now, at a durable time (movable or cancellable with `reschedule`), or as a WordPress draft.
+ * WordPress now, at a durable time (movable or cancellable with `reschedule`), or as a WordPress draft. The
+ * review carries the approved revision (the reviewer may have edited the text); the publish activity sends it.
  * Cancelling `reschedule` (publishAt null) returns the content to awaiting review.
  */
 export async function contentPipelineWorkflow(input: ContentPipelineInput): Promise<ContentPipelineResult> {
@@ -199,10 +200,10 @@ export async function contentPipelineWorkflow(input: ContentPipelineInput): Prom
         decisionsRecorded++;
         const saved = await wordpress.publishContent.executeWithOptions(
           { summary: 'Save as a WordPress draft' },
-          [{ contentId, teamId, mode: 'draft' }],
+          [{ contentId, teamId, mode: 'draft', revisionId: review.revisionId }],
         );
-        state.status = 'draft';
-        return await finish({ status: 'draft', postId: saved.postId, url: null });
+        state.status = saved.status;
+        return await finish({ status: saved.status, postId: saved.postId, url: null });
       }
 
       if (review.publishAt) {
@@ -215,11 +216,13 @@ export async function contentPipelineWorkflow(input: ContentPipelineInput): Prom
         await setStatus('awaiting_review', 'publish');
         decisionsRecorded++;
       }
+      // The same activity call as before revisions existed (older histories replay): it publishes the approved
+      // revision's text, or for a social post only marks it ready to copy (status approved, no WordPress).
       const post = await wordpress.publishContent.executeWithOptions({ summary: 'Publish to WordPress' }, [
-        { contentId, teamId, mode: 'publish' },
+        { contentId, teamId, mode: 'publish', revisionId: review.revisionId },
       ]);
-      state.status = 'published';
-      return await finish({ status: 'published', postId: post.postId, url: post.url });
+      state.status = post.status;
+      return await finish({ status: post.status, postId: post.postId, url: post.url });
     }
   } catch (err) {
     const reason = isCancellation(err) ? 'The run was cancelled' : failureMessage(err);

@@ -5,6 +5,9 @@ import {
   contentResponse,
   createContentBody,
   createdContentResponse,
+  editBody,
+  revisionListResponse,
+  savedEditResponse,
   listContentQuery,
   reviewBody,
   scheduleBody,
@@ -85,8 +88,39 @@ export function contentRoutes(content: ContentService): ApiRoute[] {
         200: { description: 'The decision was accepted', schema: contentResponse },
         409: { description: 'invalid_transition: the pipeline refused the decision (reason in message)' },
       },
-      handler: async ({ membership, params, body }) => ({
-        body: await content.review(membership, params.contentId, body),
+      handler: async ({ membership, auth, params, body }) => ({
+        body: await content.review(membership, auth.userId, params.contentId, body),
+      }),
+    }),
+    defineRoute({
+      method: 'get',
+      path: '/teams/{teamId}/content/{contentId}/revisions',
+      summary: 'Revision history, oldest first: each draft, each revise note and each edit, with who and when',
+      tag: 'content',
+      auth: true,
+      teamRole: 'viewer',
+      params: contentParams,
+      responses: { 200: { description: 'Revisions', schema: revisionListResponse } },
+      handler: async ({ membership, params }) => ({
+        body: await content.revisions(membership, params.contentId),
+      }),
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/teams/{teamId}/content/{contentId}/revisions',
+      summary: "Save the reviewer's edit of the text (Markdown) as a new revision; only while awaiting review",
+      tag: 'content',
+      auth: true,
+      teamRole: 'editor',
+      params: contentParams,
+      body: editBody,
+      responses: {
+        201: { description: 'Saved; approving now publishes this text', schema: savedEditResponse },
+        409: { description: 'invalid_transition: the item is not awaiting review' },
+      },
+      handler: async ({ membership, auth, params, body }) => ({
+        status: 201,
+        body: await content.saveEdit(membership, auth.userId, params.contentId, body.body),
       }),
     }),
     defineRoute({

@@ -1,5 +1,6 @@
 import { contentLengths, contentTypes } from '../../lib/content/prompts';
 import { contentStatuses } from '../../workflows/contracts/content-pipeline';
+import { contentRevisionKinds } from '../../data/content-revisions';
 import { timestamp, uuid } from './common';
 import { z } from './zod';
 
@@ -27,6 +28,19 @@ export const reviewBody = z.object({
   notes: z.string().trim().max(4000).optional(),
   publishAt: publishAt.optional(),
   publish: z.boolean().optional(),
+  /** The revision being approved (what the reviewer saw); default: the newest draft or edit. */
+  revisionId: uuid.optional(),
+});
+
+/** Long enough for the longest article with room for edits; Markdown (plain text for social posts). */
+export const CONTENT_TEXT_MAX = 100_000;
+
+export const editBody = z.object({
+  body: z
+    .string()
+    .trim()
+    .min(1, 'Write some text before saving')
+    .max(CONTENT_TEXT_MAX, `At most ${CONTENT_TEXT_MAX.toLocaleString('en-US')} characters`),
 });
 
 export const scheduleBody = z.object({ publishAt });
@@ -75,6 +89,21 @@ export const contentResponse = z.object({
 export const createdContentResponse = z.object({ content: contentSchema, workflowId: z.string() });
 export const contentListResponse = z.object({ content: z.array(contentSchema) });
 
+const revisionSchema = z
+  .object({
+    id: uuid,
+    contentId: uuid,
+    kind: z.enum(contentRevisionKinds),
+    body: z.string().nullable(),
+    note: z.string().nullable(),
+    author: z.object({ id: uuid, name: z.string() }).nullable(),
+    createdAt: timestamp,
+  })
+  .openapi('ContentRevision');
+
+export const revisionListResponse = z.object({ revisions: z.array(revisionSchema) });
+export const savedEditResponse = z.object({ revision: revisionSchema, content: contentSchema });
+
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type Content = z.output<typeof contentSchema>;
 export type ContentStatus = Content['status'];
@@ -83,3 +112,7 @@ export type ContentLength = Content['length'];
 export type ContentResponse = z.output<typeof contentResponse>;
 export type CreatedContentResponse = z.output<typeof createdContentResponse>;
 export type ContentListResponse = z.output<typeof contentListResponse>;
+export type ContentRevision = z.output<typeof revisionSchema>;
+export type ContentRevisionKind = ContentRevision['kind'];
+export type RevisionListResponse = z.output<typeof revisionListResponse>;
+export type SavedEditResponse = z.output<typeof savedEditResponse>;

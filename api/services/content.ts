@@ -36,6 +36,13 @@ import {
   type ContentStatus,
   type ContentView,
 } from '../../data/content';
+import {
+  findContentRevision,
+  insertContentRevision,
+  latestTextRevision,
+  listContentRevisions,
+  saveContentEdit,
+} from '../../data/content-revisions';
 import type { TeamMembership } from '../http/locals';
 import type { z } from '../schemas/zod';
 import type { createContentBody } from '../schemas/content';
@@ -49,6 +56,7 @@ const temporalUnavailable = () =>
   serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
 const contentNotFound = () => new AppError(404, 'content_not_found', 'Content not found');
 const invalidTransition = (message: string) => new AppError(409, 'invalid_transition', message);
+const revisionNotFound = () => new AppError(404, 'revision_not_found', 'That version of the text was not found');
 
 export interface ContentServiceDeps {
   db: Knex;
@@ -149,10 +157,31 @@ export function createContentService(deps: ContentServiceDeps) {
       }
     },
 
-    async review(m: TeamMembership, contentId: string, review: ReviewInput) {
+    /**
+     * A review decision. An approval names the revision it approves (the newest draft or edit unless the caller
+     * says which), so the run publishes exactly the text the reviewer saw; a revise note joins the history.
+     */
+    async review(m: TeamMembership, userId: string, contentId: string, body: ReviewInput) {
+      let review = body;
+      if (body.decision === 'approve') {
+        const revision = body.revisionId
+          ? await findContentRevision(db, m.teamId, contentId, body.revisionId)
+          : await latestTextRevision(db, m.teamId, contentId);
+        if (body.revisionId && !revision?.body) throw revisionNotFound();
+        review = { ...body, ...(revision ? { revisionId: revision.id } : {}) };
+      }
       const result = await update(m, contentId, (h) =>
         h.executeUpdate<ContentProgress, [ReviewInput]>(REVIEW_UPDATE, { args: [review] }),
       );
+      if (review.decision === 'revise') {
+        await insertContentRevision(db, {
+          teamId: m.teamId,
+          contentId,
+          kind: 'revise',
+          note: review.notes ?? '',
+          createdBy: userId,
+        });
+      }
       if (review.decision === 'approve') {
         // The update's validator accepted it, so this is one approval; a later one (after a cancelled schedule)
         // is another event. Not awaited: the answer never waits for the automations.
@@ -174,6 +203,27 @@ export function createContentService(deps: ContentServiceDeps) {
       update(m, contentId, (h) =>
         h.executeUpdate<ContentProgress, [RescheduleInput]>(RESCHEDULE_UPDATE, { args: [input] }),
       ),
+
+    revisions: async (m: TeamMembership, contentId: string) => {
+      await load(m, contentId);
+      return { revisions: await listContentRevisions(db, m.teamId, contentId) };
+    },
+
+    /** The reviewer's edit: the item's new text and a revision; only while the item awaits review. */
+    async saveEdit(m: TeamMembership, userId: string, contentId: string, body: string) {
+      const content = await load(m, contentId);
+      const id = await saveContentEdit(db, { teamId: m.teamId, contentId, body, userId });
+      if (!id) {
+        throw invalidTransition(
+          content.status === 'awaiting_review'
+            ? 'The text can be edited once Claude has finished writing'
+            : 'The text can be edited only while it awaits review',
+        );
+      }
+      const revision = await findContentRevision(db, m.teamId, contentId, id);
+      if (!revision) throw revisionNotFound();
+      return { revision, content: await load(m, contentId) };
+    },
 
     async stream(m: TeamMembership, contentId: string, req: Request, res: Response): Promise<void> {
       await load(m, contentId);

@@ -23,6 +23,8 @@ export const contentStatuses = [
   'rejected',
   'failed',
   'draft',
+  // An approved social post: copy-ready, never sent to WordPress.
+  'approved',
 ] as const;
 export type ContentStatus = (typeof contentStatuses)[number];
 
@@ -39,6 +41,11 @@ export interface ReviewInput {
   publishAt?: string | null;
   /** false keeps the approved text as a WordPress draft instead of publishing it. */
   publish?: boolean;
+  /**
+   * The revision (draft or edit) the reviewer approved; publishing sends its text. The API fills in the newest
+   * one; absent in runs started before revisions existed (then the item's current text is published).
+   */
+  revisionId?: string;
 }
 
 export interface RescheduleInput {
@@ -57,6 +64,7 @@ export interface ContentProgress {
 
 export interface ContentPipelineResult {
   status: ContentStatus;
+  /** null when nothing went to WordPress (rejected, or an approved social post). */
   postId: number | null;
   url: string | null;
 }
