@@ -4,6 +4,7 @@ import express, { type ErrorRequestHandler, type Request, type Response } from '
 import { isRefusedSandboxCredential } from '../../lib/integrations/sandbox-credentials';
 import { findFailure, type Failure, type FailureStatus } from './failures';
 import { complete, composeReply, countTokens, tokenize } from './reply';
+import { parsePipelinePrompt, writePipelineText } from './content-writer';
 import { parseMessagesRequest, type MessagesRequest } from './request';
 import { listen, type SandboxServer } from '../listen';
 export type { SandboxServer };
@@ -154,7 +155,11 @@ export async function startAnthropicSandbox(opts: AnthropicSandboxOptions = {}):
     }
     record(req, base, 200);
 
-    const reply = composeReply(body.lastUserText, seedOf(body));
+    // The content pipeline's draft and polish prompts get text about the product; anything else the generic reply.
+    const pipeline = parsePipelinePrompt(body.lastUserText);
+    const reply = pipeline
+      ? writePipelineText(pipeline, seedOf(body))
+      : composeReply(body.lastUserText, seedOf(body));
     const result = complete(reply, body.max_tokens, body.stop_sequences);
     const inputTokens = inputTokensOf(body);
     const message = {
