@@ -15,7 +15,11 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
-      testMatch: ['<rootDir>/{lib,api,activities,data,workflows,temporal,db,sandbox}/**/*.test.ts'],
+      testMatch: [
+        '<rootDir>/{lib,api,activities,data,workflows,temporal,db,sandbox}/**/*.test.ts',
+        // The UI's pure helpers (no Svelte, no $app imports).
+        '<rootDir>/ui/src/lib/*.test.ts',
+      ],
     },
     {
       ...common,

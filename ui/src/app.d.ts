@@ -19,6 +19,8 @@ declare global {
       /** Forwarded to the API as X-Request-Id so logs on both sides line up. */
       requestId: string;
       theme: Theme;
+      /** The IANA zone the browser reported (cookie), UTC until it has. Dates are shown and entered in it. */
+      timeZone: string;
     }
   }
 }

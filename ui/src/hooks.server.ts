@@ -10,6 +10,7 @@ import {
   setSessionCookies,
 } from '$lib/server/session';
 import { readTheme } from '$lib/server/theme';
+import { readTimeZone } from '$lib/server/time-zone';
 import type { MeResponse } from '$api/auth';
 
 const REQUEST_ID_PATTERN = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -73,6 +74,7 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.teams = [];
   event.locals.accessToken = null;
   event.locals.theme = readTheme(event.cookies);
+  event.locals.timeZone = readTimeZone(event.cookies);
 
   // Static assets and Kit's own files never need a session.
   if (!event.url.pathname.startsWith('/_app/')) await establishSession(event);

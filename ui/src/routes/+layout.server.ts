@@ -3,4 +3,5 @@ import type { LayoutServerLoad } from './$types';
 export const load: LayoutServerLoad = ({ locals }) => ({
   user: locals.user,
   theme: locals.theme,
+  timeZone: locals.timeZone,
 });
