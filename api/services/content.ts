@@ -164,6 +164,12 @@ export function createContentService(deps: ContentServiceDeps) {
     async review(m: TeamMembership, userId: string, contentId: string, body: ReviewInput) {
       let review = body;
       if (body.decision === 'approve') {
+        const content = await load(m, contentId);
+        if (content.type === 'social_post' && (body.publishAt || body.publish === false)) {
+          throw invalidTransition(
+            'A social post is not published to WordPress, so it cannot be scheduled or saved as a WordPress draft: approve it, then copy the text',
+          );
+        }
         const revision = body.revisionId
           ? await findContentRevision(db, m.teamId, contentId, body.revisionId)
           : await latestTextRevision(db, m.teamId, contentId);

@@ -226,7 +226,33 @@ describe('content pipeline', () => {
     status: string;
     link: string;
     title: { raw?: string; rendered: string };
+    content: { raw?: string; rendered: string };
   }
+
+  interface Revision {
+    id: string;
+    kind: 'draft' | 'revise' | 'edit';
+    body: string | null;
+    note: string | null;
+    author: { id: string; name: string } | null;
+    createdAt: string;
+  }
+  async function revisions(id: string): Promise<Revision[]> {
+    const res = await request(app)
+      .get(api(`/${id}/revisions`))
+      .set(bearer(user.accessToken));
+    expect(res.status).toBe(200);
+    return (res.body as { revisions: Revision[] }).revisions;
+  }
+  const saveEdit = (id: string, body: string) =>
+    request(app)
+      .post(api(`/${id}/revisions`))
+      .set(bearer(user.accessToken))
+      .send({ body });
+
+  const hoplink = async (): Promise<string> =>
+    (await deps.db('campaigns').where({ id: campaignId }).first<{ hoplink: string }>('hoplink')).hoplink;
+  const occurrences = (text: string, part: string) => text.split(part).length - 1;
   async function wordpressPosts(): Promise<WpPost[]> {
     return (await (await fetch(`${wordpress.url}/sandbox/posts`)).json()) as WpPost[];
   }
@@ -293,13 +319,35 @@ describe('content pipeline', () => {
     expect((await claudeRequests()).some((r) => r.prompt?.includes(notes))).toBe(true);
     expect(again.body).not.toBe(ready.body);
 
-    // Approve: published now to WordPress.
+    // The reviewer edits the text (leaving out the link): the edit is the item's text and a revision.
+    const edited = '# My own take\n\nI rewrote this **myself**.\n\n- Short recipes\n- Clear shopping lists';
+    const saved = await saveEdit(created.id, edited);
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({
+      revision: { kind: 'edit', body: edited, author: { id: user.id } },
+      content: { body: edited, status: 'awaiting_review' },
+    });
+    const trail = await revisions(created.id);
+    expect(trail.map((r) => r.kind)).toEqual(['draft', 'revise', 'draft', 'edit']);
+    expect(trail[0]).toMatchObject({ author: null, body: ready.body });
+    expect(trail[1]).toMatchObject({ note: notes, author: { id: user.id } });
+    expect(trail[2]?.body).toBe(again.body);
+    expect((await saveEdit(created.id, '   ')).status).toBe(400);
+
+    // Approve: the edited text is published now to WordPress, with the campaign's link and the disclosure.
     const approved = await review(created.id, { decision: 'approve' });
     expect(approved.status).toBe(200);
     const published = await waitForStatus(created.id, 'published');
     expect(published.publishedUrl).toMatch(/^http/);
     const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
     expect(post).toMatchObject({ status: 'publish', link: published.publishedUrl });
+    const link = await hoplink();
+    expect(post!.content.raw).toContain('I rewrote this **myself**.');
+    expect(occurrences(post!.content.raw!, link)).toBe(1);
+    expect(post!.content.raw).toMatch(/Disclosure: this article contains affiliate links/);
+    expect(published.body).toBe(post!.content.raw);
+    // Editing after the decision is refused.
+    expect((await saveEdit(created.id, 'Too late')).status).toBe(409);
 
     // The run has ended: a second approval is refused.
     const twice = await review(created.id, { decision: 'approve' });
@@ -371,9 +419,48 @@ describe('content pipeline', () => {
     ).toBe(true);
   });
 
+  it('publishes the link and the disclosure the model left out, each once', async () => {
+    const created = await create({ keywords: ['keto', '[sandbox:no-cta]'] });
+    const ready = await waitForStatus(created.id, 'awaiting_review');
+    const link = await hoplink();
+    // Claude wrote neither (the sandbox was told to leave them out); the pipeline added both.
+    const polish = (await claudeRequests()).find(
+      (r) => r.prompt?.startsWith('Polish') && r.prompt.includes('no-cta'),
+    );
+    expect(polish).toBeDefined();
+    expect(ready.body).toMatch(/^# Keto Kickstart Program review/);
+    expect(ready.body).toContain(`[Get Keto Kickstart Program here](${link})`);
+    expect(occurrences(ready.body!, link)).toBe(1);
+    expect(occurrences(ready.body!, 'Disclosure:')).toBe(1);
+    expect((await review(created.id, { decision: 'approve' })).status).toBe(200);
+    const published = await waitForStatus(created.id, 'published');
+    const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
+    expect(post!.content.raw).toBe(ready.body);
+    expect(post!.content.rendered).toContain(link);
+  });
+
+  it('makes an approved social post ready to copy, with link and #ad, and sends nothing to WordPress', async () => {
+    const created = await create({ type: 'social_post', keywords: ['smoothies', '[sandbox:no-cta]'] });
+    const ready = await waitForStatus(created.id, 'awaiting_review');
+    const link = await hoplink();
+    expect(ready.body).toContain(`Get Keto Kickstart Program here: ${link}`);
+    expect(ready.body).toMatch(/#ad \(affiliate link\)$/);
+    const scheduled = await review(created.id, {
+      decision: 'approve',
+      publishAt: new Date(Date.now() + 60 * 60_000).toISOString(),
+    });
+    expect(scheduled.status).toBe(409);
+    expect((scheduled.body as { error: { message: string } }).error.message).toMatch(/copy the text/);
+    const before = (await wordpressPosts()).length;
+    expect((await review(created.id, { decision: 'approve' })).status).toBe(200);
+    const approved = await waitForStatus(created.id, 'approved');
+    expect(approved).toMatchObject({ wordpressPostId: null, publishedUrl: null, body: ready.body });
+    expect((await wordpressPosts()).length).toBe(before);
+  });
+
   it('keeps an approved item as a WordPress draft when publish is false, and ends on reject', async () => {
     const [kept, rejected] = await Promise.all([
-      create({ type: 'social_post', keywords: ['smoothies'] }),
+      create({ type: 'landing_page', keywords: ['smoothies'] }),
       create({ type: 'landing_page', keywords: ['mealprep'] }),
     ]);
     const early = await review(kept.id, { decision: 'approve' });
@@ -393,7 +480,7 @@ describe('content pipeline', () => {
   });
 
   it('marks the item failed when its run is cancelled', async () => {
-    const created = await create({ type: 'social_post', keywords: ['cancelled'] });
+    const created = await create({ type: 'email', keywords: ['cancelled'] });
     await waitForStatus(created.id, 'awaiting_review');
     await temporal.client.workflow.getHandle(`content:${created.id}`).cancel();
     const failed = await deps

@@ -373,6 +373,12 @@ function contentFixtures(): Record<string, Fixture> {
       body: () => ({ publishAt: null }),
       ownerExpects: 503,
     },
+    'GET /teams/{teamId}/content/{contentId}/revisions': { params: withContent, ownerExpects: 200 },
+    'POST /teams/{teamId}/content/{contentId}/revisions': {
+      params: withContent,
+      body: () => ({ body: '# Edited by the owner\n\nNew text.' }),
+      ownerExpects: 201,
+    },
   };
 }
 
