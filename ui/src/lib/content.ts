@@ -17,10 +17,22 @@ export const contentStatuses = everyValue<ContentStatus>()([
   'awaiting_review',
   'scheduled',
   'published',
+  'approved',
   'draft',
   'rejected',
   'failed',
 ]);
+
+const statusWords: Record<ContentStatus, string> = {
+  generating: 'Writing',
+  awaiting_review: 'Ready for review',
+  scheduled: 'Scheduled',
+  published: 'Published',
+  approved: 'Ready to copy',
+  draft: 'WordPress draft',
+  rejected: 'Rejected',
+  failed: 'Failed',
+};
 
 /** The pipeline's steps in order, for the step indicator. */
 export const pipelineSteps = ['brief', 'outline', 'draft', 'polish', 'review', 'publish'] as const;
@@ -49,13 +61,13 @@ export function contentTypeLabel(type: string): string {
 }
 
 export function statusLabel(status: string): string {
-  return status.replace(/_/g, ' ');
+  return statusWords[status as ContentStatus] ?? status.replace(/_/g, ' ');
 }
 
 /** Badge colour class per status (app.css has completed / pending / failed). */
 export function statusTone(status: string): string {
   const s = status.toLowerCase();
-  if (['published', 'completed', 'active'].includes(s)) return 'completed';
+  if (['published', 'approved', 'completed', 'active'].includes(s)) return 'completed';
   if (
     [
       'generating',

@@ -4,7 +4,7 @@ import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
-import type { ContentResponse } from '$api/content';
+import type { ContentResponse, RevisionListResponse, SavedEditResponse } from '$api/content';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function contentPath(event: { params: { teamId: string; contentId: string } }): string {
@@ -15,7 +15,10 @@ export const load: PageServerLoad = async (event) => {
   const team = requireTeam(event);
   const client = api(event);
   try {
-    const { content, progress } = await client.get<ContentResponse>(contentPath(event));
+    const [{ content, progress }, { revisions }] = await Promise.all([
+      client.get<ContentResponse>(contentPath(event)),
+      client.get<RevisionListResponse>(`${contentPath(event)}/revisions`),
+    ]);
     // campaignId is null when the campaign was deleted; the page then shows no campaign link.
     const campaign = content.campaignId
       ? await client
@@ -23,20 +26,15 @@ export const load: PageServerLoad = async (event) => {
           .then((r) => r.campaign)
           .catch(() => null)
       : null;
-    return { team, content, progress: progress ?? null, campaign };
+    return { team, content, progress: progress ?? null, campaign, revisions };
   } catch (err) {
     loadError(err);
   }
 };
 
-/**
- * The browser sends `publishAt` as ISO (converted from its own time zone); without JavaScript only the
- * datetime-local value arrives, which is read as UTC.
- */
+/** The DateTimeInput sends `publishAt` as ISO, converted from the reader's own time zone. */
 function readPublishAt(data: FormData): string | null | 'invalid' {
-  const iso = field(data, 'publishAt');
-  const local = field(data, 'publishAtLocal');
-  const raw = iso || (local ? `${local}Z` : '');
+  const raw = field(data, 'publishAt');
   if (!raw) return null;
   const date = new Date(raw);
   return Number.isNaN(date.getTime()) ? 'invalid' : date.toISOString();
@@ -67,7 +65,10 @@ export const actions: Actions = {
     requireTeam(event);
     const data = await event.request.formData();
     const mode = field(data, 'mode');
-    if (mode === 'draft') return review(event, { decision: 'approve', publish: false }, 'approve');
+    // The version on screen: approving publishes exactly it, even if someone saved another edit meanwhile.
+    const revisionId = field(data, 'revisionId');
+    const approve = { decision: 'approve', ...(revisionId ? { revisionId } : {}) };
+    if (mode === 'draft') return review(event, { ...approve, publish: false }, 'approve');
     if (mode === 'schedule') {
       const publishAt = readPublishAt(data);
       if (!publishAt || publishAt === 'invalid') {
@@ -77,9 +78,21 @@ export const actions: Actions = {
           fieldErrors: {},
         });
       }
-      return review(event, { decision: 'approve', publish: true, publishAt }, 'approve');
+      return review(event, { ...approve, publish: true, publishAt }, 'approve');
     }
-    return review(event, { decision: 'approve', publish: true, publishAt: null }, 'approve');
+    return review(event, { ...approve, publish: true, publishAt: null }, 'approve');
+  },
+  saveEdit: async (event) => {
+    requireTeam(event);
+    const body = field(await event.request.formData(), 'body');
+    if (!body)
+      return fail(400, { action: 'saveEdit', message: 'Write some text before saving.', fieldErrors: {} });
+    try {
+      await api(event).post<SavedEditResponse>(`${contentPath(event)}/revisions`, { body });
+    } catch (err) {
+      return failWith(err, 'saveEdit');
+    }
+    return { action: 'saveEdit', success: true };
   },
   revise: async (event) => {
     requireTeam(event);
