@@ -6,6 +6,7 @@ import { firePlatformEvent } from '../temporal/automation-events';
 import { buildStepPrompt, type PipelineStep, type PromptInput } from '../lib/content/prompts';
 import { ensureEarningText } from '../lib/content/call-to-action';
 import { campaignLink } from '../lib/content/campaign-link';
+import { markdownToHtml } from '../lib/content/markdown-html';
 import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
@@ -265,7 +266,8 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
       try {
         const wordpress = createWordpressClient(await resolver.wordpress(input.teamId));
         const existing = row.wordpress_post_id ? { id: Number(row.wordpress_post_id) } : undefined;
-        const post = { title: row.title, content: body };
+        // The item keeps Markdown; WordPress gets HTML.
+        const post = { title: row.title, content: markdownToHtml(body) };
         saved =
           input.mode === 'publish'
             ? await wordpress.publish(existing ?? post)

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { newUser, registerViaUi } from '../support/e2e';
 
@@ -13,7 +14,15 @@ function localInput(page: Page, hoursAhead: number): Promise<string> {
   }, hoursAhead);
 }
 
-test('content review: schedule, move and cancel a publish, revise with notes, then reject', async ({
+/** Serious and critical axe findings on the page as it is now (none expected). */
+async function axeFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('content review: schedule, move and cancel a publish, edit, compare, revise with notes, then reject', async ({
   page,
 }) => {
   test.setTimeout(240_000);
@@ -45,10 +54,10 @@ test('content review: schedule, move and cancel a publish, revise with notes, th
   const status = page.getByTestId('content-status');
   await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 120_000 });
 
-  // Approve for a time two hours ahead: scheduled.
+  // Approve for a time two hours ahead (entered in the reader's zone): scheduled.
   const review = page.getByTestId('review');
-  await review.getByLabel('Schedule at…').check();
-  await review.getByLabel('Publish at (your time)').fill(await localInput(page, 2));
+  await review.getByLabel('Publish at a time you choose').check();
+  await review.getByLabel('Publish at', { exact: true }).fill(await localInput(page, 2));
   await review.getByRole('button', { name: 'Approve' }).click();
   await expect(status).toHaveAttribute('data-status', 'scheduled', { timeout: 30_000 });
   const schedule = page.getByTestId('schedule');
@@ -56,7 +65,7 @@ test('content review: schedule, move and cancel a publish, revise with notes, th
 
   // Move it a day ahead: still scheduled, at the new time.
   const moved = await localInput(page, 26);
-  await schedule.getByLabel('Move to (your time)').fill(moved);
+  await schedule.getByLabel('Move to', { exact: true }).fill(moved);
   const publishAt = schedule.getByTestId('publish-at');
   const firstAt = await publishAt.getAttribute('data-publish-at');
   const expectedAt = await page.evaluate((v) => new Date(v).getTime(), moved);
@@ -68,24 +77,76 @@ test('content review: schedule, move and cancel a publish, revise with notes, th
   await page.setViewportSize({ width: 1280, height: 900 });
   await page.screenshot({ path: path.join(shots, 'content-scheduled-1280.png'), fullPage: true });
 
-  // Cancel the scheduled publish: back to review.
+  // Cancelling the scheduled publish asks first; keeping the schedule changes nothing.
   await schedule.getByRole('button', { name: 'Cancel scheduled publish' }).click();
+  const dialog = page.getByRole('alertdialog');
+  await expect(dialog).toContainText('Cancel the scheduled publish?');
+  await dialog.getByRole('button', { name: 'Keep the schedule' }).click();
+  await expect(dialog).toBeHidden();
+  await expect(status).toHaveAttribute('data-status', 'scheduled');
+  await schedule.getByRole('button', { name: 'Cancel scheduled publish' }).click();
+  await dialog.getByRole('button', { name: 'Cancel the publish' }).click();
   await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 30_000 });
 
-  // Revise with notes: it generates again, then comes back for review.
-  await review.getByLabel('Revision notes').fill('Shorter, and mention the bonus.');
-  await review.getByRole('button', { name: 'Revise' }).click();
+  // Edit the text in the editor: a heading and a list item, saved as a new version.
+  await page.getByTestId('edit-text').click();
+  const editor = page.getByRole('textbox', { name: 'Text of the piece' });
+  await expect(editor).toHaveAttribute('contenteditable', 'true');
+  await editor.click();
+  await page.keyboard.press('ControlOrMeta+End');
+  await page.keyboard.press('Enter');
+  await page.getByRole('toolbar', { name: 'Formatting' }).getByRole('button', { name: 'Subheading' }).click();
+  await page.keyboard.type('Added by the reviewer');
+  await page.keyboard.press('Enter');
+  await page.getByRole('button', { name: 'Bulleted list' }).click();
+  await page.keyboard.type('Free shipping this week');
+  expect(await axeFindings(page)).toEqual([]);
+  await page.getByRole('button', { name: 'Save edit' }).click();
+  await expect(page.getByText('Edit saved as a new version.')).toBeVisible();
+  const history = page.getByTestId('revision-history');
+  await expect(history.getByTestId('revision').first()).toHaveAttribute('data-kind', 'edit');
+  await expect(history.getByTestId('revision').first()).toContainText('Text edited');
+  await expect(history.getByTestId('revision').last()).toContainText('Claude');
+  const shown = page.getByTestId('draft');
+  await expect(shown.getByRole('heading', { name: 'Added by the reviewer', level: 3 })).toBeVisible();
+  await expect(shown.getByRole('listitem').filter({ hasText: 'Free shipping this week' })).toBeVisible();
+
+  // Compare: the two newest versions, the added words marked.
+  const compare = page.getByTestId('compare');
+  await expect(compare.getByTestId('diff').locator('ins')).toContainText(['Added by the reviewer']);
+  await expect(compare.getByTestId('compare-summary')).toContainText('words added');
+  await compare.getByTestId('compare-to').selectOption({ index: 0 });
+  await expect(compare).toContainText('Pick two different versions');
+  expect(await axeFindings(page)).toEqual([]);
+  await page.screenshot({ path: path.join(shots, 'content-history-1280.png'), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: path.join(shots, 'content-history-375.png'), fullPage: true });
+  expect(await axeFindings(page)).toEqual([]);
+  await page.setViewportSize({ width: 1280, height: 900 });
+
+  // Revise with notes: it generates again, then comes back for review; the note is in the history.
+  await review.getByLabel('What should Claude change?').fill('Shorter, and mention the bonus.');
+  await review.getByRole('button', { name: 'Ask Claude to revise' }).click();
   await expect(status).toHaveAttribute('data-status', 'generating', { timeout: 30_000 });
   await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 120_000 });
+  await expect(history.getByTestId('revision').filter({ hasText: 'Changes requested' })).toContainText(
+    'Shorter, and mention the bonus.',
+  );
+  await expect(history.getByTestId('revision').first()).toHaveAttribute('data-kind', 'draft');
 
-  // Reject: nothing will be published.
+  // Reject asks first; then nothing will be published.
   await review.getByRole('button', { name: 'Reject' }).click();
+  await expect(dialog).toContainText('Reject this piece?');
+  await dialog.getByRole('button', { name: 'Keep reviewing' }).click();
+  await expect(status).toHaveAttribute('data-status', 'awaiting_review');
+  await review.getByRole('button', { name: 'Reject' }).click();
+  await dialog.getByRole('button', { name: 'Reject it' }).click();
   await expect(status).toHaveAttribute('data-status', 'rejected', { timeout: 30_000 });
   await expect(page.getByText('Rejected. Nothing will be published.')).toBeVisible();
 
   // The content list shows it as rejected, and the status filter finds it.
   await nav.getByRole('link', { name: 'Content' }).click();
-  await expect(page.getByTestId('content-list')).toContainText('rejected');
+  await expect(page.getByTestId('content-list')).toContainText('Rejected');
   await page.locator('select[name="status"]').selectOption('published');
   await expect(page.getByTestId('no-content')).toBeVisible();
 
@@ -98,4 +159,44 @@ test('content review: schedule, move and cancel a publish, revise with notes, th
   await expect(page.getByTestId('run-status')).toHaveText(/completed/i);
   expect(await page.getByTestId('timeline-step').count()).toBeGreaterThanOrEqual(8);
   await page.screenshot({ path: path.join(shots, 'run-revised-1280.png'), fullPage: true });
+});
+
+test('a social post is copy-ready: approved without WordPress, its text with the link on the clipboard', async ({
+  page,
+  context,
+}) => {
+  test.setTimeout(180_000);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await registerViaUi(page, newUser('Social'));
+  const nav = page.getByRole('navigation', { name: 'Main' });
+  await nav.getByRole('link', { name: 'Campaigns' }).click();
+  await page.getByLabel('Name', { exact: true }).fill('Social campaign');
+  await page.getByLabel('ClickBank vendor nickname').fill('SocialVend');
+  await page.getByRole('button', { name: 'Create campaign' }).click();
+  const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
+
+  await page.getByTestId('write-content').click();
+  await page.getByLabel('Type').selectOption('social_post');
+  await page.getByLabel('Tone').fill('playful');
+  await page.getByRole('button', { name: 'Generate' }).click();
+  const status = page.getByTestId('content-status');
+  await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 120_000 });
+
+  const review = page.getByTestId('review');
+  await expect(review.getByTestId('social-note')).toContainText(
+    'Social posts are not published to WordPress',
+  );
+  await expect(review.getByText('Publish to WordPress now')).toHaveCount(0);
+  await review.getByRole('button', { name: 'Approve, ready to copy' }).click();
+  await expect(status).toHaveAttribute('data-status', 'approved', { timeout: 60_000 });
+  await expect(status).toHaveText('Ready to copy');
+  await expect(page.getByTestId('ready-to-copy')).toContainText('copy the text below and post it yourself');
+
+  await page.getByTestId('copy-text').click();
+  await expect(page.getByText('Copied. Paste it where you post.')).toBeVisible();
+  const copied = await page.evaluate(() => navigator.clipboard.readText());
+  expect(copied).toContain(hoplink);
+  expect(copied).toMatch(/#ad/);
+  expect(await axeFindings(page)).toEqual([]);
+  await page.screenshot({ path: path.join(shots, 'content-social-1280.png'), fullPage: true });
 });

@@ -9,6 +9,7 @@ interface SandboxPost {
   status: string;
   link: string;
   title: { raw?: string; rendered: string };
+  content: { raw?: string; rendered: string };
 }
 
 async function screenshots(page: Page, name: string): Promise<void> {
@@ -139,7 +140,7 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   const rest = (JSON.parse(delta?.[1] ?? '{}') as { text: string }).text;
   expect(rest.length).toBeGreaterThan(0);
   expect(wholeText.endsWith(rest)).toBe(true);
-  await review.getByLabel('Publish now').check();
+  await review.getByLabel('Publish to WordPress now').check();
   await review.getByRole('button', { name: 'Approve' }).click();
   await expect(status).toHaveAttribute('data-status', 'published', { timeout: 60_000 });
   const link = page.getByTestId('published-link');
@@ -154,6 +155,11 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   expect(post, `a post with link ${publishedUrl} among ${posts.length}`).toBeDefined();
   expect(post?.status).toBe('publish');
   expect(post?.title.raw ?? post?.title.rendered).toContain(finalTitle);
+  // ...and it earns: the campaign's link in a call to action, and the affiliate disclosure.
+  expect(post?.content.raw).toContain(`<a href="${hoplink.replace(/&/g, '&amp;')}">`);
+  expect(post?.content.raw).toMatch(
+    /Disclosure: this (is an affiliate link|article contains affiliate links)/,
+  );
 
   // Runs: the content run is listed and its detail shows a step timeline and the Temporal Web link.
   await nav.getByRole('link', { name: 'Runs' }).click();

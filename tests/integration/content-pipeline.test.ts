@@ -11,6 +11,8 @@ import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
 import { createKeyValue, type KeyValue } from '../../lib/kv';
 import { createLogger } from '../../lib/logger';
+import { escapeHtml } from '../../lib/html';
+import { markdownToHtml } from '../../lib/content/markdown-html';
 import { startAnthropicSandbox, type RecordedRequest } from '../../sandbox/anthropic/server';
 import type { SandboxServer } from '../../sandbox/listen';
 import { startWordpressSandbox } from '../../sandbox/wordpress/server';
@@ -342,10 +344,13 @@ describe('content pipeline', () => {
     const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
     expect(post).toMatchObject({ status: 'publish', link: published.publishedUrl });
     const link = await hoplink();
-    expect(post!.content.raw).toContain('I rewrote this **myself**.');
-    expect(occurrences(post!.content.raw!, link)).toBe(1);
-    expect(post!.content.raw).toMatch(/Disclosure: this article contains affiliate links/);
-    expect(published.body).toBe(post!.content.raw);
+    // WordPress gets HTML; the item keeps the Markdown that was published.
+    expect(post!.content.raw).toContain('I rewrote this <strong>myself</strong>.');
+    expect(post!.content.raw).toContain('<li>Clear shopping lists</li>');
+    expect(occurrences(post!.content.raw!, `href="${escapeHtml(link)}"`)).toBe(1);
+    expect(post!.content.raw).toMatch(/<em>Disclosure: this article contains affiliate links/);
+    expect(published.body).toContain('I rewrote this **myself**.');
+    expect(post!.content.raw).toBe(markdownToHtml(published.body!));
     // Editing after the decision is refused.
     expect((await saveEdit(created.id, 'Too late')).status).toBe(409);
 
@@ -435,8 +440,10 @@ describe('content pipeline', () => {
     expect((await review(created.id, { decision: 'approve' })).status).toBe(200);
     const published = await waitForStatus(created.id, 'published');
     const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
-    expect(post!.content.raw).toBe(ready.body);
-    expect(post!.content.rendered).toContain(link);
+    expect(post!.content.raw).toBe(markdownToHtml(ready.body!));
+    expect(post!.content.rendered).toContain(
+      `<a href="${escapeHtml(link)}">Get Keto Kickstart Program here</a>`,
+    );
   });
 
   it('makes an approved social post ready to copy, with link and #ad, and sends nothing to WordPress', async () => {
