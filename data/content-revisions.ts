@@ -4,7 +4,7 @@ type Db = Knex | Knex.Transaction;
 
 /** draft: text the pipeline wrote; revise: a reviewer's request for changes; edit: text a reviewer saved. */
 export const contentRevisionKinds = ['draft', 'revise', 'edit'] as const;
-export type ContentRevisionKind = (typeof contentRevisionKinds)[number];
+type ContentRevisionKind = (typeof contentRevisionKinds)[number];
 
 export interface ContentRevisionView {
   id: string;

@@ -33,7 +33,7 @@ export const reviewBody = z.object({
 });
 
 /** Long enough for the longest article with room for edits; Markdown (plain text for social posts). */
-export const CONTENT_TEXT_MAX = 100_000;
+const CONTENT_TEXT_MAX = 100_000;
 
 export const editBody = z.object({
   body: z

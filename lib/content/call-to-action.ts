@@ -39,7 +39,7 @@ export function disclosureText(type: ContentType): string {
 }
 
 /** The call to action added when the link is missing. */
-export function callToActionText(type: ContentType, link: string, productName: string): string {
+function callToActionText(type: ContentType, link: string, productName: string): string {
   const name = productName.trim() || 'it';
   if (type === 'social_post') return `Get ${name} here: ${link}`;
   return `**Ready to try ${name}?** [Get ${name} here](${link})`;
@@ -52,7 +52,7 @@ const DISCLOSURE =
 
 export const hasDisclosure = (text: string): boolean => DISCLOSURE.test(text);
 
-export const hasLink = (text: string, link: string): boolean => text.includes(link);
+const hasLink = (text: string, link: string): boolean => text.includes(link);
 
 /** A leading Markdown heading (the title line) stays first; the article's disclosure goes right after it. */
 function insertAfterTitle(text: string, block: string): string {

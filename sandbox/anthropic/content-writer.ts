@@ -84,7 +84,7 @@ export function writePipelineText(p: PipelinePrompt, seedSource: string): string
   if (p.kind === 'polish' && p.draft?.trim()) return p.draft.trim().replace(/[ \t]+\n/g, '\n');
   const seed = createHash('sha256').update(seedSource).digest().readUInt32BE(0);
   const angle = ANGLES[seed % ANGLES.length]!;
-  const topic = p.keywords.length ? p.keywords.join(', ') : 'your goals';
+  const topic = p.keywords.length ? p.keywords.join(', ') : 'better results';
   const notes = p.notes ? `As you asked: ${p.notes.replace(/\.$/, '')}.` : '';
   const cta = p.withCallToAction && p.link ? `[Get ${p.product} here](${p.link})` : '';
   const disclosure = p.withCallToAction

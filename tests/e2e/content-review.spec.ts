@@ -14,8 +14,10 @@ function localInput(page: Page, hoursAhead: number): Promise<string> {
   }, hoursAhead);
 }
 
-/** Serious and critical axe findings on the page as it is now (none expected). */
+/** Serious and critical axe findings on the page as it is now (none expected), once any toast has gone. */
 async function axeFindings(page: Page): Promise<string[]> {
+  // The toasts belong to the layout; the page itself is what this checks.
+  await expect(page.locator('[data-sonner-toast]')).toHaveCount(0, { timeout: 15_000 });
   const results = await new AxeBuilder({ page }).analyze();
   return results.violations
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
