@@ -22,6 +22,7 @@ const appTables = [
   'products',
   'campaigns',
   'content',
+  'content_revisions',
   'workflows',
   'workflow_versions',
   'analytics_events',
