@@ -273,7 +273,12 @@ export async function recordContentStepOutput(db: Knex, o: ContentStepOutput): P
       output_tokens: o.outputTokens,
     });
     if (o.draftRevision) {
-      await insertContentRevision(trx, { teamId: o.teamId, contentId: o.contentId, kind: 'draft', body: o.value });
+      await insertContentRevision(trx, {
+        teamId: o.teamId,
+        contentId: o.contentId,
+        kind: 'draft',
+        body: o.value,
+      });
     }
   });
 }

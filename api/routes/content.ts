@@ -95,7 +95,8 @@ export function contentRoutes(content: ContentService): ApiRoute[] {
     defineRoute({
       method: 'get',
       path: '/teams/{teamId}/content/{contentId}/revisions',
-      summary: 'Revision history, oldest first: each draft, each revise note and each edit, with who and when',
+      summary:
+        'Revision history, oldest first: each draft, each revise note and each edit, with who and when',
       tag: 'content',
       auth: true,
       teamRole: 'viewer',
@@ -108,7 +109,8 @@ export function contentRoutes(content: ContentService): ApiRoute[] {
     defineRoute({
       method: 'post',
       path: '/teams/{teamId}/content/{contentId}/revisions',
-      summary: "Save the reviewer's edit of the text (Markdown) as a new revision; only while awaiting review",
+      summary:
+        "Save the reviewer's edit of the text (Markdown) as a new revision; only while awaiting review",
       tag: 'content',
       auth: true,
       teamRole: 'editor',

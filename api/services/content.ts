@@ -56,7 +56,8 @@ const temporalUnavailable = () =>
   serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
 const contentNotFound = () => new AppError(404, 'content_not_found', 'Content not found');
 const invalidTransition = (message: string) => new AppError(409, 'invalid_transition', message);
-const revisionNotFound = () => new AppError(404, 'revision_not_found', 'That version of the text was not found');
+const revisionNotFound = () =>
+  new AppError(404, 'revision_not_found', 'That version of the text was not found');
 
 export interface ContentServiceDeps {
   db: Knex;

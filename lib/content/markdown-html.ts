@@ -12,7 +12,7 @@ const SAFE_URL = /^(https?:\/\/|mailto:)/i;
 function inline(text: string): string {
   // Code spans and anchors are set aside while emphasis is applied, so a URL's _ or * is never touched.
   const kept: string[] = [];
-  const keep = (html: string) => `\u0000${kept.push(html) - 1}\u0000`;
+  const keep = (html: string) => `\uE000${kept.push(html) - 1}\uE000`;
   let out = escapeHtml(text);
   out = out.replace(/`([^`]+)`/g, (_m, code: string) => keep(`<code>${code}</code>`));
   out = out.replace(/\[([^\]]+)\]\(([^)\s]+)\)/g, (whole: string, label: string, href: string) => {
@@ -26,7 +26,7 @@ function inline(text: string): string {
   out = out.replace(/(^|[^*\w])\*([^*\s][^*]*)\*(?!\w)|(^|[^_\w])_([^_\s][^_]*)_(?!\w)/g, (...m: string[]) =>
     m[2] !== undefined ? `${m[1]}<em>${m[2]}</em>` : `${m[3]}<em>${m[4]}</em>`,
   );
-  return out.replace(/\u0000(\d+)\u0000/g, (_m, i: string) => kept[Number(i)] ?? '');
+  return out.replace(/\uE000(\d+)\uE000/g, (_m, i: string) => kept[Number(i)] ?? '');
 }
 
 type Block = { kind: 'p' | 'ul' | 'ol' | 'quote'; lines: string[] };
@@ -45,11 +45,12 @@ export function markdownToHtml(markdown: string): string {
     block = null;
   };
   const add = (kind: Block['kind'], line: string) => {
-    if (block?.kind !== kind) {
+    let current = block;
+    if (current?.kind !== kind) {
       flush();
-      block = { kind, lines: [] };
+      current = block = { kind, lines: [] };
     }
-    block!.lines.push(line);
+    current.lines.push(line);
   };
 
   for (const raw of markdown.replace(/\r\n?/g, '\n').split('\n')) {
