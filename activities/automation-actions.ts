@@ -140,7 +140,14 @@ const isUuid = (value: string) =>
 const meta = (value: string) => value.slice(0, 80);
 
 /** Only a reviewed item (and one that is being published right now) counts as reviewed. */
-const reviewedStatuses: ReadonlySet<ContentStatus> = new Set(['scheduled', 'published', 'rejected', 'draft']);
+const reviewedStatuses: ReadonlySet<ContentStatus> = new Set([
+  'scheduled',
+  'published',
+  'rejected',
+  'draft',
+  // A social post approved as copy-ready: reviewed, never sent to WordPress.
+  'approved',
+]);
 
 export interface AutomationActionDeps {
   db: Knex;

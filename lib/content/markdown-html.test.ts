@@ -37,7 +37,7 @@ describe('markdownToHtml', () => {
 
   it('keeps line breaks inside a paragraph, quotes and rules, and snake_case words', () => {
     expect(markdownToHtml('one\ntwo')).toBe('<p>one<br />\ntwo</p>');
-    expect(markdownToHtml('> quoted')).toBe('<blockquote><p>quoted</p></blockquote>');
+    expect(markdownToHtml('> quoted')).toBe('<blockquote>\n<p>quoted</p>\n</blockquote>');
     expect(markdownToHtml('---')).toBe('<hr />');
     expect(markdownToHtml('a snake_case_word and 2 * 3 * 4')).toBe('<p>a snake_case_word and 2 * 3 * 4</p>');
     expect(markdownToHtml('#ad (affiliate link)')).toBe('<p>#ad (affiliate link)</p>');
