@@ -27,7 +27,9 @@ test('register, run a platform check, log out, log in again, and be sent to /log
     ).toHaveAttribute('aria-current', 'page');
   });
 
-  await test.step('run a platform check and watch it complete', async () => {
+  await test.step('run a platform check on the operations page and watch it complete', async () => {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Operations' }).click();
+    await expect(page).toHaveURL(/\/operations$/);
     await page.getByRole('button', { name: 'Run platform check' }).click();
     const check = page.getByTestId('current-check');
     await expect(check).toBeVisible();
@@ -112,6 +114,7 @@ test('register, run a platform check, log out, log in again, and be sent to /log
     await page.getByLabel('Password').fill(password);
     await page.getByRole('button', { name: 'Log in' }).click();
     await expectDashboard(page, name);
+    await page.goto('/operations');
     await expect(page.getByTestId('recent-checks').locator('li')).toHaveCount(1);
   });
 

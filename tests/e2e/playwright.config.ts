@@ -5,6 +5,24 @@ import { defineConfig, devices } from '@playwright/test';
 const baseURL = process.env.E2E_BASE_URL;
 if (!baseURL) throw new Error('Set E2E_BASE_URL to the running UI, e.g. E2E_BASE_URL=http://127.0.0.1:3000');
 
+// Debian's chromium: Playwright's own browser download is not available offline.
+const launchOptions = {
+  executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+  args: [
+    '--headless',
+    '--no-sandbox',
+    '--disable-gpu',
+    '--disable-quic',
+    '--no-first-run',
+    '--disable-background-networking',
+    '--disable-component-update',
+    '--disable-sync',
+  ],
+};
+
+/** Specs that run at 375 px as well as at 1280 px. */
+const phoneSpecs = ['**/a11y.spec.ts', '**/shell.spec.ts'];
+
 export default defineConfig({
   testDir: __dirname,
   testMatch: '**/*.spec.ts',
@@ -26,22 +44,19 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      use: { ...devices['Desktop Chrome'], launchOptions },
+    },
+    {
+      // Phone width: the specs that check the shell, the layout and accessibility run here too.
+      name: 'phone',
+      testMatch: phoneSpecs,
       use: {
         ...devices['Desktop Chrome'],
-        launchOptions: {
-          // Debian's chromium: Playwright's own browser download is not available offline.
-          executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-          args: [
-            '--headless',
-            '--no-sandbox',
-            '--disable-gpu',
-            '--disable-quic',
-            '--no-first-run',
-            '--disable-background-networking',
-            '--disable-component-update',
-            '--disable-sync',
-          ],
-        },
+        viewport: { width: 375, height: 812 },
+        deviceScaleFactor: 2,
+        isMobile: true,
+        hasTouch: true,
+        launchOptions,
       },
     },
   ],

@@ -41,7 +41,8 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   await expect(memberPage.getByTestId('my-role')).toHaveText('You: viewer');
   await expect(memberPage.locator('form[action="?/addMember"]')).toHaveCount(0);
   await expect(memberPage.getByRole('combobox')).toHaveCount(0);
-  await memberPage.getByRole('link', { name: /Open dashboard for this team/ }).click();
+  // The team just opened is the chosen one: the operations page (no team in its URL) shows its checks.
+  await memberPage.goto('/operations');
   await expect(memberPage.getByRole('button', { name: 'Run platform check' })).toBeDisabled();
 
   await memberRow.getByRole('combobox').selectOption('editor');
@@ -63,7 +64,7 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   await memberRow.getByRole('button', { name: 'Remove' }).click();
   await expect(memberRow).toHaveCount(0);
   await memberPage.reload();
-  // Removed from the team: its dashboard falls back to the member's personal team.
+  // Removed from the team: the page falls back to the member's personal team.
   await expect(memberPage.getByText(teamName)).toHaveCount(0);
 
   await memberContext.close();

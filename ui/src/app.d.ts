@@ -14,6 +14,8 @@ declare global {
       user: User | null;
       /** The user's teams as returned by GET /me (empty when logged out). */
       teams: TeamMembership[];
+      /** The team the user chose (URL, else cookie, else personal); top-level links open its pages. */
+      currentTeam: TeamMembership | null;
       /** Current (possibly just-refreshed) access token; null when logged out. */
       accessToken: string | null;
       /** Forwarded to the API as X-Request-Id so logs on both sides line up. */

@@ -9,6 +9,7 @@ import {
   refreshSession,
   setSessionCookies,
 } from '$lib/server/session';
+import { chooseTeam } from '$lib/server/current-team';
 import { readTheme } from '$lib/server/theme';
 import { readTimeZone } from '$lib/server/time-zone';
 import type { MeResponse } from '$api/auth';
@@ -72,12 +73,17 @@ export const handle: Handle = async ({ event, resolve }) => {
   event.locals.requestId = incoming && REQUEST_ID_PATTERN.test(incoming) ? incoming : randomUUID();
   event.locals.user = null;
   event.locals.teams = [];
+  event.locals.currentTeam = null;
   event.locals.accessToken = null;
   event.locals.theme = readTheme(event.cookies);
   event.locals.timeZone = readTimeZone(event.cookies);
 
   // Static assets and Kit's own files never need a session.
-  if (!event.url.pathname.startsWith('/_app/')) await establishSession(event);
+  if (!event.url.pathname.startsWith('/_app/')) {
+    await establishSession(event);
+    if (event.locals.user)
+      event.locals.currentTeam = chooseTeam(event.cookies, event.url, event.locals.teams);
+  }
 
   const response = await resolve(event, {
     transformPageChunk: ({ html }) => html.replace('%hf.theme%', event.locals.theme),

@@ -1,5 +1,5 @@
 import { redirectToTeamSection } from '$lib/server/current-team';
 import type { PageServerLoad } from './$types';
 
-/** The nav's "Content" link: the chosen team's (?team=) or the personal team's content. */
+/** The nav's "Content" link: the chosen team's (?team=, else the team last chosen) content. */
 export const load: PageServerLoad = (event) => redirectToTeamSection(event, 'content');

@@ -1,5 +1,5 @@
 import { redirectToTeamSection } from '$lib/server/current-team';
 import type { PageServerLoad } from './$types';
 
-/** The nav's "Email" link: the chosen team's (?team=) or the personal team's contacts. */
+/** The nav's "Email" link: the chosen team's (?team=, else the team last chosen) contacts. */
 export const load: PageServerLoad = (event) => redirectToTeamSection(event, 'contacts');
