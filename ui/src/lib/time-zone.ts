@@ -23,7 +23,7 @@ export function currentTimeZone(): string {
 }
 
 /** The browser's zone, or null when it cannot be read (server side, or an unusual browser). */
-export function browserTimeZone(): string | null {
+function browserTimeZone(): string | null {
   if (typeof Intl === 'undefined') return null;
   const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return isTimeZone(zone) ? zone : null;

@@ -5,7 +5,7 @@ import { requireUser } from './guard';
 type Event = { locals: App.Locals; url: URL; params: Partial<Record<string, string>> };
 
 /** Remembers the team the user last chose or opened, across pages and browser tabs. */
-export const TEAM_COOKIE = 'hf_team';
+const TEAM_COOKIE = 'hf_team';
 
 const TEAM_PATH = /^\/teams\/([^/]+)(?:\/|$)/;
 

@@ -9,7 +9,7 @@ const SHOWN = 3;
 /** Sequences whose running contacts the dashboard counts (one request each; the newest first). */
 const SEQUENCES_COUNTED = 12;
 
-export type ContentItem = Pick<Content, 'id' | 'title' | 'type' | 'publishAt' | 'updatedAt'>;
+type ContentItem = Pick<Content, 'id' | 'title' | 'type' | 'publishAt' | 'updatedAt'>;
 
 export interface NextSteps {
   /** Campaigns that are not archived: none means the first step is to create one. */
