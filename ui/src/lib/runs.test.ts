@@ -1,0 +1,24 @@
+import { progressFacts, runStatusLabel, stepLabel } from './runs';
+
+describe('run words', () => {
+  it('says statuses in words, never snake case', () => {
+    expect(runStatusLabel('timed_out')).toBe('Timed out');
+    expect(runStatusLabel('completed')).toBe('Done');
+    expect(runStatusLabel('running', 'Waiting for review')).toBe('Waiting for review');
+    expect(runStatusLabel('some_new_state')).toBe('Some new state');
+  });
+
+  it('names a step by its summary, else its activity in words', () => {
+    expect(stepLabel('Email the buyer the bonus links', 'sendBonusEmail')).toBe(
+      'Email the buyer the bonus links',
+    );
+    expect(stepLabel('sendTrackedEmail', 'sendTrackedEmail')).toBe('Send tracked email');
+  });
+
+  it('shows only readable progress values', () => {
+    expect(progressFacts({ status: 'running', sent: 2, stepIndex: 1, contactId: 'x', tokens: {} })).toEqual([
+      ['Emails sent', '2'],
+      ['Current email', '2'],
+    ]);
+  });
+});
