@@ -92,6 +92,8 @@ export function splitApiError(
       if (!rest.includes(line)) rest.push(line);
     }
   }
+  // A refusal other than validation (a conflict, a missing record) has its own sentence: say that instead.
+  if (rest.length > 0 && status !== 400) return { fieldErrors, message: plainMessage(message, status) };
   if (rest.length > 0) return { fieldErrors, message: rest.join(' ') };
   if (details.length > 0) return { fieldErrors, message: null };
   const banner =
