@@ -45,7 +45,12 @@ export const actions: Actions = {
       });
       return { action: 'create' as const, success: `Bonus “${values.name}” added.` };
     } catch (err) {
-      return actionFailure(err, { action: 'create' as const, values }, forbidden);
+      return actionFailure(err, { action: 'create' as const, values }, forbidden, [
+        'name',
+        'description',
+        'url',
+        'campaignIds',
+      ]);
     }
   },
   campaigns: async (event) => {
@@ -58,7 +63,7 @@ export const actions: Actions = {
       });
       return { action: 'campaigns' as const, bonusId, success: 'Campaigns saved.' };
     } catch (err) {
-      return actionFailure(err, { action: 'campaigns' as const, bonusId }, forbidden);
+      return actionFailure(err, { action: 'campaigns' as const, bonusId }, forbidden, []);
     }
   },
   remove: async (event) => {
@@ -68,7 +73,7 @@ export const actions: Actions = {
       await api(event).del(`${teamPath(team.id)}/bonuses/${encodeURIComponent(bonusId)}`);
       return { action: 'remove' as const, bonusId, success: 'Deleted.' };
     } catch (err) {
-      return actionFailure(err, { action: 'remove' as const, bonusId }, forbidden);
+      return actionFailure(err, { action: 'remove' as const, bonusId }, forbidden, []);
     }
   },
 };
