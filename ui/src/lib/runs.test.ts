@@ -3,7 +3,7 @@ import { progressFacts, runStatusLabel, stepLabel } from './runs';
 describe('run words', () => {
   it('says statuses in words, never snake case', () => {
     expect(runStatusLabel('timed_out')).toBe('Timed out');
-    expect(runStatusLabel('completed')).toBe('Done');
+    expect(runStatusLabel('completed')).toBe('Completed');
     expect(runStatusLabel('running', 'Waiting for review')).toBe('Waiting for review');
     expect(runStatusLabel('some_new_state')).toBe('Some new state');
   });

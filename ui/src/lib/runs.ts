@@ -30,7 +30,7 @@ export const runTypes = [
 /** Run and step statuses in words ("timed_out" -> "Timed out"); an unknown status still reads as words. */
 const statusWords: Record<string, string> = {
   running: 'Running',
-  completed: 'Done',
+  completed: 'Completed',
   failed: 'Failed',
   canceled: 'Cancelled',
   cancelled: 'Cancelled',
