@@ -16,9 +16,17 @@ describe('run words', () => {
   });
 
   it('shows only readable progress values', () => {
-    expect(progressFacts({ status: 'running', sent: 2, stepIndex: 1, contactId: 'x', tokens: {} })).toEqual([
-      ['Emails sent', '2'],
-      ['Current email', '2'],
+    expect(
+      progressFacts({
+        status: 'generating',
+        step: 'draft',
+        percent: 50,
+        contentId: 'x',
+        tokens: { input: 1 },
+      }),
+    ).toEqual([
+      ['Current step', 'Draft'],
+      ['Writing done', '50%'],
     ]);
   });
 });

@@ -71,18 +71,18 @@ export function stepLabel(step: string, activityType: string): string {
   );
 }
 
-/** The labels of the workflow's own progress values people can read; other keys stay out of sight. */
-const progressWords: Record<string, string> = {
-  sent: 'Emails sent',
-  skipped: 'Skipped',
-  refused: 'Refused',
-  recipients: 'Recipients',
-  stepIndex: 'Current email',
-  percent: 'Done (%)',
-  rowsImported: 'Rows imported',
-  imported: 'Imported',
-  sitesProcessed: 'Products processed',
-  totalSites: 'Products in the feed',
+/** The workflow's own progress values people can read: label and how to show the value. */
+const progressWords: Record<string, [string, (v: number | string) => string]> = {
+  step: ['Current step', (v) => sentence(String(v).replace(/_/g, ' '))],
+  percent: ['Writing done', (v) => `${v}%`],
+  sent: ['Emails sent', String],
+  totalSteps: ['Emails in the sequence', String],
+  recipients: ['Recipients', String],
+  skipped: ['Skipped', String],
+  refused: ['Refused', String],
+  rowsDone: ['Rows done', String],
+  created: ['Contacts added', String],
+  updated: ['Contacts updated', String],
 };
 
 /** Progress values worth showing, as [label, value] pairs (ids, statuses and internal keys left out). */
@@ -90,13 +90,12 @@ export function progressFacts(progress: unknown): [string, string][] {
   if (typeof progress !== 'object' || progress === null) return [];
   const out: [string, string][] = [];
   for (const [key, value] of Object.entries(progress)) {
-    const label = progressWords[key];
-    if (!label || (typeof value !== 'number' && typeof value !== 'string')) continue;
-    out.push([label, key === 'stepIndex' && typeof value === 'number' ? String(value + 1) : String(value)]);
+    const words = progressWords[key];
+    if (!words || (typeof value !== 'number' && typeof value !== 'string')) continue;
+    out.push([words[0], words[1](value)]);
   }
   return out;
 }
-
 /** The kind of work a run is, for the line under its title ("Email sequences" -> one of them). */
 export function runTypeLabel(type: string): string {
   return runTypes.find((t) => t.value === type)?.label ?? 'Background work';
