@@ -207,7 +207,12 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
     .poll(async () => (await mailbox('grace@example.test')).map((m) => m.Subject), { timeout: 30_000 })
     .toContain('News for Grace');
 
+  // The form starts fresh after a success: nothing of the sent broadcast is left in it.
+  await expect(page.getByLabel('Name')).toHaveValue('');
+  await expect(page.getByLabel('Subject')).toHaveValue('');
   await page.getByLabel('Name').fill('Later news');
+  await page.getByLabel('Subject').fill('Later for {{ first_name | "friend" }}');
+  await page.getByLabel('Body').fill('See you in 2030.');
   await page.getByLabel('Send at').fill('2030-01-01T09:00');
   await page.getByRole('button', { name: 'Schedule broadcast' }).click();
   const later = page.getByTestId('broadcast-row').filter({ hasText: 'Later news' });
