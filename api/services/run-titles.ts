@@ -15,7 +15,13 @@ export type RunSubject =
   | { kind: 'bonus-delivery' | 'bonus-revocation'; receipt: string | null }
   | {
       kind:
-        'contact-import' | 'platform-check' | 'automation-event' | 'catalog-sync' | 'backup' | 'insights-all';
+        | 'contact-import'
+        | 'platform-check'
+        | 'automation-event'
+        | 'catalog-sync'
+        | 'backup'
+        | 'insights-all'
+        | 'bonus-test';
     }
   | { kind: 'other' };
 
@@ -93,6 +99,8 @@ export function runSubject(type: string, workflowId: string, summary: string | n
     }
     case 'bonusDeliveryWorkflow':
       return { kind: 'bonus-delivery', receipt: partsAfter(workflowId, 'bonus')?.[0] ?? null };
+    case 'bonusTestDeliveryWorkflow':
+      return { kind: 'bonus-test' };
     case 'bonusRevocationWorkflow':
       return { kind: 'bonus-revocation', receipt: partsAfter(workflowId, 'bonus-revoke')?.[0] ?? null };
     case 'contactImportWorkflow':
@@ -164,6 +172,8 @@ export function runTitle(subject: RunSubject, names: RunNames): string {
       return subject.receipt ? `Bonus delivery for receipt ${subject.receipt}` : 'Bonus delivery';
     case 'bonus-revocation':
       return subject.receipt ? `Bonus withdrawal for receipt ${subject.receipt}` : 'Bonus withdrawal';
+    case 'bonus-test':
+      return 'Bonus test email to you';
     case 'contact-import':
       return 'Contact import';
     case 'platform-check':
