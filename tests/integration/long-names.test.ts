@@ -1,5 +1,5 @@
 import request from 'supertest';
-import { bearer, createTestApi, expectErrorShape, registerUser, type TestApi } from '../support/api';
+import { bearer, createTestApi, expectErrorShape, type TestApi } from '../support/api';
 import { given } from '../support/fixtures';
 
 interface ErrorBody {
