@@ -66,7 +66,8 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   // Contacts: the Email tab opens them; add one by hand.
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Email' }).click();
   await expect(page.getByRole('heading', { name: 'Contacts', level: 1 })).toBeVisible();
-  await expect(page.getByTestId('no-contacts')).toBeVisible();
+  // An empty list says how to add the first contact.
+  await expect(page.getByTestId('no-contacts')).toContainText('Add your first one');
   await settled(page);
   const reader = `ada.${Date.now()}@example.test`;
   const add = page.locator('form[action="?/create"]');
@@ -75,6 +76,9 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await add.getByLabel('Tags').fill('Readers');
   await add.getByRole('button', { name: 'Add contact' }).click();
   await expect(page.getByText(`Added ${reader}.`)).toBeVisible();
+  // The form starts fresh for the next contact.
+  await expect(add.getByRole('textbox', { name: 'Email', exact: true })).toHaveValue('');
+  await expect(add.getByLabel('First name')).toHaveValue('');
   await expect(page.locator(`[data-testid="contact-row"][data-email="${reader}"]`)).toBeVisible();
 
   // CSV import: a quoted line break, a bad address and a repeat; the bar reaches 100 %, counts and lines shown.
