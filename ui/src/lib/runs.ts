@@ -98,5 +98,14 @@ export function progressFacts(progress: unknown): [string, string][] {
 }
 /** The kind of work a run is, for the line under its title ("Email sequences" -> one of them). */
 export function runTypeLabel(type: string): string {
-  return runTypes.find((t) => t.value === type)?.label ?? 'Background work';
+  return runTypes.find((t) => t.value === type)?.label ?? otherTypeWords[type] ?? 'Background work';
 }
+
+/** Kinds of work not offered as a filter, still named in words under a run's title. */
+const otherTypeWords: Record<string, string> = {
+  automationEventWorkflow: 'Automations',
+  bonusDeliveryWorkflow: 'Bonuses',
+  bonusRevocationWorkflow: 'Bonuses',
+  bonusTestDeliveryWorkflow: 'Bonuses',
+  catalogSyncWorkflow: 'Products',
+};
