@@ -47,11 +47,6 @@ export function runStatusLabel(status: string, waitingFor: string | null = null)
   return statusWords[key] ?? sentence(key.replace(/_/g, ' '));
 }
 
-/** The status filter's words for the list ("Any status" aside). */
-export function runStatusFilterLabel(status: (typeof runStatuses)[number]): string {
-  return runStatusLabel(status);
-}
-
 function sentence(text: string): string {
   const t = text.trim();
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
