@@ -13,6 +13,10 @@ describe('run words', () => {
       'Email the buyer the bonus links',
     );
     expect(stepLabel('sendTrackedEmail', 'sendTrackedEmail')).toBe('Send tracked email');
+    expect(stepLabel('Mark content awaiting_review (review)', 'setContentStatus')).toBe(
+      'Mark as waiting for review',
+    );
+    expect(stepLabel('Check the timed_out run', 'x')).toBe('Check the timed out run');
   });
 
   it('shows only readable progress values', () => {

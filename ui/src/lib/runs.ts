@@ -47,6 +47,16 @@ export function runStatusLabel(status: string, waitingFor: string | null = null)
   return statusWords[key] ?? sentence(key.replace(/_/g, ' '));
 }
 
+const contentStatusWords: Record<string, string> = {
+  generating: 'being written',
+  awaiting_review: 'waiting for review',
+  scheduled: 'scheduled',
+  published: 'published',
+  rejected: 'rejected',
+  failed: 'failed',
+  draft: 'a draft',
+};
+
 function sentence(text: string): string {
   const t = text.trim();
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
@@ -57,7 +67,12 @@ function sentence(text: string): string {
  * words ("sendTrackedEmail" -> "Send tracked email").
  */
 export function stepLabel(step: string, activityType: string): string {
-  if (step && step !== activityType) return step;
+  if (step && step !== activityType) {
+    // "Mark content awaiting_review (review)" -> "Mark as waiting for review"
+    const mark = /^Mark content (\w+)(?: \(\w+\))?$/.exec(step);
+    if (mark) return `Mark as ${contentStatusWords[mark[1] ?? ''] ?? (mark[1] ?? '').replace(/_/g, ' ')}`;
+    return step.replace(/\b([a-z]+(?:_[a-z]+)+)\b/g, (word) => word.replace(/_/g, ' '));
+  }
   return sentence(
     activityType
       .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
