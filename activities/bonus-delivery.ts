@@ -12,7 +12,8 @@ import {
   recordBonusOrder,
   type RevocationReason,
 } from '../data/bonus-deliveries';
-import { bonusesOfCampaign, campaignForVendor } from '../data/bonuses';
+import { bonusesOfCampaign, campaignForVendor, findBonus } from '../data/bonuses';
+import { findUserById } from '../data/users';
 import { campaignForTid, findCampaign } from '../data/campaigns';
 import { upsertContact } from '../data/contacts';
 import { inTransaction } from '../data/transaction';
@@ -29,6 +30,7 @@ import type { Config } from '../lib/config';
 import { firePlatformEvent } from '../temporal/automation-events';
 import { hashLinkToken, signLinkToken } from '../lib/links';
 import type { BonusDeliveryInput, BonusDeliveryOutcome } from '../workflows/contracts/bonus-delivery';
+import type { BonusTestInput, BonusTestResult } from '../workflows/contracts/bonus-test';
 import { createEmailActivities, type TrackedEmail, type TrackedEmailResult } from './email';
 
 /** What a notification means for bonuses; the notification workflow starts the runs it names. */
@@ -335,6 +337,39 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         );
       }
       return sent;
+    },
+
+    /**
+     * The buyer's bonus email, to the person who asked, marked as a test. A link bonus carries its link; a file
+     * bonus says where each buyer's own download link goes (links are made per sale). No delivery is recorded.
+     */
+    async sendBonusTestEmail(input: BonusTestInput): Promise<BonusTestResult> {
+      const [bonus, user] = await Promise.all([
+        findBonus(db, input.teamId, input.bonusId),
+        findUserById(db, input.userId),
+      ]);
+      if (!bonus || !user) return { status: 'missing', to: null };
+      const download = bonus.url
+        ? `Download: ${bonus.url}`
+        : `Download: (each buyer gets a personal link to ${bonus.file?.name ?? 'the file'} here)`;
+      const textBody = [
+        'This is a test: it shows what a buyer of your campaign receives. It is not counted as a delivery.',
+        'Hi,',
+        'Thank you for your purchase. Your bonus is ready:',
+        [bonus.name, ...(bonus.description ? [bonus.description] : []), download].join('\n'),
+        `The links work for ${config.bonuses.linkTtlDays} days after the purchase.`,
+      ].join('\n\n');
+      const sent = await email.sendTrackedEmail({
+        teamId: input.teamId,
+        idempotencyKey: `bonus-test:${input.requestId}`,
+        kind: 'bonus',
+        to: user.email,
+        subject: `[Test] Your bonus: ${bonus.name}`,
+        textBody,
+        tag: 'bonus-test',
+        metadata: { bonus_id: bonus.id, test: 'true' },
+      });
+      return { status: sent.status, to: user.email };
     },
   };
 }

@@ -19,6 +19,7 @@ import { firePlatformEvent } from '../temporal/automation-events';
 import { textToHtml } from '../lib/email/render';
 import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { unsubscribeUrl } from '../lib/links';
+import { withUnsubscribeFooter } from '../lib/email/unsubscribe-footer';
 import { IntegrationError, toActivityFailure } from '../lib/integrations/adapters/errors';
 import {
   createPostmarkSender,
@@ -166,11 +167,8 @@ export function createEmailActivities({ db, config, temporal }: EmailActivityDep
       if (!status) return { skip: 'deleted' };
       if (status !== 'active') return { skip: status };
       const url = unsubscribeUrl(config.links, email.contactId);
-      textBody += `\n\n--\nUnsubscribe with one click: ${url}`;
-      const footer = `<p style="font-size:12px;color:#666">Don't want these emails? <a href="${url}">Unsubscribe with one click</a>.</p>`;
-      htmlBody = htmlBody.includes('</body>')
-        ? htmlBody.replace('</body>', `${footer}\n</body>`)
-        : htmlBody + footer;
+      // No second link when the template already placed {{ unsubscribe_url }}.
+      ({ text: textBody, html: htmlBody } = withUnsubscribeFooter({ text: textBody, html: htmlBody }, url));
       headers.push(
         { name: 'List-Unsubscribe', value: `<${url}>` },
         { name: 'List-Unsubscribe-Post', value: 'List-Unsubscribe=One-Click' },

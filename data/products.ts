@@ -134,6 +134,23 @@ export interface ProductSearch {
   includeLeft: boolean;
 }
 
+/** How many products a search matches, counted up to `cap` (a bounded count stays cheap on a big catalog). */
+export async function countProducts(
+  db: Knex,
+  s: Pick<ProductSearch, 'q' | 'category' | 'includeLeft'>,
+  cap: number,
+): Promise<{ total: number; capped: boolean }> {
+  const inner = db('products')
+    .select(db.raw('1'))
+    .limit(cap + 1);
+  if (!s.includeLeft) inner.whereNull('left_feed_at');
+  if (s.q) inner.whereRaw(`search_vector @@ websearch_to_tsquery('english', ?)`, [s.q]);
+  if (s.category) inner.whereRaw('category_path @> ARRAY[?]::text[]', [s.category]);
+  const row = (await db.from(inner.as('matches')).count<{ n: string }[]>('* as n'))[0];
+  const n = Number(row?.n ?? 0);
+  return { total: Math.min(n, cap), capped: n > cap };
+}
+
 export async function searchProducts(
   db: Knex,
   s: ProductSearch,

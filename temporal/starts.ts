@@ -57,6 +57,12 @@ import {
   type PlatformCheckInput,
   type PlatformCheckResult,
 } from '../workflows/contracts/platform-check';
+import {
+  BONUS_TEST_WORKFLOW,
+  bonusTestWorkflowId,
+  type BonusTestInput,
+  type BonusTestResult,
+} from '../workflows/contracts/bonus-test';
 import { SearchAttr } from '../workflows/contracts/search-attributes';
 import { TaskQueue } from '../workflows/contracts/task-queues';
 
@@ -182,6 +188,26 @@ export function startContentPipeline(
       staticSummary: s.summary,
     },
   );
+}
+
+/** A bonus email to the person who asked, as a test (one run per click). */
+export function startBonusTest(
+  client: Client,
+  input: BonusTestInput,
+): Promise<WorkflowHandle<Workflow<BonusTestInput, BonusTestResult>>> {
+  return client.workflow.start<Workflow<BonusTestInput, BonusTestResult>>(BONUS_TEST_WORKFLOW, {
+    taskQueue: TaskQueue.main,
+    workflowId: bonusTestWorkflowId(input.bonusId, input.requestId),
+    workflowIdConflictPolicy: 'FAIL',
+    workflowIdReusePolicy: 'REJECT_DUPLICATE',
+    args: [input],
+    typedSearchAttributes: [
+      { key: SearchAttr.TeamId, value: input.teamId },
+      { key: SearchAttr.TriggerSource, value: 'manual' },
+      { key: SearchAttr.UserId, value: input.userId },
+    ],
+    staticSummary: 'Bonus test email to the person who asked',
+  });
 }
 
 /** One run per broadcast, ever. */

@@ -12,3 +12,4 @@ export * from './backup.workflow';
 export * from './contact-import.workflow';
 export * from './automation-run.workflow';
 export * from './automation-event.workflow';
+export * from './bonus-test.workflow';

@@ -16,6 +16,7 @@ import {
   deliveriesQuery,
   deliveriesResponse,
   listBonusesQuery,
+  bonusTestResponse,
   setBonusCampaignsBody,
   updateBonusBody,
 } from '../schemas/bonuses';
@@ -140,6 +141,25 @@ export function bonusRoutes(bonuses: BonusService, config: Pick<Config, 'bonuses
         await bonuses.remove(membership, params.bonusId);
         return { status: 204 };
       },
+    }),
+    defineRoute({
+      method: 'post',
+      path: '/teams/{teamId}/bonuses/{bonusId}/test-delivery',
+      summary:
+        "Email this bonus to the signed-in person as a test (the buyer's email, marked as a test; not counted as a delivery)",
+      tag: 'bonuses',
+      auth: true,
+      teamRole: 'editor',
+      params: bonusParams,
+      responses: {
+        202: { description: 'The test email is on its way', schema: bonusTestResponse },
+        404: { description: 'bonus_not_found' },
+        503: { description: 'temporal_unavailable' },
+      },
+      handler: async ({ membership, params, auth }) => ({
+        status: 202,
+        body: await bonuses.sendTest(membership, auth.userId, params.bonusId),
+      }),
     }),
     defineRoute({
       method: 'put',

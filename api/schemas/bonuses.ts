@@ -142,3 +142,11 @@ export type Bonus = z.output<typeof bonusSchema>;
 export type BonusDelivery = z.output<typeof deliverySchema>;
 export type BonusesResponse = z.output<typeof bonusesResponse>;
 export type DeliveriesResponse = z.output<typeof deliveriesResponse>;
+
+export const bonusTestResponse = z
+  .object({
+    sentTo: z.string().openapi({ description: "The signed-in person's address the test goes to" }),
+    workflowId: z.string(),
+  })
+  .openapi('BonusTestDelivery');
+export type BonusTestDelivery = z.output<typeof bonusTestResponse>;

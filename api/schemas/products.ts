@@ -70,6 +70,8 @@ const productDetailSchema = productSummarySchema
 export const productsPageResponse = z.object({
   products: z.array(productSummarySchema),
   nextCursor: z.string().nullable(),
+  total: z.number().int().openapi({ description: 'Products the search matches (counted up to 10,000)' }),
+  totalCapped: z.boolean().openapi({ description: 'True when more than 10,000 match' }),
 });
 
 export const productResponse = z.object({

@@ -42,6 +42,13 @@ const runSummarySchema = z
     type: z.string(),
     status: runStatusSchema,
     summary: z.string().nullable().openapi({ description: 'The static summary set when the run started' }),
+    title: z.string().openapi({
+      description: 'What the run does, in plain words (e.g. "Review article for Keto spring push")',
+    }),
+    waitingFor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'A running run that waits for a person, in words ("Waiting for review")' }),
     startTime: timestamp,
     closeTime: timestamp.nullable(),
     temporalUrl: z.string().openapi({ description: 'This run in Temporal Web' }),

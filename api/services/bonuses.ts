@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
+import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
+import { findUserById } from '../../data/users';
+import { startBonusTest } from '../../temporal/starts';
 import type { Config } from '../../lib/config';
-import { AppError, forbidden } from '../../lib/errors';
+import { AppError, forbidden, serviceUnavailable } from '../../lib/errors';
 import { hashLinkToken, verifyLinkToken } from '../../lib/links';
 import {
   deliveryCounts,
@@ -50,6 +53,8 @@ export interface CreateBonusInput {
 }
 
 const bonusNotFound = () => new AppError(404, 'bonus_not_found', 'Bonus not found');
+const temporalUnavailable = () =>
+  serviceUnavailable('Temporal is not reachable right now; try again shortly', 'temporal_unavailable');
 const campaignNotFound = () => new AppError(404, 'campaign_not_found', 'Campaign not found');
 
 export type DeliveryStatus = 'active' | 'revoked' | 'expired';
@@ -72,7 +77,11 @@ const publicBonus = (b: BonusRow, counts?: { deliveries: number; downloads: numb
   updatedAt: b.updatedAt,
 });
 
-export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonuses'> }) {
+export function createBonusService(deps: {
+  db: Knex;
+  config: Pick<Config, 'bonuses'>;
+  temporal?: { client: Client } | null;
+}) {
   const { db } = deps;
   const files: BonusFiles = createBonusFiles(deps.config);
 
@@ -190,6 +199,26 @@ export function createBonusService(deps: { db: Knex; config: Pick<Config, 'bonus
       const bonus = await findBonus(db, m.teamId, bonusId);
       if (!bonus) throw bonusNotFound();
       return { bonus: await withCounts(m.teamId, bonus) };
+    },
+
+    /** The buyer's bonus email to the person who asks, as a test, through the worker's tracked send. */
+    async sendTest(m: TeamMembership, userId: string, bonusId: string) {
+      if (!(await findBonus(db, m.teamId, bonusId))) throw bonusNotFound();
+      const user = await findUserById(db, userId);
+      if (!user) throw bonusNotFound();
+      if (!deps.temporal) throw temporalUnavailable();
+      const requestId = randomUUID();
+      try {
+        const handle = await startBonusTest(deps.temporal.client, {
+          teamId: m.teamId,
+          bonusId,
+          userId,
+          requestId,
+        });
+        return { sentTo: user.email, workflowId: handle.workflowId };
+      } catch {
+        throw temporalUnavailable();
+      }
     },
 
     /** Deletes the bonus, its deliveries (their links then answer 404) and its stored file. */

@@ -12,9 +12,13 @@ import {
   gravityHistory,
   lastCompletedSync,
   listTopCategories,
+  countProducts,
   searchProducts,
 } from '../../data/products';
 import type { ListProductsQuery } from '../schemas/products';
+
+/** Search totals are counted up to this many products (beyond it the page says "10,000+"). */
+const PRODUCT_COUNT_CAP = 10_000;
 
 const CATEGORY_CACHE_MS = 30_000;
 
@@ -57,7 +61,7 @@ export function createProductService(deps: {
           { path: 'query.cursor', message: 'Not a cursor of this listing (sort changed or corrupted)' },
         ]);
       }
-      const page = await searchProducts(db, {
+      const search = {
         q: query.q || undefined,
         category: query.category,
         sort: query.sort,
@@ -65,8 +69,17 @@ export function createProductService(deps: {
         limit: query.limit,
         after,
         includeLeft: query.includeLeft,
-      });
-      return { products: page.products, nextCursor: page.next ? encodeCursor(page.next) : null };
+      };
+      const [page, count] = await Promise.all([
+        searchProducts(db, search),
+        countProducts(db, search, PRODUCT_COUNT_CAP),
+      ]);
+      return {
+        products: page.products,
+        nextCursor: page.next ? encodeCursor(page.next) : null,
+        total: count.total,
+        totalCapped: count.capped,
+      };
     },
 
     /** Counts change only when a sync runs; a short cache spares every page load a scan of the catalog. */

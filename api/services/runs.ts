@@ -2,13 +2,23 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { WorkflowNotFoundError, type Client, type WorkflowExecutionDescription } from '@temporalio/client';
 import { optionalTsToDate, requiredTsToDate } from '@temporalio/common/lib/time';
 import { temporal } from '@temporalio/proto';
+import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
+import { findRunTitleNames } from '../../data/run-titles';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import type { TeamMembership } from '../http/locals';
 import type { RunStatus } from '../schemas/runs';
 import { buildTimeline, failureText, type TimelineStep } from './run-timeline';
+import {
+  emptyRunNames,
+  runSubject,
+  runTitle,
+  runWaitingFor,
+  type RunNames,
+  type RunSubject,
+} from './run-titles';
 
 const ExecutionStatus = temporal.api.enums.v1.WorkflowExecutionStatus;
 type RawExecution = temporal.api.workflow.v1.IWorkflowExecutionInfo;
@@ -39,6 +49,10 @@ export interface RunSummary {
   type: string;
   status: RunStatus;
   summary: string | null;
+  /** What the run does, in plain words (built from its type, id and the team's names). */
+  title: string;
+  /** A running run that waits for a person ("Waiting for review"), else null. */
+  waitingFor: string | null;
   startTime: string;
   closeTime: string | null;
   temporalUrl: string;
@@ -93,6 +107,7 @@ const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replac
  */
 export function createRunService(deps: {
   config: Pick<Config, 'temporal' | 'auth'>;
+  db: Knex;
   logger: Logger;
   temporal: { client: Client } | null;
 }) {
@@ -118,7 +133,7 @@ export function createRunService(deps: {
     }
   }
 
-  async function summaryOf(raw: RawExecution): Promise<RunSummary> {
+  async function summaryOf(raw: RawExecution): Promise<Omit<RunSummary, 'title' | 'waitingFor'>> {
     const workflowId = raw.execution?.workflowId ?? '';
     const runId = raw.execution?.runId ?? '';
     // Visibility does not carry the static summary; describe() does.
@@ -142,6 +157,52 @@ export function createRunService(deps: {
       closeTime: optionalTsToDate(raw.closeTime)?.toISOString() ?? null,
       temporalUrl: temporalUrl(workflowId, runId),
     };
+  }
+
+  /** The team's names for these runs' records (content, sequences, contacts, broadcasts, automations). */
+  async function namesFor(teamId: string, subjects: RunSubject[]): Promise<RunNames> {
+    const ids = {
+      content: [] as string[],
+      sequences: [] as string[],
+      contacts: [] as string[],
+      broadcasts: [] as string[],
+      automations: [] as string[],
+    };
+    for (const s of subjects) {
+      if (s.kind === 'content') ids.content.push(s.contentId);
+      if (s.kind === 'sequence') {
+        ids.sequences.push(s.sequenceId);
+        ids.contacts.push(s.contactId);
+      }
+      if (s.kind === 'broadcast') ids.broadcasts.push(s.broadcastId);
+      if (s.kind === 'automation') ids.automations.push(s.automationId);
+    }
+    const names = emptyRunNames();
+    try {
+      const rows = await findRunTitleNames(deps.db, teamId, ids);
+      for (const r of rows.contentRows) names.content.set(r.id, r);
+      for (const r of rows.sequenceRows) names.sequences.set(r.id, r.name);
+      for (const r of rows.contactRows) names.contacts.set(r.id, r.email);
+      for (const r of rows.broadcastRows) names.broadcasts.set(r.id, r.name);
+      for (const r of rows.automationRows) names.automations.set(r.id, r.name);
+    } catch (err) {
+      deps.logger.warn({ err }, 'run title names unavailable');
+    }
+    return names;
+  }
+
+  /** Title and waiting note for runs of one team, with one lookup per kind of record. */
+  async function titled<T extends { type: string; workflowId: string; summary: string | null }>(
+    teamId: string,
+    runs: T[],
+  ): Promise<(T & { title: string; waitingFor: string | null })[]> {
+    const subjects = runs.map((r) => runSubject(r.type, r.workflowId, r.summary));
+    const names = await namesFor(teamId, subjects);
+    return runs.map((r, i) => {
+      const subject = subjects[i] ?? ({ kind: 'other' } as const);
+      const waitingFor = 'status' in r && r.status === 'running' ? runWaitingFor(subject, names) : null;
+      return { ...r, title: runTitle(subject, names), waitingFor };
+    });
   }
 
   /** The workflow's `progress` query, for running runs of workflows that define one. */
@@ -178,7 +239,7 @@ export function createRunService(deps: {
         pageSize: filters.limit,
         nextPageToken,
       });
-      const runs = await Promise.all((response.executions ?? []).map(summaryOf));
+      const runs = await titled(m.teamId, await Promise.all((response.executions ?? []).map(summaryOf)));
       const token = response.nextPageToken;
       return { runs, nextCursor: token && token.length > 0 ? cursors.encode(token, query) : null };
     },
@@ -199,8 +260,13 @@ export function createRunService(deps: {
       const failure =
         failureText(closing?.workflowExecutionFailedEventAttributes?.failure) ??
         (closing?.workflowExecutionTimedOutEventAttributes ? 'The run timed out' : undefined);
+      const [named] = await titled(m.teamId, [
+        { type: description.type, workflowId, summary: summary ?? null, status },
+      ]);
       return {
         run: {
+          title: named?.title ?? 'Background task',
+          waitingFor: named?.waitingFor ?? null,
           workflowId,
           runId,
           type: description.type,
@@ -223,10 +289,7 @@ export function createRunService(deps: {
     ): Promise<{ workflowId: string; runId: string; cancelRequested: true }> {
       const description = await describeOwn(m.teamId, workflowId);
       if (description.status.code !== ExecutionStatus.WORKFLOW_EXECUTION_STATUS_RUNNING) {
-        throw conflict(
-          `This run has already ended (${statusName(description.status.code)}); only running runs can be cancelled`,
-          'run_not_running',
-        );
+        throw conflict('This run has already finished, so there is nothing to cancel', 'run_not_running');
       }
       await client().workflow.getHandle(workflowId, description.runId).cancel();
       return { workflowId, runId: description.runId, cancelRequested: true };

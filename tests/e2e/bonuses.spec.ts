@@ -26,7 +26,8 @@ test('bonuses: upload a file bonus with progress, a sale delivers it by email, d
   test.setTimeout(240_000);
   if (!process.env.E2E_POSTMARK_SANDBOX_URL)
     throw new Error('Set E2E_POSTMARK_SANDBOX_URL (scripts/e2e.sh does)');
-  await registerViaUi(page, newUser('Bonus'));
+  const me = newUser('Bonus');
+  await registerViaUi(page, me);
   const nav = page.getByRole('navigation', { name: 'Main' });
 
   // ClickBank connected: the team's INS URL and secret.
@@ -70,6 +71,24 @@ test('bonuses: upload a file bonus with progress, a sale delivers it by email, d
   const row = page.getByTestId('bonus-row');
   await expect(row).toContainText('checklist.txt · 2.0 MB');
   await expect(row).toContainText('Offered by: Bonus campaign');
+  await expect(row.getByTestId('bonus-counts')).toHaveText('0 deliveries · 0 downloads');
+
+  // A test delivery to myself: the buyer's email, marked as a test, in my inbox; not counted as a delivery.
+  await row.getByRole('button', { name: 'Send me a test' }).click();
+  await expect(row.getByRole('status')).toContainText(`Test email on its way to ${me.email}`);
+  await expect
+    .poll(
+      async () => {
+        const res = await fetch(
+          `${process.env.E2E_POSTMARK_SANDBOX_URL}/sandbox/messages?to=${encodeURIComponent(me.email)}`,
+        );
+        const { messages } = (await res.json()) as { messages: { Subject?: string; TextBody?: string }[] };
+        return messages.find((m) => m.Subject === '[Test] Your bonus: Checklist')?.TextBody ?? null;
+      },
+      { timeout: 60_000, intervals: [1000] },
+    )
+    .toContain('This is a test');
+  await page.reload();
   await expect(row.getByTestId('bonus-counts')).toHaveText('0 deliveries · 0 downloads');
 
   // A sale: the buyer gets the bonus link by email, and the delivery shows on the page.

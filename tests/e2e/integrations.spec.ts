@@ -102,6 +102,7 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
 
   // Disconnecting Claude returns the team to the sandbox defaults.
   await anthropic.getByRole('button', { name: 'Disconnect' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Disconnect' }).click();
   await expect(anthropic.getByTestId('source')).toHaveAttribute('data-source', 'sandbox');
   await expect(anthropic.getByRole('button', { name: 'Disconnect' })).toHaveCount(0);
 

@@ -167,7 +167,12 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
     .getByTestId('run-list')
     .locator(`a[href$="/runs/${encodeURIComponent(`content:${contentId}`)}"]`);
   await expect(runLink).toBeVisible();
-  await runLink.click();
+  // Titled by what it does, and the whole row opens the run (the title link stays the keyboard's way in).
+  await expect(runLink).toHaveText(`Review article for ${campaignName}`);
+  const runRow = page
+    .getByTestId('run-row')
+    .filter({ has: page.locator(`a[href$="/runs/${encodeURIComponent(`content:${contentId}`)}"]`) });
+  await runRow.locator('td').nth(1).click();
   await expect(page.getByTestId('run-status')).toHaveText(/completed/i);
   const steps = page.getByTestId('timeline-step');
   await expect(steps.first()).toBeVisible();

@@ -57,6 +57,9 @@ test('registration shows the API field errors beside the fields', async ({ page 
   await page.getByRole('button', { name: 'Create account' }).click();
   await expect(page.locator('#email-error')).toBeVisible();
   await expect(page.locator('#password-error')).toBeVisible();
+  // Each error shows once, beside its field: no banner repeats them, never the generic API message.
+  await expect(page.getByRole('alert')).toHaveCount(0);
+  await expect(page.getByText('The request is not valid')).toHaveCount(0);
   await expect(page.getByLabel('Name')).toHaveValue('Short Password');
 });
 

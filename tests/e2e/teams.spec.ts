@@ -62,6 +62,7 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   await expect(memberPage.getByRole('button', { name: 'Run platform check' })).toBeEnabled();
 
   await memberRow.getByRole('button', { name: 'Remove' }).click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Remove member' }).click();
   await expect(memberRow).toHaveCount(0);
   await memberPage.reload();
   // Removed from the team: the page falls back to the member's personal team.

@@ -115,7 +115,11 @@ describe('products API', () => {
       sites.filter((s) => s.title.startsWith('Aquarium')).map((s) => s.id),
     );
     const none = await get(`/products?q=${encodeURIComponent(`${word} nosuchwordatall`)}`).expect(200);
-    expect(none.body).toEqual({ products: [], nextCursor: null });
+    expect(none.body).toEqual({ products: [], nextCursor: null, total: 0, totalCapped: false });
+    // The page says how many match in all, not only how many it shows.
+    const counted = await get(`/products?q=${encodeURIComponent(`aquariums ${word}`)}&limit=1`).expect(200);
+    expect(counted.body).toMatchObject({ total: hits.length, totalCapped: false });
+    expect((counted.body as { products: unknown[] }).products).toHaveLength(1);
   });
 
   const sortValue: Record<string, (p: Summary) => number | string> = {

@@ -29,6 +29,8 @@ interface Run {
   type: string;
   status: string;
   summary: string | null;
+  title: string;
+  waitingFor: string | null;
   startTime: string;
   closeTime: string | null;
   temporalUrl: string;
@@ -183,6 +185,14 @@ describe('runs API', () => {
     expect(notification).toMatchObject({ type: 'clickbankNotificationWorkflow', status: 'completed' });
     expect(notification.summary).toMatch(/^ClickBank SALE /);
     expect(runs.find((r) => r.workflowId === failedWorkflowId)?.status).toBe('failed');
+    // Titles in plain words: what the run does, never an id or a workflow type name.
+    expect(check.title).toBe('Platform check');
+    expect(notification.title).toMatch(/^ClickBank sale, receipt \S+$/);
+    expect(runs.find((r) => r.workflowId === bonusWorkflowId)?.title).toMatch(/^Bonus delivery for receipt /);
+    for (const r of runs) {
+      expect(r.title).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}|Workflow/);
+      expect(r.waitingFor).toBeNull();
+    }
   });
 
   it('filters by workflow type and status, and pages with a cursor', async () => {
@@ -327,6 +337,14 @@ describe('runs API', () => {
     }
     expect(run).toMatchObject({ type: 'contentPipelineWorkflow', status: 'running', closeTime: null });
     expect(run.progress).toMatchObject({ status: 'awaiting_review', step: 'review', percent: 100 });
+    // Titled by its content type and campaign (a name of this team), and waiting for a person.
+    expect(run.title).toBe('Social post for Runs campaign');
+    expect(run.waitingFor).toBe('Waiting for review');
+    const listed = await listUntil('?type=contentPipelineWorkflow', viewer, (r) => r.length >= 1);
+    expect(listed.find((r) => r.workflowId === workflowId)).toMatchObject({
+      title: 'Social post for Runs campaign',
+      waitingFor: 'Waiting for review',
+    });
     const claudeSteps = run.timeline.filter((s) => s.step.includes('with Claude'));
     expect(claudeSteps.map((s) => [s.step, s.status])).toEqual([
       ['Write the brief with Claude', 'completed'],

@@ -416,6 +416,37 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(await mailbox(maskedEmail)).toHaveLength(1);
   });
 
+  it('sends a bonus test to the person who asks: the buyer email marked as a test, no delivery counted', async () => {
+    const team = await teamWithClickbank('bonus-test');
+    const { id: campaignId } = await given.campaignRow(api.db, { teamId: team.teamId, tid: 'test_tid' });
+    const bonusId = await addLinkBonus(team, campaignId, 'Starter kit', 'https://example.com/starter-kit');
+    const res = await request(app)
+      .post(`/api/v1/teams/${team.teamId}/bonuses/${bonusId}/test-delivery`)
+      .set(bearer(team.owner.accessToken))
+      .expect(202);
+    const body = res.body as { sentTo: string; workflowId: string };
+    expect(body.sentTo).toBe(team.owner.email);
+    expect(await resultOf(body.workflowId)).toEqual({ status: 'sent', to: team.owner.email });
+    const [message, ...more] = await mailbox(team.owner.email);
+    expect(more).toEqual([]);
+    expect(message!.Subject).toBe('[Test] Your bonus: Starter kit');
+    expect(message!.TextBody).toContain('This is a test');
+    expect(message!.TextBody).toContain('https://example.com/starter-kit');
+    expect(await deliveriesOf(team)).toEqual([]);
+    const list = await request(app)
+      .get(`/api/v1/teams/${team.teamId}/bonuses`)
+      .set(bearer(team.owner.accessToken))
+      .expect(200);
+    expect((list.body as { bonuses: { deliveries: number }[] }).bonuses[0]?.deliveries).toBe(0);
+    // Another team's bonus is not found (and nothing is sent).
+    const other = await registerUser(app, 'bonus-test-other');
+    await request(app)
+      .post(`/api/v1/teams/${other.personalTeamId}/bonuses/${bonusId}/test-delivery`)
+      .set(bearer(other.accessToken))
+      .expect(404);
+    expect(await mailbox(other.email)).toEqual([]);
+  });
+
   it('sends nothing for a campaign without bonuses or a sale no campaign matches', async () => {
     const team = await teamWithClickbank('bonus-none');
     await given.campaignRow(api.db, { teamId: team.teamId, tid: 'no_bonus_tid' });

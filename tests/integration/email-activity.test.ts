@@ -6,7 +6,8 @@ import { EMAIL_ROW_METADATA_KEY } from '../../lib/integrations/adapters/postmark
 import { setContactStatus, upsertContact } from '../../data/contacts';
 import { createDb } from '../../db/connection';
 import { loadConfig, type Config } from '../../lib/config';
-import { verifyLinkToken } from '../../lib/links';
+import { unsubscribeUrl, verifyLinkToken } from '../../lib/links';
+import { renderEmail } from '../../lib/email/render';
 import { SANDBOX_CREDENTIALS } from '../../lib/integrations/sandbox-credentials';
 import type { RecordedMessage } from '../../sandbox/postmark/mailbox';
 import { startPostmarkSandbox, type SandboxServer } from '../../sandbox/postmark/server';
@@ -141,6 +142,24 @@ describe('sending tracked email (no double sends)', () => {
       ok: true,
       claims: { id: contact.id },
     });
+  });
+
+  it('a template that already placed {{ unsubscribe_url }} gets no second unsubscribe link', async () => {
+    const contact = await upsertContact(db, { teamId, email: address('Placed'), source: 'manual' });
+    const url = unsubscribeUrl(config.links, contact.id);
+    const rendered = renderEmail(
+      { subject: 'News', body: 'Hello.\n\nNo more news? {{ unsubscribe_url }}' },
+      { unsubscribe_url: url },
+    );
+    await activities.sendTrackedEmail(
+      email(contact.email, { contactId: contact.id, kind: 'sequence', textBody: rendered.text }),
+    );
+    const [message] = await mailbox(contact.email);
+    expect((message!.TextBody ?? '').split(url)).toHaveLength(2);
+    expect((message!.HtmlBody ?? '').split(`href="${url}"`)).toHaveLength(2);
+    expect(message!.TextBody).not.toContain('Unsubscribe with one click');
+    // The one-click headers stay: mail clients show their own button.
+    expect(message!.Headers.find((h) => h.Name === 'List-Unsubscribe')?.Value).toBe(`<${url}>`);
   });
 
   it('an unsubscribed contact gets nothing, and the key stays settled', async () => {

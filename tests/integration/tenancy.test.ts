@@ -226,6 +226,8 @@ function bonusFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
     },
     'GET /teams/{teamId}/bonuses/{bonusId}/deliveries': { params: withBonus, ownerExpects: 200 },
+    // No Temporal here: the bonus is found (this team's), then the start answers 503.
+    'POST /teams/{teamId}/bonuses/{bonusId}/test-delivery': { params: withBonus, ownerExpects: 503 },
     'GET /teams/{teamId}/bonus-deliveries': { params: team, ownerExpects: 200 },
     'GET /teams/{teamId}/campaigns/{campaignId}/bonus-rules': { params: withCampaign, ownerExpects: 200 },
     'POST /teams/{teamId}/campaigns/{campaignId}/bonus-rules': {

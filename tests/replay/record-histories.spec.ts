@@ -134,6 +134,22 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     return `bonus-revoke:${receipt}:RFND`;
   },
 
+  /** A link bonus's test email to the person who asks, started through the API. */
+  async bonusTestDeliveryWorkflow({ app, user }) {
+    const team = `/api/v1/teams/${user.personalTeamId}`;
+    const created = await request(app)
+      .post(`${team}/bonuses`)
+      .set(bearer(user.accessToken))
+      .send({ name: 'Recorded test bonus', url: 'https://example.com/recorded.pdf', campaignIds: [] })
+      .expect(201);
+    const bonusId = (created.body as { bonus: { id: string } }).bonus.id;
+    const res = await request(app)
+      .post(`${team}/bonuses/${bonusId}/test-delivery`)
+      .set(bearer(user.accessToken))
+      .expect(202);
+    return (res.body as { workflowId: string }).workflowId;
+  },
+
   /** A manual sync of a small sandbox feed, started through the API. */
   async catalogSyncWorkflow({ app, user }) {
     const res = await request(app).post('/api/v1/products/sync').set(bearer(user.accessToken)).expect(202);

@@ -44,3 +44,6 @@ export function uploadWithProgress(
     xhr.send(data);
   });
 }
+
+/** The API's limit on a bonus name (api/schemas/bonuses.ts). */
+export const BONUS_NAME_MAX = 200;

@@ -13,3 +13,14 @@ export const broadcastTone: Record<BroadcastStatus, string> = {
 export function handled(b: Broadcast): number {
   return b.sent + b.skipped + b.refused;
 }
+
+export const broadcastStatusLabel: Record<BroadcastStatus, string> = {
+  scheduled: 'Scheduled',
+  sending: 'Sending',
+  sent: 'Sent',
+  cancelled: 'Cancelled',
+  failed: 'Failed',
+};
+
+/** The API's limit on a broadcast name (api/schemas/broadcasts.ts). */
+export const BROADCAST_NAME_MAX = 120;

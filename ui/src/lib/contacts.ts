@@ -23,3 +23,32 @@ export function parseTags(text: string): string[] {
 export function contactName(c: Pick<Contact, 'firstName' | 'lastName'>): string {
   return [c.firstName, c.lastName].filter(Boolean).join(' ');
 }
+
+const statusWords: Record<ContactStatus, string> = {
+  active: 'Active',
+  unsubscribed: 'Unsubscribed',
+  inactive: 'Inactive',
+};
+
+export function contactStatusLabel(status: string): string {
+  return statusWords[status as ContactStatus] ?? status;
+}
+
+const sourceWords: Record<string, string> = {
+  import: 'Imported',
+  sale: 'From a sale',
+  manual: 'Added by hand',
+  api: 'Added by an integration',
+};
+
+export function contactSourceLabel(source: string): string {
+  return sourceWords[source] ?? 'Added';
+}
+
+/** The list's heading: "3 contacts" or, with filters, "3 contacts match" (a capped count reads "1,000+"). */
+export function contactTotalText(total: number, capped: boolean, filtered: boolean): string {
+  const count = `${total.toLocaleString('en-US')}${capped ? '+' : ''}`;
+  const noun = total === 1 && !capped ? 'contact' : 'contacts';
+  if (!filtered) return `${count} ${noun}`;
+  return `${count} ${noun} ${total === 1 && !capped ? 'matches' : 'match'}`;
+}

@@ -39,3 +39,15 @@ export function stepErrors(
   }
   return out;
 }
+
+/** The API's limit on a sequence name (api/schemas/sequences.ts). */
+export const SEQUENCE_NAME_MAX = 120;
+
+const triggerWords: Record<string, string> = {
+  manual: 'You enroll contacts',
+  sale: 'Buyers join on a sale',
+};
+
+export function triggerLabel(trigger: string): string {
+  return triggerWords[trigger] ?? trigger;
+}

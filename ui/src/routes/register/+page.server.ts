@@ -1,3 +1,4 @@
+import { splitApiError } from '$lib/api-words';
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field, rawField } from '$lib/server/forms';
@@ -20,13 +21,13 @@ export const actions: Actions = {
       started = await api(event).post<RegistrationStarted>('/auth/register', { ...values, password });
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      const fieldErrors = err.fieldErrors();
+      // Each problem once: beside its field, or in the banner when no field is at fault.
+      const split = splitApiError(err.message, err.details, ['name', 'email', 'password'], err.status);
+      const fieldErrors = split.fieldErrors;
       const message =
         err.status === 429
           ? `Too many sign-ups from here. Try again in ${Math.ceil((err.retryAfter ?? 60) / 60)} minutes.`
-          : Object.keys(fieldErrors).length > 0
-            ? 'Please fix the highlighted fields.'
-            : err.message;
+          : split.message;
       return fail(err.status >= 500 ? 502 : err.status, { values, fieldErrors, message });
     }
     // The same answer whether or not the address has an account: the email says which it was.

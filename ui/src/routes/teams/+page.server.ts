@@ -1,3 +1,4 @@
+import { splitApiError } from '$lib/api-words';
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
@@ -25,11 +26,8 @@ export const actions: Actions = {
       ({ team } = await api(event).post<TeamResponse>('/teams', { name }));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return fail(err.status >= 500 ? 502 : err.status, {
-        name,
-        fieldErrors: err.fieldErrors(),
-        message: err.message,
-      });
+      const split = splitApiError(err.message, err.details, ['name'], err.status);
+      return fail(err.status >= 500 ? 502 : err.status, { name, ...split });
     }
     redirect(303, `/teams/${team.id}`);
   },

@@ -1,3 +1,4 @@
+import { splitApiError } from '$lib/api-words';
 import { fail, redirect } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
@@ -43,11 +44,11 @@ export const actions: Actions = {
       }));
     } catch (err) {
       if (!(err instanceof ApiError)) throw err;
-      return fail(err.status >= 500 ? 502 : err.status, {
-        name,
-        message: err.status === 403 ? 'Your role in that team cannot create campaigns.' : err.message,
-        fieldErrors: err.fieldErrors(),
-      });
+      const split: { fieldErrors: Record<string, string>; message: string | null } =
+        err.status === 403
+          ? { fieldErrors: {}, message: 'Your role in that team cannot create campaigns.' }
+          : splitApiError(err.message, err.details, ['name'], err.status);
+      return fail(err.status >= 500 ? 502 : err.status, { name, ...split });
     }
     redirect(303, `/teams/${teamId}/campaigns/${campaign.id}`);
   },

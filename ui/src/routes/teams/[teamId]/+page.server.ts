@@ -1,4 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
+import { splitApiError } from '$lib/api-words';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
@@ -35,12 +36,16 @@ function explain(err: ApiError): string {
   }
 }
 
-function failWith(err: unknown, extra: Record<string, unknown>) {
+function failWith<E extends Record<string, unknown>>(err: unknown, extra: E, fields: readonly string[] = []) {
   if (!(err instanceof ApiError)) throw err;
+  const known = ['last_owner', 'user_not_found', 'already_member'].includes(err.code) || err.status === 403;
+  const split: { fieldErrors: Record<string, string>; message: string | null } = known
+    ? { fieldErrors: {}, message: explain(err) }
+    : splitApiError(err.message, err.details, fields, err.status);
   return fail(err.status >= 500 ? 502 : err.status, {
     ...extra,
-    message: explain(err),
-    fieldErrors: err.fieldErrors(),
+    message: split.message ?? undefined,
+    fieldErrors: split.fieldErrors,
   });
 }
 
@@ -51,7 +56,7 @@ export const actions: Actions = {
     try {
       await api(event).patch(`/teams/${encodeURIComponent(event.params.teamId)}`, { name });
     } catch (err) {
-      return failWith(err, { action: 'rename' as const, name });
+      return failWith(err, { action: 'rename' as const, name }, ['name']);
     }
     return { action: 'rename' as const, name, success: 'Team renamed.' };
   },
@@ -67,7 +72,7 @@ export const actions: Actions = {
     try {
       await api(event).post(`/teams/${encodeURIComponent(event.params.teamId)}/members`, { email, role });
     } catch (err) {
-      return failWith(err, { action: 'addMember' as const, email });
+      return failWith(err, { action: 'addMember' as const, email }, ['email', 'role']);
     }
     return { action: 'addMember' as const, success: `${email} was added as ${role}.` };
   },

@@ -3,7 +3,7 @@ import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
-import type { BonusesResponse, DeliveriesResponse } from '$api/bonuses';
+import type { BonusesResponse, BonusTestDelivery, DeliveriesResponse } from '$api/bonuses';
 import type { CampaignsResponse } from '$api/campaigns';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -45,7 +45,12 @@ export const actions: Actions = {
       });
       return { action: 'create' as const, success: `Bonus “${values.name}” added.` };
     } catch (err) {
-      return actionFailure(err, { action: 'create' as const, values }, forbidden);
+      return actionFailure(err, { action: 'create' as const, values }, forbidden, [
+        'name',
+        'description',
+        'url',
+        'campaignIds',
+      ]);
     }
   },
   campaigns: async (event) => {
@@ -58,7 +63,24 @@ export const actions: Actions = {
       });
       return { action: 'campaigns' as const, bonusId, success: 'Campaigns saved.' };
     } catch (err) {
-      return actionFailure(err, { action: 'campaigns' as const, bonusId }, forbidden);
+      return actionFailure(err, { action: 'campaigns' as const, bonusId }, forbidden, []);
+    }
+  },
+  /** The buyer's email for this bonus, sent to me as a test (not counted as a delivery). */
+  test: async (event) => {
+    const team = requireTeam(event);
+    const bonusId = field(await event.request.formData(), 'bonusId');
+    try {
+      const { sentTo } = await api(event).post<BonusTestDelivery>(
+        `${teamPath(team.id)}/bonuses/${encodeURIComponent(bonusId)}/test-delivery`,
+      );
+      return {
+        action: 'test' as const,
+        bonusId,
+        success: `Test email on its way to ${sentTo}. It is not counted as a delivery.`,
+      };
+    } catch (err) {
+      return actionFailure(err, { action: 'test' as const, bonusId }, forbidden, []);
     }
   },
   remove: async (event) => {
@@ -68,7 +90,7 @@ export const actions: Actions = {
       await api(event).del(`${teamPath(team.id)}/bonuses/${encodeURIComponent(bonusId)}`);
       return { action: 'remove' as const, bonusId, success: 'Deleted.' };
     } catch (err) {
-      return actionFailure(err, { action: 'remove' as const, bonusId }, forbidden);
+      return actionFailure(err, { action: 'remove' as const, bonusId }, forbidden, []);
     }
   },
 };

@@ -40,7 +40,13 @@ export const actions: Actions = {
       await api(event).post(`${teamPath(team.id)}/broadcasts`, sendAt ? values : rest);
       return { action: 'create' as const, success: `Broadcast “${values.name}” scheduled.` };
     } catch (err) {
-      return actionFailure(err, { action: 'create' as const, values }, forbidden);
+      return actionFailure(err, { action: 'create' as const, values }, forbidden, [
+        'name',
+        'subject',
+        'body',
+        'tag',
+        'sendAt',
+      ]);
     }
   },
   cancel: async (event) => {
@@ -50,7 +56,7 @@ export const actions: Actions = {
       await api(event).post(`${teamPath(team.id)}/broadcasts/${encodeURIComponent(broadcastId)}/cancel`);
       return { action: 'cancel' as const, broadcastId, success: 'Cancelled.' };
     } catch (err) {
-      return actionFailure(err, { action: 'cancel' as const, broadcastId }, forbidden);
+      return actionFailure(err, { action: 'cancel' as const, broadcastId }, forbidden, []);
     }
   },
 };

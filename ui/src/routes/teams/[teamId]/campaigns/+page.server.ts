@@ -1,5 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { ApiError, api } from '$lib/server/api';
+import { redirect } from '@sveltejs/kit';
+import { api } from '$lib/server/api';
+import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
@@ -34,13 +35,10 @@ export const actions: Actions = {
         vendor,
       }));
     } catch (err) {
-      if (!(err instanceof ApiError)) throw err;
-      return fail(err.status >= 500 ? 502 : err.status, {
-        name,
-        vendor,
-        message: err.status === 403 ? 'Your role in this team cannot create campaigns.' : err.message,
-        fieldErrors: err.fieldErrors(),
-      });
+      return actionFailure(err, { name, vendor }, 'Your role in this team cannot create campaigns.', [
+        'name',
+        'vendor',
+      ]);
     }
     redirect(303, `/teams/${team.id}/campaigns/${campaign.id}`);
   },

@@ -53,7 +53,12 @@ export const actions: Actions = {
       });
       return { action: 'create' as const, success: `Added ${contact.email}.` };
     } catch (err) {
-      return actionFailure(err, { action: 'create' as const, values }, forbidden);
+      return actionFailure(err, { action: 'create' as const, values }, forbidden, [
+        'email',
+        'firstName',
+        'lastName',
+        'tags',
+      ]);
     }
   },
   update: async (event) => {
@@ -64,9 +69,24 @@ export const actions: Actions = {
     if (field(data, 'unsubscribe') === 'yes') body.status = 'unsubscribed';
     try {
       await api(event).patch(`${teamPath(team.id)}/contacts/${encodeURIComponent(contactId)}`, body);
-      return { action: 'update' as const, contactId, success: 'Saved.' };
+      return {
+        action: 'update' as const,
+        contactId,
+        success: body.status === 'unsubscribed' ? 'Unsubscribed.' : 'Saved.',
+      };
     } catch (err) {
-      return actionFailure(err, { action: 'update' as const, contactId }, forbidden);
+      return actionFailure(err, { action: 'update' as const, contactId }, forbidden, ['tags']);
+    }
+  },
+  remove: async (event) => {
+    const team = requireTeam(event);
+    const data = await event.request.formData();
+    const contactId = field(data, 'contactId');
+    try {
+      await api(event).del(`${teamPath(team.id)}/contacts/${encodeURIComponent(contactId)}`);
+      return { action: 'remove' as const, contactId, success: 'Contact deleted.' };
+    } catch (err) {
+      return actionFailure(err, { action: 'update' as const, contactId }, forbidden, []);
     }
   },
 };

@@ -1,3 +1,4 @@
+import { splitApiError } from '$lib/api-words';
 import { error, fail } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
 import { field, rawField } from '$lib/server/forms';
@@ -25,20 +26,18 @@ export const load: PageServerLoad = async (event) => {
   }
 };
 
-function explain(err: ApiError, action: ActionName): string {
-  if (err.status === 403) return 'Only owners and admins of this team can change or test integrations.';
-  if (err.status === 422 || err.status === 400) {
-    return action === 'save' ? `Check the highlighted fields: ${err.message}` : err.message;
-  }
-  return err.message;
-}
-
+/** The API's answer in words: field errors beside the provider's fields, anything else once in the banner. */
 function failWith(err: unknown, result: IntegrationFormResult) {
   if (!(err instanceof ApiError)) throw err;
+  const fields = integrationInfo(result.provider)?.fields.map((f) => f.name) ?? [];
+  const split =
+    err.status === 403
+      ? { fieldErrors: {}, message: 'Only owners and admins of this team can change or test integrations.' }
+      : splitApiError(err.message, err.details, result.action === 'save' ? fields : [], err.status);
   return fail(err.status >= 500 ? 502 : err.status, {
     ...result,
-    message: explain(err, result.action),
-    fieldErrors: err.fieldErrors(),
+    ...(split.message ? { message: split.message } : {}),
+    fieldErrors: split.fieldErrors,
   } satisfies IntegrationFormResult);
 }
 

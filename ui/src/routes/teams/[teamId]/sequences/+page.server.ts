@@ -38,7 +38,11 @@ export const actions: Actions = {
         values,
       ));
     } catch (err) {
-      return actionFailure(err, { values }, 'Your role in this team cannot create sequences.');
+      return actionFailure(err, { values }, 'Your role in this team cannot create sequences.', [
+        'name',
+        'campaignId',
+        'trigger',
+      ]);
     }
     redirect(303, `/teams/${team.id}/sequences/${created.id}`);
   },

@@ -1,5 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
-import { ApiError, api } from '$lib/server/api';
+import { redirect } from '@sveltejs/kit';
+import { api } from '$lib/server/api';
+import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
@@ -29,13 +30,11 @@ export const load: PageServerLoad = async (event) => {
   }
 };
 
-function failWith(err: unknown, action: string) {
-  if (!(err instanceof ApiError)) throw err;
-  return fail(err.status >= 500 ? 502 : err.status, {
-    action,
-    message: err.status === 403 ? 'Your role in this team does not allow that.' : err.message,
-    fieldErrors: err.fieldErrors(),
-  });
+function failWith(err: unknown, action: string, values: Record<string, string> = {}) {
+  return actionFailure(err, { action, values }, 'Your role in this team does not allow that.', [
+    'name',
+    'status',
+  ]);
 }
 
 export const actions: Actions = {
@@ -47,7 +46,7 @@ export const actions: Actions = {
     try {
       await api(event).patch(campaignPath(event), { name, ...(status ? { status } : {}) });
     } catch (err) {
-      return failWith(err, 'update');
+      return failWith(err, 'update', { name, status });
     }
     return { action: 'update', success: 'Campaign saved.' };
   },

@@ -48,7 +48,12 @@ export const actions: Actions = {
       await api(event).put(`${sequencePath(event, team.id)}/steps`, { steps });
       return { action: 'saveSteps' as const, success: 'Steps saved.' };
     } catch (err) {
-      return actionFailure(err, { action: 'saveSteps' as const }, forbidden);
+      return actionFailure(err, { action: 'saveSteps' as const }, forbidden, [
+        'steps',
+        'subject',
+        'body',
+        'delaySeconds',
+      ]);
     }
   },
   settings: async (event) => {
@@ -59,7 +64,7 @@ export const actions: Actions = {
       await api(event).patch(sequencePath(event, team.id), values);
       return { action: 'settings' as const, success: 'Saved.' };
     } catch (err) {
-      return actionFailure(err, { action: 'settings' as const }, forbidden);
+      return actionFailure(err, { action: 'settings' as const, values }, forbidden, ['name', 'trigger']);
     }
   },
   enroll: async (event) => {
@@ -74,7 +79,7 @@ export const actions: Actions = {
       });
       return { action: 'enroll' as const, result };
     } catch (err) {
-      return actionFailure(err, { action: 'enroll' as const }, forbidden);
+      return actionFailure(err, { action: 'enroll' as const }, forbidden, []);
     }
   },
   remove: async (event) => {
@@ -82,7 +87,7 @@ export const actions: Actions = {
     try {
       await api(event).del(sequencePath(event, team.id));
     } catch (err) {
-      return actionFailure(err, { action: 'remove' as const }, forbidden);
+      return actionFailure(err, { action: 'remove' as const }, forbidden, []);
     }
     redirect(303, `/teams/${team.id}/sequences`);
   },
