@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { WorkflowFailedError, WorkflowUpdateFailedError } from '@temporalio/client';
-import { temporal } from '@temporalio/proto';
 import { findAutomationRun } from '../../data/automation-runs';
 import {
   decideUpdate,
@@ -83,15 +82,17 @@ describe('automation interpreter', () => {
     );
 
     // The row says waiting once the recording activity ran; its completion still adds events. Wait until the
-    // run is idle (no activity pending, last event a completed workflow task) so the count below is stable.
+    // run is idle (no activity or workflow task pending, the same history length twice) so the count is stable.
+    let lastLength = -1;
     const historyBefore = await waitFor('the run to be idle at the approval', async () => {
       const description = await handle(started.workflowId).describe();
-      if ((description.raw.pendingActivities?.length ?? 0) > 0) return undefined;
-      const events = (await handle(started.workflowId).fetchHistory()).events ?? [];
-      const last = events.at(-1)?.eventType;
-      return last === temporal.api.enums.v1.EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED
-        ? events.length
-        : undefined;
+      const length = (await handle(started.workflowId).fetchHistory()).events?.length ?? 0;
+      const idle =
+        (description.raw.pendingActivities?.length ?? 0) === 0 &&
+        !description.raw.pendingWorkflowTask &&
+        length === lastLength;
+      lastLength = length;
+      return idle ? length : undefined;
     });
     const refused = await handle(started.workflowId)
       .executeUpdate(decideUpdate, {
