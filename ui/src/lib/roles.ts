@@ -14,7 +14,12 @@ export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && value in rank;
 }
 
-const roleWords: Record<Role, string> = { owner: 'Owner', admin: 'Admin', editor: 'Editor', viewer: 'Viewer' };
+const roleWords: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  editor: 'Editor',
+  viewer: 'Viewer',
+};
 
 /** A role as people read it ("viewer" -> "Viewer"). */
 export function roleLabel(role: string): string {
