@@ -64,4 +64,21 @@ describe('run titles', () => {
       'Bonus delivery for receipt R1',
     );
   });
+
+  it("names an event's automation check in words, never by the event name", () => {
+    const id = `auto-event:${s1}:contact.created:${k1}`;
+    expect(
+      runTitle(runSubject('automationEventWorkflow', id, `Platform event contact.created ${k1}`), names),
+    ).toBe('New contact ana@example.com: checked automations');
+    const tagged = runSubject('automationEventWorkflow', 'x', `Platform event contact.tagged import-1:${k1}`);
+    expect(runTitle(tagged, names)).toBe('Contact tagged ana@example.com: checked automations');
+    const published = runSubject('automationEventWorkflow', 'x', `Platform event content.published ${c1}`);
+    expect(runTitle(published, names)).toBe('Content published “Keto”: checked automations');
+    const none = emptyRunNames();
+    const fromId = runSubject('automationEventWorkflow', `auto-event:${s1}:email.refused:h:abc`, null);
+    expect(runTitle(fromId, none)).toBe('Email refused: checked automations');
+    expect(
+      runTitle(runSubject('automationEventWorkflow', 'x', 'Platform event bonus.delivered R1:1'), none),
+    ).toBe('Bonus delivered: checked automations');
+  });
 });

@@ -14,15 +14,9 @@ export type RunSubject =
   | { kind: 'clickbank'; transaction: string | null; receipt: string | null }
   | { kind: 'bonus-delivery' | 'bonus-revocation'; receipt: string | null }
   | {
-      kind:
-        | 'contact-import'
-        | 'platform-check'
-        | 'automation-event'
-        | 'catalog-sync'
-        | 'backup'
-        | 'insights-all'
-        | 'bonus-test';
+      kind: 'contact-import' | 'platform-check' | 'catalog-sync' | 'backup' | 'insights-all' | 'bonus-test';
     }
+  | { kind: 'automation-event'; event: string | null; contactId: string | null; contentId: string | null }
   | { kind: 'other' };
 
 /** The names a title may use, each keyed by id and already limited to the run's team. */
@@ -69,6 +63,43 @@ function partsAfter(workflowId: string, prefix: string): string[] | null {
   return workflowId.slice(prefix.length + 1).split(':');
 }
 
+/** Platform events in a marketer's words (never `contact.created`). */
+const eventWords: Record<string, string> = {
+  'contact.created': 'New contact',
+  'contact.tagged': 'Contact tagged',
+  'content.approved': 'Content approved',
+  'content.published': 'Content published',
+  'email.refused': 'Email refused',
+  'bonus.delivered': 'Bonus delivered',
+};
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * An event's bookkeeping run: the event from the summary set at start (`Platform event <type> <id>`), else from
+ * the id `auto-event:<teamId>:<type>:<key>`; the event id names the contact or content it is about when it can.
+ */
+function automationEventSubject(workflowId: string, summary: string | null): RunSubject {
+  const match = /^Platform event (\S+) (\S+)/.exec(summary ?? '');
+  const event = match?.[1] ?? partsAfter(workflowId, 'auto-event')?.[1] ?? null;
+  const parts = (match?.[2] ?? '').split(':');
+  const first = parts[0] ?? '';
+  const last = parts.at(-1) ?? '';
+  const contactId =
+    event === 'contact.created' && UUID.test(first)
+      ? first
+      : event === 'contact.tagged' && UUID.test(last)
+        ? last
+        : null;
+  const contentId = event?.startsWith('content.') && UUID.test(first) ? first : null;
+  return { kind: 'automation-event', event, contactId, contentId };
+}
+
+/** The words for a platform event type ("contact.created" -> "New contact"); an unknown one reads "Event". */
+export function eventLabel(event: string | null): string {
+  return (event && eventWords[event]) ?? 'Event';
+}
+
 /** The workflow type says what kind of run it is; the id carries the records it works on. */
 export function runSubject(type: string, workflowId: string, summary: string | null): RunSubject {
   switch (type) {
@@ -108,7 +139,7 @@ export function runSubject(type: string, workflowId: string, summary: string | n
     case 'platformCheckWorkflow':
       return { kind: 'platform-check' };
     case 'automationEventWorkflow':
-      return { kind: 'automation-event' };
+      return automationEventSubject(workflowId, summary);
     case 'catalogSyncWorkflow':
       return { kind: 'catalog-sync' };
     case 'backupWorkflow':
@@ -178,8 +209,12 @@ export function runTitle(subject: RunSubject, names: RunNames): string {
       return 'Contact import';
     case 'platform-check':
       return 'Platform check';
-    case 'automation-event':
-      return 'Automation trigger';
+    case 'automation-event': {
+      const email = subject.contactId ? names.contacts.get(subject.contactId) : undefined;
+      const content = subject.contentId ? names.content.get(subject.contentId) : undefined;
+      const about = email ? ` ${email}` : content ? ` “${content.title}”` : '';
+      return `${eventLabel(subject.event)}${about}: checked automations`;
+    }
     case 'catalog-sync':
       return 'Product sync';
     case 'backup':

@@ -7,6 +7,7 @@ import type { Config } from '../../lib/config';
 import { findRunTitleNames } from '../../data/run-titles';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
 import type { Logger } from '../../lib/logger';
+import { AUTOMATION_EVENT_WORKFLOW } from '../../workflows/contracts/automation-event';
 import { SearchAttr } from '../../workflows/contracts/search-attributes';
 import type { TeamMembership } from '../http/locals';
 import type { RunStatus } from '../schemas/runs';
@@ -98,6 +99,11 @@ function cursorCodec(secret: string) {
 }
 
 /** Visibility query strings are double-quoted; our values are UUIDs and checked names, escaped regardless. */
+/** A type filter that stands for a family of workflows (a bonus is delivered, tested, withdrawn). */
+const typeGroups: Record<string, string[]> = {
+  bonusDeliveryWorkflow: ['bonusDeliveryWorkflow', 'bonusTestDeliveryWorkflow', 'bonusRevocationWorkflow'],
+};
+
 const quote = (value: string): string => `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 
 /**
@@ -176,6 +182,10 @@ export function createRunService(deps: {
       }
       if (s.kind === 'broadcast') ids.broadcasts.push(s.broadcastId);
       if (s.kind === 'automation') ids.automations.push(s.automationId);
+      if (s.kind === 'automation-event') {
+        if (s.contactId) ids.contacts.push(s.contactId);
+        if (s.contentId) ids.content.push(s.contentId);
+      }
     }
     const names = emptyRunNames();
     try {
@@ -226,7 +236,13 @@ export function createRunService(deps: {
       filters: { type?: string; status?: RunStatus; cursor?: string; limit: number },
     ): Promise<{ runs: RunSummary[]; nextCursor: string | null }> {
       const clauses = [`TeamId = ${quote(m.teamId)}`];
-      if (filters.type) clauses.push(`WorkflowType = ${quote(filters.type)}`);
+      if (filters.type) {
+        const types = typeGroups[filters.type] ?? [filters.type];
+        clauses.push(`WorkflowType IN (${types.map(quote).join(', ')})`);
+      } else {
+        // The fan-out of a platform event is bookkeeping a marketer never set up: listed only when asked for.
+        clauses.push(`WorkflowType != ${quote(AUTOMATION_EVENT_WORKFLOW)}`);
+      }
       if (filters.status) {
         const status = statuses.find((s) => s.name === filters.status);
         if (status) clauses.push(`ExecutionStatus = ${quote(status.query)}`);

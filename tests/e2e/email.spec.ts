@@ -33,6 +33,22 @@ async function screenshots(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: 1280, height: 900 });
 }
 
+/** At phone width the page does not scroll sideways, and the "Who joins" select stays inside its card at both widths. */
+async function fitsPhoneWidth(page: Page): Promise<void> {
+  for (const width of [375, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    const fit = await page.evaluate(() => {
+      const select = document.querySelector('select[name="trigger"]');
+      const card = select?.closest('.card');
+      const inside =
+        !select || !card || select.getBoundingClientRect().right <= card.getBoundingClientRect().right;
+      return { scroll: document.documentElement.scrollWidth, inside };
+    });
+    expect(fit.inside).toBe(true);
+    if (width === 375) expect(fit.scroll).toBeLessThanOrEqual(375);
+  }
+}
+
 /** A vendor campaign (no catalog needed), as the campaigns page creates one. */
 async function createCampaign(page: Page, name: string): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
@@ -142,6 +158,7 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await page.getByRole('navigation', { name: 'Email' }).getByRole('link', { name: 'Sequences' }).click();
   await expect(page.getByTestId('no-sequences')).toBeVisible();
   await settled(page);
+  await fitsPhoneWidth(page);
   await page.getByLabel('Name').fill('Welcome series');
   // The campaign picker searches as you type.
   await page.getByRole('combobox', { name: 'Campaign', exact: true }).fill('mail');
@@ -150,6 +167,7 @@ test('email: add a contact, import a CSV, build a sequence with a live preview, 
   await page.getByRole('button', { name: 'Create sequence' }).click();
   await expect(page.getByTestId('sequence-name')).toHaveText('Welcome series');
   await settled(page);
+  await fitsPhoneWidth(page);
 
   // One email, sent at once; a typo in a variable is reported beside the body.
   await page.getByRole('button', { name: 'Add email' }).click();

@@ -62,6 +62,11 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   await found.getByRole('link', { name: title }).click();
   await expect(page.getByTestId('product-title')).toHaveText(title);
   await expect(page.getByTestId('gravity-chart')).toBeVisible();
+  // ClickBank's details in words, never the feed's field names.
+  await page.getByText('All details from ClickBank').click();
+  await expect(page.getByText('Commission per sale')).toBeVisible();
+  await expect(page.getByText('percentPerSale')).toHaveCount(0);
+  await screenshots(page, 'product');
 
   // Create a campaign: the HopLink carries the campaign's tid.
   const campaignName = `Journey campaign ${Date.now()}`;
@@ -73,9 +78,16 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
   expect(hoplink).toMatch(/^https?:\/\//);
   expect(new URL(hoplink).searchParams.get('tid')).toBe(tid);
+  await screenshots(page, 'campaign');
+
+  // The dashboard now suggests the next step: the first article for this campaign.
+  await nav.getByRole('link', { name: 'Dashboard' }).click();
+  const firstContent = page.getByTestId('first-content');
+  await expect(firstContent).toContainText(campaignName);
+  await screenshots(page, 'dashboard-next');
 
   // Generate a review article for it.
-  await page.getByTestId('write-content').click();
+  await firstContent.getByRole('link', { name: 'Write your first article' }).click();
   await expect(page.getByRole('heading', { name: 'Generate content' })).toBeVisible();
   await expect(page.getByLabel('Campaign')).toHaveValue(/.+/);
   await page.getByLabel('Type').selectOption('review_article');

@@ -20,7 +20,7 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   await page.getByPlaceholder('Team name').fill(teamName);
   await page.getByRole('button', { name: 'Create team' }).click();
   await expect(page.getByRole('heading', { name: teamName, level: 1 })).toBeVisible();
-  await expect(page.getByTestId('my-role')).toHaveText('You: owner');
+  await expect(page.getByTestId('my-role')).toHaveText('You: Owner');
 
   // Unknown email -> inline error from the API (422 user_not_found).
   const addForm = page.locator('form[action="?/addMember"]');
@@ -38,7 +38,7 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   // The viewer sees the team but cannot manage it or start checks.
   await memberPage.goto('/teams');
   await memberPage.getByRole('link', { name: teamName }).click();
-  await expect(memberPage.getByTestId('my-role')).toHaveText('You: viewer');
+  await expect(memberPage.getByTestId('my-role')).toHaveText('You: Viewer');
   await expect(memberPage.locator('form[action="?/addMember"]')).toHaveCount(0);
   await expect(memberPage.getByRole('combobox')).toHaveCount(0);
   // The team just opened is the chosen one: the operations page (no team in its URL) shows its checks.
@@ -56,7 +56,7 @@ test('create a team, add a member, change roles, see last-owner protection, remo
   await ownerRow.getByRole('button', { name: 'Save' }).click();
   await expect(page.getByRole('alert')).toContainText('at least one owner');
   await expect(ownerRow.getByRole('combobox')).toHaveValue('owner');
-  await expect(page.getByTestId('my-role')).toHaveText('You: owner');
+  await expect(page.getByTestId('my-role')).toHaveText('You: Owner');
 
   await memberPage.reload();
   await expect(memberPage.getByRole('button', { name: 'Run platform check' })).toBeEnabled();

@@ -30,7 +30,7 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
   {
     provider: 'clickbank',
     name: 'ClickBank',
-    purpose: 'Marketplace catalog, orders and sale notifications (INS).',
+    purpose: 'Marketplace catalog, orders and sale notifications.',
     fields: [
       {
         name: 'affiliateNickname',
@@ -44,7 +44,7 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
         label: 'INS secret key',
         secret: true,
         required: true,
-        hint: 'ClickBank → Settings → My Site → Advanced Tools → Secret Key.',
+        hint: 'Proves each sale notification comes from ClickBank. Find it in ClickBank → Settings → My Site → Advanced Tools → Secret Key.',
       },
       {
         name: 'apiKey',
@@ -52,7 +52,7 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
         secret: true,
         required: false,
         clearable: true,
-        hint: 'A Clerk API key (starts with API-) for order lookups.',
+        hint: 'A ClickBank Clerk API key (starts with API-): it lets Hopflow look up an order’s details.',
       },
     ],
   },
@@ -82,6 +82,7 @@ export const integrationCatalog: readonly IntegrationInfo[] = [
         secret: false,
         required: false,
         placeholder: 'outbound',
+        hint: 'Postmark keeps kinds of email apart in streams; leave empty to use “outbound”, its stream for everyday email.',
       },
     ],
   },
@@ -121,7 +122,7 @@ export const sourceLabel: Record<IntegrationSource, string> = {
 };
 
 export const INS_URL_HINT =
-  'Paste this into ClickBank → Settings → My Site → Advanced Tools → Instant Notification URL, version 7.0.';
+  'Instant Notification Service (INS): ClickBank tells Hopflow about each sale at this address. Paste this into ClickBank → Settings → My Site → Advanced Tools → Instant Notification URL, version 7.0.';
 
 /** Credentials shown on a card: secrets (masked by the API) and plain settings, in form order. */
 export function shownCredentials(

@@ -13,3 +13,15 @@ export function atLeast(role: Role, needed: Role): boolean {
 export function isRole(value: unknown): value is Role {
   return typeof value === 'string' && value in rank;
 }
+
+const roleWords: Record<Role, string> = {
+  owner: 'Owner',
+  admin: 'Admin',
+  editor: 'Editor',
+  viewer: 'Viewer',
+};
+
+/** A role as people read it ("viewer" -> "Viewer"). */
+export function roleLabel(role: string): string {
+  return isRole(role) ? roleWords[role] : role;
+}

@@ -19,6 +19,19 @@ describe('run words', () => {
     expect(stepLabel('Check the timed_out run', 'x')).toBe('Check the timed out run');
   });
 
+  it('tells the review step from the approved one, and never shows an event name', () => {
+    const review = stepLabel('Mark content awaiting_review (review)', 'setContentStatus');
+    const approved = stepLabel('Mark content awaiting_review (publish)', 'setContentStatus');
+    expect(approved).toBe('Approved: getting ready to publish');
+    expect(approved).not.toBe(review);
+    expect(stepLabel('Send contact.created to the runs waiting for it', 'signalEventListeners')).toBe(
+      'Tell the automation runs waiting for “New contact”',
+    );
+    expect(stepLabel('Start the automations triggered by content.published', 'startEventAutomations')).toBe(
+      'Start the automations that react to “Content published”',
+    );
+  });
+
   it('shows only readable progress values', () => {
     expect(
       progressFacts({

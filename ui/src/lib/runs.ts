@@ -24,6 +24,8 @@ export const runTypes = [
   { value: 'teamInsightsWorkflow', label: 'Nightly insights' },
   { value: 'contactImportWorkflow', label: 'Contact imports' },
   { value: 'automationRunWorkflow', label: 'Automations' },
+  { value: 'automationEventWorkflow', label: 'Automation checks' },
+  { value: 'bonusDeliveryWorkflow', label: 'Bonuses' },
   { value: 'platformCheckWorkflow', label: 'Platform checks' },
 ] as const;
 
@@ -57,6 +59,20 @@ const contentStatusWords: Record<string, string> = {
   draft: 'a draft',
 };
 
+/** Platform events in words (the API's run titles use the same words). */
+const eventWords: Record<string, string> = {
+  'contact.created': 'New contact',
+  'contact.tagged': 'Contact tagged',
+  'content.approved': 'Content approved',
+  'content.published': 'Content published',
+  'email.refused': 'Email refused',
+  'bonus.delivered': 'Bonus delivered',
+};
+
+function eventLabel(event: string): string {
+  return eventWords[event] ?? sentence(event.replace(/[._]+/g, ' '));
+}
+
 function sentence(text: string): string {
   const t = text.trim();
   return t ? t[0]!.toUpperCase() + t.slice(1) : t;
@@ -68,9 +84,18 @@ function sentence(text: string): string {
  */
 export function stepLabel(step: string, activityType: string): string {
   if (step && step !== activityType) {
-    // "Mark content awaiting_review (review)" -> "Mark as waiting for review"
-    const mark = /^Mark content (\w+)(?: \(\w+\))?$/.exec(step);
-    if (mark) return `Mark as ${contentStatusWords[mark[1] ?? ''] ?? (mark[1] ?? '').replace(/_/g, ' ')}`;
+    // "Mark content awaiting_review (review)" -> "Mark as waiting for review"; the same status set after an
+    // approval (the publish step) reads as what it is.
+    const mark = /^Mark content (\w+)(?: \((\w+)\))?$/.exec(step);
+    if (mark) {
+      if (mark[1] === 'awaiting_review' && mark[2] === 'publish') return 'Approved: getting ready to publish';
+      return `Mark as ${contentStatusWords[mark[1] ?? ''] ?? (mark[1] ?? '').replace(/_/g, ' ')}`;
+    }
+    // A platform event's bookkeeping steps: "Send contact.created to the runs waiting for it".
+    const send = /^Send (\S+\.\S+) to the runs waiting for it$/.exec(step);
+    if (send) return `Tell the automation runs waiting for “${eventLabel(send[1] ?? '')}”`;
+    const start = /^Start the automations triggered by (\S+\.\S+)$/.exec(step);
+    if (start) return `Start the automations that react to “${eventLabel(start[1] ?? '')}”`;
     return step.replace(/\b([a-z]+(?:_[a-z]+)+)\b/g, (word) => word.replace(/_/g, ' '));
   }
   return sentence(
@@ -113,8 +138,6 @@ export function runTypeLabel(type: string): string {
 
 /** Kinds of work not offered as a filter, still named in words under a run's title. */
 const otherTypeWords: Record<string, string> = {
-  automationEventWorkflow: 'Automations',
-  bonusDeliveryWorkflow: 'Bonuses',
   bonusRevocationWorkflow: 'Bonuses',
   bonusTestDeliveryWorkflow: 'Bonuses',
   catalogSyncWorkflow: 'Products',

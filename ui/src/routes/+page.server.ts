@@ -1,24 +1,26 @@
 import { fail } from '@sveltejs/kit';
 import { ApiError, api } from '$lib/server/api';
-import { pickTeam } from '$lib/server/current-team';
+import { pickTeam, teamPath } from '$lib/server/current-team';
 import { loadNextSteps } from '$lib/server/dashboard';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
 import { loadDashboardInsight } from '$lib/server/insights';
 import type { RunInsightsResponse } from '$api/insights';
+import type { TeamResponse } from '$api/teams';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const team = pickTeam(event.locals, event.url.searchParams.get('team'));
-  if (!team) return { user, team: null, next: null, insight: null };
+  if (!team) return { user, team: null, next: null, insight: null, teamTimeZone: null };
   const client = api(event);
   try {
-    const [next, insight] = await Promise.all([
+    const [next, insight, { team: settings }] = await Promise.all([
       loadNextSteps(client, team.id),
       loadDashboardInsight(client, team.id),
+      client.get<TeamResponse>(teamPath(team.id)),
     ]);
-    return { user, team, next, insight };
+    return { user, team, next, insight, teamTimeZone: settings.timeZone };
   } catch (err) {
     loadError(err);
   }

@@ -14,6 +14,8 @@ type ContentItem = Pick<Content, 'id' | 'title' | 'type' | 'publishAt' | 'update
 export interface NextSteps {
   /** Campaigns that are not archived: none means the first step is to create one. */
   campaignCount: number;
+  /** When campaigns exist but the team has no content yet: the campaign to write the first article for. */
+  firstContent: { campaignId: string; campaignName: string } | null;
   reviews: { count: number; items: ContentItem[] };
   scheduled: { count: number; items: ContentItem[] };
   sequences: {
@@ -53,9 +55,18 @@ export async function loadNextSteps(client: Api, teamId: string): Promise<NextSt
     }),
   );
   const active = running.filter((s) => s.running > 0).sort((a, b) => b.running - a.running);
+  const open = campaigns.filter((c) => c.status !== 'archived');
+  // Anything waiting or scheduled is content already; only otherwise ask whether the team has any at all.
+  const noContent =
+    open.length > 0 &&
+    waiting.length === 0 &&
+    scheduled.length === 0 &&
+    (await client.get<ContentListResponse>(`${base}/content`)).content.length === 0;
+  const target = open.find((c) => c.status === 'active') ?? open[0];
   const soonest = [...scheduled].sort((a, b) => (a.publishAt ?? '').localeCompare(b.publishAt ?? ''));
   return {
-    campaignCount: campaigns.filter((c) => c.status !== 'archived').length,
+    campaignCount: open.length,
+    firstContent: noContent && target ? { campaignId: target.id, campaignName: target.name } : null,
     reviews: { count: waiting.length, items: waiting.slice(0, SHOWN).map(item) },
     scheduled: { count: scheduled.length, items: soonest.slice(0, SHOWN).map(item) },
     sequences: {
