@@ -96,7 +96,7 @@ function automationEventSubject(workflowId: string, summary: string | null): Run
 }
 
 /** The words for a platform event type ("contact.created" -> "New contact"); an unknown one reads "Event". */
-export function eventLabel(event: string | null): string {
+function eventLabel(event: string | null): string {
   return (event && eventWords[event]) ?? 'Event';
 }
 
