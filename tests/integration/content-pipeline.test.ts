@@ -443,7 +443,9 @@ describe('content pipeline', () => {
     expect((await review(created.id, { decision: 'approve' })).status).toBe(200);
     const published = await waitForStatus(created.id, 'published');
     const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
-    expect(post!.title.raw).toBe('Keto Kickstart Program review');
+    const heading = /^# (.+)$/m.exec(ready.body!)?.[1];
+    expect(heading).toMatch(/^Keto Kickstart Program review/);
+    expect(post!.title.raw).toBe(heading);
     expect(post!.content.raw).not.toMatch(/<h1>/);
     expect(post!.content.raw).toBe(markdownToHtml(ready.body!.replace(/^# .*\n/, '')));
     expect(post!.content.rendered).toContain(
