@@ -6,7 +6,7 @@ import { firePlatformEvent } from '../temporal/automation-events';
 import { buildStepPrompt, type PipelineStep, type PromptInput } from '../lib/content/prompts';
 import { ensureEarningText } from '../lib/content/call-to-action';
 import { campaignLink } from '../lib/content/campaign-link';
-import { markdownToHtml } from '../lib/content/markdown-html';
+import { wordpressPost } from '../lib/content/markdown-html';
 import { publishContentStatus, startStreamRevision } from '../lib/content/stream-bus';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
@@ -267,7 +267,8 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
         const wordpress = createWordpressClient(await resolver.wordpress(input.teamId));
         const existing = row.wordpress_post_id ? { id: Number(row.wordpress_post_id) } : undefined;
         // The item keeps Markdown; WordPress gets HTML.
-        const post = { title: row.title, content: markdownToHtml(body) };
+        // The text's own "# heading" is the post's title (not shown twice); the item's label otherwise.
+        const post = wordpressPost(body, row.title);
         saved =
           input.mode === 'publish'
             ? await wordpress.publish(existing ?? post)

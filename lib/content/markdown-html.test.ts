@@ -1,4 +1,4 @@
-import { markdownToHtml } from './markdown-html';
+import { markdownToHtml, wordpressPost } from './markdown-html';
 
 describe('markdownToHtml', () => {
   it('turns headings, paragraphs, lists and links into HTML', () => {
@@ -44,5 +44,30 @@ describe('markdownToHtml', () => {
     expect(markdownToHtml('[**Go**](https://a.example/_x_/*y*)')).toBe(
       '<p><a href="https://a.example/_x_/*y*"><strong>Go</strong></a></p>',
     );
+  });
+});
+
+describe('wordpressPost', () => {
+  it('takes the first top-level heading as the title and leaves it out of the body', () => {
+    const post = wordpressPost(
+      '# Rapid **Tinnitus** & you\n\nIntro.\n\n## Part\n\n# Later heading',
+      'Review article: X',
+    );
+    expect(post.title).toBe('Rapid Tinnitus & you');
+    expect(post.content).toBe(markdownToHtml('Intro.\n\n## Part\n\n# Later heading'));
+    expect(post.content.match(/<h1>/g)).toHaveLength(1);
+    expect(post.content).not.toContain('Rapid');
+  });
+
+  it('reads a heading under an opening line, and keeps the label without one', () => {
+    expect(wordpressPost('*Disclosure: links.*\n\n# The title\n\nText.', 'Label')).toEqual({
+      title: 'The title',
+      content: markdownToHtml('*Disclosure: links.*\n\n\nText.'),
+    });
+    expect(wordpressPost('## Only a subheading\n\nText.', 'Label')).toEqual({
+      title: 'Label',
+      content: markdownToHtml('## Only a subheading\n\nText.'),
+    });
+    expect(wordpressPost('```\n# not a heading\n```', 'Label').title).toBe('Label');
   });
 });

@@ -28,6 +28,12 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   page,
 }) => {
   test.setTimeout(240_000);
+  // Nothing on the way may log an error in the browser (an effect loop did: effect_update_depth_exceeded).
+  const consoleErrors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
   await registerViaUi(page, newUser('Reviewer'));
   const nav = page.getByRole('navigation', { name: 'Main' });
 
@@ -56,9 +62,33 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   const status = page.getByTestId('content-status');
   await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 120_000 });
 
-  // Approve for a time two hours ahead (entered in the reader's zone): scheduled.
   const review = page.getByTestId('review');
+  await expect(review).toBeVisible();
+  // The badge reads as written, in sentence case.
+  expect(await status.innerText()).toBe('Ready for review');
+  // The whole text shows, its end too: no inner scroll box, at 375 px either.
+  const prose = page.getByTestId('draft').getByRole('textbox', { name: 'Text of the piece' });
+  await expect(prose).toHaveAttribute('contenteditable', 'false');
+  for (const width of [1280, 375]) {
+    await page.setViewportSize({ width, height: 812 });
+    expect(await prose.evaluate((el) => el.scrollHeight - el.clientHeight)).toBeLessThanOrEqual(1);
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+  expect(consoleErrors).toEqual([]);
+
+  // A time that has passed is answered once, in words, at the date field (which offers nothing before now).
   await review.getByLabel('Publish at a time you choose').check();
+  const publishAtField = review.getByLabel('Publish at', { exact: true });
+  expect(await publishAtField.getAttribute('min')).toBeTruthy();
+  await publishAtField.fill(await localInput(page, -2));
+  await review.getByRole('button', { name: 'Approve' }).click();
+  await expect(review.locator('.field-error')).toHaveText('Pick a time in the future');
+  await expect(publishAtField).toHaveAttribute('aria-invalid', 'true');
+  await expect(page.getByText('Pick a time in the future')).toHaveCount(1);
+  await expect(page.getByText(/not possible|publishAt/)).toHaveCount(0);
+  await expect(status).toHaveAttribute('data-status', 'awaiting_review');
+
+  // Approve for a time two hours ahead (entered in the reader's zone): scheduled.
   await review.getByLabel('Publish at', { exact: true }).fill(await localInput(page, 2));
   await review.getByRole('button', { name: 'Approve' }).click();
   await expect(status).toHaveAttribute('data-status', 'scheduled', { timeout: 30_000 });
@@ -102,6 +132,9 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   await page.keyboard.press('Enter');
   await page.getByRole('button', { name: 'Bulleted list' }).click();
   await page.keyboard.type('Free shipping this week');
+  await page.keyboard.press('Enter');
+  await page.keyboard.press('Enter');
+  await page.keyboard.type('Convert well & refunds <fast> when 2 > 1');
   expect(await axeFindings(page)).toEqual([]);
   await page.getByRole('button', { name: 'Save edit' }).click();
   await expect(page.getByText('Edit saved as a new version.')).toBeVisible();
@@ -117,6 +150,11 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   const compare = page.getByTestId('compare');
   await expect(compare.getByTestId('diff').locator('ins')).toContainText(['Added by the reviewer']);
   await expect(compare.getByTestId('compare-summary')).toContainText('words added');
+  // The saved Markdown keeps "&", "<" and ">" as typed (no "&amp;"); the comparison reads without Markdown.
+  await expect(compare.getByRole('heading', { name: 'Changes in the text' })).toBeVisible();
+  await expect(compare.getByTestId('diff')).toContainText('Convert well & refunds <fast> when 2 > 1');
+  await expect(compare.getByTestId('diff')).not.toContainText('&amp;');
+  await expect(compare.getByTestId('diff')).not.toContainText('###');
   await compare.getByTestId('compare-to').selectOption({ index: 0 });
   await expect(compare).toContainText('Pick two different versions');
   expect(await axeFindings(page)).toEqual([]);
@@ -145,6 +183,7 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   await dialog.getByRole('button', { name: 'Reject it' }).click();
   await expect(status).toHaveAttribute('data-status', 'rejected', { timeout: 30_000 });
   await expect(page.getByText('Rejected. Nothing will be published.')).toBeVisible();
+  expect(consoleErrors).toEqual([]);
 
   // The content list shows it as rejected, and the status filter finds it.
   await nav.getByRole('link', { name: 'Content' }).click();

@@ -135,7 +135,9 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   await expect(status).toHaveAttribute('data-status', 'awaiting_review', { timeout: 120_000 });
   const review = page.getByTestId('review');
   await expect(draft).not.toBeEmpty();
-  const finalTitle = (await page.getByTestId('content-title').innerText()).trim();
+  // The text's own heading becomes the WordPress post's title.
+  const textHeading = (await draft.getByRole('heading', { level: 1 }).first().innerText()).trim();
+  expect(textHeading.length).toBeGreaterThan(0);
 
   // The UI's stream proxy passes Last-Event-ID on: resuming from an earlier event gets only the rest.
   const streamUrl = `${page.url()}/stream`;
@@ -166,7 +168,8 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   const post = posts.find((p) => p.link === publishedUrl);
   expect(post, `a post with link ${publishedUrl} among ${posts.length}`).toBeDefined();
   expect(post?.status).toBe('publish');
-  expect(post?.title.raw ?? post?.title.rendered).toContain(finalTitle);
+  expect(post?.title.raw ?? post?.title.rendered).toBe(textHeading);
+  expect(post?.content.raw).not.toContain('<h1>'); // the heading is the title, not repeated in the body
   // ...and it earns: the campaign's link in a call to action, and the affiliate disclosure.
   expect(post?.content.raw).toContain(`<a href="${hoplink.replace(/&/g, '&amp;')}">`);
   expect(post?.content.raw).toMatch(

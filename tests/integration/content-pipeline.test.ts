@@ -350,7 +350,10 @@ describe('content pipeline', () => {
     expect(occurrences(post!.content.raw!, `href="${escapeHtml(link)}"`)).toBe(1);
     expect(post!.content.raw).toMatch(/<em>Disclosure: this article contains affiliate links/);
     expect(published.body).toContain('I rewrote this **myself**.');
-    expect(post!.content.raw).toBe(markdownToHtml(published.body!));
+    // The text's own heading is the post's title, not the item's label, and is not repeated in the body.
+    expect(post!.title.raw).toBe('My own take');
+    expect(post!.content.raw).not.toContain('<h1>');
+    expect(post!.content.raw).toBe(markdownToHtml(published.body!.replace('# My own take\n', '')));
     // Editing after the decision is refused.
     expect((await saveEdit(created.id, 'Too late')).status).toBe(409);
 
@@ -440,7 +443,11 @@ describe('content pipeline', () => {
     expect((await review(created.id, { decision: 'approve' })).status).toBe(200);
     const published = await waitForStatus(created.id, 'published');
     const post = (await wordpressPosts()).find((p) => p.id === published.wordpressPostId);
-    expect(post!.content.raw).toBe(markdownToHtml(ready.body!));
+    const heading = /^# (.+)$/m.exec(ready.body!)?.[1];
+    expect(heading).toMatch(/^Keto Kickstart Program review/);
+    expect(post!.title.raw).toBe(heading);
+    expect(post!.content.raw).not.toMatch(/<h1>/);
+    expect(post!.content.raw).toBe(markdownToHtml(ready.body!.replace(/^# .*\n/, '')));
     expect(post!.content.rendered).toContain(
       `<a href="${escapeHtml(link)}">Get Keto Kickstart Program here</a>`,
     );

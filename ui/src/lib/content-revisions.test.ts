@@ -1,5 +1,12 @@
 import type { ContentRevision } from '$api/content';
-import { defaultComparison, diffCounts, diffTexts, revisionAuthor, textVersions } from './content-revisions';
+import {
+  defaultComparison,
+  diffCounts,
+  diffTexts,
+  readableText,
+  revisionAuthor,
+  textVersions,
+} from './content-revisions';
 
 const revision = (
   id: string,
@@ -59,5 +66,32 @@ describe('content revisions', () => {
     ).toBe('# Title\n\nKeto is good.');
     expect(diffCounts(parts)).toEqual({ added: 3, removed: 0 });
     expect(diffTexts('same', 'same')).toEqual([{ kind: 'same', text: 'same' }]);
+  });
+});
+
+describe('readableText', () => {
+  it('drops Markdown symbols a reader does not see', () => {
+    const md = [
+      '# Rapid **Tinnitus** review',
+      '',
+      '*Disclosure: this article contains affiliate links.*',
+      '',
+      '- Convert well & refunds',
+      '- A_b stays, 5 \\* 3',
+      '',
+      '**Ready?** [Get it here](https://v.hop.clickbank.net/?tid=a)',
+    ].join('\n');
+    expect(readableText(md)).toBe(
+      [
+        'Rapid Tinnitus review',
+        '',
+        'Disclosure: this article contains affiliate links.',
+        '',
+        '• Convert well & refunds',
+        '• A_b stays, 5 * 3',
+        '',
+        'Ready? Get it here (https://v.hop.clickbank.net/?tid=a)',
+      ].join('\n'),
+    );
   });
 });

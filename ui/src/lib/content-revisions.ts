@@ -52,6 +52,30 @@ export interface DiffPart {
 }
 
 /** A word-level diff that keeps line breaks, with neighbouring parts of one kind joined. */
+/**
+ * Markdown as a reader sees it, for comparing versions: no heading hashes, emphasis stars or link brackets
+ * ("## Why **it** works" -> "Why it works"; "[Get it](https://x)" -> "Get it (https://x)"); list items start
+ * with a bullet. Line breaks stay, so paragraphs stay apart.
+ */
+export function readableText(markdown: string): string {
+  return markdown
+    .split('\n')
+    .map((line) =>
+      line
+        .replace(/^\s{0,3}#{1,6}\s+/, '')
+        .replace(/^(\s*)[-*+]\s+/, '$1• ')
+        .replace(/^\s{0,3}>\s?/, '')
+        .replace(/!?\[([^\]]*)\]\(([^)\s]+)[^)]*\)/g, (_m, text: string, url: string) =>
+          text && text !== url ? `${text} (${url})` : url,
+        )
+        .replace(/(\*\*|__)(?=\S)(.+?)(?<=\S)\1/g, '$2')
+        .replace(/(^|[^\w*])[*_](?=\S)(.+?)(?<=\S)[*_](?![\w*])/g, '$1$2')
+        .replace(/`([^`]+)`/g, '$1')
+        .replace(/\\([\\`*_[\]~#>+\-.!])/g, '$1'),
+    )
+    .join('\n');
+}
+
 export function diffTexts(from: string, to: string): DiffPart[] {
   const parts: DiffPart[] = [];
   for (const change of diffWordsWithSpace(from, to)) {

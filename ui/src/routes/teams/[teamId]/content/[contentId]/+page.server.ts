@@ -1,4 +1,5 @@
 import { fail } from '@sveltejs/kit';
+import { plainMessage, splitApiError } from '$lib/api-words';
 import { ApiError, api } from '$lib/server/api';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
@@ -40,15 +41,33 @@ function readPublishAt(data: FormData): string | null | 'invalid' {
   return Number.isNaN(date.getTime()) ? 'invalid' : date.toISOString();
 }
 
+/** The date field's answer to a time that has passed, at the field (the workflow refuses it without a field). */
+const PAST = /^publishAt must be in the future$/i;
+
 function failWith(err: unknown, action: string) {
   if (!(err instanceof ApiError)) throw err;
+  if (err.status === 403) {
+    return fail(403, { action, message: 'Your role in this team cannot review content.', fieldErrors: {} });
+  }
+  if (PAST.test(err.message)) {
+    return fail(400, { action, message: undefined, fieldErrors: { publishAt: plainMessage(err.message) } });
+  }
+  const split = splitApiError(err.message, err.details, ['publishAt', 'body', 'notes'], err.status);
   const message =
-    err.code === 'invalid_transition'
-      ? `That is not possible now: ${err.message}`
-      : err.status === 403
-        ? 'Your role in this team cannot review content.'
-        : err.message;
-  return fail(err.status >= 500 ? 502 : err.status, { action, message, fieldErrors: err.fieldErrors() });
+    split.message && err.code === 'invalid_transition'
+      ? `That is not possible now: ${split.message}`
+      : split.message;
+  return fail(err.status >= 500 ? 502 : err.status, {
+    action,
+    message: message ?? undefined,
+    fieldErrors: split.fieldErrors,
+  });
+}
+
+/** A publish time at its field: missing, not a date, or already past. */
+function publishAtProblem(publishAt: string | null | 'invalid'): string | null {
+  if (!publishAt || publishAt === 'invalid') return 'Pick the date and time to publish at.';
+  return new Date(publishAt).getTime() <= Date.now() ? plainMessage('publishAt must be in the future') : null;
 }
 
 async function review(event: RequestEvent, body: Record<string, unknown>, action: string) {
@@ -71,11 +90,12 @@ export const actions: Actions = {
     if (mode === 'draft') return review(event, { ...approve, publish: false }, 'approve');
     if (mode === 'schedule') {
       const publishAt = readPublishAt(data);
-      if (!publishAt || publishAt === 'invalid') {
+      const problem = publishAtProblem(publishAt);
+      if (problem || !publishAt || publishAt === 'invalid') {
         return fail(400, {
           action: 'approve',
-          message: 'Pick the date and time to publish at.',
-          fieldErrors: {},
+          message: undefined,
+          fieldErrors: { publishAt: problem ?? '' },
         });
       }
       return review(event, { ...approve, publish: true, publishAt }, 'approve');
@@ -109,8 +129,9 @@ export const actions: Actions = {
     requireTeam(event);
     const data = await event.request.formData();
     const publishAt = field(data, 'cancel') ? null : readPublishAt(data);
-    if (publishAt === 'invalid') {
-      return fail(400, { action: 'schedule', message: 'That date is not valid.', fieldErrors: {} });
+    const problem = field(data, 'cancel') ? null : publishAtProblem(publishAt);
+    if (problem || publishAt === 'invalid') {
+      return fail(400, { action: 'schedule', message: undefined, fieldErrors: { publishAt: problem ?? '' } });
     }
     try {
       await api(event).post<ContentResponse>(`${contentPath(event)}/schedule`, { publishAt });
