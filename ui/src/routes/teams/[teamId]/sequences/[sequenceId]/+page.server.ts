@@ -46,7 +46,11 @@ export const actions: Actions = {
     }
     try {
       await api(event).put(`${sequencePath(event, team.id)}/steps`, { steps });
-      return { action: 'saveSteps' as const, success: 'Steps saved.' };
+      return {
+        action: 'saveSteps' as const,
+        success:
+          'Emails saved. Contacts you enroll from now on get these emails; those already in the sequence keep the emails they started with.',
+      };
     } catch (err) {
       return actionFailure(err, { action: 'saveSteps' as const }, forbidden, [
         'steps',
