@@ -35,7 +35,7 @@ test('register, run a platform check, log out, log in again, and be sent to /log
     await expect(check).toBeVisible();
     // The worker picks the workflow up from the priority queue and writes the result back.
     await expect(check).toHaveAttribute('data-status', 'completed', { timeout: 60_000 });
-    await expect(page.getByTestId('check-status')).toHaveText('completed');
+    await expect(page.getByTestId('check-status')).toHaveText('Passed');
     const temporalLink = page.getByTestId('temporal-link');
     await expect(temporalLink).toHaveAttribute('href', /\/namespaces\/[^/]+\/workflows\/platform-check%3A/);
     const teamLink = page.getByTestId('team-workflows-link');

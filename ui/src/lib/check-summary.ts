@@ -20,3 +20,10 @@ export function checkSummary(result: unknown): [label: string, value: string][] 
   add('Attempt', get(result, 'worker', 'attempt'));
   return rows;
 }
+
+/** A platform check's status in words. */
+export const checkStatusWords: Record<'pending' | 'completed' | 'failed', string> = {
+  pending: 'Running',
+  completed: 'Passed',
+  failed: 'Failed',
+};
