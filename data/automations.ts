@@ -194,14 +194,18 @@ export async function latestVersionsOf(
   db: Db,
   teamId: string,
   automationIds: string[],
-): Promise<Map<string, Omit<AutomationVersionRow, 'definition'>>> {
+): Promise<Map<string, Omit<AutomationVersionRow, 'definition'> & { triggerType: string | null }>> {
   if (automationIds.length === 0) return new Map();
   const rows = await db('workflow_versions')
     .distinctOn('workflow_id')
     .where({ team_id: teamId })
     .whereIn('workflow_id', automationIds)
     .orderBy([{ column: 'workflow_id' }, { column: 'version', order: 'desc' }])
-    .select<Omit<AutomationVersionRow, 'definition'>[]>(versionColumns.filter((c) => c !== 'definition'));
+    .select<(Omit<AutomationVersionRow, 'definition'> & { triggerType: string | null })[]>([
+      ...versionColumns.filter((c) => c !== 'definition'),
+      // What starts the latest version (a draft's trigger is not copied to the automation until activation).
+      db.raw(`definition -> 'trigger' ->> 'type' AS "triggerType"`),
+    ]);
   return new Map(rows.map((r) => [r.automationId, r]));
 }
 

@@ -95,6 +95,10 @@ const automationSchema = z
     description: z.string().nullable(),
     status: automationStatusSchema,
     trigger: z.record(z.string(), z.unknown()).openapi({ description: "The live version's trigger" }),
+    latestTriggerType: z
+      .enum(['webhook', 'schedule', 'clickbank', 'event', 'manual'])
+      .nullable()
+      .openapi({ description: "The latest version's trigger type (a draft's too); null without a version" }),
     liveVersion: z.number().int().nullable(),
     latestVersion: versionSummarySchema.nullable(),
     createdBy: uuid.nullable(),
@@ -177,3 +181,8 @@ export const startedRunResponse = z
     status: z.enum(['started', 'duplicate', 'filtered']),
   })
   .openapi('AutomationRunStarted');
+
+export type Automation = z.output<typeof automationSchema>;
+export type AutomationsResponse = z.output<typeof automationsResponse>;
+export type AutomationResponse = z.output<typeof automationResponse>;
+export type AutomationExport = z.output<typeof exportResponse>;

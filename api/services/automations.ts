@@ -102,13 +102,19 @@ function versionView(v: VersionHead, liveId: string | null) {
   };
 }
 
-function automationView(a: AutomationRow, latest: VersionHead | undefined, liveVersion: number | null) {
+function automationView(
+  a: AutomationRow,
+  latest: VersionHead | undefined,
+  liveVersion: number | null,
+  latestTriggerType: string | null,
+) {
   return {
     id: a.id,
     name: a.name,
     description: a.description,
     status: a.status,
     trigger: a.trigger,
+    latestTriggerType,
     liveVersion,
     latestVersion: latest ? versionView(latest, a.currentVersionId) : null,
     createdBy: a.createdBy,
@@ -149,7 +155,7 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       : undefined;
     return {
       automation: {
-        ...automationView(a, latest, live?.version ?? null),
+        ...automationView(a, latest, live?.version ?? null, latest?.definition.trigger.type ?? null),
         definition: latest?.definition ?? null,
       },
     };
@@ -270,6 +276,7 @@ export function createAutomationService(deps: AutomationServiceDeps) {
             a,
             latest.get(a.id),
             a.currentVersionId ? (live.get(a.currentVersionId) ?? null) : null,
+            latest.get(a.id)?.triggerType ?? null,
           ),
         ),
       };

@@ -29,6 +29,7 @@ interface Automation {
   description: string | null;
   status: string;
   trigger: Record<string, unknown>;
+  latestTriggerType: string | null;
   liveVersion: number | null;
   latestVersion: Version | null;
   definition: unknown;
@@ -140,7 +141,11 @@ describe('automations API', () => {
 
       const list = await request(api.app).get(url()).set(as(viewer));
       expect(list.status).toBe(200);
-      expect((list.body as { automations: Automation[] }).automations.map((x) => x.id)).toContain(a.id);
+      const listed = (list.body as { automations: Automation[] }).automations;
+      expect(listed.map((x) => x.id)).toContain(a.id);
+      // A draft's trigger is not the automation's until activation; the list still says what starts it.
+      expect(listed.find((x) => x.id === a.id)).toMatchObject({ trigger: {}, latestTriggerType: 'manual' });
+      expect(a.latestTriggerType).toBe('manual');
 
       const renamed = await request(api.app)
         .patch(url(`/${a.id}`))
