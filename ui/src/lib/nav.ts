@@ -8,6 +8,7 @@ import Package from '@lucide/svelte/icons/package';
 import Plug from '@lucide/svelte/icons/plug';
 import Server from '@lucide/svelte/icons/server';
 import Users from '@lucide/svelte/icons/users';
+import Workflow from '@lucide/svelte/icons/workflow';
 
 export type NavLink = {
   href: string;
@@ -20,7 +21,7 @@ export type NavLink = {
 };
 
 /**
- * The main sections. Team-scoped ones (/campaigns, /content, /runs, /email, /settings) open the chosen
+ * The main sections. Team-scoped ones (/campaigns, /content, /automations, /runs, /email, /settings) open the chosen
  * team's page (the server remembers the team last opened or picked in the switcher).
  */
 export const navLinks: NavLink[] = [
@@ -28,6 +29,12 @@ export const navLinks: NavLink[] = [
   { href: '/products', label: 'Products', icon: Package },
   { href: '/campaigns', label: 'Campaigns', icon: Megaphone, also: /^\/teams\/[^/]+\/campaigns(\/|$)/ },
   { href: '/content', label: 'Content', icon: FileText, also: /^\/teams\/[^/]+\/content(\/|$)/ },
+  {
+    href: '/automations',
+    label: 'Automations',
+    icon: Workflow,
+    also: /^\/teams\/[^/]+\/(automations|automation-runs)(\/|$)/,
+  },
   { href: '/runs', label: 'Runs', icon: Activity, also: /^\/teams\/[^/]+\/runs(\/|$)/ },
   {
     href: '/email',

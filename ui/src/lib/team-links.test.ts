@@ -7,6 +7,10 @@ describe('where the team menu leads', () => {
   it("opens the same section of the other team on a team page (its list: an item of one team is not in another's)", () => {
     expect(switchTeamHref(at('/teams/a/content/123?status=scheduled'), B)).toBe(`/teams/${B}/content`);
     expect(switchTeamHref(at('/teams/a/contacts'), B)).toBe(`/teams/${B}/contacts`);
+    expect(switchTeamHref(at('/teams/a/automations/9c1d'), B)).toBe(`/teams/${B}/automations`);
+    expect(switchTeamHref(at('/teams/a/automation-runs?automation_id=9c1d'), B)).toBe(
+      `/teams/${B}/automation-runs`,
+    );
     expect(switchTeamHref(at('/teams/a'), B)).toBe(`/teams/${B}`);
   });
 

@@ -50,7 +50,7 @@ export function chooseTeam(cookies: Cookies, url: URL, teams: TeamMembership[]):
   return team;
 }
 
-/** Loads for /campaigns, /content, /runs, /email, /settings: open that section of the chosen team. */
+/** Loads for /campaigns, /content, /automations, /runs, /email, /settings: open that section of the chosen team. */
 export function redirectToTeamSection(event: Event, section: string): never {
   requireUser(event);
   const team = pickTeam(event.locals, event.url.searchParams.get('team'));
