@@ -35,8 +35,8 @@ describe('automation templates', () => {
   it('names each missing or wrong value by its key', () => {
     const lead = automationTemplates.find((t) => t.id === 'webhook-lead-drip')!;
     expect(instantiateTemplate(lead, { gap: 'soon' }).problems).toEqual([
-      { path: 'values.campaign_id', message: 'required: campaign the emails promote' },
-      { path: 'values.gap', message: 'a duration such as 30m, 2h or 2d' },
+      { path: 'values.campaign_id', message: 'Choose a campaign' },
+      { path: 'values.gap', message: 'Enter a duration such as 30m, 2h or 2d' },
     ]);
   });
 

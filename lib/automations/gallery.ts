@@ -34,9 +34,8 @@ const saleBonus: AutomationTemplate = {
   id: 'sale-bonus-follow-up',
   name: 'New sale: deliver the bonus and start the follow-up emails',
   description:
-    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses (one ' +
-    'email per sale line, the same one Hopflow’s own bonus delivery sends, never two) and enroll the buyer in a ' +
-    'follow-up sequence.',
+    'When ClickBank reports a sale for the campaign, email the buyer the download links of its bonuses ' +
+    '(Hopflow sends one bonus email per sale, never two) and start a follow-up sequence for the buyer.',
   trigger: 'clickbank',
   connects: ['ClickBank', 'Postmark'],
   needs: [
@@ -161,8 +160,8 @@ const webhookLead: AutomationTemplate = {
   id: 'webhook-lead-drip',
   name: 'Lead from a form: welcome email and three follow-ups',
   description:
-    'A form or landing page posts the lead to this automation’s webhook; the lead is tagged, welcomed at ' +
-    'once, and gets three more emails over the following days.',
+    'When your form or landing page sends a new lead to this automation’s web address, the lead is tagged ' +
+    '"lead", welcomed at once, and gets three more emails over the following days.',
   trigger: 'webhook',
   connects: ['Postmark'],
   needs: [
@@ -297,19 +296,33 @@ export const automationTemplates: AutomationTemplate[] = [
   taggedBuyer,
 ];
 
+/** What to enter when a value is missing, in the builder's words (shown at the field). */
+const missingWords: Record<NeedKind, string> = {
+  campaign: 'Choose a campaign',
+  sequence: 'Choose a sequence',
+  email: 'Enter an email address',
+  duration: 'Enter a duration such as 30m, 2h or 2d',
+  time_zone: 'Enter a time zone such as Europe/Berlin',
+  tag: 'Enter a tag',
+};
+
 function valueProblem(need: Need, value: string): string | undefined {
   switch (need.kind) {
     case 'campaign':
     case 'sequence':
-      return UUID.test(value) ? undefined : `choose a ${need.kind}`;
+      return UUID.test(value) ? undefined : `Choose a ${need.kind} from the list`;
     case 'email':
-      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value) ? undefined : 'an email address';
+      return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value)
+        ? undefined
+        : 'Enter an email address like team@example.com';
     case 'duration':
-      return parseDuration(value) === undefined ? 'a duration such as 30m, 2h or 2d' : undefined;
+      return parseDuration(value) === undefined ? 'Enter a duration such as 30m, 2h or 2d' : undefined;
     case 'time_zone':
-      return timeZoneProblem(value);
+      return timeZoneProblem(value)
+        ? 'Enter a time zone such as Europe/Berlin or America/New_York'
+        : undefined;
     case 'tag':
-      return value.length <= 40 ? undefined : 'at most 40 characters';
+      return value.length <= 40 ? undefined : 'Use at most 40 characters';
   }
 }
 
@@ -324,7 +337,7 @@ export function instantiateTemplate(
     const raw = given[need.key];
     const value = typeof raw === 'string' && raw.trim() !== '' ? raw.trim() : need.default;
     if (value === undefined) {
-      problems.push({ path: `values.${need.key}`, message: `required: ${need.label.toLowerCase()}` });
+      problems.push({ path: `values.${need.key}`, message: missingWords[need.kind] });
       continue;
     }
     const problem = valueProblem(need, value);
