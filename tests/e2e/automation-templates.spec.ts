@@ -62,9 +62,12 @@ test('start from a template, a blank one, or a file; a broken file says what is 
     const empty = page.getByTestId('no-automations');
     await expect(empty).toContainText('An automation does a job for you');
     await expect(empty).toContainText('ready-made template');
+    await expect(empty).toContainText('new automation');
     await expect(page.getByRole('heading', { name: 'New automation' })).toBeVisible();
     await expect(page.getByTestId('template-gallery').getByRole('listitem')).toHaveCount(6);
     await expect(page.getByTestId('all-runs')).toHaveAttribute('href', `/teams/${teamId}/automation-runs`);
+    fs.mkdirSync(shots, { recursive: true });
+    await page.screenshot({ path: path.join(shots, 'automations-empty-1280.png'), fullPage: true });
   });
 
   let templateAutomationId = '';
