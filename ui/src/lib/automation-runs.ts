@@ -39,13 +39,6 @@ export function runStatusTone(status: string): string {
   return '';
 }
 
-/** A small sign beside a step's status (the word always goes with it). */
-export function stepStatusIcon(status: string): string {
-  return (
-    { succeeded: '✓', failed: '✕', running: '▶', waiting: '⏸', skipped: '↷', pending: '○' }[status] ?? '•'
-  );
-}
-
 export const isRunOver = (status: string): boolean =>
   ['succeeded', 'failed', 'cancelled', 'skipped'].includes(status);
 
@@ -136,6 +129,7 @@ export function durationWords(fromIso: string | null | undefined, toIso: string 
   if (!fromIso || !toIso) return '—';
   const ms = new Date(toIso).getTime() - new Date(fromIso).getTime();
   if (!Number.isFinite(ms) || ms < 0) return '—';
+  if (ms < 1000) return 'under a second';
   if (ms < 10_000) return `${(ms / 1000).toFixed(1)} s`;
   const s = Math.round(ms / 1000);
   if (s < 60) return `${s} s`;
@@ -191,6 +185,12 @@ export function stepTree(state: AutomationRunStateView): StepNode[] {
 export function waitingApprovals(state: AutomationRunStateView | null): AutomationStepState[] {
   if (!state) return [];
   return Object.values(state.steps).filter((s) => s.status === 'waiting' && s.wait?.kind === 'approval');
+}
+
+/** An error message without the setting it names first (`config.to: …`), which is shown on its own. */
+export function errorWithoutPath(error: { message: string; path?: string }): string {
+  const prefix = error.path ? `${error.path}: ` : null;
+  return prefix && error.message.startsWith(prefix) ? error.message.slice(prefix.length) : error.message;
 }
 
 /** A value for reading: short text as it is, anything else as indented JSON. */
