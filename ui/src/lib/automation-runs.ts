@@ -6,7 +6,6 @@ import type {
   AutomationStepState,
   AutomationTriggerSource,
 } from '$api/automation-runs';
-import { currentTimeZone } from './time-zone';
 
 export const automationRunStatuses: readonly AutomationRunStatus[] = [
   'running',
@@ -64,7 +63,7 @@ export function triggerSourceWord(source: string, key = ''): string {
 }
 
 /** A moment with its weekday, for waits: "Tue 8 Dec, 09:00 UTC". */
-export function whenWords(iso: string, timeZone = currentTimeZone()): string {
+export function whenWords(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat('en-GB', {
@@ -79,7 +78,7 @@ export function whenWords(iso: string, timeZone = currentTimeZone()): string {
 }
 
 /** A step's wait in words: "Waiting until Tue 8 Dec, 09:00", "Waiting for approval from editors". */
-export function waitWords(wait: AutomationStepState['wait'], timeZone?: string): string {
+export function waitWords(wait: AutomationStepState['wait'], timeZone: string): string {
   if (!wait) return 'Waiting';
   const until = wait.until ? whenWords(wait.until, timeZone) : null;
   switch (wait.kind) {
@@ -112,7 +111,7 @@ export function waitWords(wait: AutomationStepState['wait'], timeZone?: string):
 }
 
 /** "Attempt 2 of 5, next try at 10:42:05". */
-export function retryWords(retry: AutomationStepRetry, timeZone = currentTimeZone()): string {
+export function retryWords(retry: AutomationStepRetry, timeZone: string): string {
   const of = retry.maxAttempts ? ` of ${retry.maxAttempts}` : '';
   if (!retry.nextAttemptAt) return `Attempt ${retry.attempt}${of}, trying now`;
   const at = new Intl.DateTimeFormat('en-GB', {
