@@ -1,6 +1,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
+import { automationRunResponse, automationRunsResponse } from '../../api/schemas/automation-runs';
 import type { Config } from '../../lib/config';
 import {
   bearer,
@@ -74,6 +75,8 @@ describe('automation runs: search and retry state', () => {
       .get(runsUrl(`?q=${encodeURIComponent(q)}${rest}`))
       .set(bearer(viewer.accessToken));
     expect(res.status).toBe(200);
+    // The answer is what the OpenAPI document (and the UI's types) say it is.
+    automationRunsResponse.parse(res.body);
     return (res.body as { runs: Run[] }).runs;
   }
 
@@ -195,6 +198,7 @@ describe('automation runs: search and retry state', () => {
           .get(runsUrl(`/${encodeURIComponent(workflowId)}`))
           .set(bearer(viewer.accessToken));
         expect(res.status).toBe(200);
+        automationRunResponse.parse(res.body);
         detail = (res.body as Detail).run;
         if (detail.retrying.call) break;
         await new Promise((r) => setTimeout(r, 250));
