@@ -1,4 +1,5 @@
 import path from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { newUser, registerViaUi } from '../support/e2e';
 import { apiAs, personalTeamId } from '../support/e2e-data';
@@ -36,6 +37,18 @@ async function startTestRun(
   return started.workflow_id;
 }
 
+/** Serious and critical axe findings on the page as it is now (none expected). */
+async function axeFindings(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page }).analyze();
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+/** How far the page is wider than the window (0: no sideways scrolling). */
+const overflow = (page: Page) =>
+  page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+
 const runPage = (teamId: string, workflowId: string) =>
   `/teams/${teamId}/automation-runs/${encodeURIComponent(workflowId)}`;
 
@@ -71,6 +84,7 @@ test.describe('automation runs', () => {
     await expect(row).toContainText('Publish after a look');
     await expect(row).toContainText('Test run');
     await page.screenshot({ path: path.join(shots, 'automation-runs-list-1280.png'), fullPage: true });
+    expect(await axeFindings(page)).toEqual([]);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: path.join(shots, 'automation-runs-list-375.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
@@ -87,8 +101,10 @@ test.describe('automation runs', () => {
     await expect(page.getByTestId('live-mode')).toContainText('Updating live');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(shots, 'automation-run-waiting-1280.png'), fullPage: true });
+    expect(await axeFindings(page)).toEqual([]);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: path.join(shots, 'automation-run-waiting-375.png'), fullPage: true });
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
 
     // Approve at phone width; the run ends while the page stays open (no reload).
     await banner.getByLabel('Note (optional, kept with the decision)').fill('Looks good');
@@ -136,8 +152,14 @@ test.describe('automation runs', () => {
     await expect(page.locator('[data-step="first"] [data-testid="step-status"]')).toHaveText('Succeeded');
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.screenshot({ path: path.join(shots, 'automation-run-failed-1280.png'), fullPage: true });
+    expect(await axeFindings(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: path.join(shots, 'automation-run-failed-dark-1280.png'), fullPage: true });
+    expect(await axeFindings(page)).toEqual([]);
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: path.join(shots, 'automation-run-failed-375.png'), fullPage: true });
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
 
     // The fix (the editor's own tests cover doing it there), then resume from the page.
     await apiAs(page, 'PATCH', `/teams/${teamId}/automations/${automationId}`, {
