@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { RunStatus, StepError, TriggerSource } from '../workflows/contracts/automation-run';
+import { containsPattern } from './like';
 
 type Db = Knex | Knex.Transaction;
 
@@ -25,6 +26,11 @@ export interface AutomationRunRow {
   endedAt: Date | null;
 }
 
+/** A run with its automation's name (null once the automation is deleted with its runs kept). */
+export interface AutomationRunListRow extends AutomationRunRow {
+  automationName: string | null;
+}
+
 const columns = [
   'workflow_id as workflowId',
   'automation_id as automationId',
@@ -45,6 +51,12 @@ const columns = [
   'updated_at as updatedAt',
   'ended_at as endedAt',
 ];
+
+/** The columns of a run read with its automation joined (both tables have team_id, status, created_at…). */
+const joinedColumns = [...columns.map((c) => `automation_runs.${c}`), 'workflows.name as automationName'];
+
+/** How much of a payload the run search reads: enough for ids and addresses, bounded for big payloads. */
+const PAYLOAD_SEARCH_CHARS = 4000;
 
 /**
  * Records a run before it starts. Returns true when this call created the row, false when a run with this id was
@@ -108,41 +120,62 @@ export function findAutomationRun(
   db: Db,
   teamId: string,
   workflowId: string,
-): Promise<AutomationRunRow | undefined> {
+): Promise<AutomationRunListRow | undefined> {
   return db('automation_runs')
-    .where({ team_id: teamId, workflow_id: workflowId })
-    .first<AutomationRunRow | undefined>(columns);
+    .leftJoin('workflows', 'workflows.id', 'automation_runs.automation_id')
+    .where({ 'automation_runs.team_id': teamId, 'automation_runs.workflow_id': workflowId })
+    .first<AutomationRunListRow | undefined>(joinedColumns);
 }
 
-/** Newest first, keyset-paged by (created_at, workflow_id). */
+/**
+ * Newest first, keyset-paged by (created_at, workflow_id). `search` matches, case-insensitively and with its LIKE
+ * characters taken literally, the automation's name, the run's id, its trigger key and the start of its payload.
+ */
 export function listAutomationRuns(
   db: Db,
   q: {
     teamId: string;
     automationId?: string;
     statuses?: RunStatus[];
+    search?: string;
     before?: { createdAt: Date; workflowId: string };
     limit: number;
   },
-): Promise<AutomationRunRow[]> {
-  const query = db('automation_runs').where({ team_id: q.teamId });
-  if (q.automationId) query.where({ automation_id: q.automationId });
-  if (q.statuses?.length) query.whereIn('status', q.statuses);
+): Promise<AutomationRunListRow[]> {
+  const query = db('automation_runs')
+    .leftJoin('workflows', 'workflows.id', 'automation_runs.automation_id')
+    .where('automation_runs.team_id', q.teamId);
+  if (q.automationId) query.where('automation_runs.automation_id', q.automationId);
+  if (q.statuses?.length) query.whereIn('automation_runs.status', q.statuses);
+  if (q.search) {
+    const pattern = containsPattern(q.search);
+    query.where((w) =>
+      w
+        .where('workflows.name', 'ilike', pattern)
+        .orWhere('automation_runs.workflow_id', 'ilike', pattern)
+        .orWhere('automation_runs.trigger_key', 'ilike', pattern)
+        .orWhereRaw('left(automation_runs.payload::text, ?) ilike ?', [PAYLOAD_SEARCH_CHARS, pattern]),
+    );
+  }
   if (q.before) {
     const { createdAt, workflowId } = q.before;
     query.where((w) =>
       w
-        .where('created_at', '<', createdAt)
-        .orWhere((x) => x.where('created_at', '=', createdAt).andWhere('workflow_id', '<', workflowId)),
+        .where('automation_runs.created_at', '<', createdAt)
+        .orWhere((x) =>
+          x
+            .where('automation_runs.created_at', '=', createdAt)
+            .andWhere('automation_runs.workflow_id', '<', workflowId),
+        ),
     );
   }
   return query
     .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'workflow_id', order: 'desc' },
+      { column: 'automation_runs.created_at', order: 'desc' },
+      { column: 'automation_runs.workflow_id', order: 'desc' },
     ])
     .limit(q.limit)
-    .select<AutomationRunRow[]>(columns);
+    .select<AutomationRunListRow[]>(joinedColumns);
 }
 
 /** The interpreter's view of where a run is: called when the run starts waiting, resumes, and ends. */

@@ -7,7 +7,12 @@ import {
 } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import type { Knex } from 'knex';
-import { findAutomationRun, listAutomationRuns, type AutomationRunRow } from '../../data/automation-runs';
+import {
+  findAutomationRun,
+  listAutomationRuns,
+  type AutomationRunListRow,
+  type AutomationRunRow,
+} from '../../data/automation-runs';
 import { findAutomation, findVersion } from '../../data/automations';
 import type { Config } from '../../lib/config';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
@@ -25,6 +30,7 @@ import {
   type TriggerSource,
 } from '../../workflows/contracts/automation-run';
 import type { TeamMembership } from '../http/locals';
+import { retryingSteps, type StepRetryState } from './automation-retries';
 import { automationNotFound, temporalUnavailable } from './automations';
 
 /** A state query must not hold a page up: a run whose worker is away would otherwise wait for it. */
@@ -47,6 +53,7 @@ export interface AutomationRunServiceDeps {
 export interface RunListQuery {
   status?: RunStatus[];
   automation_id?: string;
+  q?: string;
   before?: string;
   limit?: number;
 }
@@ -67,10 +74,11 @@ function decodeCursor(cursor: string): { createdAt: Date; workflowId: string } {
   return { createdAt, workflowId: text.slice(bar + 1) };
 }
 
-const runView = (r: AutomationRunRow) => ({
+const runView = (r: AutomationRunListRow) => ({
   workflowId: r.workflowId,
   runId: r.runId,
   automationId: r.automationId,
+  automationName: r.automationName,
   versionId: r.versionId,
   version: r.version,
   triggerSource: r.triggerSource,
@@ -108,7 +116,7 @@ export function createAutomationRunService(deps: AutomationRunServiceDeps) {
   };
 
   /** A run of this team (another team's id answers 404, like an unknown one). */
-  async function own(m: TeamMembership, workflowId: string): Promise<AutomationRunRow> {
+  async function own(m: TeamMembership, workflowId: string): Promise<AutomationRunListRow> {
     const row = await findAutomationRun(db, m.teamId, workflowId);
     if (!row) throw runNotFound();
     return row;
@@ -203,6 +211,7 @@ export function createAutomationRunService(deps: AutomationRunServiceDeps) {
         teamId: m.teamId,
         automationId: q.automation_id,
         statuses: q.status,
+        search: q.q || undefined,
         before: q.before ? decodeCursor(q.before) : undefined,
         limit: limit + 1,
       });
@@ -224,7 +233,16 @@ export function createAutomationRunService(deps: AutomationRunServiceDeps) {
             ? 'The workflow of this run does not exist (not started yet, or removed by retention)'
             : `The run's state could not be read: ${err instanceof Error ? err.message : String(err)}`;
       }
-      return { run: { ...runView(row), payload: row.payload, state, stateError } };
+      let retrying: Record<string, StepRetryState> = {};
+      if (state && !state.endedAt) {
+        try {
+          retrying = await retryingSteps(client(), workflowId, state.steps);
+        } catch (err) {
+          // The timeline still answers; only the retry details are missing.
+          deps.logger.debug({ err, workflowId }, 'retry state unavailable');
+        }
+      }
+      return { run: { ...runView(row), payload: row.payload, state, stateError, retrying } };
     },
 
     /** Approve or reject a waiting wait_for_approval step; the workflow's validator decides who may. */
