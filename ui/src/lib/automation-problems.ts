@@ -36,7 +36,7 @@ export function locateProblem(
   | { kind: 'general'; path: string } {
   const path = rawPath.replace(/^definition(\.|$)/, '');
   const m = STEP_PATH.exec(path);
-  if (m) return { kind: 'step', step: m[1], field: m[2] ?? '' };
+  if (m?.[1]) return { kind: 'step', step: m[1], field: m[2] ?? '' };
   if (path === 'trigger' || path.startsWith('trigger.')) {
     return { kind: 'trigger', field: path.slice('trigger.'.length) };
   }
@@ -45,7 +45,7 @@ export function locateProblem(
 
 /** Messages start in lower case in the API ("enter a subject"); on screen a sentence starts with a capital. */
 function sentence(message: string): string {
-  return message ? message[0].toUpperCase() + message.slice(1) : message;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 export function sortProblems(details: readonly ApiProblem[]): SortedProblems {

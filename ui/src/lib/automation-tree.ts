@@ -22,7 +22,7 @@ export function parsePath(path: string): Segment[] {
       continue;
     }
     if (m[1]) out.push(m[1]);
-    for (const idx of m[2].matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
+    for (const idx of (m[2] ?? '').matchAll(/\[(\d+)\]/g)) out.push(Number(idx[1]));
   }
   return out;
 }
@@ -45,16 +45,17 @@ export function getAt(root: unknown, path: string): unknown {
 export function setAt(root: unknown, path: string, value: unknown): void {
   const segs = parsePath(path);
   if (segs.length === 0) throw new Error('cannot set the root');
+  const last = segs.pop() as Segment;
   let cur = root as Record<string | number, unknown>;
-  for (let i = 0; i < segs.length - 1; i++) {
-    let next = cur[segs[i]];
+  segs.forEach((seg, i) => {
+    let next = cur[seg];
     if (next === null || typeof next !== 'object') {
-      next = typeof segs[i + 1] === 'number' ? [] : {};
-      cur[segs[i]] = next;
+      next = typeof (segs[i + 1] ?? last) === 'number' ? [] : {};
+      cur[seg] = next;
     }
     cur = next as Record<string | number, unknown>;
-  }
-  cur[segs[segs.length - 1]] = value;
+  });
+  cur[last] = value;
 }
 
 /** The steps of a lane; a lane not written yet (an `otherwise` left out) is created empty when asked to. */
@@ -75,7 +76,7 @@ export function stepAt(def: AutomationDefinition, path: StepPath): Step | undefi
 export function splitStepPath(path: StepPath): { lane: LanePath; index: number } {
   const m = /^(.*)\[(\d+)\]$/.exec(path);
   if (!m) throw new Error(`not a step path: ${path}`);
-  return { lane: m[1], index: Number(m[2]) };
+  return { lane: m[1] ?? '', index: Number(m[2]) };
 }
 
 export function stepPathOf(lane: LanePath, index: number): StepPath {
@@ -179,7 +180,7 @@ export function moveStep(def: AutomationDefinition, path: StepPath, to: number):
   const list = laneAt(def, lane);
   if (to < 0 || to >= list.length || to === index) return path;
   const [step] = list.splice(index, 1);
-  list.splice(to, 0, step);
+  if (step) list.splice(to, 0, step);
   return stepPathOf(lane, to);
 }
 
