@@ -87,6 +87,8 @@ export function stepPathOf(lane: LanePath, index: number): StepPath {
 export interface ChildLane {
   path: LanePath;
   label: string;
+  /** A branch path's condition. */
+  when?: string;
   kind: 'branch' | 'otherwise' | 'each' | 'timeout' | 'error';
 }
 
@@ -97,8 +99,13 @@ export interface ChildLane {
 export function childLanes(step: Step, path: StepPath, withEmpty = false): ChildLane[] {
   const lanes: ChildLane[] = [];
   if (step.type === 'branch') {
-    step.config.branches.forEach((_b, i) =>
-      lanes.push({ path: `${path}.config.branches[${i}].steps`, label: `Path ${i + 1}`, kind: 'branch' }),
+    step.config.branches.forEach((b, i) =>
+      lanes.push({
+        path: `${path}.config.branches[${i}].steps`,
+        label: `Path ${i + 1}`,
+        when: typeof b.when === 'string' ? b.when : '',
+        kind: 'branch',
+      }),
     );
     lanes.push({ path: `${path}.config.otherwise`, label: 'Otherwise', kind: 'otherwise' });
   } else if (step.type === 'for_each') {

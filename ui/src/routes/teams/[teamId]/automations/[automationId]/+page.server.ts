@@ -14,8 +14,9 @@ type Automation = EditedAutomation;
  */
 export const load: PageServerLoad = async (event) => {
   const team = requireTeam(event);
-  const fromLayout = (await event.parent()) as { automation?: Automation; canEdit?: boolean };
-  let automation = fromLayout.automation;
+  // The lifecycle layout provides { automation, canEdit, role } (typed loosely here so either side can change).
+  const fromLayout = (await event.parent()) as Record<string, unknown>;
+  let automation = fromLayout.automation as Automation | undefined;
   if (!automation) {
     try {
       automation = (
@@ -30,7 +31,7 @@ export const load: PageServerLoad = async (event) => {
   const { stepSchemas, triggerSchemas, defs, stepTypes } = builderCatalog();
   return {
     automation,
-    canEdit: fromLayout.canEdit ?? atLeast(team.role, 'editor'),
+    canEdit: typeof fromLayout.canEdit === 'boolean' ? fromLayout.canEdit : atLeast(team.role, 'editor'),
     catalog: { stepSchemas, triggerSchemas, defs, stepTypes },
   };
 };
