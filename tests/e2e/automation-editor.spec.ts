@@ -110,6 +110,7 @@ test('automation editor: add steps from the palette, reorder by keyboard, autosa
   await wait.locator('[data-card-main]').click();
   await setSettings(panel, { duration: '500d' });
   await expect(status).toContainText('Not saved yet: fix 1 problem');
+  if (shots) await page.screenshot({ path: `${shots}/problem-1280.png` });
   await expect(wait.getByTestId('step-problems')).toHaveText('1 problem');
   await expect(panel.locator('.field-error').first()).toBeVisible();
 
@@ -183,8 +184,22 @@ test('automation editor: lanes of a branch, a loop and an error path, at desktop
   await page.getByRole('button', { name: 'Keep it' }).click();
   await expect(page.locator('[data-step-card="each"]')).toBeVisible();
 
+  // Any step can get steps that run when it fails; a branch can get another path.
+  await addStep(
+    page,
+    page.getByRole('button', { name: 'Add steps that run if "For every tag" fails' }),
+    'wait',
+    'Wait a while',
+  );
+  await expect(page.getByRole('region', { name: 'For every tag: If this step fails' })).toBeVisible();
+  await page.getByRole('button', { name: 'Add a path' }).click();
+  await expect(page.getByRole('region', { name: 'VIP or not: Path 2' })).toBeVisible();
+
   if (shots) {
     await page.screenshot({ path: `${shots}/lanes-1280.png`, fullPage: true });
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.screenshot({ path: `${shots}/lanes-dark.png` });
+    await page.emulateMedia({ colorScheme: 'light' });
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: `${shots}/lanes-375.png`, fullPage: true });
     await page.locator('[data-step-card="vip_wait"] [data-card-main]').click();

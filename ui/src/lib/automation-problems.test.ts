@@ -1,4 +1,10 @@
-import { fieldWords, locateProblem, problemsWithin, sortProblems } from './automation-problems';
+import {
+  fieldWords,
+  locateProblem,
+  problemsInLane,
+  problemsWithin,
+  sortProblems,
+} from './automation-problems';
 
 describe('automation problems', () => {
   it('finds the step and the field of a nested path', () => {
@@ -46,6 +52,8 @@ describe('automation problems', () => {
     expect(sorted.trigger).toEqual([{ field: 'timezone', message: 'Unknown time zone' }]);
     expect(problemsWithin(sorted, 'steps[0]')).toBe(2);
     expect(problemsWithin(sorted, 'steps[1]')).toBe(0);
+    expect(problemsInLane(sorted, 'steps[0].config.steps')).toBe(1);
+    expect(problemsInLane(sorted, 'steps[0].on_error')).toBe(0);
     expect(fieldWords('config.branches[0].when')).toBe('branches 1 when');
   });
 });

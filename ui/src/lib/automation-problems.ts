@@ -72,6 +72,13 @@ export function problemsWithin(sorted: SortedProblems, step: StepPath): number {
   return n;
 }
 
+/** Problems of the steps in a lane (shown on its step's card while the lane is folded). */
+export function problemsInLane(sorted: SortedProblems, lane: string): number {
+  let n = 0;
+  for (const [path, list] of Object.entries(sorted.byStep)) if (path.startsWith(`${lane}[`)) n += list.length;
+  return n;
+}
+
 /** A field path in words for the problem list: `config.to` -> "to". */
 export function fieldWords(field: string): string {
   return field

@@ -71,9 +71,24 @@ export class FlowEditor {
     const step = newStep(type, stepLabel(type), allIds(this.def));
     insertStep(this.def, this.palette.lane, this.palette.index, step);
     this.palette = null;
+    // The new step's form opens (and takes the focus) so its blanks can be filled in.
     this.selected = step.id;
     this.changed();
-    await this.focusCard(step.id);
+  }
+
+  /** A branch gets another path (its condition is filled in in the branch's form). */
+  addPath(id: string): void {
+    const step = this.stepById(id);
+    if (step?.type !== 'branch') return;
+    step.config.branches.push({ when: '', steps: [] });
+    this.changed();
+  }
+
+  removePath(id: string, index: number): void {
+    const step = this.stepById(id);
+    if (step?.type !== 'branch' || step.config.branches.length < 2) return;
+    step.config.branches.splice(index, 1);
+    this.changed();
   }
 
   async move(id: string, by: -1 | 1): Promise<void> {
