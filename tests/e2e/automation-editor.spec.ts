@@ -200,6 +200,7 @@ test('automation editor: lanes of a branch, a loop and an error path, at desktop
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.screenshot({ path: `${shots}/lanes-dark.png` });
     await page.emulateMedia({ colorScheme: 'light' });
+    await page.locator('#step-panel').getByRole('button', { name: 'Close' }).click();
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: `${shots}/lanes-375.png`, fullPage: true });
     await page.locator('[data-step-card="vip_wait"] [data-card-main]').click();
