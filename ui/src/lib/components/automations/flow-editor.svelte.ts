@@ -2,7 +2,7 @@
  * The state the flow components share (through context): the definition being edited, which card is open,
  * which lanes are folded, the API's problems, and the edits (each calls `onchange` so the page autosaves).
  */
-import { getContext, setContext, tick } from 'svelte';
+import { getContext, setContext, tick, type Component } from 'svelte';
 import type { AutomationDefinition, Step, StepType } from '$lib/automations';
 import { noProblems, type SortedProblems } from '$lib/automation-problems';
 import {
@@ -41,6 +41,8 @@ export class FlowEditor {
     def: AutomationDefinition,
     readonly canEdit: boolean,
     private readonly onchange: () => void,
+    /** FlowLane, handed to the steps that hold lanes (a step draws lanes, a lane draws steps). */
+    readonly laneComponent: Component<{ lane: LanePath; label: string }>,
   ) {
     this.def = def;
   }
