@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { apiAs, personalTeamId } from '../support/e2e-data';
 import { newUser, registerViaUi, settled } from '../support/e2e';
@@ -18,6 +19,16 @@ async function setSettings(panel: Locator, values: Record<string, string>): Prom
   for (const [name, value] of Object.entries(values)) {
     await panel.getByLabel(name.charAt(0).toUpperCase() + name.slice(1), { exact: true }).fill(value);
   }
+}
+
+/** axe's serious and critical findings (the flow, the open panel), one line each. */
+async function axeFindings(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  return result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 async function addStep(page: Page, addButton: Locator, search: string, option: string): Promise<void> {
@@ -194,6 +205,10 @@ test('automation editor: lanes of a branch, a loop and an error path, at desktop
   await expect(page.getByRole('region', { name: 'For every tag: If this step fails' })).toBeVisible();
   await page.getByRole('button', { name: 'Add a path' }).click();
   await expect(page.getByRole('region', { name: 'VIP or not: Path 2' })).toBeVisible();
+  expect(await axeFindings(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'dark' });
+  expect(await axeFindings(page)).toEqual([]);
+  await page.emulateMedia({ colorScheme: 'light' });
 
   if (shots) {
     await page.screenshot({ path: `${shots}/lanes-1280.png`, fullPage: true });
