@@ -220,5 +220,10 @@ test('automation editor: lanes of a branch, a loop and an error path, at desktop
     await page.screenshot({ path: `${shots}/lanes-375.png`, fullPage: true });
     await page.locator('[data-step-card="vip_wait"] [data-card-main]').click();
     await page.screenshot({ path: `${shots}/panel-375.png` });
+    await page.locator('#step-panel').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('button', { name: 'Add a step at the start of Steps' }).click();
+    await page.getByRole('searchbox').fill('wa');
+    await page.screenshot({ path: `${shots}/palette-375.png` });
+    await page.keyboard.press('Escape');
   }
 });
