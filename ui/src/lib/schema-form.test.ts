@@ -8,10 +8,12 @@ import {
   problemsAt,
   setAt,
   showJsonOrText,
+  type FieldSpec,
 } from './schema-form';
 
 const { stepSchemas, triggerSchemas, defs } = builderCatalog();
-const byKey = (fields: { key: string }[]) => Object.fromEntries(fields.map((f) => [f.key, f]));
+const byKey = (fields: FieldSpec[]): Record<string, FieldSpec> =>
+  Object.fromEntries(fields.map((f) => [f.key, f]));
 
 describe('form fields from the step schemas', () => {
   it('gives send_email an expression To with help and example, and a campaign picker', () => {

@@ -362,3 +362,67 @@ export function asPlaceholder(value: unknown): string {
     return value.every((v) => typeof v === 'string') ? value.join(', ') : JSON.stringify(value);
   return JSON.stringify(value);
 }
+
+/** A team's records the form offers in pickers (the editor page loads them). */
+export interface RecordOption {
+  id: string;
+  name: string;
+}
+export interface BuilderRecords {
+  campaigns?: RecordOption[];
+  sequences?: RecordOption[];
+  bonuses?: RecordOption[];
+}
+
+export function recordOptions(
+  records: BuilderRecords | undefined,
+  kind: RecordKind | undefined,
+): RecordOption[] | null {
+  if (!records || !kind) return null;
+  const list = {
+    campaign: records.campaigns,
+    sequence: records.sequences,
+    bonus: records.bonuses,
+    content: undefined,
+  }[kind];
+  return list ?? null;
+}
+
+const optionWords: Record<string, string> = {
+  publish: 'Publish',
+  draft: 'Save as a draft',
+  approve: 'Approve',
+  reject: 'Reject',
+  fail: 'Stop with an error',
+  'contact.created': 'A contact is added',
+  'contact.tagged': 'A contact gets a tag',
+  'content.approved': 'Content is approved',
+  'content.published': 'Content is published',
+  'email.refused': 'An email is refused',
+  'bonus.delivered': 'A bonus is delivered',
+  token: 'A secret token (simplest)',
+  standard_webhooks: 'Signed calls (Standard Webhooks)',
+  owner: 'Owners',
+  admin: 'Admins',
+  editor: 'Editors',
+  viewer: 'Viewers',
+  SALE: 'Sale',
+  BILL: 'Rebill',
+  RFND: 'Refund',
+  CGBK: 'Chargeback',
+  INSF: 'Payment failed',
+  'CANCEL-REBILL': 'Subscription cancelled',
+  'UNCANCEL-REBILL': 'Subscription resumed',
+  TEST: 'Test',
+  TEST_SALE: 'Test sale',
+  TEST_BILL: 'Test rebill',
+  TEST_RFND: 'Test refund',
+};
+
+/** An enum value in words (`email.refused` -> "An email is refused"; `blog_post` -> "Blog post"). */
+export function optionLabel(value: string): string {
+  if (optionWords[value]) return optionWords[value];
+  if (/^[A-Z]+$/.test(value)) return value;
+  const words = value.replace(/[_.-]/g, ' ');
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
