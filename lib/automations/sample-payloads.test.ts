@@ -38,9 +38,9 @@ describe('sampleTriggerPayload', () => {
   });
 
   it('gives the Schedule id for a schedule and nothing for a manual start', () => {
-    expect(sampleTriggerPayload({ type: 'schedule' })).toEqual({
-      schedule_id: expect.stringMatching(/^auto-schedule:/),
-    });
+    const schedule = sampleTriggerPayload({ type: 'schedule' });
+    expect(Object.keys(schedule)).toEqual(['schedule_id']);
+    expect(schedule.schedule_id).toMatch(/^auto-schedule:/);
     expect(sampleTriggerPayload({ type: 'manual' })).toEqual({});
   });
 

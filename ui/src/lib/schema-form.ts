@@ -426,3 +426,7 @@ export function optionLabel(value: string): string {
   const words = value.replace(/[_.-]/g, ' ');
   return words.charAt(0).toUpperCase() + words.slice(1);
 }
+
+/** Fields that hold other fields (SchemaGroup draws them; SchemaField the rest). */
+export const isGroup = (spec: FieldSpec): boolean =>
+  spec.kind === 'object' || spec.kind === 'choice' || spec.kind === 'object-list';
