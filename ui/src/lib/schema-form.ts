@@ -193,7 +193,7 @@ function specOf(
     return { ...base, kind: 'text', email, expressionAllowed: true };
   }
   if (Array.isArray(s.anyOf) && (s.anyOf as Schema[]).some((a) => a.type === 'object')) {
-    return { ...base, kind: 'json', multiline: true };
+    return { ...base, kind: 'json', multiline: true, ...(key === 'body' ? { label: 'What to send' } : {}) };
   }
   if (Array.isArray(s.oneOf)) {
     const variants = s.oneOf as Schema[];
@@ -249,7 +249,7 @@ function specOf(
         kind: plain ? 'plain' : 'text',
         expressionAllowed: !plain,
         ...(maxLength ? { maxLength } : {}),
-        multiline: (maxLength ?? 0) > 2_000 || key === 'message',
+        multiline: (maxLength ?? 0) > 4_000 || key === 'message',
       };
     }
     default:
