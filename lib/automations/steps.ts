@@ -25,10 +25,25 @@ import { platformEvents } from './triggers';
 export const MAX_LANE_STEPS = 100;
 
 const retryPolicySchema = z.strictObject({
-  max_attempts: z.number().int().min(1).max(10, 'at most 10 attempts').default(3),
-  initial_interval: durationSchema(3_600_000).default('1s'),
-  backoff: z.number().min(1).max(10).default(2),
-  max_interval: durationSchema(86_400_000).default('10m'),
+  max_attempts: z
+    .number()
+    .int()
+    .min(1)
+    .max(10, 'at most 10 attempts')
+    .meta({ description: 'How many times to try in all, at most 10' })
+    .default(3),
+  initial_interval: durationSchema(3_600_000)
+    .meta({ description: 'How long to wait before the second try', examples: ['1s'] })
+    .default('1s'),
+  backoff: z
+    .number()
+    .min(1)
+    .max(10)
+    .meta({ description: 'Each wait is this many times longer than the one before' })
+    .default(2),
+  max_interval: durationSchema(86_400_000)
+    .meta({ description: 'The longest wait between two tries', examples: ['10m'] })
+    .default('10m'),
 });
 type RetryPolicy = z.output<typeof retryPolicySchema>;
 
@@ -75,27 +90,57 @@ export type Step = {
   };
 }[StepType];
 
-const waitConfig = z.strictObject({ duration: durationSchema(MAX_WAIT_MS) });
+const waitConfig = z.strictObject({
+  duration: durationSchema(MAX_WAIT_MS).meta({
+    description: 'How long: minutes (m), hours (h), days (d) or weeks (w), at most a year',
+    examples: ['2d'],
+  }),
+});
 
 const waitUntilConfig = z.strictObject({
   /** An ISO date-time, or an expression giving one; at most a year ahead when the step runs. */
-  until: z.string().trim().min(1, 'enter a date-time or an expression').max(2_000),
+  until: z
+    .string()
+    .trim()
+    .min(1, 'enter a date-time or an expression')
+    .max(2_000)
+    .meta({
+      description:
+        'A date and time with its time zone offset, or a value from the trigger; at most a year ahead',
+      examples: ['{{ trigger.webinar_at }}'],
+    }),
 });
 
 const waitForApprovalConfig = z.strictObject({
   approvers: z
     .strictObject({
-      roles: z.array(z.enum(roles)).default([]),
-      user_ids: z.array(z.uuid()).max(50).default([]),
+      roles: z.array(z.enum(roles)).meta({ description: 'Members with these roles may decide' }).default([]),
+      user_ids: z
+        .array(z.uuid())
+        .max(50)
+        .meta({ description: 'These members may decide (their user ids)' })
+        .default([]),
     })
     .refine((a) => a.roles.length + a.user_ids.length > 0, {
       error: 'name who may decide: roles or user_ids',
       path: ['roles'],
     }),
-  message: z.string().max(2_000).optional(),
-  timeout: durationSchema(MAX_WAIT_MS).default('7d'),
+  message: z
+    .string()
+    .max(2_000)
+    .meta({
+      description: 'What the person deciding reads',
+      examples: ['Publish "{{ steps.draft.output.title }}"?'],
+    })
+    .optional(),
+  timeout: durationSchema(MAX_WAIT_MS)
+    .meta({ description: 'How long to wait for a decision', examples: ['3d'] })
+    .default('7d'),
   /** What a timeout does: approve, reject (the run goes on as rejected), or fail the step. */
-  on_timeout: z.enum(['approve', 'reject', 'fail']).default('reject'),
+  on_timeout: z
+    .enum(['approve', 'reject', 'fail'])
+    .meta({ description: 'What happens when nobody decides in time' })
+    .default('reject'),
 });
 
 const stepList = () =>
@@ -112,7 +157,15 @@ export const topLevelSteps = stepList().min(1, 'add at least one step');
 
 const branchConfig = z.strictObject({
   branches: z
-    .array(z.strictObject({ when: condition, steps: lane }))
+    .array(
+      z.strictObject({
+        when: condition.meta({
+          description: 'This path runs when this is true',
+          examples: ['trigger.amount > 50.0'],
+        }),
+        steps: lane,
+      }),
+    )
     .min(1, 'add at least one branch')
     .max(20, 'at most 20 branches'),
   otherwise: lane.default([]),
@@ -120,22 +173,54 @@ const branchConfig = z.strictObject({
 
 const forEachConfig = z.strictObject({
   /** An expression giving the list. */
-  items: z.string().trim().min(1, 'enter an expression giving the list').max(2_000),
+  items: z
+    .string()
+    .trim()
+    .min(1, 'enter an expression giving the list')
+    .max(2_000)
+    .meta({ description: 'The list to go through', examples: ['trigger.line_items'] }),
   /** The variable holding the current item: `vars.<as>` in the lane. */
-  as: identifier('a variable name').default('item'),
-  max_items: z.number().int().min(1).max(10_000, 'at most 10000 items').default(100),
-  concurrency: z.number().int().min(1).max(20, 'at most 20 at once').default(1),
+  as: identifier('a variable name')
+    .meta({ description: 'The steps inside read the current item as vars.<this name>', examples: ['item'] })
+    .default('item'),
+  max_items: z
+    .number()
+    .int()
+    .min(1)
+    .max(10_000, 'at most 10000 items')
+    .meta({ description: 'Stop after this many items' })
+    .default(100),
+  concurrency: z
+    .number()
+    .int()
+    .min(1)
+    .max(20, 'at most 20 at once')
+    .meta({ description: 'How many items to do at the same time, at most 20' })
+    .default(1),
   steps: lane,
 });
 
 const waitForEventConfig = z
   .strictObject({
-    event: z.enum(platformEvents).optional(),
+    event: z
+      .enum(platformEvents)
+      .meta({ description: 'The Hopflow event to wait for (or a signal instead)' })
+      .optional(),
     /** A signal sent to the run by name (e.g. from the API), instead of a platform event. */
-    signal: identifier('a signal name').optional(),
+    signal: identifier('a signal name')
+      .meta({ description: 'Or wait for a signal sent to the run by name', examples: ['confirmed'] })
+      .optional(),
     /** A condition on `event` (the event or signal payload) and the usual scope. */
-    match: condition.optional(),
-    timeout: durationSchema(MAX_WAIT_MS),
+    match: condition
+      .meta({
+        description: 'Only an event for which this is true counts',
+        examples: ['event.contact.id == trigger.contact.id'],
+      })
+      .optional(),
+    timeout: durationSchema(MAX_WAIT_MS).meta({
+      description: 'How long to wait before giving up, at most a year',
+      examples: ['14d'],
+    }),
     on_timeout: lane.default([]),
   })
   .refine((c) => (c.event === undefined) !== (c.signal === undefined), {
@@ -187,11 +272,23 @@ const stepOf = <T extends StepType>(type: T) =>
   z
     .strictObject({
       id: identifier('a step id'),
-      name: z.string().trim().min(1, 'name the step').max(120, 'at most 120 characters'),
+      name: z
+        .string()
+        .trim()
+        .min(1, 'name the step')
+        .max(120, 'at most 120 characters')
+        .meta({ description: 'A short name shown in the flow and in runs' }),
       type: z.literal(type),
       config: configs[type],
-      if: condition.optional(),
-      retry: retryPolicySchema.optional(),
+      if: condition
+        .meta({
+          description: 'Run this step only when this is true; otherwise it is skipped',
+          examples: ['trigger.amount > 10.0'],
+        })
+        .optional(),
+      retry: retryPolicySchema
+        .meta({ description: 'How to try again when the step fails for a passing reason' })
+        .optional(),
       on_error: lane.optional(),
     })
     .describe(descriptions[type]);

@@ -41,9 +41,21 @@ const webhookTrigger = z.strictObject({
       .describe('webhook-id, webhook-timestamp and webhook-signature headers (Standard Webhooks)'),
   ]),
   /** Deliveries for which this gives false are recorded and skipped. */
-  filter: condition.optional(),
+  filter: condition
+    .meta({
+      description: 'Only calls for which this is true start a run',
+      examples: ['has(trigger.email)'],
+    })
+    .optional(),
   /** Where the delivery key comes from when neither Idempotency-Key nor webhook-id is sent. */
-  idempotency_key: z.string().max(2_000).optional(),
+  idempotency_key: z
+    .string()
+    .max(2_000)
+    .meta({
+      description: 'A value that is the same when the same call arrives twice, so it runs once',
+      examples: ['{{ trigger.order.id }}'],
+    })
+    .optional(),
 });
 
 const scheduleTrigger = z
@@ -55,9 +67,19 @@ const scheduleTrigger = z
       .min(1)
       .max(200)
       .optional()
-      .describe('five fields (minute hour day month weekday)'),
-    every: durationSchema(MAX_WAIT_MS, 60_000).optional().describe('an interval, at least 1m'),
-    timezone: z.string().min(1).max(64).default('UTC').describe('an IANA time zone, e.g. Europe/Berlin'),
+      .meta({
+        description: 'five fields (minute hour day month weekday)',
+        examples: ['0 9 * * 1'],
+      }),
+    every: durationSchema(MAX_WAIT_MS, 60_000)
+      .optional()
+      .meta({ description: 'an interval, at least 1m', examples: ['1d'] }),
+    timezone: z
+      .string()
+      .min(1)
+      .max(64)
+      .default('UTC')
+      .meta({ description: 'an IANA time zone, e.g. Europe/Berlin', examples: ['Europe/Berlin'] }),
   })
   .refine((t) => (t.cron === undefined) !== (t.every === undefined), {
     error: 'give either cron or every',
@@ -69,19 +91,35 @@ const clickbankTrigger = z.strictObject({
   transaction_types: z
     .array(z.enum(clickbankTransactionTypes))
     .min(1, 'choose at least one transaction type')
+    .meta({ description: 'Which notifications start a run: SALE is a sale, RFND a refund, BILL a rebill' })
     .default(['SALE']),
   vendor: z
     .string()
     .regex(/^[A-Za-z0-9]{1,20}$/, 'a ClickBank vendor nickname: letters and digits')
+    .meta({ description: 'Only sales of this vendor; leave empty for all', examples: ['KetoBoost1'] })
     .optional(),
-  item: z.string().trim().min(1).max(40).optional(),
-  campaign_id: z.uuid().optional(),
+  item: z
+    .string()
+    .trim()
+    .min(1)
+    .max(40)
+    .meta({ description: 'Only this item number; leave empty for all', examples: ['1'] })
+    .optional(),
+  campaign_id: z
+    .uuid()
+    .meta({ description: 'Only sales that came through this campaign’s links' })
+    .optional(),
 });
 
 const eventTrigger = z.strictObject({
   type: z.literal('event'),
-  event: z.enum(platformEvents),
-  filter: condition.optional(),
+  event: z.enum(platformEvents).meta({ description: 'What happens in Hopflow that starts a run' }),
+  filter: condition
+    .meta({
+      description: 'Only events for which this is true start a run',
+      examples: ['"buyer" in trigger.tags_added'],
+    })
+    .optional(),
 });
 
 const manualTrigger = z.strictObject({ type: z.literal('manual') });
