@@ -30,9 +30,9 @@ interface FlatStep {
 }
 
 const differ = create({
-  objectHash: (item) => (isRecord(item) && typeof item.id === 'string' ? item.id : undefined),
-  // Items without an id (a branch, a header) are the same item at the same place.
-  matchByPosition: true,
+  // Steps are matched by id; items without one (a branch, a header) are the same item at the same place.
+  objectHash: (item, index) =>
+    isRecord(item) && typeof item.id === 'string' ? `id:${item.id}` : `at:${index}`,
 });
 
 function isRecord(value: unknown): value is Json {
