@@ -1,0 +1,141 @@
+import { execFile } from 'node:child_process';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { expect, test, type Page } from '@playwright/test';
+import { apiAs, personalTeamId } from '../support/e2e-data';
+import { newUser, registerViaUi, settled } from '../support/e2e';
+
+const run = promisify(execFile);
+const shots = path.join(__dirname, '../../test-results/automation-lifecycle');
+
+const definition = (duration: string) => ({
+  version: 1,
+  trigger: { type: 'webhook', auth: { scheme: 'token' } },
+  steps: [
+    {
+      id: 'remember',
+      name: 'Remember the email',
+      type: 'set_variable',
+      config: { name: 'email', value: '{{ trigger.hello }}' },
+    },
+    // Long enough that the run is still going when the automation is deleted.
+    { id: 'hold', name: 'Wait a while', type: 'wait', config: { duration } },
+  ],
+});
+
+/** The page at 1280 and at 375 px wide, for a look at both. */
+async function screenshots(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(shots, `${name}-1280.png`), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 800 });
+}
+
+test('automation lifecycle: publish, the webhook called with the page’s curl, pause, versions and their diff, delete with a running run', async ({
+  page,
+}) => {
+  test.setTimeout(240_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await registerViaUi(page, newUser('Lifecycle'));
+  const teamId = await personalTeamId(page);
+  const { automation } = await apiAs<{ automation: { id: string } }>(
+    page,
+    'POST',
+    `/teams/${teamId}/automations`,
+    {
+      name: 'Lead from my form',
+      definition: definition('10m'),
+    },
+  );
+  const base = `/teams/${teamId}/automations/${automation.id}`;
+
+  // Before the first activation there is no web address yet.
+  await page.goto(`${base}/start`);
+  await settled(page);
+  await expect(page.getByTestId('automation-status')).toHaveText('Not live yet');
+  await expect(page.getByTestId('webhook-not-live')).toContainText(
+    'Publish and turn on the automation to get its web address',
+  );
+  await expect(page.getByRole('link', { name: 'How it starts' })).toHaveAttribute('aria-current', 'page');
+
+  // Publish and turn on: live as version 1, the address and its secret appear.
+  await page.getByRole('button', { name: 'Publish and turn on' }).click();
+  await expect(page.getByText('Published as version 1: it is live now.')).toBeVisible();
+  await expect(page.getByTestId('automation-status')).toHaveText('Live');
+  await expect(page.getByTestId('automation-version')).toHaveText('Live: version 1');
+  await expect(page.getByRole('textbox', { name: 'Web address' })).toHaveValue(
+    new RegExp(`/api/v1/hooks/${automation.id}$`),
+  );
+  await expect(page.getByTestId('no-deliveries')).toBeVisible();
+
+  // The ready test call, as the page shows it, run in a shell: 202, and the call shows as "Started a run".
+  await page.getByTestId('show-secret').click();
+  await expect(page.getByRole('textbox', { name: 'Secret' })).toHaveValue(/^whsec_/);
+  const curl = (await page.getByTestId('curl').textContent()) ?? '';
+  expect(curl).toContain('curl -X POST');
+  const { stdout } = await run('bash', [
+    '-c',
+    `${curl} --silent --show-error --write-out '\\nHTTP %{http_code}'`,
+  ]);
+  expect(stdout).toContain('HTTP 202');
+  expect(stdout).toContain('"status":"started"');
+  const delivery = page.getByTestId('delivery').first();
+  await expect(delivery).toContainText('Started a run', { timeout: 20_000 });
+  await expect(delivery.getByRole('link')).toHaveAttribute(
+    'href',
+    new RegExp(`/teams/${teamId}/automation-runs/${encodeURIComponent(`auto:${automation.id}:`)}`),
+  );
+  await screenshots(page, 'start');
+
+  // Pause asks first and says what keeps going.
+  await page.getByTestId('pause').click();
+  const pauseDialog = page.getByRole('alertdialog');
+  await expect(pauseDialog).toContainText(
+    'New webhook calls and scheduled times will not start runs; runs under way go on',
+  );
+  await pauseDialog.getByRole('button', { name: 'Pause it' }).click();
+  await expect(page.getByTestId('automation-status')).toHaveText('Paused');
+  await expect(page.getByRole('button', { name: 'Turn on again' })).toBeVisible();
+
+  // Versions: version 1 published and live, saved and published by me.
+  await page.getByRole('link', { name: 'Versions' }).click();
+  await expect(page.getByRole('link', { name: 'Versions' })).toHaveAttribute('aria-current', 'page');
+  const rows = page.getByTestId('version-row');
+  await expect(rows).toHaveCount(1);
+  await expect(rows.first()).toContainText('Version 1');
+  await expect(rows.first()).toContainText('Published');
+  await expect(rows.first().getByTestId('live-marker')).toHaveText('Live');
+
+  // A changed definition makes draft version 2; the page compares the live version with it, in words.
+  await apiAs(page, 'PATCH', `/teams/${teamId}/automations/${automation.id}`, {
+    definition: definition('20m'),
+  });
+  await page.reload();
+  await settled(page);
+  await expect(rows).toHaveCount(2);
+  await expect(page.getByTestId('automation-version')).toHaveText(
+    'Live: version 1 · Changes not published yet',
+  );
+  await expect(page.getByRole('button', { name: 'Publish changes and turn on' })).toBeVisible();
+  await expect(page.getByTestId('changes')).toHaveText(
+    'Step ‘Wait a while’: duration changed from “10m” to “20m”',
+  );
+  await page.getByText('Side by side').click();
+  await expect(page.getByTestId('side-by-side').locator('td.removed')).toContainText('"duration": "10m"');
+  await expect(page.getByTestId('side-by-side').locator('td.added')).toContainText('"duration": "20m"');
+  await screenshots(page, 'versions');
+
+  // Delete while the run still waits: the question, then "Stop them", then the list.
+  await page.getByTestId('delete').click();
+  const deleteDialog = page.getByRole('alertdialog');
+  await expect(deleteDialog).toContainText('you choose next whether to stop them or let them finish');
+  await deleteDialog.getByRole('button', { name: 'Delete it' }).click();
+  const question = page.getByTestId('runs-question');
+  await expect(question).toContainText('1 run is still going: stop it, or let it finish?');
+  await screenshots(page, 'delete-question');
+  await question.getByRole('button', { name: 'Stop it' }).click();
+  await expect(page).toHaveURL(new RegExp(`/teams/${teamId}/automations$`));
+  await expect(
+    apiAs(page, 'GET', `/teams/${teamId}/automations/${automation.id}`).catch((err: Error) => err.message),
+  ).resolves.toContain('HTTP 404');
+});
