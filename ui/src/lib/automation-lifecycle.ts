@@ -244,10 +244,14 @@ export function problemWords(definition: unknown, path: string, message: string)
       after = [];
     }
   }
-  const field = after
-    .filter((t) => t !== 'config' && !/^\d+$/.test(t))
-    .join(' ')
-    .replace(/_/g, ' ');
+  const words: string[] = [];
+  for (let i = 0; i < after.length; i++) {
+    const t = after[i]!;
+    if (t === 'branches' && /^\d+$/.test(after[i + 1] ?? '')) words.push(`branch ${Number(after[++i]) + 1}`);
+    else if (t === 'when') words.push('condition');
+    else if (t !== 'config' && !/^\d+$/.test(t)) words.push(t.replace(/_/g, ' '));
+  }
+  const field = words.join(' ');
   if (step) {
     const name = typeof step.name === 'string' && step.name ? step.name : String(step.id);
     return field ? `Step ‘${name}’, ${field}: ${message}` : `Step ‘${name}’: ${message}`;
