@@ -87,6 +87,24 @@ test('automation lifecycle: publish, the webhook called with the page’s curl, 
   );
   await screenshots(page, 'start');
 
+  // A new secret: the old one stops working at once (the same test call is now refused).
+  const oldSecret = await page.getByRole('textbox', { name: 'Secret' }).inputValue();
+  await page.getByRole('button', { name: 'Make a new secret' }).click();
+  const rotateDialog = page.getByRole('alertdialog');
+  await expect(rotateDialog).toContainText('The old secret stops working at once');
+  await rotateDialog.getByRole('button', { name: 'Make a new secret' }).click();
+  await expect(page.getByText('New secret made.')).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Secret' })).not.toHaveValue(oldSecret);
+  const refused = await run('bash', [
+    '-c',
+    `${curl} --silent --output /dev/null --write-out 'HTTP %{http_code}'`,
+  ]);
+  expect(refused.stdout).toBe('HTTP 401');
+  await page.getByRole('button', { name: 'Refresh' }).click();
+  await expect(page.getByTestId('delivery').first()).toContainText(
+    'Refused: the secret did not match (was it replaced?)',
+  );
+
   // Pause asks first and says what keeps going.
   await page.getByTestId('pause').click();
   const pauseDialog = page.getByRole('alertdialog');

@@ -73,15 +73,23 @@ export function deliveryWords(d: Pick<Delivery, 'status' | 'reason'>): { label: 
   }
 }
 
-/** Reasons recorded for refused deliveries (API codes or messages) as a person reads them. */
+/** Reasons recorded for refused deliveries (the API's messages) as a person reads them. */
+const refusals: [RegExp, string][] = [
+  [/^The token does not match$/i, 'the secret did not match (was it replaced?)'],
+  [/^Missing Authorization/i, 'no secret was sent'],
+  [/^No webhook-signature matches/i, 'the signature did not match (was the secret replaced?)'],
+  [/^Missing webhook-id/i, 'the call was not signed'],
+  [
+    /^webhook-timestamp is more than/i,
+    'the signature was too old or from the future (check the sender’s clock)',
+  ],
+  [/^This automation is paused/i, 'the automation was paused'],
+  [/^This automation is not active$/i, 'the automation was not turned on yet'],
+  [/^This automation is not started by webhooks$/i, 'the live version does not start from a web address'],
+];
+
 export function refusalWords(reason: string): string {
-  const known: Record<string, string> = {
-    automation_paused: 'the automation was paused',
-    automation_not_active: 'the automation was not turned on yet',
-    not_a_webhook: 'the live version does not start from a web address',
-    webhook_unauthorized: 'the secret or signature did not match',
-  };
-  return known[reason] ?? reason;
+  return refusals.find(([pattern]) => pattern.test(reason))?.[1] ?? reason;
 }
 
 /** Where a delivery's key came from, in words. */
