@@ -157,3 +157,56 @@ test('automation lifecycle: publish, the webhook called with the page’s curl, 
     apiAs(page, 'GET', `/teams/${teamId}/automations/${automation.id}`).catch((err: Error) => err.message),
   ).resolves.toContain('HTTP 404');
 });
+
+test('how it starts: a schedule’s next five times from Temporal, paused; a manual automation says how to try it', async ({
+  page,
+}) => {
+  test.setTimeout(180_000);
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await registerViaUi(page, newUser('Schedule'));
+  const teamId = await personalTeamId(page);
+  const steps = [
+    { id: 'note', name: 'Remember the day', type: 'set_variable', config: { name: 'day', value: 'monday' } },
+  ];
+  const { automation } = await apiAs<{ automation: { id: string } }>(
+    page,
+    'POST',
+    `/teams/${teamId}/automations`,
+    {
+      name: 'Monday digest',
+      definition: {
+        version: 1,
+        trigger: { type: 'schedule', cron: '0 9 * * 1', timezone: 'Europe/Berlin' },
+        steps,
+      },
+    },
+  );
+  await page.goto(`/teams/${teamId}/automations/${automation.id}/start`);
+  await settled(page);
+  await expect(page.getByTestId('schedule-words')).toHaveText('Every Monday at 09:00 (Europe/Berlin)');
+  await expect(page.getByText('Publish and turn on the automation to start its schedule.')).toBeVisible();
+
+  await page.getByRole('button', { name: 'Publish and turn on' }).click();
+  await expect(page.getByTestId('automation-status')).toHaveText('Live');
+  const next = page.getByTestId('next-runs').getByRole('listitem');
+  await expect(next).toHaveCount(5);
+  // Mondays 09:00 in Berlin, shown in the reader's zone (UTC here): 08:00 or 07:00 UTC.
+  await expect(next.first()).toHaveText(/\d{1,2} \w{3} \d{4}, 0[78]:00 UTC/);
+
+  await page.getByTestId('pause').click();
+  await page.getByRole('alertdialog').getByRole('button', { name: 'Pause it' }).click();
+  await expect(page.getByTestId('schedule-paused')).toBeVisible();
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await screenshots(page, 'schedule-dark');
+  await page.emulateMedia({ colorScheme: 'light' });
+
+  const manual = await apiAs<{ automation: { id: string } }>(page, 'POST', `/teams/${teamId}/automations`, {
+    name: 'By hand',
+    definition: { version: 1, trigger: { type: 'manual' }, steps },
+  });
+  await page.goto(`/teams/${teamId}/automations/${manual.automation.id}/start`);
+  await expect(page.getByTestId('trigger-guide')).toHaveText(
+    'Nothing starts it on its own: a run starts only when someone starts one.',
+  );
+  await expect(page.getByText('Start a test run from the Steps tab.')).toBeVisible();
+});
