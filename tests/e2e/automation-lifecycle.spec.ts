@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { apiAs, personalTeamId } from '../support/e2e-data';
 import { newUser, registerViaUi, settled } from '../support/e2e';
@@ -23,12 +24,34 @@ const definition = (duration: string) => ({
   ],
 });
 
-/** The page at 1280 and at 375 px wide, for a look at both. */
+/** axe's serious and critical findings, light and dark, at the current width. */
+async function axeFindings(page: Page, label: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    const result = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+      .analyze();
+    for (const v of result.violations) {
+      if (v.impact !== 'serious' && v.impact !== 'critical') continue;
+      found.push(
+        `${label} [${colorScheme}]: ${v.id} ${v.help} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      );
+    }
+  }
+  await page.emulateMedia({ colorScheme: 'light' });
+  return found;
+}
+
+/** The page at 1280 and at 375 px wide, for a look at both, and axe-clean at both. */
 async function screenshots(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(shots, `${name}-1280.png`), fullPage: true });
+  const found = await axeFindings(page, `${name} 1280`);
   await page.setViewportSize({ width: 375, height: 812 });
   await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
+  found.push(...(await axeFindings(page, `${name} 375`)));
   await page.setViewportSize({ width: 1280, height: 800 });
+  expect(found, found.join('\n')).toEqual([]);
 }
 
 test('automation lifecycle: publish, the webhook called with the page’s curl, pause, versions and their diff, delete with a running run', async ({
