@@ -44,10 +44,12 @@ async function axeFindings(page: Page, label: string): Promise<string[]> {
 }
 
 /** The page at 1280 and at 375 px wide, for a look at both, and axe-clean at both. */
-async function screenshots(page: Page, name: string): Promise<void> {
+async function screenshots(page: Page, name: string, colorScheme: 'light' | 'dark' = 'light'): Promise<void> {
+  await page.emulateMedia({ colorScheme });
   await page.screenshot({ path: path.join(shots, `${name}-1280.png`), fullPage: true });
   const found = await axeFindings(page, `${name} 1280`);
   await page.setViewportSize({ width: 375, height: 812 });
+  await page.emulateMedia({ colorScheme });
   await page.screenshot({ path: path.join(shots, `${name}-375.png`), fullPage: true });
   found.push(...(await axeFindings(page, `${name} 375`)));
   await page.setViewportSize({ width: 1280, height: 800 });
@@ -57,7 +59,7 @@ async function screenshots(page: Page, name: string): Promise<void> {
 test('automation lifecycle: publish, the webhook called with the page’s curl, pause, versions and their diff, delete with a running run', async ({
   page,
 }) => {
-  test.setTimeout(240_000);
+  test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 800 });
   await registerViaUi(page, newUser('Lifecycle'));
   const teamId = await personalTeamId(page);
@@ -219,9 +221,7 @@ test('how it starts: a schedule’s next five times from Temporal, paused; a man
   await page.getByTestId('pause').click();
   await page.getByRole('alertdialog').getByRole('button', { name: 'Pause it' }).click();
   await expect(page.getByTestId('schedule-paused')).toBeVisible();
-  await page.emulateMedia({ colorScheme: 'dark' });
-  await screenshots(page, 'schedule-dark');
-  await page.emulateMedia({ colorScheme: 'light' });
+  await screenshots(page, 'schedule-dark', 'dark');
 
   const manual = await apiAs<{ automation: { id: string } }>(page, 'POST', `/teams/${teamId}/automations`, {
     name: 'By hand',
