@@ -4,7 +4,9 @@ const swc = [
   { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
 ];
 const common = {
-  transform: { '^.+\\.ts$': swc },
+  // jsondiffpatch ships ES modules only: compiled like our TypeScript so the UI's diff helper can be tested.
+  transform: { '^.+\\.ts$': swc, '/node_modules/jsondiffpatch/.+\\.js$': swc },
+  transformIgnorePatterns: ['/node_modules/(?!jsondiffpatch/)'],
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
 };
