@@ -30,6 +30,7 @@ import { unfinishedAutomationRuns } from '../../data/automation-runs';
 import { inTransaction } from '../../data/transaction';
 import { contentHash } from '../../lib/automations/canonical-json';
 import type { AutomationDefinition } from '../../lib/automations/definition';
+import { sampleTriggerPayload } from '../../lib/automations/sample-payloads';
 import { validateDefinition } from '../../lib/automations/validate';
 import type { Config } from '../../lib/config';
 import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/errors';
@@ -218,7 +219,9 @@ export function createAutomationService(deps: AutomationServiceDeps) {
     const trigger = a.trigger as { auth?: { scheme?: string } };
     const scheme = trigger.auth?.scheme === 'standard_webhooks' ? 'standard_webhooks' : 'token';
     const url = `${config.api.publicUrl}/api/v1/hooks/${a.id}`;
-    const body = `{"hello":"world"}`;
+    // The lead the builder's sample and the lead template read (trigger.email, trigger.name), so a run started
+    // by the example has what a lead automation's steps need.
+    const body = JSON.stringify(sampleTriggerPayload({ type: 'webhook' }));
     const curl =
       scheme === 'token'
         ? [

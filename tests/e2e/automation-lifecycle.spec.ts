@@ -17,7 +17,7 @@ const definition = (duration: string) => ({
       id: 'remember',
       name: 'Remember the email',
       type: 'set_variable',
-      config: { name: 'email', value: '{{ trigger.hello }}' },
+      config: { name: 'email', value: '{{ trigger.email }}' },
     },
     // Long enough that the run is still going when the automation is deleted.
     { id: 'hold', name: 'Wait a while', type: 'wait', config: { duration } },
