@@ -123,7 +123,7 @@ const stepStateSchema = z
   })
   .openapi('AutomationStepState');
 
-export const runStateSchema = z
+const runStateSchema = z
   .object({
     status: runStatusSchema,
     automationId: uuid,

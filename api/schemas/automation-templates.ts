@@ -40,5 +40,5 @@ export const fromTemplateBody = z
   .openapi('AutomationFromTemplateBody');
 
 export type AutomationTemplate = z.output<typeof templateSchema>;
-export type AutomationTemplateNeed = z.output<typeof needSchema>;
+type AutomationTemplateNeed = z.output<typeof needSchema>;
 export type AutomationTemplatesResponse = z.output<typeof automationTemplatesResponse>;

@@ -182,7 +182,7 @@ export const startedRunResponse = z
   })
   .openapi('AutomationRunStarted');
 
-export type Automation = z.output<typeof automationSchema>;
+type Automation = z.output<typeof automationSchema>;
 export type AutomationsResponse = z.output<typeof automationsResponse>;
 export type AutomationResponse = z.output<typeof automationResponse>;
-export type AutomationExport = z.output<typeof exportResponse>;
+type AutomationExport = z.output<typeof exportResponse>;

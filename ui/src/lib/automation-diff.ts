@@ -8,7 +8,7 @@
 import { create, type Delta } from 'jsondiffpatch';
 import { stepLabel, triggerWords, type TriggerType } from './automation-words';
 
-export type ChangeKind = 'added' | 'removed' | 'changed' | 'moved' | 'trigger' | 'settings';
+type ChangeKind = 'added' | 'removed' | 'changed' | 'moved' | 'trigger' | 'settings';
 
 export interface Change {
   kind: ChangeKind;

@@ -34,7 +34,7 @@ export function statusWords(status: string): { label: string; tone: Tone } {
 }
 
 /** True when the latest version is a draft saved after the live one: activating would publish it. */
-export function hasUnpublishedChanges(a: Pick<AutomationDetail, 'liveVersion' | 'latestVersion'>): boolean {
+function hasUnpublishedChanges(a: Pick<AutomationDetail, 'liveVersion' | 'latestVersion'>): boolean {
   return a.latestVersion?.state === 'draft';
 }
 
@@ -88,7 +88,7 @@ const refusals: [RegExp, string][] = [
   [/^This automation is not started by webhooks$/i, 'the live version does not start from a web address'],
 ];
 
-export function refusalWords(reason: string): string {
+function refusalWords(reason: string): string {
   return refusals.find(([pattern]) => pattern.test(reason))?.[1] ?? reason;
 }
 

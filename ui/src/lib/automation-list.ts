@@ -4,7 +4,7 @@
  */
 import type { ErrorDetail } from './api-words';
 
-export type AutomationStatus = 'draft' | 'active' | 'paused' | 'archived';
+type AutomationStatus = 'draft' | 'active' | 'paused' | 'archived';
 
 const statusWords: Record<AutomationStatus, { label: string; tone: string }> = {
   draft: { label: 'Not live yet', tone: '' },

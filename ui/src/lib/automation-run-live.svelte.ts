@@ -9,7 +9,7 @@ export type LiveMode = 'connecting' | 'live' | 'polling' | 'ended';
 
 const POLL_MS = 3000;
 
-export const runHasEnded = (run: AutomationRunDetail): boolean =>
+const runHasEnded = (run: AutomationRunDetail): boolean =>
   run.endedAt !== null && (!run.state || Boolean(run.state.endedAt));
 
 export function liveRun(options: {

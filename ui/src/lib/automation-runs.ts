@@ -63,7 +63,7 @@ export function triggerSourceWord(source: string, key = ''): string {
 }
 
 /** A moment with its weekday, for waits: "Tue 8 Dec, 09:00 UTC". */
-export function whenWords(iso: string, timeZone: string): string {
+function whenWords(iso: string, timeZone: string): string {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return iso;
   return new Intl.DateTimeFormat('en-GB', {

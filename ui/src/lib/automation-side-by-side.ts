@@ -4,7 +4,7 @@
  */
 import { diffLines } from 'diff';
 
-export interface SideLine {
+interface SideLine {
   number: number;
   text: string;
   changed: boolean;

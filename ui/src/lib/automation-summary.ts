@@ -11,7 +11,7 @@ const unitWords: Record<string, [string, string]> = {
 };
 
 /** `1h30m` -> "1 hour 30 minutes"; anything else as written. */
-export function durationWords(value: unknown): string {
+function durationWords(value: unknown): string {
   if (typeof value !== 'string' || !/^(\d+[wdhms])+$/.test(value.trim())) return String(value ?? '');
   return [...value.trim().matchAll(/(\d+)([wdhms])/g)]
     .map(([, n, u]) => `${n} ${unitWords[u ?? 's']?.[Number(n) === 1 ? 0 : 1] ?? u}`)

@@ -27,12 +27,6 @@ export function parsePath(path: string): Segment[] {
   return out;
 }
 
-export function joinPath(segments: Segment[]): string {
-  let s = '';
-  for (const seg of segments) s += typeof seg === 'number' ? `[${seg}]` : s ? `.${seg}` : seg;
-  return s;
-}
-
 export function getAt(root: unknown, path: string): unknown {
   let cur: unknown = root;
   for (const seg of parsePath(path)) {

@@ -22,7 +22,7 @@ export function runListFilters(url: URL, automationId: string | null = null): Ru
 }
 
 /** The API query of a page of runs with these filters, after `before` when given. */
-export function runListQuery(f: RunListFilters, before: string | null = null): string {
+function runListQuery(f: RunListFilters, before: string | null = null): string {
   const query = new URLSearchParams();
   if (f.statuses.length) query.set('status', f.statuses.join(','));
   if (f.q) query.set('q', f.q);
