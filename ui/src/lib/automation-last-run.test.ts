@@ -1,4 +1,5 @@
-import { builderSample, lastRunSample } from './automation-last-run';
+import type { AutomationDefinition } from './automations';
+import { builderSample, lastRunSample, withStandIns } from './automation-last-run';
 
 describe('the last run as the builder sample', () => {
   const runDetail = {
@@ -49,5 +50,34 @@ describe('the last run as the builder sample', () => {
       source: 'last run',
     });
     expect(builderSample({ a: 0 }, null)).toEqual({ trigger: { a: 0 }, source: 'sample' });
+  });
+
+  it('stands in for the outputs and variables the sample does not know', () => {
+    const definition = {
+      version: 1,
+      trigger: { type: 'manual' },
+      steps: [
+        {
+          id: 'welcome',
+          name: 'Welcome',
+          type: 'send_email',
+          config: { to: 'a@example.com', subject: 'Hi', body: 'Hi' },
+        },
+        { id: 'seen', name: 'Remember', type: 'set_variable', config: { name: 'first', value: 'x' } },
+        { id: 'known', name: 'Known', type: 'set_variable', config: { name: 'kept', value: 'x' } },
+      ],
+    } as unknown as AutomationDefinition;
+    const sample = withStandIns(
+      {
+        trigger: { a: 1 },
+        steps: { known: { output: { name: 'kept', value: 'real' } } },
+        vars: { kept: 'real' },
+      },
+      definition,
+    );
+    expect(sample.trigger).toEqual({ a: 1 });
+    expect(sample.steps?.welcome).toMatchObject({ output: { message_id: '‹the email sent›' } });
+    expect(sample.steps?.known).toEqual({ output: { name: 'kept', value: 'real' } });
+    expect(sample.vars).toEqual({ first: '‹set by “Remember”›', kept: 'real' });
   });
 });

@@ -3,7 +3,10 @@
  * steps left (read from the run's state), for the variable picker and the values shown beside expressions.
  * Pure but for the `get` it is given (the server's API client).
  */
+import { stepOutputs } from '../../../lib/automations/step-outputs';
 import type { DryRunSample } from './automation-dry-run';
+import type { AutomationDefinition } from './automations';
+import { walkSteps } from './automation-tree';
 
 /** A sample for the dry run and the variable picker, and where its values come from. */
 export type BuilderSample = DryRunSample & {
@@ -52,4 +55,28 @@ export function builderSample(sampleTrigger: unknown, lastRun: LastRunSample | n
   if (lastRun)
     return { trigger: lastRun.trigger, steps: lastRun.steps, vars: lastRun.vars, source: 'last run' };
   return { trigger: sampleTrigger, source: 'sample' };
+}
+
+/**
+ * The dry run's sample with a stand-in for every output and variable it does not know (no run yet, or a step
+ * added since): `‹the email sent›`, so an expression reading an earlier step shows what it will hold instead of
+ * failing with "not defined".
+ */
+export function withStandIns(sample: DryRunSample, definition: AutomationDefinition): DryRunSample {
+  const steps: Record<string, unknown> = { ...(sample.steps ?? {}) };
+  const vars: Record<string, unknown> = { ...(sample.vars ?? {}) };
+  for (const { step } of walkSteps(definition)) {
+    if (!(step.id in steps)) {
+      const fields = stepOutputs[step.type] ?? [];
+      steps[step.id] = { output: Object.fromEntries(fields.map((f) => [f.field, `‹${f.description}›`])) };
+    }
+    if (step.type === 'set_variable' && step.config.name && !(step.config.name in vars)) {
+      vars[step.config.name] = `‹set by “${step.name}”›`;
+    }
+    if (step.type === 'for_each') {
+      const as = step.config.as || 'item';
+      if (!(as in vars)) vars[as] = `‹each item of “${step.name}”›`;
+    }
+  }
+  return { trigger: sample.trigger, steps, vars };
 }
