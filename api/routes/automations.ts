@@ -286,7 +286,8 @@ export function automationRoutes(automations: AutomationService, runs: Automatio
     defineRoute({
       method: 'post',
       path: '/teams/{teamId}/automations/{automationId}/runs',
-      summary: 'Start a run by hand on the live version (a manual trigger, or a test run of any trigger)',
+      summary:
+        "Start a run by hand on the live version, or with version 'latest' on the latest (draft) version (a manual trigger, or a test run of any trigger)",
       tag,
       auth: true,
       teamRole: 'editor',
@@ -295,12 +296,20 @@ export function automationRoutes(automations: AutomationService, runs: Automatio
       responses: {
         202: { description: 'Started', schema: startedRunResponse },
         404: notFound,
-        409: { description: 'automation_not_active (never activated)' },
+        409: {
+          description: "automation_not_active (never activated, without version 'latest'), no_definition",
+        },
         503: temporalDown,
       },
       handler: async ({ membership, auth, params, body }) => ({
         status: 202,
-        body: await automations.startManualRun(membership, auth.userId, params.automationId, body.payload),
+        body: await automations.startManualRun(
+          membership,
+          auth.userId,
+          params.automationId,
+          body.payload,
+          body.version,
+        ),
       }),
     }),
     defineRoute({

@@ -66,6 +66,14 @@ export const deleteAutomationQuery = z.object({
 export const manualRunBody = z
   .strictObject({
     payload: z.unknown().optional().openapi({ description: 'What expressions read as trigger' }),
+    version: z
+      .enum(['live', 'latest'])
+      .default('live')
+      .openapi({
+        description:
+          "Which version runs: 'live' (default; 409 automation_not_active before the first activation) or " +
+          "'latest': the latest version, draft or published, even when never activated (a test run of the editor's steps)",
+      }),
   })
   .openapi('ManualRunBody');
 

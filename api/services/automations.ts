@@ -464,10 +464,27 @@ export function createAutomationService(deps: AutomationServiceDeps) {
       return { deliveries: await listDeliveries(db, m.teamId, automationId, limit) };
     },
 
-    /** A run started by hand (any trigger: a test run) on the live version, with the payload as `trigger`. */
-    async startManualRun(m: TeamMembership, userId: string, automationId: string, payload: unknown) {
+    /**
+     * A run started by hand (any trigger: a test run) with the payload as `trigger`: on the live version, or with
+     * `version: 'latest'` on the latest version (the draft being edited, or the latest published one), even
+     * before the first activation. The run record keeps the id and number of the version it ran on.
+     */
+    async startManualRun(
+      m: TeamMembership,
+      userId: string,
+      automationId: string,
+      payload: unknown,
+      which: 'live' | 'latest' = 'live',
+    ) {
       const a = await load(m.teamId, automationId);
-      const live = await liveVersionOf(a);
+      let live: AutomationVersionRow;
+      if (which === 'latest') {
+        const latest = await latestVersion(db, m.teamId, automationId);
+        if (!latest) throw conflict('Save a definition before starting a run', 'no_definition');
+        // Saved under older rules, perhaps: a draft is checked again before it runs (as on activation).
+        if (!latest.publishedAt) checkDefinition(latest.definition);
+        live = latest;
+      } else live = await liveVersionOf(a);
       const started = await startAutomationRun(client(), db, {
         automation: { id: a.id, teamId: a.teamId, name: a.name },
         version: {

@@ -5,19 +5,10 @@ import { newUser, registerViaUi, settled } from '../support/e2e';
 
 const shots = process.env.E2E_SHOTS_DIR;
 
-/**
- * Sets settings of the open step. The generated form labels each setting ("Subject", "Duration"); the first
- * form shows them as JSON ("Settings (JSON)"), so either is used.
- */
+/** Sets settings of the open step by the labels of the generated form ("Subject", "Message", "How long"). */
 async function setSettings(panel: Locator, values: Record<string, string>): Promise<void> {
-  const json = panel.getByLabel('Settings (JSON)');
-  if ((await json.count()) > 0) {
-    const current = JSON.parse(await json.inputValue()) as Record<string, unknown>;
-    await json.fill(JSON.stringify({ ...current, ...values }, null, 2));
-    return;
-  }
-  for (const [name, value] of Object.entries(values)) {
-    await panel.getByLabel(name.charAt(0).toUpperCase() + name.slice(1), { exact: true }).fill(value);
+  for (const [label, value] of Object.entries(values)) {
+    await panel.getByLabel(label, { exact: true }).fill(value);
   }
 }
 
@@ -68,7 +59,7 @@ test('automation editor: add steps from the palette, reorder by keyboard, autosa
   const email = page.locator('[data-step-card="send_email"]');
   await expect(email.getByTestId('step-problems')).toBeVisible();
   const panel = page.locator('#step-panel');
-  await setSettings(panel, { subject: 'Welcome aboard', body: 'Hello and welcome.' });
+  await setSettings(panel, { Subject: 'Welcome aboard', Message: 'Hello and welcome.' });
 
   // A wait after it.
   await addStep(
@@ -119,7 +110,7 @@ test('automation editor: add steps from the palette, reorder by keyboard, autosa
   // A wait over a year: the API refuses it, and the problem shows on the wait's card and in its form.
   const wait = page.locator('[data-step-card="wait"]');
   await wait.locator('[data-card-main]').click();
-  await setSettings(panel, { duration: '500d' });
+  await setSettings(panel, { 'How long': '500d' });
   await expect(status).toContainText('Not saved yet: fix 1 problem');
   if (shots) await page.screenshot({ path: `${shots}/problem-1280.png` });
   await expect(wait.getByTestId('step-problems')).toHaveText('1 problem');

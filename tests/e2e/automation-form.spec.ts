@@ -8,8 +8,8 @@ import { newUser, registerViaUi, settled } from '../support/e2e';
  * it with a value from the variable picker saves the draft.
  *
  * The editor page (/teams/{teamId}/automations/{id}, the Steps tab) is built in parallel with the forms: this
- * spec assumes it renders StepForm for the selected step (field ids `f-<step id>-config.to`) and shows its
- * autosave state in words ("Saved"). Marked fixme until the lead wires them together.
+ * spec drives the wired editor: StepForm in the step panel (field ids `f-<step id>-config.to`), its autosave state
+ * in words ("All changes saved"), the evaluated value beside a field and a test run of the draft.
  */
 
 const api = (path: string) => `${process.env.E2E_API_URL}/api/v1${path}`;
@@ -87,40 +87,44 @@ test("automation form endpoints: the sample lead, a dry run in the step's words,
   const problem = (await failed.json()) as { error: { details: { field: string; message: string }[] } };
   expect(problem.error.details[0]).toMatchObject({ field: 'config.to' });
 
-  // Before activation a test run says what to do; after it, it starts and answers the run's id.
-  const early = await page.request.post(`${base}/test-run`, {
-    data: { payload: { email: 'a@example.com' } },
-  });
-  expect((await early.json()) as object).toMatchObject({
-    error: { message: 'Activate the automation first: a test run uses its active version.' },
-  });
-  await apiCall(token, 'POST', `/teams/${teamId}/automations/${automationId}/activate`);
+  // A test run takes the steps as the editor saved them: it starts before the first activation too, and
+  // publishes nothing.
   const started = await page.request.post(`${base}/test-run`, {
     data: { payload: { email: 'lead@example.com', name: 'Lee' } },
   });
   expect(started.status()).toBe(200);
   expect(((await started.json()) as { workflow_id: string }).workflow_id).toMatch(/^auto:/);
+  const { automation } = await apiCall<{ automation: { status: string; liveVersion: number | null } }>(
+    token,
+    'GET',
+    `/teams/${teamId}/automations/${automationId}`,
+  );
+  expect(automation).toMatchObject({ status: 'draft', liveVersion: null });
 });
 
-test.fixme('automation form: a wrong address shows under the To field, fixing it saves', async ({ page }) => {
+test('automation form: a wrong address shows under the To field, fixing it saves', async ({ page }) => {
   test.setTimeout(180_000);
   const { token, teamId, automationId } = await setUp(page, 'Form');
-  await page.goto(`/teams/${teamId}/automations/${automationId}`);
+  // `?step=` opens the step (the run page's "Fix it in the editor" link).
+  await page.goto(`/teams/${teamId}/automations/${automationId}?step=welcome`);
   await settled(page);
-  await page
-    .getByRole('button', { name: /Welcome email/ })
-    .first()
-    .click();
-  const form = page.getByTestId('step-form');
+  const panel = page.locator('#step-panel');
+  await expect(panel.getByRole('heading', { name: 'Welcome email' })).toBeVisible();
+  await panel.getByRole('button', { name: 'Close' }).click();
+  await expect(panel).toHaveCount(0);
+  await page.locator('[data-step-card="welcome"] [data-card-main]').click();
+  const form = panel.getByTestId('step-form');
+  const saveState = page.getByTestId('save-state');
   const to = form.locator('#f-welcome-config\\.to');
   await expect(to).toHaveValue('{{ trigger.email }}');
 
   // A wrong address: autosave sends it, the API refuses it, the problem shows under the field.
   await to.fill('not-an-email');
   const error = form.locator('#f-welcome-config\\.to-error');
-  await expect(error).toContainText('an email address');
+  await expect(error).toContainText(/an email address/i);
   await expect(to).toHaveAttribute('aria-invalid', 'true');
   await expect(to).toHaveAttribute('aria-describedby', /f-welcome-config\.to-error/);
+  await expect(saveState).toHaveText('Not saved yet: fix 1 problem');
 
   // Fixed with the variable picker, by keyboard: the error goes and the draft is saved.
   await to.fill('');
@@ -131,10 +135,20 @@ test.fixme('automation form: a wrong address shows under the To field, fixing it
   await expect(to).toHaveValue('{{ trigger.email }}');
   await expect(error).toHaveCount(0);
   await expect(to).not.toHaveAttribute('aria-invalid', 'true');
-  await expect(page.getByText(/^Saved/).first()).toBeVisible();
+  await expect(saveState).toHaveText('All changes saved');
+  // The value the field gives with the webhook's sample lead, from a dry run after the autosave.
+  await expect(form).toContainText('lead@example.com');
 
   const { automation: saved } = await apiCall<{
     automation: { definition: { steps: { config: { to: string } }[] } };
   }>(token, 'GET', `/teams/${teamId}/automations/${automationId}`);
   expect(saved.definition.steps[0]!.config.to).toBe('{{ trigger.email }}');
+
+  // A test run of the steps as they are in the editor, never activated: it goes to the run page.
+  await page.getByTestId('test-run').click();
+  const dialog = page.getByRole('dialog', { name: 'Test run' });
+  await expect(dialog).toContainText('nothing is published');
+  await expect(dialog.getByLabel('Email')).toHaveValue('lead@example.com');
+  await dialog.getByRole('button', { name: 'Start the test run' }).click();
+  await expect(page).toHaveURL(/\/automation-runs\/auto/);
 });

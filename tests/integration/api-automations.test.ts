@@ -713,6 +713,75 @@ describe('automations API', () => {
       expect(Object.keys(later.steps)).toEqual(['two']);
     });
 
+    it("a test run with version 'latest' runs the draft of a never-activated automation; without it, 409", async () => {
+      const a = await create({ name: 'Draft test', definition: manual('first draft') });
+      await save(a.id, manual('edited draft'));
+      const refused = await request(api.app)
+        .post(url(`/${a.id}/runs`))
+        .set(as(editor))
+        .send({ payload: { hello: 'world' } });
+      expect(refused.status).toBe(409);
+      expectErrorShape(refused.body, 'automation_not_active');
+      const res = await request(api.app)
+        .post(url(`/${a.id}/runs`))
+        .set(as(editor))
+        .send({ payload: { hello: 'draft' }, version: 'latest' });
+      expect(res.status).toBe(202);
+      const run = res.body as Started;
+      const done = (await stateOf(run.workflow_id, (s) => s.status === 'succeeded')) as unknown as {
+        status: string;
+        version: number;
+        steps: Record<string, { status: string; output?: unknown }>;
+      };
+      expect(done.status).toBe('succeeded');
+      expect(done.steps.note).toMatchObject({
+        status: 'succeeded',
+        output: { name: 'seen', value: 'edited draft' },
+      });
+      // The run keeps the draft version it ran on; the automation stays a draft, nothing was published.
+      const [draft] = await versions(a.id);
+      expect(draft).toMatchObject({ state: 'draft', live: false });
+      const row = await api
+        .db('automation_runs')
+        .where({ workflow_id: run.workflow_id })
+        .first<{ version_id: string; version: number }>();
+      expect(row).toMatchObject({ version_id: draft!.id, version: draft!.version });
+      const after = await request(api.app)
+        .get(url(`/${a.id}`))
+        .set(as(viewer));
+      expect((after.body as { automation: Automation }).automation).toMatchObject({
+        status: 'draft',
+        liveVersion: null,
+      });
+    });
+
+    it("with version 'latest' an active automation's test run takes the newer draft, a plain run the live one", async () => {
+      const a = await create({ name: 'Live and draft', definition: manual('live') });
+      await activate(a.id);
+      await save(a.id, manual('draft'));
+      const onDraft = await request(api.app)
+        .post(url(`/${a.id}/runs`))
+        .set(as(editor))
+        .send({ version: 'latest' });
+      expect(onDraft.status).toBe(202);
+      const live = await startManual(a.id);
+      const draftState = (await stateOf(
+        (onDraft.body as Started).workflow_id,
+        (s) => s.status === 'succeeded',
+      )) as unknown as {
+        version: number;
+        steps: Record<string, { output?: unknown }>;
+      };
+      const liveState = (await stateOf(live.workflow_id, (s) => s.status === 'succeeded')) as unknown as {
+        version: number;
+        steps: Record<string, { output?: unknown }>;
+      };
+      expect(draftState.version).toBe(2);
+      expect(draftState.steps.note?.output).toMatchObject({ value: 'draft' });
+      expect(liveState.version).toBe(1);
+      expect(liveState.steps.note?.output).toMatchObject({ value: 'live' });
+    });
+
     it('resume a failed run from its failed step on the fixed version', async () => {
       const failing = {
         version: 1,

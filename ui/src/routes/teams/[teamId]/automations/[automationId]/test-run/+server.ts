@@ -25,7 +25,10 @@ export const GET: RequestHandler = async ({ url, locals }) => {
   return json({ trigger: sampleTriggerPayload(trigger) }, { headers });
 };
 
-/** POST `{ payload }`: starts a test run of the automation's live version; answers its workflow id. */
+/**
+ * POST `{ payload }`: starts a test run of the automation's latest version (the steps as the editor saved them,
+ * draft or published, even before the first activation; nothing is published); answers its workflow id.
+ */
 export const POST: RequestHandler = async (event) => {
   if (!event.locals.user) {
     return json({ error: { message: 'Your session ended. Sign in again.' } }, { status: 401, headers });
@@ -35,14 +38,14 @@ export const POST: RequestHandler = async (event) => {
   try {
     const started = await api(event).post<{ workflow_id: string; status: string }>(
       `/teams/${teamId}/automations/${automationId}/runs`,
-      { payload: body?.payload ?? {} },
+      { payload: body?.payload ?? {}, version: 'latest' },
     );
     return json(started, { headers });
   } catch (err) {
     if (!(err instanceof ApiError)) throw err;
     const message =
-      err.code === 'automation_not_active'
-        ? 'Activate the automation first: a test run uses its active version.'
+      err.code === 'no_definition'
+        ? 'Add a step first: there is nothing to run yet.'
         : err.status === 403
           ? 'Only editors can start test runs. Ask an owner of the team for the editor role.'
           : plainMessage(err.message, err.status);
