@@ -60,7 +60,7 @@ export interface Evaluation {
   evaluationProblems: FieldProblem[];
 }
 
-export function evaluationOf(answer: DryRunAnswer): Evaluation {
+function evaluationOf(answer: DryRunAnswer): Evaluation {
   if (!answer.ok) return { evaluated: null, evaluatedIf: null, evaluationProblems: answer.problems };
   const config = answer.result.config;
   const runs = answer.result.preview.if;

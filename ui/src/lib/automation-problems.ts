@@ -10,7 +10,7 @@ export interface ApiProblem {
   message: string;
 }
 
-export interface GeneralProblem {
+interface GeneralProblem {
   /** Where it is, relative to the definition (`steps`, `version`), '' for the whole definition. */
   path: string;
   message: string;

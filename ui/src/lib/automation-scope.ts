@@ -58,7 +58,7 @@ interface Frame {
 }
 
 /** The lanes the step at `path` sits in, outermost first. */
-export function framesOf(definition: AutomationDefinition, path: StepPath): Frame[] | null {
+function framesOf(definition: AutomationDefinition, path: StepPath): Frame[] | null {
   const frames: Frame[] = [];
   let node: unknown = definition;
   let owner: Step | undefined;

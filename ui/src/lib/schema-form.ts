@@ -5,7 +5,7 @@
  */
 export type Schema = Record<string, unknown>;
 
-export type FieldKind =
+type FieldKind =
   | 'text' // a string that may hold {{ }} expressions
   | 'plain' // a string that may not (names, durations, cron, patterns)
   | 'condition' // one CEL expression, bare
@@ -138,7 +138,7 @@ const plainKeys = new Set(['name', 'as', 'signal', 'cron', 'timezone', 'vendor',
 const DURATION_PATTERN = '^(\\d+w)?(\\d+d)?(\\d+h)?(\\d+m)?(\\d+s)?$';
 
 /** Follows `$ref` into `defs`. */
-export function resolveSchema(schema: Schema, defs: Record<string, Schema>): Schema {
+function resolveSchema(schema: Schema, defs: Record<string, Schema>): Schema {
   let s = schema;
   for (let i = 0; i < 10 && typeof s.$ref === 'string'; i++) {
     const name = s.$ref.replace(/^#\/\$defs\//, '');
