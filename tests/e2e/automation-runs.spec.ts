@@ -161,11 +161,18 @@ test.describe('automation runs', () => {
     await page.screenshot({ path: path.join(shots, 'automation-run-failed-375.png'), fullPage: true });
     expect(await overflow(page)).toBeLessThanOrEqual(0);
 
-    // The fix (the editor's own tests cover doing it there), then resume from the page.
-    await apiAs(page, 'PATCH', `/teams/${teamId}/automations/${automationId}`, {
-      definition: { version: 1, trigger: { type: 'manual' }, steps: steps('{{ trigger.email }}') },
-    });
-    await apiAs(page, 'POST', `/teams/${teamId}/automations/${automationId}/activate`);
+    // The fix, in the editor the error links to (the failed step open), published; then resume from the page.
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.getByRole('link', { name: 'Fix it in the editor →' }).click();
+    await expect(page).toHaveURL(/\?step=mail$/);
+    const to = page.locator('#step-panel').getByLabel('To', { exact: true });
+    await expect(to).toHaveValue('{{ trigger.missing }}');
+    await to.fill('{{ trigger.email }}');
+    await expect(page.getByTestId('save-state')).toHaveText('All changes saved', { timeout: 20_000 });
+    await page.getByRole('button', { name: 'Publish changes' }).click();
+    await expect(page.getByTestId('automation-version')).toHaveText('Live: version 2', { timeout: 30_000 });
+    await page.goto(runPage(teamId, workflowId));
+    await expect(page.getByTestId('run-status')).toHaveText('Failed');
     await page.getByRole('button', { name: 'Resume from the failed step' }).click();
     await expect(page).not.toHaveURL(
       new RegExp(encodeURIComponent(workflowId).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
