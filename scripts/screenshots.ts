@@ -5,8 +5,10 @@
  *     npx tsx scripts/screenshots.ts
  *
  * (the addresses `./hopflow start` prints: UI, API without /api/v1, Test mailbox). It registers a new user through
- * the UI, adds a little data through the API (a campaign, a piece waiting for review, contacts, a sequence), and
- * takes the dashboard, campaigns, content review, email and runs pages in the light theme.
+ * the UI, adds a little data through the API (a campaign, a piece waiting for review, contacts, a sequence, a live
+ * automation from the lead template and a run of it), and takes the automations list, the automation's Steps tab
+ * with a step open, its run waiting between emails, the dashboard, campaigns, content review, email and runs pages
+ * in the light theme.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -108,7 +110,29 @@ async function main(): Promise<void> {
     return got.content.status === 'awaiting_review' ? true : null;
   });
 
+  // An automation from the lead template, live, with a run waiting between its emails.
+  const { automation } = await api<{ automation: { id: string } }>(
+    'POST',
+    `${team}/automations/from-template`,
+    { template_id: 'webhook-lead-drip', values: { campaign_id: campaign.id } },
+  );
+  await api('POST', `${team}/automations/${automation.id}/activate`);
+  const started = await api<{ workflow_id: string }>('POST', `${team}/automations/${automation.id}/runs`, {
+    payload: { email: 'lee.park@example.test', name: 'Lee' },
+  });
+  const runPath = `${team}/automation-runs/${encodeURIComponent(started.workflow_id)}`;
+  await until('the run to reach its first wait', async () => {
+    const got = await api<{ run: { status: string } }>(
+      'GET',
+      `${team}/automation-runs/${encodeURIComponent(started.workflow_id)}`,
+    );
+    return got.run.status === 'waiting' ? true : null;
+  });
+
   const shots = [
+    { name: 'automations', path: `${team}/automations` },
+    { name: 'automation-editor', path: `${team}/automations/${automation.id}?step=welcome` },
+    { name: 'automation-run', path: runPath },
     { name: 'dashboard', path: '/' },
     { name: 'campaigns', path: `${team}/campaigns` },
     { name: 'content-review', path: `${team}/content/${content.id}` },
@@ -122,6 +146,9 @@ async function main(): Promise<void> {
       await page.goto(`${uiUrl}${shot.path}`);
       await page.locator('html[data-hydrated]').waitFor({ state: 'attached' });
       await page.waitForLoadState('networkidle').catch(() => undefined);
+      // A page that scrolls to what it opens (a step) would put the sticky header mid-image.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await sleep(300);
       const file = path.join(outDir, `${shot.name}-${size.width}.png`);
       await page.screenshot({ path: file, fullPage: true });
       console.log(`wrote ${path.relative(process.cwd(), file)}`);
