@@ -95,6 +95,17 @@ test('automation editor: add steps from the palette, reorder by keyboard, autosa
   await expect(cards.nth(0)).toHaveAttribute('data-step-card', 'wait');
   await expect(status).toHaveText('All changes saved');
 
+  // The drag handle by keyboard (Space, an arrow): the move is saved even when focus moves on without the drop.
+  await page.getByLabel('Drag to move "Send an email"').focus();
+  await page.keyboard.press('Space');
+  await page.keyboard.press('ArrowUp');
+  await expect(cards.nth(0)).toHaveAttribute('data-step-card', 'send_email');
+  await expect(status).toHaveText('All changes saved');
+  await page.keyboard.press('Escape');
+  await page.getByRole('button', { name: 'Move "Send an email" down' }).click();
+  await expect(cards.nth(0)).toHaveAttribute('data-step-card', 'wait');
+  await expect(status).toHaveText('All changes saved');
+
   if (shots) {
     await page.locator('[data-step-card="send_email"] [data-card-main]').click();
     await page.screenshot({ path: `${shots}/editor-1280.png`, fullPage: true });

@@ -74,7 +74,11 @@ test('build a webhook lead automation from a blank page, turn it on, call it, fo
     'wait',
     'Wait a while',
   );
-  await panel.getByLabel('How long', { exact: true }).fill('2d');
+  // Typed in words, kept in the form the engine reads.
+  const howLong = panel.getByLabel('How long', { exact: true });
+  await howLong.fill('2 days');
+  await howLong.press('Tab');
+  await expect(howLong).toHaveValue('2d');
   await addStep(
     page,
     page.getByRole('button', { name: 'Add a step after "Wait a while"' }),

@@ -60,39 +60,48 @@ test.describe('automation runs', () => {
     page.on('pageerror', (e) => pageErrors.push(e.message));
     await registerViaUi(page, newUser('Approver'));
     const teamId = await personalTeamId(page);
-    const automationId = await activeAutomation(page, teamId, 'Publish after a look', [
-      {
-        id: 'prepare',
-        name: 'Note the order',
-        type: 'set_variable',
-        config: { name: 'order', value: '{{ trigger.order }}' },
-      },
-      {
-        id: 'check',
-        name: 'Check the order',
-        type: 'wait_for_approval',
-        config: { approvers: { roles: ['editor'] }, message: 'Is order {{ trigger.order }} fine to send?' },
-      },
-      { id: 'after', name: 'Mark it sent', type: 'set_variable', config: { name: 'sent', value: true } },
-    ]);
+    const automationId = await activeAutomation(
+      page,
+      teamId,
+      'Publish after a look at each new order from the shop',
+      [
+        {
+          id: 'prepare',
+          name: 'Note the order',
+          type: 'set_variable',
+          config: { name: 'order', value: '{{ trigger.order }}' },
+        },
+        {
+          id: 'check',
+          name: 'Check the order',
+          type: 'wait_for_approval',
+          config: { approvers: { roles: ['editor'] }, message: 'Is order {{ trigger.order }} fine to send?' },
+        },
+        { id: 'after', name: 'Mark it sent', type: 'set_variable', config: { name: 'sent', value: true } },
+      ],
+    );
     const workflowId = await startTestRun(page, teamId, automationId, { order: 'R-100' });
 
     // The team's list shows it, and its search finds it by what started it.
     await page.goto(`/teams/${teamId}/automation-runs?q=R-100`);
     const row = page.getByTestId('automation-run-row');
     await expect(row).toHaveCount(1);
-    await expect(row).toContainText('Publish after a look');
+    await expect(row).toContainText('Publish after a look at each new order from the shop');
     await expect(row).toContainText('Test run');
     await page.screenshot({ path: path.join(shots, 'automation-runs-list-1280.png'), fullPage: true });
     expect(await axeFindings(page)).toEqual([]);
     await page.setViewportSize({ width: 375, height: 800 });
     await page.screenshot({ path: path.join(shots, 'automation-runs-list-375.png'), fullPage: true });
+    // A long automation name in the filter's list must not push the page sideways.
+    expect(await overflow(page)).toBeLessThanOrEqual(0);
     await page.setViewportSize({ width: 1280, height: 900 });
     await page.goto(`/teams/${teamId}/automation-runs?q=${encodeURIComponent('no such 100%')}`);
     await expect(page.getByTestId('no-runs')).toContainText('No runs match these filters');
 
     await page.goto(runPage(teamId, workflowId));
-    await expect(page.getByRole('heading', { level: 1 })).toHaveText('Publish after a look');
+    await expect(page.getByRole('heading', { level: 1 })).toHaveText(
+      'Publish after a look at each new order from the shop',
+    );
     const banner = page.getByTestId('approval-banner');
     await expect(banner).toBeVisible({ timeout: 30_000 });
     await expect(banner).toContainText('Is order R-100 fine to send?');

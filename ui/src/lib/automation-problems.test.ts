@@ -47,7 +47,7 @@ describe('automation problems', () => {
       { path: 'definition.trigger.timezone', message: 'unknown time zone' },
     ]);
     expect(sorted.count).toBe(4);
-    expect(sorted.general).toEqual([{ path: 'steps', message: 'Add at least one step' }]);
+    expect(sorted.general).toEqual([{ path: 'steps', message: 'Add a first step with the + button' }]);
     expect(sorted.byStep['steps[0]']).toEqual([{ field: 'config.duration', message: 'At most 365 days' }]);
     expect(sorted.trigger).toEqual([{ field: 'timezone', message: 'Unknown time zone' }]);
     expect(problemsWithin(sorted, 'steps[0]')).toBe(2);
@@ -55,5 +55,22 @@ describe('automation problems', () => {
     expect(problemsInLane(sorted, 'steps[0].config.steps')).toBe(1);
     expect(problemsInLane(sorted, 'steps[0].on_error')).toBe(0);
     expect(fieldWords('config.branches[0].when')).toBe('branches 1 when');
+  });
+
+  it("says what to do in the builder's words where the API speaks of expressions", () => {
+    const sorted = sortProblems([
+      { path: 'definition.steps[0].config.to', message: 'an email address or a {{ }} expression giving one' },
+      {
+        path: 'definition.steps[0].config.campaign_id',
+        message: 'a campaign id or a {{ }} expression giving one',
+      },
+    ]);
+    expect(sorted.byStep['steps[0]']).toEqual([
+      {
+        field: 'config.to',
+        message: 'Enter an email address with an @, like ann@example.com, or use Insert a value',
+      },
+      { field: 'config.campaign_id', message: 'Choose a campaign, or use Insert a value' },
+    ]);
   });
 });

@@ -43,8 +43,27 @@ export function locateProblem(
   return { kind: 'general', path };
 }
 
+/**
+ * The checks' wording is for API users ("a {{ }} expression"); the builder says what to do with its own buttons.
+ */
+const builderWords: [RegExp, (m: RegExpExecArray) => string][] = [
+  [
+    /^an email address or a \{\{ \}\} expression giving one$/,
+    () => 'enter an email address with an @, like ann@example.com, or use Insert a value',
+  ],
+  [/^a (\w+) id or a \{\{ \}\} expression giving one$/, (m) => `choose a ${m[1]}, or use Insert a value`],
+  [/^add at least one step$/, () => 'add a first step with the + button'],
+];
+
 /** Messages start in lower case in the API ("enter a subject"); on screen a sentence starts with a capital. */
 function sentence(message: string): string {
+  for (const [pattern, words] of builderWords) {
+    const m = pattern.exec(message);
+    if (m) {
+      message = words(m);
+      break;
+    }
+  }
   return message.charAt(0).toUpperCase() + message.slice(1);
 }
 

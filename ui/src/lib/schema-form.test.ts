@@ -4,6 +4,7 @@ import {
   fieldsOf,
   getAt,
   moreFields,
+  normalizeDuration,
   parseJsonOrText,
   problemsAt,
   setAt,
@@ -104,5 +105,23 @@ describe('paths, problems and JSON-or-text', () => {
     expect(showJsonOrText('42')).toBe('"42"');
     expect(showJsonOrText('Ann')).toBe('Ann');
     expect(showJsonOrText({ a: 1 })).toBe('{\n  "a": 1\n}');
+  });
+});
+
+describe('normalizeDuration', () => {
+  it('turns durations in words into the engine form', () => {
+    expect(normalizeDuration('2 days')).toBe('2d');
+    expect(normalizeDuration('1 hour 30 minutes')).toBe('1h30m');
+    expect(normalizeDuration('1h 30m')).toBe('1h30m');
+    expect(normalizeDuration('2 Weeks')).toBe('2w');
+    expect(normalizeDuration('30 mins and 10 secs')).toBe('30m10s');
+    expect(normalizeDuration('2d')).toBe('2d');
+  });
+
+  it('leaves what it cannot read as typed, for the check to explain', () => {
+    expect(normalizeDuration('soon')).toBe('soon');
+    expect(normalizeDuration('2 fortnights')).toBe('2 fortnights');
+    expect(normalizeDuration('2 days 3 days')).toBe('2 days 3 days');
+    expect(normalizeDuration('')).toBe('');
   });
 });

@@ -45,6 +45,8 @@ export interface FieldSpec {
   email?: boolean;
   expressionAllowed?: boolean;
   record?: RecordKind;
+  /** A duration (`2d`, `1h30m`): "2 days" typed in words is turned into it. */
+  duration?: boolean;
   children?: FieldSpec[];
   /** For `choice`: the discriminating key and each variant's fields. */
   discriminator?: string;
@@ -248,6 +250,7 @@ function specOf(
         ...base,
         kind: plain ? 'plain' : 'text',
         expressionAllowed: !plain,
+        ...(s.pattern === DURATION_PATTERN ? { duration: true } : {}),
         ...(maxLength ? { maxLength } : {}),
         multiline: (maxLength ?? 0) > 4_000 || key === 'message',
       };
@@ -430,3 +433,51 @@ export function optionLabel(value: string): string {
 /** Fields that hold other fields (SchemaGroup draws them; SchemaField the rest). */
 export const isGroup = (spec: FieldSpec): boolean =>
   spec.kind === 'object' || spec.kind === 'choice' || spec.kind === 'object-list';
+
+const durationUnits: Record<string, string> = {
+  w: 'w',
+  week: 'w',
+  weeks: 'w',
+  d: 'd',
+  day: 'd',
+  days: 'd',
+  h: 'h',
+  hr: 'h',
+  hrs: 'h',
+  hour: 'h',
+  hours: 'h',
+  m: 'm',
+  min: 'm',
+  mins: 'm',
+  minute: 'm',
+  minutes: 'm',
+  s: 's',
+  sec: 's',
+  secs: 's',
+  second: 's',
+  seconds: 's',
+};
+const unitOrder = ['w', 'd', 'h', 'm', 's'];
+
+/**
+ * A duration typed in words ("2 days", "1 hour 30 minutes", "1h 30m") in the engine's form ("2d", "1h30m");
+ * anything else is returned as typed, for the check to explain.
+ */
+export function normalizeDuration(typed: string): string {
+  const text = typed
+    .trim()
+    .toLowerCase()
+    .replace(/\band\b|,/g, ' ');
+  const parts = [...text.matchAll(/(\d+)\s*([a-z]+)/g)];
+  if (parts.length === 0 || text.replace(/(\d+)\s*([a-z]+)/g, '').trim() !== '') return typed;
+  const totals = new Map<string, number>();
+  for (const [, amount, word] of parts) {
+    const unit = durationUnits[word!];
+    if (!unit || totals.has(unit)) return typed;
+    totals.set(unit, Number(amount));
+  }
+  return unitOrder
+    .filter((u) => totals.has(u))
+    .map((u) => `${totals.get(u)}${u}`)
+    .join('');
+}
