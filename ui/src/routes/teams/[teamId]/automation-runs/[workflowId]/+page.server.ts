@@ -18,11 +18,35 @@ export const load: PageServerLoad = async (event) => {
       api(event).get<{ run: AutomationRunDetail }>(runPath(event.params)),
       getMeta(event.locals.requestId),
     ]);
-    return { team, run, meta };
+    return { team, run, meta, plan: await stepsOfVersion(event, run) };
   } catch (err) {
     loadError(err);
   }
 };
+
+/**
+ * The top-level steps of the version the run is pinned to (id, name, type), so the page can show what is still to
+ * come; null when the version cannot be read (the automation was deleted).
+ */
+async function stepsOfVersion(
+  event: Parameters<PageServerLoad>[0],
+  run: AutomationRunDetail,
+): Promise<{ id: string; name: string; type: string }[] | null> {
+  try {
+    const { version } = await api(event).get<{ version: { definition: { steps?: unknown } } }>(
+      `${teamPath(event.params.teamId)}/automations/${run.automationId}/versions/${run.version}`,
+    );
+    const steps = Array.isArray(version.definition.steps) ? version.definition.steps : [];
+    return steps.map((s: { id?: unknown; name?: unknown; type?: unknown }) => ({
+      id: String(s.id ?? ''),
+      name: String(s.name ?? ''),
+      type: String(s.type ?? ''),
+    }));
+  } catch (err) {
+    if (err instanceof ApiError) return null;
+    throw err;
+  }
+}
 
 /** A refused action in words: the API's reason, or what the member's role cannot do. */
 function refused(action: string, err: unknown, forbidden: string) {
