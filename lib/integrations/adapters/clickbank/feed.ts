@@ -122,10 +122,21 @@ function createFeedParser(onSite: (site: MarketplaceSite) => void) {
   return { parser, categoryCount: () => categoryCount };
 }
 
+/** A kept-alive socket the server had already closed when the request went out (undici's `other side closed`). */
+function isStaleSocket(err: unknown): boolean {
+  const cause = (err as { cause?: { code?: unknown } } | null)?.cause;
+  return cause?.code === 'UND_ERR_SOCKET';
+}
+
 async function download(feedUrl: string, file: string, opts: StreamFeedOptions): Promise<number> {
   let res: Response;
   try {
-    res = await fetch(feedUrl, { signal: AbortSignal.timeout(opts.timeoutMs ?? 300_000) });
+    const get = () => fetch(feedUrl, { signal: AbortSignal.timeout(opts.timeoutMs ?? 300_000) });
+    // A GET that died on a stale pooled socket never reached the server: ask again once, on a new socket.
+    res = await get().catch((err: unknown) => {
+      if (isStaleSocket(err)) return get();
+      throw err;
+    });
   } catch (err) {
     throw fromNetworkError('clickbank', err);
   }
