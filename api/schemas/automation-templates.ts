@@ -40,5 +40,4 @@ export const fromTemplateBody = z
   .openapi('AutomationFromTemplateBody');
 
 export type AutomationTemplate = z.output<typeof templateSchema>;
-type AutomationTemplateNeed = z.output<typeof needSchema>;
 export type AutomationTemplatesResponse = z.output<typeof automationTemplatesResponse>;

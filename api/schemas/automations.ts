@@ -190,7 +190,5 @@ export const startedRunResponse = z
   })
   .openapi('AutomationRunStarted');
 
-type Automation = z.output<typeof automationSchema>;
 export type AutomationsResponse = z.output<typeof automationsResponse>;
 export type AutomationResponse = z.output<typeof automationResponse>;
-type AutomationExport = z.output<typeof exportResponse>;
