@@ -1,7 +1,7 @@
-import AxeBuilder from '@axe-core/playwright';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Locator } from '@playwright/test';
 import { apiAs, personalTeamId } from '../support/e2e-data';
 import { newUser, registerViaUi, settled } from '../support/e2e';
+import { addStep, seriousAxeFindings } from '../support/e2e-automations';
 
 const shots = process.env.E2E_SHOTS_DIR;
 
@@ -10,24 +10,6 @@ async function setSettings(panel: Locator, values: Record<string, string>): Prom
   for (const [label, value] of Object.entries(values)) {
     await panel.getByLabel(label, { exact: true }).fill(value);
   }
-}
-
-/** axe's serious and critical findings (the flow, the open panel), one line each. */
-async function axeFindings(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
-}
-
-async function addStep(page: Page, addButton: Locator, search: string, option: string): Promise<void> {
-  await addButton.click();
-  const palette = page.getByRole('dialog', { name: 'Add a step' });
-  await palette.getByRole('searchbox').fill(search);
-  await palette.getByRole('button', { name: option }).click();
-  await expect(palette).toBeHidden();
 }
 
 test('automation editor: add steps from the palette, reorder by keyboard, autosave, problems on the step', async ({
@@ -207,9 +189,9 @@ test('automation editor: lanes of a branch, a loop and an error path, at desktop
   await expect(page.getByRole('region', { name: 'For every tag: If this step fails' })).toBeVisible();
   await page.getByRole('button', { name: 'Add a path' }).click();
   await expect(page.getByRole('region', { name: 'VIP or not: Path 2' })).toBeVisible();
-  expect(await axeFindings(page)).toEqual([]);
+  expect(await seriousAxeFindings(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'dark' });
-  expect(await axeFindings(page)).toEqual([]);
+  expect(await seriousAxeFindings(page)).toEqual([]);
   await page.emulateMedia({ colorScheme: 'light' });
 
   if (shots) {

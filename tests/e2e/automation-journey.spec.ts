@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { newUser, registerViaUi, settled } from '../support/e2e';
+import { addStep } from '../support/e2e-automations';
 
 // Issue 13's first journey: a builder makes "webhook lead -> welcome email -> wait -> follow-up" from a blank
 // page in the editor, turns it on, calls its webhook with the curl command the page gives, follows the run
@@ -21,14 +22,6 @@ async function mailbox(to: string): Promise<SandboxMessage[]> {
   const res = await fetch(`${url}/sandbox/messages?to=${encodeURIComponent(to)}`);
   expect(res.ok).toBe(true);
   return ((await res.json()) as { messages: SandboxMessage[] }).messages;
-}
-
-async function addStep(page: Page, addButton: Locator, search: string, option: string): Promise<void> {
-  await addButton.click();
-  const palette = page.getByRole('dialog', { name: 'Add a step' });
-  await palette.getByRole('searchbox').fill(search);
-  await palette.getByRole('button', { name: option }).click();
-  await expect(palette).toBeHidden();
 }
 
 test('build a webhook lead automation from a blank page, turn it on, call it, follow its run', async ({

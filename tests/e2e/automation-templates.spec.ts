@@ -1,8 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 import { newUser, registerViaUi, settled } from '../support/e2e';
+import { seriousAxeFindings } from '../support/e2e-automations';
 import { apiAs, createCampaign, createTeam, personalTeamId } from '../support/e2e-data';
 
 // Issue 13's "start from a template": the Automations section, its empty state, the template gallery (the
@@ -33,15 +33,6 @@ async function openAutomations(page: Page): Promise<void> {
   await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Automations' }).click();
   await expect(page).toHaveURL(/\/teams\/[^/]+\/automations$/);
   await settled(page);
-}
-
-async function seriousAxeFindings(page: Page): Promise<string[]> {
-  const result = await new AxeBuilder({ page })
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
-    .analyze();
-  return result.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).join(', ')})`);
 }
 
 async function setTheme(page: Page, theme: 'light' | 'dark'): Promise<void> {
