@@ -71,6 +71,13 @@ describe('catalog sync workflow', () => {
     api = await createTestApi({ temporal: true });
     workers = await startTestWorkers({ db: api.db });
     user = await registerUser(api.app, 'catalog');
+    // A Schedule another test created would start an hourly sync inside these tests; the last test makes its own.
+    await api.deps
+      .temporal!.client.schedule.getHandle(CATALOG_SYNC_SCHEDULE_ID)
+      .delete()
+      .catch((err: unknown) => {
+        if (!(err instanceof ScheduleNotFoundError)) throw err;
+      });
   });
 
   afterAll(async () => {

@@ -383,8 +383,11 @@ describe('nightly insights', () => {
 
     // Paused for the rest of the suite, so a run at 03:00 somewhere or at 04:00 UTC cannot start work inside
     // other tests (a later ensureSchedules keeps the paused state).
-    await temporal.client.schedule.getHandle(INSIGHTS_SCHEDULE_ID).pause('test suite');
-    await temporal.client.schedule.getHandle(BACKUP_SCHEDULE_ID).pause('test suite');
+    // Every Schedule ensureSchedules made is paused, the hourly catalog sync too: left running, it once started at
+    // 07:00 inside the catalog-sync test, whose manual start then joined it.
+    for await (const s of temporal.client.schedule.list()) {
+      await temporal.client.schedule.getHandle(s.scheduleId).pause('test suite');
+    }
     await ensureSchedules(temporal.client);
     expect((await temporal.client.schedule.getHandle(INSIGHTS_SCHEDULE_ID).describe()).state.paused).toBe(
       true,
