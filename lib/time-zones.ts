@@ -19,3 +19,25 @@ export function dueZones(
   }
   return due;
 }
+
+const dayFormats = new Map<string, Intl.DateTimeFormat>();
+
+/** The calendar day (YYYY-MM-DD) `at` falls on in `zone`; a zone Intl does not know counts as UTC. */
+export function localDay(at: Date, zone: string): string {
+  let format = dayFormats.get(zone);
+  if (!format) {
+    try {
+      // en-CA writes dates as YYYY-MM-DD.
+      format = new Intl.DateTimeFormat('en-CA', {
+        timeZone: zone,
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      });
+    } catch {
+      return localDay(at, 'UTC');
+    }
+    dayFormats.set(zone, format);
+  }
+  return format.format(at);
+}

@@ -1,0 +1,17 @@
+/**
+ * Click tracking and earnings analytics: the one module the rest of the platform goes through for raw events
+ * (analytics_events), their daily rollups (analytics_rollups), unique-visitor salts and click ids.
+ * See docs/analytics.md.
+ */
+export { writeClicks, type ClickRecord } from './clicks';
+export {
+  BASES,
+  DEVICES,
+  DIMENSIONS,
+  type Basis,
+  type ClickDimensions,
+  type Device,
+  type Dimension,
+} from './dimensions';
+export { attributeTid, recordClickbankEvent, type Attribution, type ClickbankEvent } from './sales';
+export { forgetVisitorsBefore, leaseClickIds, saltsFor } from './visitors';
