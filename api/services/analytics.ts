@@ -58,14 +58,14 @@ export function createAnalyticsService({ db, now = () => new Date() }: Analytics
         .toISODate()!;
     if (from > to) {
       throw badRequest('The range ends before it starts', [
-        { path: 'from', message: `Pick a first day on or before ${to}` },
+        { path: 'query.from', message: `Pick a first day on or before ${to}` },
       ]);
     }
     const span =
       DateTime.fromISO(to, { zone: 'UTC' }).diff(DateTime.fromISO(from, { zone: 'UTC' }), 'days').days + 1;
     if (span > MAX_RANGE_DAYS) {
       throw badRequest(`A range covers at most ${MAX_RANGE_DAYS} days`, [
-        { path: 'from', message: `This range covers ${span} days; pick a later first day` },
+        { path: 'query.from', message: `This range covers ${span} days; pick a later first day` },
       ]);
     }
     if (q.campaignId && !(await findCampaign(db, m.teamId, q.campaignId))) throw notFound('campaign');
@@ -76,17 +76,17 @@ export function createAnalyticsService({ db, now = () => new Date() }: Analytics
     async timeSeries(m: TeamMembership, q: SeriesQuery): Promise<TimeSeriesResponse> {
       if (q.dimension !== undefined && q.value === undefined) {
         throw badRequest('Say which value of the dimension', [
-          { path: 'value', message: "Required with dimension ('' for not known)" },
+          { path: 'query.value', message: "Required with dimension ('' for not known)" },
         ]);
       }
       if (q.value !== undefined && q.dimension === undefined) {
         throw badRequest('Say which dimension the value is of', [
-          { path: 'dimension', message: 'Required with value' },
+          { path: 'query.dimension', message: 'Required with value' },
         ]);
       }
       if (q.linkId && q.dimension) {
         throw badRequest('A link and a dimension cannot be combined', [
-          { path: 'dimension', message: 'Leave it out with linkId' },
+          { path: 'query.dimension', message: 'Leave it out with linkId' },
         ]);
       }
       const scope = await scopeOf(m, q);
