@@ -27,3 +27,10 @@ export {
   type Figures,
   type SeriesFilter,
 } from './queries';
+export {
+  dropEventPartitionsBefore,
+  ensureEventPartitions,
+  listEventPartitions,
+  MIN_RETENTION_MONTHS,
+  monthStart,
+} from './partitions';
