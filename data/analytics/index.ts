@@ -23,14 +23,11 @@ export {
   findTeamLinkCampaign,
   type AnalyticsScope,
   type BreakdownBy,
-  type BreakdownRow,
   type Figures,
-  type SeriesFilter,
 } from './queries';
 export {
   dropEventPartitionsBefore,
   ensureEventPartitions,
   listEventPartitions,
-  MIN_RETENTION_MONTHS,
   monthStart,
 } from './partitions';

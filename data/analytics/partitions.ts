@@ -1,10 +1,7 @@
 import type { Knex } from 'knex';
 
 /** Monthly partitions kept ready ahead of now (the current month included), as the first migration made. */
-export const PARTITION_MONTHS_AHEAD = 13;
-
-/** Months of raw events kept at least (a sale can come 60 days after its click and must still find it). */
-export const MIN_RETENTION_MONTHS = 3;
+const PARTITION_MONTHS_AHEAD = 13;
 
 const PARTITION_NAME = /^analytics_events_(\d{4})_(\d{2})$/;
 
