@@ -6,7 +6,7 @@
  * scratch database, migrates it, fills it with SQL generate_series (three teams over 120 days, the measured team
  * holding 80% of the events: clicks with 5% bots, sales, rebills, refunds, chargebacks, every dimension) and builds
  * the rollups of all of it with one GROUP BY (for the bench only: the platform keeps them incrementally), then
- * drops the database at the end (KEEP_BENCH_DB=1 keeps it).
+ * drops the database at the end (KEEP_BENCH_DB=1 keeps it; BENCH_DB=<name> measures a kept one again).
  * Prints p50/p95 of both queries, the ratio, and whether the targets hold (p95 < 100 ms, at least 50x faster).
  */
 import { performance } from 'node:perf_hooks';
@@ -102,31 +102,54 @@ async function generateEvents(db: Knex, teamIds: string[], campaigns: { id: stri
   `);
 }
 
-/** The rollups of every event (all dimensions, both bases) in one GROUP BY, as the incremental writers would. */
+const DIMENSION_COLUMNS: [string, string][] = [
+  ['link', 'e.link_id::text'],
+  ['source', 'e.source'],
+  ['sub1', 'e.sub1'],
+  ['sub2', 'e.sub2'],
+  ['sub3', 'e.sub3'],
+  ['device', 'e.device'],
+  ['browser', 'e.browser'],
+  ['country', 'e.country'],
+  ['referrer', 'e.referrer_host'],
+];
+
+/**
+ * The rollups of every event (all dimensions) for one basis, in one scan: GROUP BY GROUPING SETS, one set per
+ * dimension, so PostgreSQL keeps a hash table per set instead of sorting ten copies of every row.
+ */
 async function buildRollups(db: Knex) {
-  const day = `((CASE WHEN b.basis = 'click' AND e.type <> 'click' THEN coalesce(e.click_at, e.occurred_at)
-                 ELSE e.occurred_at END) AT TIME ZONE t.time_zone)::date`;
-  await db.raw(`SET work_mem = '256MB'`);
-  await db.raw(`
-    INSERT INTO analytics_rollups (team_id, campaign_id, basis, day, dimension, value, clicks, unique_clicks,
-                                   bot_clicks, sales, rebills, refunds, chargebacks, gross, refunded)
-    SELECT e.team_id, e.campaign_id, b.basis, ${day}, d.dimension, d.value,
-           count(*) FILTER (WHERE e.type = 'click' AND e.bot_reason IS NULL),
-           count(*) FILTER (WHERE e.type = 'click' AND e.bot_reason IS NULL AND e.is_unique),
-           count(*) FILTER (WHERE e.type = 'click' AND e.bot_reason IS NOT NULL),
-           count(*) FILTER (WHERE e.type = 'sale'), count(*) FILTER (WHERE e.type = 'rebill'),
-           count(*) FILTER (WHERE e.type = 'refund'), count(*) FILTER (WHERE e.type = 'chargeback'),
-           coalesce(sum(abs(e.amount)) FILTER (WHERE e.type IN ('sale', 'rebill')), 0),
-           coalesce(sum(abs(e.amount)) FILTER (WHERE e.type IN ('refund', 'chargeback')), 0)
-    FROM analytics_events e
-    JOIN teams t ON t.id = e.team_id
-    CROSS JOIN (VALUES ('sale'), ('click')) b(basis)
-    CROSS JOIN LATERAL (VALUES ('all', ''), ('link', coalesce(e.link_id::text, '')),
-      ('source', coalesce(e.source, '')), ('sub1', coalesce(e.sub1, '')), ('sub2', coalesce(e.sub2, '')),
-      ('sub3', coalesce(e.sub3, '')), ('device', coalesce(e.device, '')), ('browser', coalesce(e.browser, '')),
-      ('country', coalesce(e.country, '')), ('referrer', coalesce(e.referrer_host, ''))) d(dimension, value)
-    GROUP BY 1, 2, 3, 4, 5, 6`);
-  await db.raw('RESET work_mem');
+  const dims = DIMENSION_COLUMNS.map(([name]) => name);
+  for (const basis of ['sale', 'click'] as const) {
+    const at =
+      basis === 'sale'
+        ? 'e.occurred_at'
+        : "CASE WHEN e.type = 'click' THEN e.occurred_at ELSE coalesce(e.click_at, e.occurred_at) END";
+    await db.transaction(async (trx) => {
+      await trx.raw("SET LOCAL work_mem = '1GB'");
+      await trx.raw(`
+        INSERT INTO analytics_rollups (team_id, campaign_id, basis, day, dimension, value, clicks, unique_clicks,
+                                       bot_clicks, sales, rebills, refunds, chargebacks, gross, refunded)
+        SELECT team_id, campaign_id, '${basis}', day,
+               CASE ${dims.map((d) => `WHEN GROUPING(${d}) = 0 THEN '${d}'`).join(' ')} ELSE 'all' END,
+               coalesce(${dims.join(', ')}, ''),
+               count(*) FILTER (WHERE type = 'click' AND bot_reason IS NULL),
+               count(*) FILTER (WHERE type = 'click' AND bot_reason IS NULL AND is_unique),
+               count(*) FILTER (WHERE type = 'click' AND bot_reason IS NOT NULL),
+               count(*) FILTER (WHERE type = 'sale'), count(*) FILTER (WHERE type = 'rebill'),
+               count(*) FILTER (WHERE type = 'refund'), count(*) FILTER (WHERE type = 'chargeback'),
+               coalesce(sum(abs(amount)) FILTER (WHERE type IN ('sale', 'rebill')), 0),
+               coalesce(sum(abs(amount)) FILTER (WHERE type IN ('refund', 'chargeback')), 0)
+        FROM (
+          SELECT e.team_id, e.campaign_id, ((${at}) AT TIME ZONE t.time_zone)::date AS day, e.type, e.bot_reason,
+                 e.is_unique, e.amount,
+                 ${DIMENSION_COLUMNS.map(([name, col]) => `coalesce(${col}, '') AS ${name}`).join(', ')}
+          FROM analytics_events e JOIN teams t ON t.id = e.team_id
+        ) x
+        GROUP BY GROUPING SETS ((team_id, campaign_id, day),
+          ${dims.map((d) => `(team_id, campaign_id, day, ${d})`).join(', ')})`);
+    });
+  }
 }
 
 /** The same answer as analyticsTimeSeries (team-wide, sale basis), by GROUP BY over the raw events. */
@@ -179,21 +202,33 @@ async function measure(runs: number, f: () => Promise<unknown>): Promise<number[
 }
 
 async function main(): Promise<void> {
-  const dbName = `hopflow_bench_analytics_${Date.now()}`;
+  // BENCH_DB names a database a previous run kept (KEEP_BENCH_DB=1): its events are measured again as they are.
+  const reuse = process.env.BENCH_DB;
+  const dbName = reuse ?? `hopflow_bench_analytics_${Date.now()}`;
   const admin = knex({ client: 'pg', connection: adminUrl });
-  await admin.raw(`CREATE DATABASE ${dbName}`);
+  if (!reuse) await admin.raw(`CREATE DATABASE ${dbName}`);
   const url = new URL(adminUrl);
   url.pathname = `/${dbName}`;
   const db = createDb({ database: { url: url.toString(), poolMax: 4, pgliteDir: '' } });
   try {
-    console.log(`analytics dashboard bench: ${events.toLocaleString('en-US')} events in ${dbName}`);
-    await timed('migrate', () => migrateLatest(db));
-    // Monthly partitions for the whole window (the migration made them from this month on).
-    await db.raw(`SELECT ensure_analytics_partitions((now() - interval '${DAYS + 31} days')::date, 7)`);
-    const { teamIds, campaigns } = await seedTeams(db);
-    await timed('generate events (generate_series)', () => generateEvents(db, teamIds, campaigns));
-    await timed('build rollups (one GROUP BY, bench only)', () => buildRollups(db));
-    await timed('vacuum analyze', () => db.raw('VACUUM ANALYZE'));
+    let teamIds: string[];
+    if (reuse) {
+      console.log(`analytics dashboard bench: the events already in ${dbName}`);
+      teamIds = await db('teams').where('name', 'like', 'Bench team %').orderBy('name').pluck<string[]>('id');
+    } else {
+      console.log(`analytics dashboard bench: ${events.toLocaleString('en-US')} events in ${dbName}`);
+      await timed('migrate', () => migrateLatest(db));
+      // Monthly partitions for the whole window (the migration made them from this month on).
+      await db.raw(`SELECT ensure_analytics_partitions((now() - interval '${DAYS + 31} days')::date, 7)`);
+      const seeded = await seedTeams(db);
+      teamIds = seeded.teamIds;
+      await timed('generate events (generate_series)', () => generateEvents(db, teamIds, seeded.campaigns));
+    }
+    const built = await db('analytics_rollups').first<{ id: unknown } | undefined>(db.raw('1 AS id'));
+    if (!built) {
+      await timed('build rollups (GROUP BY GROUPING SETS per basis, bench only)', () => buildRollups(db));
+      await timed('vacuum analyze', () => db.raw('VACUUM ANALYZE'));
+    }
     const counts = await db.raw<{ rows: { events: string; team: string; rollups: string }[] }>(
       `SELECT (SELECT count(*) FROM analytics_events) AS events,
               (SELECT count(*) FROM analytics_events WHERE team_id = ?) AS team,
@@ -239,7 +274,9 @@ async function main(): Promise<void> {
     );
   } finally {
     await db.destroy();
-    if (process.env.KEEP_BENCH_DB !== '1') await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    if (!reuse && process.env.KEEP_BENCH_DB !== '1') {
+      await admin.raw(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+    }
     await admin.destroy();
   }
 }
