@@ -17,6 +17,7 @@ import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
 import { createProductService } from '../services/products';
 import { createTeamService } from '../services/teams';
+import { createTrackingLinkService } from '../services/tracking-links';
 import { createSequenceService } from '../services/sequences';
 import { createBroadcastService } from '../services/broadcasts';
 import { apiVersion } from '../version';
@@ -36,6 +37,7 @@ import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
 import { productRoutes } from './products';
 import { teamRoutes } from './teams';
+import { trackingLinkRoutes } from './tracking-links';
 import { sequenceRoutes } from './sequences';
 import { broadcastRoutes } from './broadcasts';
 import { automationDryRunRoutes } from './automation-dry-run';
@@ -57,6 +59,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...integrationRoutes(integrations),
     ...productRoutes(createProductService(deps)),
     ...campaignRoutes(createCampaignService(deps)),
+    ...trackingLinkRoutes(createTrackingLinkService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
     ...sequenceRoutes(createSequenceService(deps)),
