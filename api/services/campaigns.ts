@@ -17,6 +17,7 @@ import {
 import { teamIntegrationStore } from '../../data/integrations';
 import { isUniqueViolation } from '../../data/pg-errors';
 import { CLICK_PREFIX_MAX_LENGTH } from '../../lib/analytics/tid';
+import { trackingLinkUrl } from '../../lib/content/campaign-link';
 import type { TeamMembership } from '../http/locals';
 import type { CampaignStatus } from '../schemas/campaigns';
 
@@ -52,10 +53,6 @@ function buildHoplink(affiliate: string, vendor: string, trackingId: string): st
   }).toString();
   return url.toString();
 }
-
-/** The public address of a tracking link: `/r/{slug}` on the API's public URL (where the redirect answers). */
-export const trackingLinkUrl = (links: Pick<Config['links'], 'publicUrl'>, slug: string): string =>
-  `${links.publicUrl}/r/${slug}`;
 
 const campaignNotFound = () => new AppError(404, 'campaign_not_found', 'Campaign not found');
 

@@ -1,6 +1,7 @@
 import { randomInt } from 'node:crypto';
 import type { Knex } from 'knex';
 import type { Config } from '../../lib/config';
+import { trackingLinkUrl } from '../../lib/content/campaign-link';
 import { AppError, conflict } from '../../lib/errors';
 import { findCampaign } from '../../data/campaigns';
 import { isUniqueViolation } from '../../data/pg-errors';
@@ -13,7 +14,6 @@ import {
   type TrackingLinkRow,
 } from '../../data/tracking-links';
 import type { TeamMembership } from '../http/locals';
-import { trackingLinkUrl } from './campaigns';
 
 const SLUG_LENGTH = 10;
 const SLUG_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
