@@ -96,7 +96,11 @@ export function createSequenceActivities(deps: SequenceActivityDeps) {
       const contact = await findContact(db, r.teamId, r.contactId);
       if (!contact) return null;
       const campaign = await findCampaignTemplateData(db, r.teamId, r.campaignId);
-      const vars = emailTemplateVars(emailCampaign(campaign, config.links), contact, unsubscribeUrl(config.links, contact.id));
+      const vars = emailTemplateVars(
+        emailCampaign(campaign, config.links),
+        contact,
+        unsubscribeUrl(config.links, contact.id),
+      );
       const email = renderEmail(r.step, vars);
       return {
         teamId: r.teamId,

@@ -217,7 +217,9 @@ export function findContentForPipeline(
       'c.wordpress_post_id',
       'k.name as campaign_name',
       'k.hoplink',
-      db.raw('(SELECT l.slug FROM tracking_links l WHERE l.campaign_id = k.id AND l.is_primary) AS tracking_slug'),
+      db.raw(
+        '(SELECT l.slug FROM tracking_links l WHERE l.campaign_id = k.id AND l.is_primary) AS tracking_slug',
+      ),
       'p.title as product_title',
       'p.description as product_description',
       'p.category_path',

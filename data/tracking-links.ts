@@ -92,17 +92,6 @@ export function findTrackingLink(
     .first<TrackingLinkRow | undefined>(linkColumns);
 }
 
-/** The primary link of a campaign: the one the platform's own emails and content send readers to. */
-export function findPrimaryLink(
-  db: Db,
-  teamId: string,
-  campaignId: string,
-): Promise<TrackingLinkRow | undefined> {
-  return db('tracking_links')
-    .where({ team_id: teamId, campaign_id: campaignId, is_primary: true })
-    .first<TrackingLinkRow | undefined>(linkColumns);
-}
-
 /** Throws a unique violation on SLUG_UNIQUE_CONSTRAINT when the slug is taken (by any team: slugs are global). */
 export async function insertTrackingLink(
   db: Db,

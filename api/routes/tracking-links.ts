@@ -51,7 +51,7 @@ export function trackingLinkRoutes(links: TrackingLinkService): ApiRoute[] {
     defineRoute({
       method: 'patch',
       path: '/teams/{teamId}/campaigns/{campaignId}/links/{linkId}',
-      summary: "Rename a tracking link or change its source (later clicks count under the new source)",
+      summary: 'Rename a tracking link or change its source (later clicks count under the new source)',
       tag: 'campaigns',
       auth: true,
       teamRole: 'editor',

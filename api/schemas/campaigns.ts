@@ -49,7 +49,8 @@ const campaignSchema = z
     vendor: z.string().nullable(),
     trackingId: z.string().openapi({ description: 'The tid ClickBank sends back with every sale' }),
     hoplink: z.string().openapi({
-      description: 'The plain HopLink (campaign tid): sales through it count for the campaign, not for a click',
+      description:
+        'The plain HopLink (campaign tid): sales through it count for the campaign, not for a click',
     }),
     trackingUrl: z.string().nullable().openapi({
       description:

@@ -127,7 +127,8 @@ export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'in
         } catch (err) {
           // 36^6 suffixes make a clash rare (with a tid, or an older campaign's click prefix); a fresh suffix settles it.
           const clash =
-            isUniqueViolation(err, TID_UNIQUE_CONSTRAINT) || isUniqueViolation(err, CLICK_PREFIX_UNIQUE_CONSTRAINT);
+            isUniqueViolation(err, TID_UNIQUE_CONSTRAINT) ||
+            isUniqueViolation(err, CLICK_PREFIX_UNIQUE_CONSTRAINT);
           if (!clash || attempt >= CREATE_ATTEMPTS) throw err;
         }
       }

@@ -10,8 +10,7 @@ export interface LinkedCampaign {
 }
 
 /** Where the platform itself puts a campaign's link; each is a source on the analytics pages. */
-export const LINK_SOURCES = ['content', 'email', 'broadcast', 'bonus'] as const;
-export type LinkSource = (typeof LINK_SOURCES)[number];
+export type LinkSource = 'content' | 'email' | 'broadcast' | 'bonus';
 
 /** The public address of a tracking link: `/r/{slug}` on the API's public URL, where the redirect answers. */
 export const trackingLinkUrl = (links: { publicUrl: string }, slug: string): string =>
