@@ -6,6 +6,7 @@ import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
 import type { Content, ContentListResponse } from '$api/content';
+import type { TrackingLink, TrackingLinksResponse } from '$api/tracking-links';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function campaignPath(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
@@ -16,15 +17,20 @@ export const load: PageServerLoad = async (event) => {
   const team = requireTeam(event);
   const client = api(event);
   try {
-    const [{ campaign }, content] = await Promise.all([
+    const [{ campaign }, content, links] = await Promise.all([
       client.get<CampaignResponse>(campaignPath(event)),
       // The campaign's content is a convenience list: the page still works if it cannot be read.
       client
         .get<ContentListResponse>(`${teamPath(team.id)}/content`)
         .then((r) => r.content.filter((c) => c.campaignId === event.params.campaignId))
         .catch(() => [] as Content[]),
+      // Tracking links: null when they cannot be read (the page says so instead of showing none).
+      client
+        .get<TrackingLinksResponse>(`${campaignPath(event)}/links`)
+        .then((r) => r.links)
+        .catch(() => null as TrackingLink[] | null),
     ]);
-    return { team, campaign, content };
+    return { team, campaign, content, links };
   } catch (err) {
     loadError(err);
   }
