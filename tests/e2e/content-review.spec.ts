@@ -215,7 +215,7 @@ test('a social post is copy-ready: approved without WordPress, its text with the
   await page.getByLabel('ClickBank vendor nickname').fill('SocialVend');
   await page.getByRole('button', { name: 'Create campaign' }).click();
   // Content links to the campaign's main tracking link, counted under the source `content`.
-  const contentLink = `${await page.getByRole('textbox', { name: 'Main link' }).inputValue()}?src=content`;
+  const contentLink = `${await page.getByRole('textbox', { name: 'Main link', exact: true }).inputValue()}?src=content`;
 
   await page.getByTestId('write-content').click();
   await page.getByLabel('Type').selectOption('social_post');

@@ -79,7 +79,7 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   expect(hoplink).toMatch(/^https?:\/\//);
   expect(new URL(hoplink).searchParams.get('tid')).toBe(tid);
   // What content links to: the campaign's main tracking link, its clicks counted under the source `content`.
-  const mainLink = await page.getByRole('textbox', { name: 'Main link' }).inputValue();
+  const mainLink = await page.getByRole('textbox', { name: 'Main link', exact: true }).inputValue();
   expect(mainLink).toMatch(/^https?:\/\/[^/]+\/r\/[a-z0-9-]{3,40}$/);
   await screenshots(page, 'campaign');
 

@@ -27,7 +27,7 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   await settled(page);
 
   // The main link is there from the start, ready to copy.
-  const main = page.getByRole('textbox', { name: 'Main link' });
+  const main = page.getByRole('textbox', { name: 'Main link', exact: true });
   const mainUrl = await main.inputValue();
   expect(mainUrl).toMatch(/\/r\/[a-z0-9]{10}$/);
   await page.getByRole('button', { name: 'Copy Main link' }).click();
@@ -45,7 +45,7 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   await page.getByTestId('link-source').fill('youtube');
   await page.getByRole('button', { name: 'Add link' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link “Spring video” added' })).toBeVisible();
-  const video = page.getByRole('textbox', { name: 'Spring video' });
+  const video = page.getByRole('textbox', { name: 'Spring video', exact: true });
   await expect(video).toHaveValue(/\/r\/[a-z0-9]{10}$/);
   await expect(page.getByText('Clicks count under “youtube”.')).toBeVisible();
   await expect(page.getByTestId('link-name')).toHaveValue('');
@@ -57,7 +57,9 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   const slug = `spring-${Date.now().toString(36)}`;
   await page.getByTestId('link-slug').fill(slug);
   await page.getByRole('button', { name: 'Add link' }).click();
-  await expect(page.getByRole('textbox', { name: 'Newsletter' })).toHaveValue(new RegExp(`/r/${slug}$`));
+  await expect(page.getByRole('textbox', { name: 'Newsletter', exact: true })).toHaveValue(
+    new RegExp(`/r/${slug}$`),
+  );
   // The address box folds away after a link is added.
   await page.getByText('Choose the link’s address yourself').click();
   await page.getByTestId('link-name').fill('Again');
@@ -79,10 +81,10 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   // Archive: gone from the list, on the links page under "Archived links".
   await page.getByRole('button', { name: 'Archive Spring video' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Link archived' })).toBeVisible();
-  await expect(page.getByRole('textbox', { name: 'Spring video' })).toHaveCount(0);
+  await expect(page.getByRole('textbox', { name: 'Spring video', exact: true })).toHaveCount(0);
   await page.getByRole('link', { name: 'All links' }).click();
   await expect(page.getByRole('heading', { name: 'Tracking links', level: 1 })).toBeVisible();
   const archived = page.getByRole('region', { name: 'Archived links' });
-  await expect(archived.getByRole('textbox', { name: 'Spring video' })).toBeVisible();
+  await expect(archived.getByRole('textbox', { name: 'Spring video', exact: true })).toBeVisible();
   expect(await axeFindings(page)).toEqual([]);
 });
