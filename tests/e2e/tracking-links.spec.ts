@@ -13,6 +13,7 @@ async function axeFindings(page: Page): Promise<string[]> {
 test('tracking links: copy the main link, add one by keyboard (with a bad source first), choose an address, archive', async ({
   page,
   context,
+  browser,
 }) => {
   test.setTimeout(120_000);
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
@@ -87,4 +88,28 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   const archived = page.getByRole('region', { name: 'Archived links' });
   await expect(archived.getByRole('textbox', { name: 'Spring video', exact: true })).toBeVisible();
   expect(await axeFindings(page)).toEqual([]);
+
+  // Without JavaScript the forms still work: the links page answers, refused values come back.
+  const linksUrl = page.url();
+  const plain = await browser.newContext({
+    javaScriptEnabled: false,
+    storageState: await context.storageState(),
+  });
+  try {
+    const noJs = await plain.newPage();
+    await noJs.goto(linksUrl);
+    await noJs.getByTestId('link-name').fill('Podcast notes');
+    await noJs.getByTestId('link-source').fill('pod cast');
+    await noJs.getByRole('button', { name: 'Add link' }).click();
+    await expect(noJs.locator('.field-error')).toContainText('letters, digits');
+    await expect(noJs.getByTestId('link-name')).toHaveValue('Podcast notes');
+    await noJs.getByTestId('link-source').fill('podcast');
+    await noJs.getByRole('button', { name: 'Add link' }).click();
+    await expect(noJs.getByText('Link “Podcast notes” added')).toBeVisible();
+    await expect(noJs.getByRole('textbox', { name: 'Podcast notes', exact: true })).toHaveValue(
+      /\/r\/[a-z0-9]{10}$/,
+    );
+  } finally {
+    await plain.close();
+  }
 });
