@@ -21,7 +21,7 @@ export interface CampaignRow {
 
 /** A campaign as read back (not as written): with the slug of its primary tracking link. */
 export interface CampaignWithLink extends CampaignRow {
-  /** null only in the instant between a campaign's insert and its trigger-made primary link. */
+  /** null only for a campaign without a primary link (the insert trigger and the migration give every one). */
   trackingSlug: string | null;
 }
 
