@@ -11,6 +11,7 @@ import { createCampaignService } from '../services/campaigns';
 import { createContactImportService } from '../services/contact-import';
 import { createContactService } from '../services/contacts';
 import { createContentService } from '../services/content';
+import { createDemoDataService } from '../services/demo-data';
 import { createInsightService } from '../services/insights';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
@@ -30,6 +31,7 @@ import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
 import { contentRoutes } from './content';
+import { demoDataRoutes } from './demo-data';
 import { insightRoutes } from './insights';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
@@ -69,5 +71,6 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...automationRoutes(automations, automationRuns),
     ...automationRunRoutes(automationRuns),
     ...automationHookRoutes(createAutomationHookService(deps)),
+    ...demoDataRoutes(createDemoDataService(deps)),
   ];
 }
