@@ -45,7 +45,9 @@ export interface DemoSummary {
 
 /** Whether the team already has clicks: demo data goes only into a team without any (real or demo). */
 export async function teamHasClicks(db: Knex, teamId: string): Promise<boolean> {
-  const row = await db('analytics_events').where({ team_id: teamId, type: 'click' }).first('id');
+  const row = await db('analytics_events')
+    .where({ team_id: teamId, type: 'click' })
+    .first<{ id: string } | undefined>('id');
   return row !== undefined;
 }
 
