@@ -3,6 +3,8 @@ import { api } from '$lib/server/api';
 import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
+import { loadAnalytics } from '$lib/server/analytics';
+import { isCampaignBreakdown } from '$lib/analytics';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
 import type { Content, ContentListResponse } from '$api/content';
@@ -24,7 +26,15 @@ export const load: PageServerLoad = async (event) => {
         .then((r) => r.content.filter((c) => c.campaignId === event.params.campaignId))
         .catch(() => [] as Content[]),
     ]);
-    return { team, campaign, content };
+    const by = event.url.searchParams.get('by');
+    const breakdown = isCampaignBreakdown(by) ? by : 'source';
+    const analytics = await loadAnalytics(client, event.url, {
+      teamId: team.id,
+      campaignId: campaign.id,
+      breakdowns: [breakdown],
+      limit: 20,
+    });
+    return { team, campaign, content, analytics, breakdown };
   } catch (err) {
     loadError(err);
   }
