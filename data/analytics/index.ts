@@ -15,3 +15,15 @@ export {
 } from './dimensions';
 export { attributeTid, recordClickbankEvent, type Attribution, type ClickbankEvent } from './sales';
 export { forgetVisitorsBefore, leaseClickIds, saltsFor } from './visitors';
+export {
+  analyticsBreakdown,
+  analyticsTimeSeries,
+  daysBetween,
+  figuresOf,
+  findTeamLinkCampaign,
+  type AnalyticsScope,
+  type BreakdownBy,
+  type BreakdownRow,
+  type Figures,
+  type SeriesFilter,
+} from './queries';
