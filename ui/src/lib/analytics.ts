@@ -41,7 +41,7 @@ export function todayIn(zone: string, now = new Date()): string {
   }
 }
 
-export function addDays(day: string, n: number): string {
+function addDays(day: string, n: number): string {
   const d = new Date(`${day}T00:00:00Z`);
   d.setUTCDate(d.getUTCDate() + n);
   return d.toISOString().slice(0, 10);
@@ -82,7 +82,11 @@ export function withQuery(current: URLSearchParams, changes: Record<string, stri
 }
 
 const money = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD' });
-const moneyRound = new Intl.NumberFormat('en-US', { style: 'currency', currency: 'USD', maximumFractionDigits: 0 });
+const moneyRound = new Intl.NumberFormat('en-US', {
+  style: 'currency',
+  currency: 'USD',
+  maximumFractionDigits: 0,
+});
 const count = new Intl.NumberFormat('en-US');
 const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
 
@@ -93,7 +97,12 @@ export const formatCount = (n: number): string => count.format(n);
 export const formatRate = (n: number | null): string => (n === null ? '—' : percent.format(n));
 export const formatEpc = (n: number | null): string => (n === null ? '—' : money.format(n));
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' });
+const dayFormat = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  timeZone: 'UTC',
+});
 /** A calendar day as "7 Dec 2026" (it is already the team's day: no zone shift). */
 export const formatDay = (day: string): string => dayFormat.format(new Date(`${day}T00:00:00Z`));
 
@@ -141,7 +150,8 @@ export function isCampaignBreakdown(v: string | null): v is CampaignBreakdown {
   return (CAMPAIGN_BREAKDOWNS as readonly string[]).includes(v ?? '');
 }
 
-const countryNames = typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
+const countryNames =
+  typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
 
 /** What a breakdown row reads as: country codes as names, devices in words, unknown values said plainly. */
 export function rowLabel(dimension: AnalyticsBreakdownDimension, key: string, label: string): string {
