@@ -1,6 +1,6 @@
 /**
  * Fills a team with demo campaigns and 90 days of clicks and sales, so the dashboard has figures and charts at
- * once (see docs/analytics.md). On the embedded database (no DATABASE_URL) Hopflow must be stopped first: PGlite
+ * once (see the tour in README.md). On the embedded database (no DATABASE_URL) Hopflow must be stopped first: PGlite
  * is opened by one process at a time; while it runs, use the dashboard's "Load demo data" instead. With
  * DATABASE_URL it works alongside a running platform.
  *

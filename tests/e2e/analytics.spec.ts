@@ -78,6 +78,7 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
 
   // The basis moves sales between days: over 7 days, sales by click date differ from sales by sale date.
   await page.getByTestId('range-7').click();
+  await expect(page.getByTestId('range-7')).toHaveAttribute('aria-current', 'true');
   await expect(page.getByTestId('basis-sale')).toHaveAttribute('aria-current', 'true');
   const netBySale = await kpi(page, 'net').innerText();
   await page.getByTestId('basis-click').click();
@@ -94,7 +95,7 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
 
   const dashboard = page.url();
   // A campaign's page: its chart and its sources.
-  await page.getByTestId('top-campaign').getByRole('link').first().click();
+  await page.getByTestId('top-campaign').getByTestId('row').first().getByRole('link').click();
   await expect(page.getByTestId('campaign-name')).toBeVisible();
   await expect(page.getByTestId('chart-clicks').locator('svg').first()).toBeVisible();
   await expect(page.getByTestId('by-source')).toHaveAttribute('aria-current', 'true');
