@@ -96,13 +96,13 @@ const BROWSERS: Record<Device, readonly (readonly [string, number])[]> = {
   mobile: [
     ['Chrome', 48],
     ['Safari', 40],
-    ['Samsung Internet', 8],
+    ['Samsung Internet for Android', 8],
     ['Firefox', 2],
     ['Facebook', 2],
   ],
   desktop: [
     ['Chrome', 62],
-    ['Edge', 14],
+    ['Microsoft Edge', 14],
     ['Safari', 12],
     ['Firefox', 10],
     ['Opera', 2],
@@ -128,15 +128,15 @@ const COUNTRIES: readonly (readonly [string | null, number])[] = [
 ];
 const REFERRERS: Record<DemoSource, readonly (readonly [string | null, number])[]> = {
   direct: [
-    ['www.google.com', 40],
-    ['www.bing.com', 8],
+    ['google.com', 40],
+    ['bing.com', 8],
     ['duckduckgo.com', 5],
-    ['www.reddit.com', 6],
+    ['reddit.com', 6],
     ['pinterest.com', 4],
     [null, 37],
   ],
   youtube: [
-    ['www.youtube.com', 72],
+    ['youtube.com', 72],
     ['m.youtube.com', 18],
     [null, 10],
   ],
@@ -148,7 +148,7 @@ const REFERRERS: Record<DemoSource, readonly (readonly [string | null, number])[
   facebook: [
     ['l.facebook.com', 55],
     ['lm.facebook.com', 35],
-    ['www.instagram.com', 10],
+    ['instagram.com', 10],
   ],
 };
 /** Sub-ids as marketers use them: which video, which ad and audience, which newsletter issue. */
@@ -208,13 +208,11 @@ export function clickDimensions(
   };
 }
 
-/** Why a bot's request is not a click: link previewers fetch every shared link, crawlers follow them. */
+/** Why a request is not a person's click, in the redirect's words: a known bot or previewer, a HEAD, no user agent. */
 export const BOT_REASONS: readonly (readonly [string, number])[] = [
-  ['preview:facebookexternalhit', 30],
-  ['preview:Slackbot', 10],
-  ['crawler:Googlebot', 20],
-  ['crawler:AhrefsBot', 15],
+  ['bot', 65],
   ['head', 25],
+  ['no_user_agent', 10],
 ];
 
 /** How long after the click a buyer buys: most within the hour, a few days later for the rest. */

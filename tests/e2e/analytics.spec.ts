@@ -63,7 +63,7 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
   expect(await number(page, 'clicks')).toBeGreaterThan(clicks30);
 
   // Custom days: one week in the middle.
-  await page.getByRole('button', { name: 'Custom' }).click();
+  await page.locator('summary', { hasText: 'Custom dates' }).click();
   const custom = page.getByTestId('custom-days');
   const to = await custom.getByLabel('To').inputValue();
   const from = new Date(`${to}T00:00:00Z`);

@@ -45,7 +45,9 @@ describe('breakdown row names', () => {
   it('says unknown values and countries in words', () => {
     expect(rowLabel('country', 'US', 'US')).toBe('United States');
     expect(rowLabel('referrer', '', '(none)')).toBe('No referrer (email, apps, typed)');
-    expect(rowLabel('sub1', '', '(none)')).toBe('Not known');
+    expect(rowLabel('sub1', '', '(none)')).toBe('None');
+    expect(rowLabel('product', '', '(none)')).toBe('No catalog product');
+    expect(rowLabel('country', '', '(none)')).toBe('Not known');
     expect(rowLabel('device', 'mobile', 'mobile')).toBe('Mobile');
   });
 });

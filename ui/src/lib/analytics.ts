@@ -153,9 +153,24 @@ export function isCampaignBreakdown(v: string | null): v is CampaignBreakdown {
 const countryNames =
   typeof Intl.DisplayNames === 'function' ? new Intl.DisplayNames(['en'], { type: 'region' }) : null;
 
-/** What a breakdown row reads as: country codes as names, devices in words, unknown values said plainly. */
+/** What a row without a value means, per breakdown. */
+const UNKNOWN: Record<AnalyticsBreakdownDimension, string> = {
+  campaign: 'No campaign (tracking id not recognised)',
+  product: 'No catalog product',
+  link: 'No tracking link (plain HopLink)',
+  source: 'No source (plain HopLink)',
+  sub1: 'None',
+  sub2: 'None',
+  sub3: 'None',
+  device: 'Not known',
+  browser: 'Not known',
+  country: 'Not known',
+  referrer: 'No referrer (email, apps, typed)',
+};
+
+/** What a breakdown row reads as: country codes as names, devices in words, missing values said plainly. */
 export function rowLabel(dimension: AnalyticsBreakdownDimension, key: string, label: string): string {
-  if (key === '') return dimension === 'referrer' ? 'No referrer (email, apps, typed)' : 'Not known';
+  if (key === '') return UNKNOWN[dimension];
   if (dimension === 'country') {
     try {
       return countryNames?.of(key.toUpperCase()) ?? label;
