@@ -7,6 +7,8 @@
  *   ./hopflow demo-data [--team <id> | --email <user's email>] [--seed <n>]
  */
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Knex } from 'knex';
 import { createDemoDataService } from '../api/services/demo-data';
@@ -26,7 +28,12 @@ const say = (line: string) => process.stdout.write(`[demo-data] ${line}\n`);
 
 class Refusal extends Error {}
 
-async function platformAnswers(config: Config): Promise<boolean> {
+/**
+ * Whether a running Hopflow holds the embedded database: PGlite keeps a postmaster.pid in its folder while open,
+ * and the API answers. (A pid file alone is what a crash leaves behind; an API alone may be another install's.)
+ */
+async function embeddedInUse(config: Config): Promise<boolean> {
+  if (!fs.existsSync(path.join(config.database.pgliteDir, 'postmaster.pid'))) return false;
   try {
     await fetch(`http://127.0.0.1:${config.api.port}/healthz`, { signal: AbortSignal.timeout(1500) });
     return true;
@@ -88,7 +95,7 @@ async function main(): Promise<void> {
   const seed = values.seed === undefined ? undefined : Number(values.seed);
   if (seed !== undefined && !Number.isSafeInteger(seed)) throw new Refusal('--seed takes a whole number.');
   const config = loadConfigOrExit();
-  if (config.embedded && (await platformAnswers(config))) {
+  if (config.embedded && (await embeddedInUse(config))) {
     throw new Refusal(
       'Hopflow is running on its embedded database, which one process opens at a time. Stop it (Ctrl-C) and ' +
         'run this again, or use "Load demo data" on the dashboard while it runs.',
