@@ -23,7 +23,7 @@ type SeriesQuery = z.output<typeof timeSeriesQuery>;
 type BreakdownQuery = z.output<typeof breakdownQuery>;
 
 /** The longest range one read may cover (a leap year). */
-export const MAX_RANGE_DAYS = 366;
+const MAX_RANGE_DAYS = 366;
 /** Without `from`: the 30 days ending at `to`. */
 const DEFAULT_RANGE_DAYS = 30;
 

@@ -23,7 +23,11 @@ export {
   findTeamLinkCampaign,
   type AnalyticsScope,
   type BreakdownBy,
-  type BreakdownRow,
   type Figures,
-  type SeriesFilter,
 } from './queries';
+export {
+  dropEventPartitionsBefore,
+  ensureEventPartitions,
+  listEventPartitions,
+  monthStart,
+} from './partitions';

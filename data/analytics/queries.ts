@@ -41,7 +41,7 @@ export interface AnalyticsScope {
   campaignId?: string;
 }
 
-export interface SeriesFilter extends AnalyticsScope {
+interface SeriesFilter extends AnalyticsScope {
   /** Only this tracking link's figures. */
   linkId?: string;
   /** Only the figures with this dimension value ('' = not known). Not together with linkId. */
@@ -51,7 +51,7 @@ export interface SeriesFilter extends AnalyticsScope {
 
 export type BreakdownBy = 'campaign' | 'product' | Dimension;
 
-export interface BreakdownRow extends Figures {
+interface BreakdownRow extends Figures {
   key: string;
   label: string;
 }

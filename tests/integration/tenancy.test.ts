@@ -113,6 +113,7 @@ const fixtures: Record<string, Fixture> = {
   ...sequenceFixtures(),
   ...contactFixtures(),
   ...insightFixtures(),
+  ...analyticsFixtures(),
   ...automationFixtures(),
 };
 
@@ -256,6 +257,17 @@ function insightFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
       ownSetting: true,
     },
+  };
+}
+
+/** Analytics reads (fixtures send no query: a breakdown without its dimension answers 400 once tenancy let it through). */
+function analyticsFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  return {
+    'GET /teams/{teamId}/analytics/series': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/series.csv': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/breakdown': { params: team, ownerExpects: 400, viewerExpects: 400 },
+    'GET /teams/{teamId}/analytics/breakdown.csv': { params: team, ownerExpects: 400, viewerExpects: 400 },
   };
 }
 
