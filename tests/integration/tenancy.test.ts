@@ -114,6 +114,8 @@ const fixtures: Record<string, Fixture> = {
   ...contactFixtures(),
   ...insightFixtures(),
   ...analyticsFixtures(),
+  // A real load of the demo data (the team has no clicks): owners and admins only.
+  'POST /teams/{teamId}/demo-data': { params: (_w, teamId) => ({ teamId }), ownerExpects: 201 },
   ...automationFixtures(),
 };
 
