@@ -11,7 +11,9 @@ import { createCampaignService } from '../services/campaigns';
 import { createContactImportService } from '../services/contact-import';
 import { createContactService } from '../services/contacts';
 import { createContentService } from '../services/content';
+import { createDemoDataService } from '../services/demo-data';
 import { createInsightService } from '../services/insights';
+import { createAnalyticsService } from '../services/analytics';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
@@ -31,7 +33,9 @@ import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
 import { contentRoutes } from './content';
+import { demoDataRoutes } from './demo-data';
 import { insightRoutes } from './insights';
+import { analyticsRoutes } from './analytics';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
@@ -67,10 +71,12 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...contactRoutes(createContactService(deps), createContactImportService(deps), deps.config),
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
+    ...analyticsRoutes(createAnalyticsService(deps)),
     ...automationDryRunRoutes(createAutomationDryRunService(deps)),
     ...automationTemplateRoutes(createAutomationTemplateService({ db: deps.db, automations })),
     ...automationRoutes(automations, automationRuns),
     ...automationRunRoutes(automationRuns),
     ...automationHookRoutes(createAutomationHookService(deps)),
+    ...demoDataRoutes(createDemoDataService(deps)),
   ];
 }

@@ -117,6 +117,9 @@ const fixtures: Record<string, Fixture> = {
   ...sequenceFixtures(),
   ...contactFixtures(),
   ...insightFixtures(),
+  ...analyticsFixtures(),
+  // A real load of the demo data (the team has no clicks): owners and admins only.
+  'POST /teams/{teamId}/demo-data': { params: (_w, teamId) => ({ teamId }), ownerExpects: 201 },
   ...automationFixtures(),
 };
 
@@ -260,6 +263,17 @@ function insightFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
       ownSetting: true,
     },
+  };
+}
+
+/** Analytics reads (fixtures send no query: a breakdown without its dimension answers 400 once tenancy let it through). */
+function analyticsFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  return {
+    'GET /teams/{teamId}/analytics/series': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/series.csv': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/breakdown': { params: team, ownerExpects: 400, viewerExpects: 400 },
+    'GET /teams/{teamId}/analytics/breakdown.csv': { params: team, ownerExpects: 400, viewerExpects: 400 },
   };
 }
 

@@ -1,8 +1,10 @@
 import { redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { ApiError, api } from '$lib/server/api';
 import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
+import { loadAnalytics } from '$lib/server/analytics';
+import { isCampaignBreakdown } from '$lib/analytics';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
 import type { Content, ContentListResponse } from '$api/content';
@@ -13,7 +15,7 @@ function campaignPath(event: RequestEvent | Parameters<PageServerLoad>[0]): stri
   return `${teamPath(event.params.teamId)}/campaigns/${encodeURIComponent(event.params.campaignId)}`;
 }
 
-export const load: PageServerLoad = async (event) => {
+const loadCampaign = async (event: Parameters<PageServerLoad>[0]) => {
   const team = requireTeam(event);
   const client = api(event);
   try {
@@ -34,6 +36,30 @@ export const load: PageServerLoad = async (event) => {
   } catch (err) {
     loadError(err);
   }
+};
+
+/** The campaign's figures and the breakdown in the address (`?by=`, default by source). */
+async function loadFigures(event: Parameters<PageServerLoad>[0]) {
+  const by = event.url.searchParams.get('by');
+  const breakdown = isCampaignBreakdown(by) ? by : 'source';
+  try {
+    const analytics = await loadAnalytics(api(event), event.url, {
+      teamId: event.params.teamId,
+      campaignId: event.params.campaignId,
+      breakdowns: [breakdown],
+      limit: 20,
+    });
+    return { analytics, breakdown };
+  } catch (err) {
+    // A campaign that is not there: its own read says so (the not-found page).
+    if (err instanceof ApiError && err.status === 404) return { analytics: null, breakdown };
+    loadError(err);
+  }
+}
+
+export const load: PageServerLoad = async (event) => {
+  const [page, figures] = await Promise.all([loadCampaign(event), loadFigures(event)]);
+  return { ...page, ...figures };
 };
 
 function failWith(err: unknown, action: string, values: Record<string, string> = {}) {
