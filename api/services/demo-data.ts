@@ -25,7 +25,7 @@ const FALLBACK = [
  * the dashboard at work (`./hopflow demo-data`, or the dashboard's "Load demo data"). A team with clicks is
  * refused: demo figures never mix into real ones, and a second run does not double them.
  */
-export function createDemoDataService(deps: { db: Knex; config: Pick<Config, 'integrations'> }) {
+export function createDemoDataService(deps: { db: Knex; config: Pick<Config, 'integrations' | 'links'> }) {
   const campaigns = createCampaignService(deps);
   return {
     async load(
