@@ -15,10 +15,6 @@ export interface AnalyticsMaintenanceActivityDeps {
 /** Days of salts and first visits kept: today and yesterday UTC, and the day before for zones behind UTC. */
 const VISITOR_DAYS_KEPT = 2;
 
-/** knex-pglite (the embedded default) answers a delete with its result object where pg gives the count. */
-const deletedCount = (result: unknown): number =>
-  typeof result === 'number' ? result : Number((result as { rowCount?: number } | null)?.rowCount ?? 0);
-
 export function createAnalyticsMaintenanceActivities({ db, config }: AnalyticsMaintenanceActivityDeps) {
   return {
     /** Monthly partitions from the month of `now` on, a year ahead, so no event lands in the default one. */
@@ -47,8 +43,7 @@ export function createAnalyticsMaintenanceActivities({ db, config }: AnalyticsMa
       )
         .toISOString()
         .slice(0, 10);
-      const forgotten = await forgetVisitorsBefore(db, before);
-      return { salts: deletedCount(forgotten.salts), visitors: deletedCount(forgotten.visitors), before };
+      return { ...(await forgetVisitorsBefore(db, before)), before };
     },
   };
 }

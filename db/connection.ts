@@ -60,12 +60,27 @@ export function createDb(
   // rather than an object: knex deep-copies connection objects, and this one must stay the single instance.
   const pglite = new PGlite(config.database.pgliteDir, { extensions: pgliteExtensions });
   return knex({
-    client: ClientPgLite,
+    client: PgLiteClient,
     dialect: 'postgres',
     connection: () => ({ pglite }),
     migrations: migrationConfig,
     ...noBindingsInErrors,
   } as Knex.Config);
+}
+
+/**
+ * knex-pglite names a response's command after knex's method, so `del` and `counter` (increment) come back as
+ * "DEL" and "COUNTER", which knex's PostgreSQL dialect does not know: a delete answered its raw result object
+ * instead of the row count. Naming them DELETE and UPDATE gives the counts PostgreSQL itself gives.
+ */
+type ResponseProcessor = { processResponse(obj: { method?: string }, runner: unknown): unknown };
+class PgLiteClient extends ClientPgLite {
+  processResponse(obj: { method?: string }, runner: unknown): unknown {
+    const method = obj.method === 'del' ? 'delete' : obj.method === 'counter' ? 'update' : obj.method;
+    // The dialect's method is missing from knex's Client typings.
+    const base = ClientPgLite.prototype as unknown as ResponseProcessor;
+    return base.processResponse.call(this, { ...obj, method }, runner);
+  }
 }
 
 /** Binds objection models to this knex instance (one database per process). */

@@ -65,11 +65,8 @@ export async function dropEventPartitionsBefore(
     });
     dropped.push(p.name);
   }
-  // Counted in SQL: knex-pglite (the embedded default) answers a delete with its result object, not a number.
-  const { rows } = await db.raw<{ rows: { n: string }[] }>(
-    `WITH gone AS (DELETE FROM analytics_events_default WHERE occurred_at < ?::timestamptz RETURNING 1)
-     SELECT count(*) AS n FROM gone`,
-    [`${beforeMonth}T00:00:00Z`],
-  );
-  return { dropped, defaultRowsDeleted: Number(rows[0]!.n) };
+  const defaultRowsDeleted = await db('analytics_events_default')
+    .where('occurred_at', '<', `${beforeMonth}T00:00:00Z`)
+    .delete();
+  return { dropped, defaultRowsDeleted };
 }

@@ -164,6 +164,7 @@ describe.each([
     expect(seen.clickTracking.primaryLinks).toBe(1);
     expect(seen.clickTracking.written).toEqual({ written: 2, unique: 1 });
     expect([seen.clickTracking.rollupClicks, seen.clickTracking.rollupUniqueClicks]).toEqual([2, 1]);
+    expect(seen.clickTracking.deletedClicks).toBe(2);
   });
 
   test('every objection model relation joins on real columns', () => {

@@ -65,6 +65,7 @@ export interface MigrationObservations {
     written: { written: number; unique: number };
     rollupClicks: number | null;
     rollupUniqueClicks: number | null;
+    deletedClicks: unknown;
   };
 }
 
@@ -203,7 +204,10 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
     "SELECT clicks, unique_clicks FROM analytics_rollups WHERE campaign_id = ? AND dimension = 'all' AND basis = 'sale'",
     [campaignId],
   );
-  await db('analytics_events').where({ type: 'click', campaign_id: campaignId }).delete();
+  // A delete answers its row count on both backends (knex-pglite once answered its raw result object).
+  const deletedClicks = await db('analytics_events')
+    .where({ type: 'click', campaign_id: campaignId })
+    .delete();
 
   // Partition routing.
   const now = new Date();
@@ -407,6 +411,7 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
       written,
       rollupClicks: rollup[0]?.clicks ?? null,
       rollupUniqueClicks: rollup[0]?.unique_clicks ?? null,
+      deletedClicks,
     },
   };
 }
