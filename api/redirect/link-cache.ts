@@ -42,8 +42,9 @@ export function createLinkCache(db: Knex, opts: { ttlMs: number; max?: number })
   const cache = new LRUCache<string, Entry>({
     max: opts.max ?? 50_000,
     ttl: opts.ttlMs,
+    // A stale link is answered at once while one background read refreshes it; when that read fails the stale
+    // entry stays. With nothing cached, a failed read rejects (the visitor gets a 503 page, not a wrong 404).
     allowStale: true,
-    allowStaleOnFetchRejection: true,
     noDeleteOnFetchRejection: true,
     fetchMethod: async (slug, _stale, { options }) => {
       const found = await findRedirectLink(db, slug);
