@@ -52,9 +52,21 @@ export function createRedirect(deps: RedirectDeps): Redirect {
     max: config.clicks.bufferMax,
   });
 
+  // Days only change on a minute boundary in every zone in use: one Intl call per zone and minute, not per click.
+  const days = new Map<string, { minute: number; day: string }>();
+  function dayIn(zone: string, at: Date): string {
+    const minute = Math.floor(at.getTime() / 60_000);
+    let known = days.get(zone);
+    if (known?.minute !== minute) {
+      known = { minute, day: localDay(at, zone) };
+      days.set(zone, known);
+    }
+    return known.day;
+  }
+
   function record(req: IncomingMessage, link: CachedLink, query: string, clickId: string | null) {
     const occurredAt = new Date();
-    const day = localDay(occurredAt, link.timeZone);
+    const day = dayIn(link.timeZone, occurredAt);
     const userAgent = req.headers['user-agent'] ?? '';
     const client = classify(userAgent);
     const botReason = req.method === 'HEAD' ? 'head' : client.botReason;
@@ -87,35 +99,16 @@ export function createRedirect(deps: RedirectDeps): Redirect {
     buffer.push(click);
   }
 
-  async function serve(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
-    const q = url.indexOf('?');
-    let slug = (q < 0 ? url : url.slice(0, q)).slice(REDIRECT_BASE_PATH.length).toLowerCase();
-    if (slug.endsWith('/')) slug = slug.slice(0, -1);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      sendPage(req, res, 405, 'Open this link in a browser', 'This address only opens as a link.', {
-        Allow: 'GET, HEAD',
-      });
-      return;
-    }
-    if (!slugPattern.test(slug)) return unknownLinkPage(req, res);
-    let link: CachedLink | null;
-    try {
-      link = await links.get(slug);
-    } catch (err) {
-      logger.error({ err, slug }, 'could not look up a tracking link');
-      return unavailablePage(req, res);
-    }
-    if (!link) return unknownLinkPage(req, res);
-
+  function redirectTo(req: IncomingMessage, res: ServerResponse, link: CachedLink, query: string) {
     const clickId = clickIds.take();
     const target = clickId
       ? link.tidBefore + clickTid(link.clickPrefix, clickId) + link.tidAfter
       : link.hoplink;
     try {
-      record(req, link, q < 0 ? '' : url.slice(q + 1), clickId);
+      record(req, link, query, clickId);
     } catch (err) {
       // The visitor still goes where the link leads; only this click's record is lost.
-      logger.error({ err, slug }, 'could not record a click');
+      logger.error({ err, slug: link.slug }, 'could not record a click');
     }
     res.writeHead(302, {
       Location: target,
@@ -128,14 +121,51 @@ export function createRedirect(deps: RedirectDeps): Redirect {
     res.end();
   }
 
+  /** Only a slug not in memory waits for the database (once, shared by every request for it meanwhile). */
+  async function lookUp(req: IncomingMessage, res: ServerResponse, slug: string, query: string) {
+    let link: CachedLink | null;
+    try {
+      link = await links.get(slug);
+    } catch (err) {
+      logger.error({ err, slug }, 'could not look up a tracking link');
+      return unavailablePage(req, res);
+    }
+    if (!link) return unknownLinkPage(req, res);
+    redirectTo(req, res, link, query);
+  }
+
+  function serve(req: IncomingMessage, res: ServerResponse, url: string): void {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendPage(req, res, 405, 'Open this link in a browser', 'This address only opens as a link.', {
+        Allow: 'GET, HEAD',
+      });
+      return;
+    }
+    const q = url.indexOf('?');
+    let slug = (q < 0 ? url : url.slice(0, q)).slice(REDIRECT_BASE_PATH.length).toLowerCase();
+    if (slug.endsWith('/')) slug = slug.slice(0, -1);
+    if (!slugPattern.test(slug)) return unknownLinkPage(req, res);
+    const query = q < 0 ? '' : url.slice(q + 1);
+    const cached = links.peek(slug);
+    if (cached) return redirectTo(req, res, cached, query);
+    if (cached === null) return unknownLinkPage(req, res);
+    lookUp(req, res, slug, query).catch((err: unknown) => failed(req, res, err));
+  }
+
+  function failed(req: IncomingMessage, res: ServerResponse, err: unknown) {
+    logger.error({ err }, 'tracking link failed');
+    if (!res.headersSent) unavailablePage(req, res);
+  }
+
   return {
     handle(req, res) {
       const url = req.url ?? '';
       if (!url.startsWith(REDIRECT_BASE_PATH)) return false;
-      serve(req, res, url).catch((err: unknown) => {
-        logger.error({ err }, 'tracking link failed');
-        if (!res.headersSent) unavailablePage(req, res);
-      });
+      try {
+        serve(req, res, url);
+      } catch (err) {
+        failed(req, res, err);
+      }
       return true;
     },
     async warm() {

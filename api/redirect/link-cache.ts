@@ -29,9 +29,17 @@ function prepare(link: RedirectLink): CachedLink | null {
 }
 
 export interface LinkCache {
+  /**
+   * At once from memory: the link (null: no such slug), or undefined when the slug is not cached. A stale entry
+   * is returned and refreshed in the background.
+   */
+  peek(slug: string): CachedLink | null | undefined;
   /** The link behind a slug, null when there is none; rejects only when the database fails and nothing is cached. */
   get(slug: string): Promise<CachedLink | null>;
 }
+
+const linkOf = (entry: Entry | undefined): CachedLink | null | undefined =>
+  entry === undefined ? undefined : 'unknown' in entry ? null : entry;
 
 /**
  * Tracking links by slug, in memory: fresh for `ttlMs`, then served stale while one read refreshes them in the
@@ -45,6 +53,7 @@ export function createLinkCache(db: Knex, opts: { ttlMs: number; max?: number })
     // A stale link is answered at once while one background read refreshes it; when that read fails the stale
     // entry stays. With nothing cached, a failed read rejects (the visitor gets a 503 page, not a wrong 404).
     allowStale: true,
+    noDeleteOnStaleGet: true,
     noDeleteOnFetchRejection: true,
     fetchMethod: async (slug, _stale, { options }) => {
       const found = await findRedirectLink(db, slug);
@@ -55,9 +64,15 @@ export function createLinkCache(db: Knex, opts: { ttlMs: number; max?: number })
     },
   });
   return {
+    peek(slug) {
+      const status: LRUCache.Status<string, Entry> = {};
+      const entry = cache.get(slug, { status });
+      // fetch() on a stale entry answers it and starts one refresh (shared by every caller meanwhile).
+      if (status.get === 'stale') void cache.fetch(slug).catch(() => undefined);
+      return linkOf(entry);
+    },
     async get(slug) {
-      const entry = await cache.fetch(slug);
-      return !entry || 'unknown' in entry ? null : entry;
+      return linkOf(await cache.fetch(slug)) ?? null;
     },
   };
 }
