@@ -97,7 +97,7 @@ async function child(...args: string[]): Promise<Child> {
     cwd: path.resolve(__dirname, '..'),
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  const lines = readline.createInterface({ input: proc.stdout! })[Symbol.asyncIterator]();
+  const lines = readline.createInterface({ input: proc.stdout })[Symbol.asyncIterator]();
   const first = await lines.next();
   if (first.done) throw new Error(`${args[0]} exited before listening`);
   return { url: (JSON.parse(first.value) as { url: string }).url, process: proc, lines };
