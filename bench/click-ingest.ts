@@ -10,6 +10,7 @@
  * database, dropped afterwards.
  */
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
 import { performance } from 'node:perf_hooks';
 import knex from 'knex';
 import pino from 'pino';
@@ -109,7 +110,10 @@ async function main(): Promise<void> {
       batchSize,
       max: BUFFER_MAX,
     });
-    console.log(`click ingest: ${total.toLocaleString('en')} clicks, batches of ${batchSize}`);
+    console.log(
+      `click ingest: ${total.toLocaleString('en')} clicks, batches of ${batchSize}, ` +
+        `${os.cpus().length} CPUs, load average ${os.loadavg()[0]!.toFixed(1)}`,
+    );
     const started = performance.now();
     let lastReport = started;
     for (let pushed = 0; pushed < total; pushed++) {
