@@ -8,7 +8,7 @@ import { Client, Connection } from '@temporalio/client';
 import { createTemporalClient, type TemporalClient } from '../temporal/client';
 import { createApp } from './app';
 import { createClickbankInsService } from './services/clickbank-ins';
-import { createRedirect, type Redirect } from './redirect';
+import { createRedirect, registerRedirectMetrics, type Redirect } from './redirect';
 import type { ApiDeps } from './deps';
 
 export interface RunningApi {
@@ -22,8 +22,8 @@ export interface RunningApi {
 
 /** Listens on config.api.host/port (port 0 -> a free port). Used by the launcher and by the entry below. */
 export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
-  const app = createApp(deps);
   const redirect = createRedirect(deps);
+  const app = createApp(deps, { registerMetrics: (registry) => registerRedirectMetrics(registry, redirect) });
   // Click ids and salts in hand before the first click, without holding up the start when the database is slow.
   await Promise.race([redirect.warm(), new Promise((r) => setTimeout(r, 3000).unref())]);
   // Tracking links are answered before the Express stack (its middleware would cost most of their time).

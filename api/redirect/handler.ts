@@ -13,7 +13,7 @@ import { sendPage, unavailablePage, unknownLinkPage } from './pages';
 import { clickParams, countryFrom, referrerHost, visitorAddress } from './request-fields';
 import { createVisitorKeys } from './visitor-key';
 
-export const REDIRECT_BASE_PATH = '/r/';
+const REDIRECT_BASE_PATH = '/r/';
 const slugPattern = /^[a-z0-9][a-z0-9-]{2,39}$/;
 
 export interface Redirect {
@@ -25,7 +25,13 @@ export interface Redirect {
   flush(): Promise<void>;
   /** Writes what is held and stops the timers; call after the http server stopped taking requests. */
   close(): Promise<void>;
-  stats(): ClickBufferStats;
+  stats(): RedirectStats;
+}
+
+export interface RedirectStats extends ClickBufferStats {
+  /** Requests answered with a 302, and with the unknown-link page, since start. */
+  redirected: number;
+  unknown: number;
 }
 
 export interface RedirectDeps {
@@ -99,7 +105,15 @@ export function createRedirect(deps: RedirectDeps): Redirect {
     buffer.push(click);
   }
 
+  let redirected = 0;
+  let unknown = 0;
+  const unknownLink = (req: IncomingMessage, res: ServerResponse) => {
+    unknown++;
+    unknownLinkPage(req, res);
+  };
+
   function redirectTo(req: IncomingMessage, res: ServerResponse, link: CachedLink, query: string) {
+    redirected++;
     const clickId = clickIds.take();
     const target = clickId
       ? link.tidBefore + clickTid(link.clickPrefix, clickId) + link.tidAfter
@@ -130,7 +144,7 @@ export function createRedirect(deps: RedirectDeps): Redirect {
       logger.error({ err, slug }, 'could not look up a tracking link');
       return unavailablePage(req, res);
     }
-    if (!link) return unknownLinkPage(req, res);
+    if (!link) return unknownLink(req, res);
     redirectTo(req, res, link, query);
   }
 
@@ -144,11 +158,11 @@ export function createRedirect(deps: RedirectDeps): Redirect {
     const q = url.indexOf('?');
     let slug = (q < 0 ? url : url.slice(0, q)).slice(REDIRECT_BASE_PATH.length).toLowerCase();
     if (slug.endsWith('/')) slug = slug.slice(0, -1);
-    if (!slugPattern.test(slug)) return unknownLinkPage(req, res);
+    if (!slugPattern.test(slug)) return unknownLink(req, res);
     const query = q < 0 ? '' : url.slice(q + 1);
     const cached = links.peek(slug);
     if (cached) return redirectTo(req, res, cached, query);
-    if (cached === null) return unknownLinkPage(req, res);
+    if (cached === null) return unknownLink(req, res);
     lookUp(req, res, slug, query).catch((err: unknown) => failed(req, res, err));
   }
 
@@ -176,6 +190,6 @@ export function createRedirect(deps: RedirectDeps): Redirect {
       visitors.close();
       await buffer.close();
     },
-    stats: () => buffer.stats(),
+    stats: () => ({ ...buffer.stats(), redirected, unknown }),
   };
 }

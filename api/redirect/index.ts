@@ -1,2 +1,3 @@
 /** The tracking-link redirect (`/r/{slug}`), served before the Express app. See docs/analytics.md. */
-export { createRedirect, REDIRECT_BASE_PATH, type Redirect } from './handler';
+export { createRedirect, type Redirect } from './handler';
+export { registerRedirectMetrics } from './metrics';

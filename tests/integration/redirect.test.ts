@@ -198,8 +198,21 @@ describe('tracking link redirect /r/{slug}', () => {
     const post = await hit(server.url, `/r/${link.slug}`, { method: 'POST' });
     expect(post.status).toBe(405);
     expect(post.headers.allow).toBe('GET, HEAD');
-    // Express still answers everything else.
+    // Express still answers everything else, /metrics with the redirect's figures.
     expect((await hit(server.url, '/healthz')).status).toBe(200);
+    await server.redirect.flush();
+    const metrics = (await hit(server.url, '/metrics')).body;
+    const figure = (name: string) =>
+      Number(
+        metrics
+          .split('\n')
+          .find((line) => line.startsWith(`${name} `))
+          ?.slice(name.length + 1),
+      );
+    expect(figure('tracking_link_requests_total{outcome="unknown"}')).toBeGreaterThanOrEqual(5);
+    expect(figure('tracking_link_requests_total{outcome="redirected"}')).toBeGreaterThan(0);
+    expect(figure('clicks_total{outcome="written"}')).toBe(server.redirect.stats().written);
+    expect(figure('click_buffer_pending')).toBe(0);
   });
 
   it('cleans hostile sub-ids, sources and referrers instead of failing', async () => {
@@ -273,7 +286,7 @@ describe('tracking link redirect /r/{slug}', () => {
     expect(tids.size).toBe(total);
     expect(own.redirect.stats()).toMatchObject({ pending: total, written: 0 });
     await own.close();
-    expect(own.redirect.stats()).toEqual({ pending: 0, written: total, dropped: 0 });
+    expect(own.redirect.stats()).toMatchObject({ pending: 0, written: total, dropped: 0, redirected: total });
     const stored = await api
       .db('analytics_events')
       .where({ campaign_id: campaign.id, type: 'click' })
