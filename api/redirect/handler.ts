@@ -28,7 +28,7 @@ export interface Redirect {
   stats(): RedirectStats;
 }
 
-export interface RedirectStats extends ClickBufferStats {
+interface RedirectStats extends ClickBufferStats {
   /** Requests answered with a 302, and with the unknown-link page, since start. */
   redirected: number;
   unknown: number;

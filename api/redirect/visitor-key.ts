@@ -5,7 +5,7 @@ const DAY_MS = 86_400_000;
 const REFRESH_MS = 10 * 60_000;
 
 /** Yesterday, today and tomorrow in UTC: every team's local day is one of them. */
-export function utcDaysAround(now: Date): string[] {
+function utcDaysAround(now: Date): string[] {
   return [-1, 0, 1].map((d) => new Date(now.getTime() + d * DAY_MS).toISOString().slice(0, 10));
 }
 
