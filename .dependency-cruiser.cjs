@@ -38,6 +38,14 @@ module.exports = {
       },
     },
     {
+      name: 'analytics-behind-one-module',
+      severity: 'error',
+      comment:
+        'Raw analytics events, rollups, salts and click ids are reached only through data/analytics (its index), so the storage can change (e.g. to a columnar engine) behind one interface.',
+      from: { pathNot: '^data/analytics/' },
+      to: { path: '^data/analytics/', pathNot: '^data/analytics/index\\.ts$' },
+    },
+    {
       name: 'db-reached-through-data',
       severity: 'error',
       comment:

@@ -15,6 +15,7 @@ import {
 import { bonusesOfCampaign, campaignForVendor, findBonus } from '../data/bonuses';
 import { findUserById } from '../data/users';
 import { campaignForTid, findCampaign } from '../data/campaigns';
+import { campaignLink } from '../lib/content/campaign-link';
 import { upsertContact } from '../data/contacts';
 import { inTransaction } from '../data/transaction';
 import { findWebhookEvent } from '../data/webhook-events';
@@ -298,11 +299,14 @@ export function createBonusDeliveryActivities(deps: BonusActivityDeps) {
         ].join('\n');
       });
       const plural = live.length === 1 ? 'bonus is' : 'bonuses are';
+      // The campaign's tracking link (source `bonus`): a buyer who passes it on is counted, and so is the sale.
+      const share = campaign?.trackingSlug ? campaignLink(campaign, config.links, 'bonus') : null;
       const textBody = [
         'Hi,',
         `Thank you for your purchase${campaign ? ` (${campaign.name})` : ''}. Your ${plural} ready:`,
         ...lines,
         `The links work until ${expires}. Receipt: ${ref.receipt}.`,
+        ...(share ? [`Know someone who would like it too? Share this link: ${share}`] : []),
       ].join('\n\n');
       const message: TrackedEmail = {
         teamId: ref.teamId,

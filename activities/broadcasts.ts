@@ -7,6 +7,8 @@ import {
   setBroadcastStatus,
   type BroadcastCounts,
 } from '../data/broadcasts';
+import { findCampaignTemplateData } from '../data/sequences';
+import { emailCampaign } from '../lib/content/campaign-link';
 import { emailTemplateVars, renderEmail } from '../lib/email/render';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';
@@ -50,6 +52,14 @@ export function createBroadcastActivities(deps: BroadcastActivityDeps) {
     }): Promise<BroadcastPageResult> {
       const broadcast = await findBroadcast(db, p.teamId, p.broadcastId);
       if (!broadcast) throw ApplicationFailure.nonRetryable('The broadcast was deleted', 'BroadcastNotFound');
+      // A broadcast for a campaign: {{ hoplink }} is its tracking link, counted under the source `broadcast`.
+      const campaign = broadcast.campaignId
+        ? emailCampaign(
+            await findCampaignTemplateData(db, p.teamId, broadcast.campaignId),
+            config.links,
+            'broadcast',
+          )
+        : null;
       const contacts = await audiencePage(db, {
         teamId: p.teamId,
         tag: broadcast.tag,
@@ -57,7 +67,7 @@ export function createBroadcastActivities(deps: BroadcastActivityDeps) {
         limit: p.limit,
       });
       const emails = contacts.map((contact): TrackedEmail => {
-        const vars = emailTemplateVars(null, contact, unsubscribeUrl(config.links, contact.id));
+        const vars = emailTemplateVars(campaign, contact, unsubscribeUrl(config.links, contact.id));
         const rendered = renderEmail(broadcast, vars);
         return {
           teamId: p.teamId,

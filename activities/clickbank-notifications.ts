@@ -72,7 +72,7 @@ export function createClickbankNotificationActivities({ db, temporal }: { db: Kn
       const currency =
         notification.currency && /^[A-Z]{3}$/.test(notification.currency) ? notification.currency : null;
       const amount = notification.totalAccountAmount ?? null;
-      const { inserted, campaignId } = await recordClickbankEvent(db, {
+      const recorded = await recordClickbankEvent(db, {
         webhookEventId: event.id,
         teamId: ref.teamId,
         type,
@@ -94,11 +94,14 @@ export function createClickbankNotificationActivities({ db, temporal }: { db: Kn
         ...base,
         outcome: 'recorded',
         analyticsType: type,
-        inserted,
+        inserted: recorded.inserted,
         amount,
         currency,
         tid,
-        campaignId,
+        campaignId: recorded.campaignId,
+        clickId: recorded.clickId,
+        attributedTo: recorded.attributedTo,
+        source: recorded.source,
         occurredAt: occurredAt.toISOString(),
       };
     },

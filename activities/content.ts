@@ -30,7 +30,7 @@ import { teamIntegrationStore } from '../data/integrations';
 
 export interface ContentActivityDeps {
   db: Knex;
-  config: Pick<Config, 'integrations'>;
+  config: Pick<Config, 'integrations' | 'links'>;
   /** Without it (tests of other concerns) streamed steps still run, they just publish nothing live. */
   kv?: KeyValue;
   /** The worker's client: publishing raises `content.published` for automations. */
@@ -85,11 +85,15 @@ const ContentFailure = {
   revisionNotFound: 'ContentRevisionNotFound',
 } as const;
 
+/** The campaign's tracking link, counted under the source `content` (or its HopLink when it has none). */
+const contentLink = (row: PipelineContentRow, links: Config['links']) =>
+  campaignLink({ hoplink: row.hoplink, trackingSlug: row.tracking_slug }, links, 'content');
+
 /** The campaign's link in a call to action and the affiliate disclosure, added where the text lacks them. */
-const earningText = (row: PipelineContentRow, text: string) =>
+const earningText = (row: PipelineContentRow, links: Config['links'], text: string) =>
   ensureEarningText(text, {
     type: row.type,
-    link: campaignLink({ hoplink: row.hoplink }),
+    link: contentLink(row, links),
     productName: row.product_title ?? row.campaign_name ?? row.title,
   });
 
@@ -121,7 +125,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
     tone: row.tone,
     keywords: row.keywords,
     length: row.length,
-    campaign: { name: row.campaign_name ?? row.title, hoplink: campaignLink({ hoplink: row.hoplink }) ?? '' },
+    campaign: { name: row.campaign_name ?? row.title, hoplink: contentLink(row, config.links) ?? '' },
     product: row.product_title
       ? {
           title: row.product_title,
@@ -172,7 +176,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
       // The guarantee: a body never leaves a step without the link and the disclosure. What is appended is
       // streamed too; a disclosure put above the text reaches watchers with the stream's final snapshot.
       if (column === 'body') {
-        const earning = earningText(row, result.text);
+        const earning = earningText(row, config.links, result.text);
         if (earning.text !== result.text && earning.text.startsWith(result.text)) {
           writer?.push(earning.text.slice(result.text.length));
         }
@@ -255,7 +259,7 @@ export function createContentActivities({ db, config, kv, temporal }: ContentAct
           ContentFailure.nothingToPublish,
         );
       }
-      const body = earningText(row, approved).text;
+      const body = earningText(row, config.links, approved).text;
       if (row.type === 'social_post') {
         await recordContentApproved(db, row.team_id, row.id, body);
         await announce(row.id, 'approved', 'publish');

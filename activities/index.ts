@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { Knex } from 'knex';
 import type { Config } from '../lib/config';
 import type { KeyValue } from '../lib/kv';
+import { createAnalyticsMaintenanceActivities } from './analytics-maintenance';
 import { createAutomationRunActivities } from './automation-run';
 import { createAutomationActionActivities } from './automation-actions';
 import { createAutomationEventActivities } from './automation-events';
@@ -43,6 +44,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createBroadcastActivities(deps),
     ...createInsightActivities(deps),
     ...createBackupActivities(deps),
+    ...createAnalyticsMaintenanceActivities(deps),
     ...createContactImportActivities(deps),
     ...createAutomationRunActivities(deps),
     ...createAutomationActionActivities(deps),

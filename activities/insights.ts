@@ -1,6 +1,5 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Knex } from 'knex';
-import { DateTime } from 'luxon';
 import type { Config } from '../lib/config';
 import {
   figureLines,
@@ -16,13 +15,8 @@ import { createIntegrationResolver } from '../lib/integrations/resolve';
 import { createAnthropicClient } from '../lib/integrations/adapters/anthropic';
 import type { TrackedEmail } from './email';
 import { toActivityFailure } from '../lib/integrations/adapters/errors';
-import {
-  findInsightForEmail,
-  listDailyCampaignFigures,
-  listInsightEmailRecipients,
-  rollUpAnalyticsDay,
-  upsertInsight,
-} from '../data/insights';
+import { analyticsBreakdown } from '../data/analytics';
+import { findInsightForEmail, listInsightEmailRecipients, upsertInsight } from '../data/insights';
 import { teamIntegrationStore } from '../data/integrations';
 import { findTeamTimeZone, listTeamTimeZones, listTeamsInTimeZones } from '../data/teams';
 
@@ -59,6 +53,8 @@ export interface InsightText {
 const InsightFailure = { teamNotFound: 'InsightTeamNotFound' } as const;
 
 const DAY = /^\d{4}-\d{2}-\d{2}$/;
+/** More campaigns than an email or a prompt can sensibly list. */
+const INSIGHT_CAMPAIGNS_MAX = 500;
 
 export function createInsightActivities({ db, config }: InsightActivityDeps) {
   const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config });
@@ -86,20 +82,29 @@ export function createInsightActivities({ db, config }: InsightActivityDeps) {
     },
 
     /**
-     * Rolls the team's analytics_events of `day` (its local day) up into analytics_daily, then reads the
-     * figures per campaign from there. The rollup replaces the team's rows for that day, so a rerun after late
-     * events gives the right numbers.
+     * The day's figures per campaign, read from the analytics rollups (kept as events arrive, so a rerun after
+     * late events gives the right numbers without recomputing anything). Sales count on their own day; clicks
+     * are people's (bots apart); sales include rebills, refunds include chargebacks, revenue is net.
      */
     async computeInsightFigures(input: TeamDayInput): Promise<InsightFigures> {
       if (!DAY.test(input.day)) {
         throw ApplicationFailure.nonRetryable(`day ${input.day} is not YYYY-MM-DD`, 'InsightBadDay');
       }
       const timeZone = await teamZone(input.teamId);
-      const start = DateTime.fromISO(input.day, { zone: timeZone }).startOf('day');
-      const end = start.plus({ days: 1 });
-      await rollUpAnalyticsDay(db, input.teamId, input.day, start.toJSDate(), end.toJSDate());
-      const rows = await listDailyCampaignFigures(db, input.teamId, input.day);
-      const campaigns: CampaignFigures[] = rows.map((r) => ({ ...r, name: r.name ?? 'Without a campaign' }));
+      const rows = await analyticsBreakdown(
+        db,
+        { teamId: input.teamId, from: input.day, to: input.day, basis: 'sale' },
+        'campaign',
+        INSIGHT_CAMPAIGNS_MAX,
+      );
+      const campaigns: CampaignFigures[] = rows.map((r) => ({
+        campaignId: r.key === '' ? null : r.key,
+        name: r.key === '' ? 'Without a campaign' : r.label,
+        clicks: r.clicks,
+        sales: r.sales + r.rebills,
+        refunds: r.refunds + r.chargebacks,
+        revenue: r.net,
+      }));
       const totals = campaigns.reduce(
         (sum, c) => ({
           clicks: sum.clicks + c.clicks,

@@ -16,6 +16,7 @@ import {
   type SequenceStep,
 } from '../data/sequences';
 import { emailTemplateVars, renderEmail } from '../lib/email/render';
+import { emailCampaign } from '../lib/content/campaign-link';
 import { createSequenceRunner } from '../temporal/sequence-runs';
 import type { Config } from '../lib/config';
 import { unsubscribeUrl } from '../lib/links';
@@ -95,7 +96,11 @@ export function createSequenceActivities(deps: SequenceActivityDeps) {
       const contact = await findContact(db, r.teamId, r.contactId);
       if (!contact) return null;
       const campaign = await findCampaignTemplateData(db, r.teamId, r.campaignId);
-      const vars = emailTemplateVars(campaign ?? null, contact, unsubscribeUrl(config.links, contact.id));
+      const vars = emailTemplateVars(
+        emailCampaign(campaign, config.links),
+        contact,
+        unsubscribeUrl(config.links, contact.id),
+      );
       const email = renderEmail(r.step, vars);
       return {
         teamId: r.teamId,

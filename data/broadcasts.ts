@@ -12,6 +12,8 @@ export interface BroadcastRow {
   subject: string;
   body: string;
   tag: string;
+  /** The campaign whose tracking link `{{ hoplink }}` becomes; null: none (the variable is then empty). */
+  campaignId: string | null;
   sendAt: Date;
   status: BroadcastStatus;
   recipients: number;
@@ -40,6 +42,7 @@ const columns = [
   'subject',
   'body',
   'tag',
+  'campaign_id as campaignId',
   'send_at as sendAt',
   'status',
   'recipients',
@@ -63,6 +66,7 @@ export async function insertBroadcast(
     subject: string;
     body: string;
     tag: string;
+    campaignId?: string | null;
     sendAt: Date;
     createdBy: string;
   },
@@ -75,6 +79,7 @@ export async function insertBroadcast(
       subject: b.subject,
       body: b.body,
       tag: b.tag,
+      campaign_id: b.campaignId ?? null,
       send_at: b.sendAt,
       workflow_id: broadcastWorkflowId(b.id),
       created_by: b.createdBy,

@@ -1,5 +1,6 @@
 import type { Knex } from 'knex';
 import type { CampaignStatus } from '../db/models/campaign';
+import { attributeTid } from './analytics';
 
 export { campaignStatuses, type CampaignStatus } from '../db/models/campaign';
 
@@ -18,6 +19,12 @@ export interface CampaignRow {
   updatedAt: Date;
 }
 
+/** A campaign as read back (not as written): with the slug of its primary tracking link. */
+export interface CampaignWithLink extends CampaignRow {
+  /** null only for a campaign without a primary link (the insert trigger and the migration give every one). */
+  trackingSlug: string | null;
+}
+
 const columns = [
   'id',
   'team_id as teamId',
@@ -31,7 +38,16 @@ const columns = [
   'updated_at as updatedAt',
 ];
 
+const readColumns = (db: Db) => [
+  ...columns.map((c) => `campaigns.${c}`),
+  db.raw(
+    '(SELECT l.slug FROM tracking_links l WHERE l.campaign_id = campaigns.id AND l.is_primary) AS "trackingSlug"',
+  ),
+];
+
 export const TID_UNIQUE_CONSTRAINT = 'campaigns_team_id_tid_unique';
+/** A new tid is also its campaign's click prefix, unique per team (older campaigns' prefixes were derived). */
+export const CLICK_PREFIX_UNIQUE_CONSTRAINT = 'campaigns_team_id_click_prefix_unique';
 
 export async function insertCampaign(
   db: Db,
@@ -64,19 +80,25 @@ export async function insertCampaign(
 }
 
 /** Team-scoped: another team's campaign id is not found. */
-export function findCampaign(db: Db, teamId: string, campaignId: string): Promise<CampaignRow | undefined> {
-  return db('campaigns').where({ team_id: teamId, id: campaignId }).first<CampaignRow | undefined>(columns);
+export function findCampaign(
+  db: Db,
+  teamId: string,
+  campaignId: string,
+): Promise<CampaignWithLink | undefined> {
+  return db('campaigns')
+    .where({ 'campaigns.team_id': teamId, 'campaigns.id': campaignId })
+    .first<CampaignWithLink | undefined>(readColumns(db));
 }
 
-export function listCampaigns(db: Db, teamId: string, status?: CampaignStatus): Promise<CampaignRow[]> {
-  const query = db('campaigns').where({ team_id: teamId });
-  if (status) query.andWhere({ status });
+export function listCampaigns(db: Db, teamId: string, status?: CampaignStatus): Promise<CampaignWithLink[]> {
+  const query = db('campaigns').where({ 'campaigns.team_id': teamId });
+  if (status) query.andWhere({ 'campaigns.status': status });
   return query
     .orderBy([
-      { column: 'created_at', order: 'desc' },
-      { column: 'id', order: 'desc' },
+      { column: 'campaigns.created_at', order: 'desc' },
+      { column: 'campaigns.id', order: 'desc' },
     ])
-    .select<CampaignRow[]>(columns);
+    .select<CampaignWithLink[]>(readColumns(db));
 }
 
 export async function updateCampaign(
@@ -105,12 +127,10 @@ export function findProductVendor(
 }
 
 /**
- * The team's campaign for a ClickBank tracking code (tid), as ClickBank sends it back: surrounding blanks are
- * ignored and the match is case-blind (tids are stored lower case).
+ * The team's campaign for a ClickBank tracking code (tid), as ClickBank sends it back (any case, stray blanks):
+ * a campaign's own tid, or a tracked click's tid (click prefix + click id). The same answer analytics gives, so a
+ * sale's bonuses and automations follow the campaign its revenue is counted under.
  */
 export async function campaignForTid(db: Db, teamId: string, tid: string): Promise<string | undefined> {
-  const row = await db('campaigns')
-    .where({ team_id: teamId, tid: tid.trim().toLowerCase() })
-    .first<{ id: string } | undefined>('id');
-  return row?.id;
+  return (await attributeTid(db, teamId, tid)).campaignId ?? undefined;
 }

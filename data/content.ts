@@ -185,6 +185,8 @@ export interface PipelineContentRow {
   wordpress_post_id: string | null;
   campaign_name: string | null;
   hoplink: string | null;
+  /** The slug of the campaign's primary tracking link (what calls to action point at). */
+  tracking_slug: string | null;
   product_title: string | null;
   product_description: string | null;
   category_path: string[] | null;
@@ -215,6 +217,9 @@ export function findContentForPipeline(
       'c.wordpress_post_id',
       'k.name as campaign_name',
       'k.hoplink',
+      db.raw(
+        '(SELECT l.slug FROM tracking_links l WHERE l.campaign_id = k.id AND l.is_primary) AS tracking_slug',
+      ),
       'p.title as product_title',
       'p.description as product_description',
       'p.category_path',

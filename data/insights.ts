@@ -1,6 +1,6 @@
 import type { Knex } from 'knex';
 
-import type { CampaignFigures, InsightFigures } from '../lib/insights/prompt';
+import type { InsightFigures } from '../lib/insights/prompt';
 
 type Db = Knex | Knex.Transaction;
 
@@ -62,70 +62,6 @@ export async function setInsightsEmailSetting(
     .where({ team_id: teamId, user_id: userId })
     .update({ insights_email: enabled, updated_at: db.fn.now() });
   return updated > 0;
-}
-
-/**
- * Rolls the team's analytics_events of one local day (`start` to `end`) up into analytics_daily, in one
- * transaction. It replaces the team's rows for that day, so a rerun after late events gives the right numbers.
- */
-export async function rollUpAnalyticsDay(
-  db: Knex,
-  teamId: string,
-  day: string,
-  start: Date,
-  end: Date,
-): Promise<void> {
-  await db.transaction(async (trx) => {
-    await trx('analytics_daily').where({ team_id: teamId, day }).delete();
-    await trx.raw(
-      `INSERT INTO analytics_daily (team_id, campaign_id, day, clicks, sales, refunds, revenue)
-       SELECT team_id, campaign_id, ?::date,
-              count(*) FILTER (WHERE type = 'click'),
-              count(*) FILTER (WHERE type IN ('sale','rebill')),
-              count(*) FILTER (WHERE type IN ('refund','chargeback')),
-              coalesce(sum(CASE WHEN type IN ('sale','rebill') THEN coalesce(amount, 0)
-                                WHEN type IN ('refund','chargeback') THEN -abs(coalesce(amount, 0))
-                                ELSE 0 END), 0)
-       FROM analytics_events
-       WHERE team_id = ? AND occurred_at >= ? AND occurred_at < ?
-       GROUP BY team_id, campaign_id`,
-      [day, teamId, start, end],
-    );
-  });
-}
-
-/** The day's rolled-up figures per campaign (name null: events without a campaign), best revenue first. */
-export async function listDailyCampaignFigures(
-  db: Db,
-  teamId: string,
-  day: string,
-): Promise<(Omit<CampaignFigures, 'name'> & { name: string | null })[]> {
-  const rows = await db('analytics_daily as d')
-    .leftJoin('campaigns as c', 'c.id', 'd.campaign_id')
-    .where({ 'd.team_id': teamId, 'd.day': day })
-    .orderBy([
-      { column: 'd.revenue', order: 'desc' },
-      { column: 'd.clicks', order: 'desc' },
-    ])
-    .select<
-      {
-        campaign_id: string | null;
-        name: string | null;
-        clicks: number;
-        sales: number;
-        refunds: number;
-        revenue: string;
-      }[]
-    >('d.campaign_id', 'c.name', 'd.clicks', 'd.sales', 'd.refunds', 'd.revenue');
-  // count and numeric columns come back as strings.
-  return rows.map((r) => ({
-    campaignId: r.campaign_id,
-    name: r.name,
-    clicks: Number(r.clicks),
-    sales: Number(r.sales),
-    refunds: Number(r.refunds),
-    revenue: Number(r.revenue),
-  }));
 }
 
 /** Upserts the team's insight for the day (a rerun replaces it); returns its id. */

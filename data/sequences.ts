@@ -143,10 +143,12 @@ export interface CampaignTemplateData {
   id: string;
   name: string;
   hoplink: string;
+  /** The slug of the campaign's primary tracking link: `{{ hoplink }}` becomes that link (campaignLink). */
+  trackingSlug: string | null;
   productTitle: string | null;
 }
 
-/** What a campaign contributes to template variables: its name, HopLink and product title. */
+/** What a campaign contributes to template variables: its name, links and product title. */
 export function findCampaignTemplateData(
   db: Db,
   teamId: string,
@@ -155,5 +157,13 @@ export function findCampaignTemplateData(
   return db({ c: 'campaigns' })
     .leftJoin({ p: 'products' }, 'p.id', 'c.product_id')
     .where({ 'c.team_id': teamId, 'c.id': campaignId })
-    .first<CampaignTemplateData | undefined>(['c.id', 'c.name', 'c.hoplink', 'p.title as productTitle']);
+    .first<CampaignTemplateData | undefined>([
+      'c.id',
+      'c.name',
+      'c.hoplink',
+      db.raw(
+        '(SELECT l.slug FROM tracking_links l WHERE l.campaign_id = c.id AND l.is_primary) AS "trackingSlug"',
+      ),
+      'p.title as productTitle',
+    ]);
 }

@@ -175,6 +175,13 @@ const envSchema = z.object({
   // Nightly backups (default folder: <data dir>/backups) and how many days of them are kept.
   BACKUP_DIR: z.string().min(1).optional(),
   BACKUP_RETENTION_DAYS: positiveInt(30),
+  // Months of raw analytics events kept (older monthly partitions are dropped; daily rollups stay). At least 3:
+  // a sale can come 60 days after its click and must still find it.
+  ANALYTICS_RETENTION_MONTHS: z.coerce
+    .number({ error: 'expected a number of months' })
+    .int('expected a whole number of months')
+    .min(3, 'expected at least 3 months (a sale can come 60 days after its click)')
+    .default(25),
   PG_DUMP_PATH: z.string().min(1).default('pg_dump'),
   PG_RESTORE_PATH: z.string().min(1).default('pg_restore'),
   TRUST_PROXY: z
@@ -264,6 +271,8 @@ export interface Config {
   /** CSV imports: rows per synchronous request (more answers 413), bytes per import job file. */
   contacts: { importMaxRows: number; importJobMaxBytes: number };
   backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
+  /** Months of raw analytics events kept by the daily analytics maintenance (rollups are kept). */
+  analyticsRetention: { months: number };
   /** http: the limits of the automations' http_request steps (allowed internal destinations, deadline, caps). */
   automations: { http: HttpRequestLimits; runsPerTeam: number };
   auth: {
@@ -582,6 +591,7 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       pgDumpPath: env.PG_DUMP_PATH,
       pgRestorePath: env.PG_RESTORE_PATH,
     },
+    analyticsRetention: { months: env.ANALYTICS_RETENTION_MONTHS },
     automations: {
       http: {
         allowedHosts: env.AUTOMATION_HTTP_ALLOWED_HOSTS,

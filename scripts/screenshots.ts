@@ -6,9 +6,9 @@
  *
  * (the addresses `./hopflow start` prints: UI, API without /api/v1, Test mailbox). It registers a new user through
  * the UI, adds a little data through the API (a campaign, a piece waiting for review, contacts, a sequence, a live
- * automation from the lead template and a run of it), and takes the automations list, the automation's Steps tab
- * with a step open, its run waiting between emails, the dashboard, campaigns, content review, email and runs pages
- * in the light theme.
+ * automation from the lead template and a run of it, and the demo data: campaigns with 90 days of clicks and sales),
+ * and takes the automations list, the automation's Steps tab with a step open, its run waiting between emails, the
+ * dashboard, the best demo campaign's page, campaigns, content review, email and runs pages in the light theme.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -129,11 +129,19 @@ async function main(): Promise<void> {
     return got.run.status === 'waiting' ? true : null;
   });
 
+  // The demo data (what `./hopflow demo-data` loads), so the dashboard and a campaign page show their figures.
+  await api('POST', `${team}/demo-data`);
+  const best = await api<{ rows: { key: string }[] }>(
+    'GET',
+    `${team}/analytics/breakdown?dimension=campaign&limit=1`,
+  );
+
   const shots = [
     { name: 'automations', path: `${team}/automations` },
     { name: 'automation-editor', path: `${team}/automations/${automation.id}?step=welcome` },
     { name: 'automation-run', path: runPath },
     { name: 'dashboard', path: '/' },
+    { name: 'campaign-figures', path: `${team}/campaigns/${best.rows[0]!.key}` },
     { name: 'campaigns', path: `${team}/campaigns` },
     { name: 'content-review', path: `${team}/content/${content.id}` },
     { name: 'email', path: `${team}/contacts` },

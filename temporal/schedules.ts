@@ -9,6 +9,12 @@ import {
 } from '@temporalio/client';
 import type { Config } from '../lib/config';
 import {
+  ANALYTICS_MAINTENANCE_SCHEDULE_ID,
+  ANALYTICS_MAINTENANCE_WORKFLOW,
+  ANALYTICS_MAINTENANCE_WORKFLOW_ID,
+  type AnalyticsMaintenanceInput,
+} from '../workflows/contracts/analytics-maintenance';
+import {
   BACKUP_SCHEDULE_ID,
   BACKUP_WORKFLOW_ID,
   BACKUP_WORKFLOW,
@@ -35,7 +41,8 @@ type ScheduledWorkflow = (input: { triggerSource: 'schedule' }) => Promise<unkno
 // Compile-time check that each scheduled workflow's input accepts that argument.
 const scheduledWorkflowsAcceptInput: { triggerSource: 'schedule' } extends CatalogSyncInput &
   InsightsDispatchInput &
-  BackupInput
+  BackupInput &
+  AnalyticsMaintenanceInput
   ? true
   : never = true;
 void scheduledWorkflowsAcceptInput;
@@ -78,6 +85,12 @@ const backupSpec: ScheduleSpec = {
   timezone: 'UTC',
 };
 
+// 02:15 UTC every day: before the 04:00 backup, after most of the world's midnight (salts of a new UTC day).
+const analyticsMaintenanceSpec: ScheduleSpec = {
+  calendars: [{ hour: 2, minute: 15, comment: 'daily analytics partitions, retention and salts' }],
+  timezone: 'UTC',
+};
+
 const platformSchedules: PlatformSchedule[] = [
   {
     id: CATALOG_SYNC_SCHEDULE_ID,
@@ -115,6 +128,20 @@ const platformSchedules: PlatformSchedule[] = [
     policies: {
       overlap: ScheduleOverlapPolicy.SKIP,
       // After an outage the night's backup still runs, once.
+      catchupWindow: '12 hours',
+    },
+  },
+  {
+    id: ANALYTICS_MAINTENANCE_SCHEDULE_ID,
+    spec: analyticsMaintenanceSpec,
+    action: scheduledStart(
+      ANALYTICS_MAINTENANCE_WORKFLOW,
+      ANALYTICS_MAINTENANCE_WORKFLOW_ID,
+      'Analytics upkeep: event partitions ahead, retention, old visitor salts',
+    ),
+    policies: {
+      overlap: ScheduleOverlapPolicy.SKIP,
+      // Missed days need no catching up one by one: each run does all that is due.
       catchupWindow: '12 hours',
     },
   },

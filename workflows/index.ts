@@ -13,3 +13,4 @@ export * from './contact-import.workflow';
 export * from './automation-run.workflow';
 export * from './automation-event.workflow';
 export * from './bonus-test.workflow';
+export * from './analytics-maintenance.workflow';

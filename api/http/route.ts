@@ -16,6 +16,8 @@ interface RouteResult {
   status?: number;
   body?: unknown;
   headers?: Record<string, string>;
+  /** A body sent as it is instead of JSON (e.g. a CSV file; its Content-Type goes in headers). */
+  text?: string;
 }
 
 interface RouteContext<P, Q, B, A extends boolean, T extends Role | undefined> {
@@ -159,7 +161,8 @@ export function mountRoutes(router: Router, routes: ApiRoute[], guards: RouteGua
         const result = await route.run(req, res);
         for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
         const status = result.status ?? 200;
-        if (result.body === undefined) res.status(status).end();
+        if (result.text !== undefined) res.status(status).send(result.text);
+        else if (result.body === undefined) res.status(status).end();
         else res.status(status).json(result.body);
       } finally {
         await release?.();

@@ -11,12 +11,15 @@ import { createCampaignService } from '../services/campaigns';
 import { createContactImportService } from '../services/contact-import';
 import { createContactService } from '../services/contacts';
 import { createContentService } from '../services/content';
+import { createDemoDataService } from '../services/demo-data';
 import { createInsightService } from '../services/insights';
+import { createAnalyticsService } from '../services/analytics';
 import { createIntegrationService } from '../services/integrations';
 import { createPlatformCheckService } from '../services/platform-checks';
 import { createRunService } from '../services/runs';
 import { createProductService } from '../services/products';
 import { createTeamService } from '../services/teams';
+import { createTrackingLinkService } from '../services/tracking-links';
 import { createSequenceService } from '../services/sequences';
 import { createBroadcastService } from '../services/broadcasts';
 import { apiVersion } from '../version';
@@ -30,12 +33,15 @@ import { bonusRoutes } from './bonuses';
 import { campaignRoutes } from './campaigns';
 import { contactRoutes } from './contacts';
 import { contentRoutes } from './content';
+import { demoDataRoutes } from './demo-data';
 import { insightRoutes } from './insights';
+import { analyticsRoutes } from './analytics';
 import { integrationRoutes } from './integrations';
 import { platformCheckRoutes } from './platform-checks';
 import { runRoutes } from './runs';
 import { productRoutes } from './products';
 import { teamRoutes } from './teams';
+import { trackingLinkRoutes } from './tracking-links';
 import { sequenceRoutes } from './sequences';
 import { broadcastRoutes } from './broadcasts';
 import { automationDryRunRoutes } from './automation-dry-run';
@@ -57,6 +63,7 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...integrationRoutes(integrations),
     ...productRoutes(createProductService(deps)),
     ...campaignRoutes(createCampaignService(deps)),
+    ...trackingLinkRoutes(createTrackingLinkService(deps)),
     ...runRoutes(createRunService(deps)),
     ...contentRoutes(createContentService(deps)),
     ...sequenceRoutes(createSequenceService(deps)),
@@ -64,10 +71,12 @@ export function apiRoutes(deps: ApiDeps, metrics: ApiMetrics): ApiRoute[] {
     ...contactRoutes(createContactService(deps), createContactImportService(deps), deps.config),
     ...bonusRoutes(createBonusService(deps), deps.config),
     ...insightRoutes(createInsightService(deps)),
+    ...analyticsRoutes(createAnalyticsService(deps)),
     ...automationDryRunRoutes(createAutomationDryRunService(deps)),
     ...automationTemplateRoutes(createAutomationTemplateService({ db: deps.db, automations })),
     ...automationRoutes(automations, automationRuns),
     ...automationRunRoutes(automationRuns),
     ...automationHookRoutes(createAutomationHookService(deps)),
+    ...demoDataRoutes(createDemoDataService(deps)),
   ];
 }

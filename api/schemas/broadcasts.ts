@@ -14,6 +14,10 @@ export const createBroadcastBody = z
     subject: subjectTemplate,
     body: bodyTemplate,
     tag: z.string().trim().min(1, 'Name the tag to send to').max(64).toLowerCase(),
+    campaignId: uuid.optional().openapi({
+      description:
+        "The campaign whose tracking link {{ hoplink }} becomes (its clicks count under 'broadcast')",
+    }),
     sendAt: z.iso
       .datetime({ offset: true, error: 'Expected an ISO date-time such as 2026-12-01T09:00:00Z' })
       .optional()
@@ -29,6 +33,7 @@ const broadcastSchema = z
     subject: z.string(),
     body: z.string(),
     tag: z.string(),
+    campaignId: uuid.nullable(),
     sendAt: timestamp,
     status: broadcastStatusSchema,
     recipients: z.number().int(),

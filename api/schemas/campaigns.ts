@@ -48,7 +48,15 @@ const campaignSchema = z
     productId: uuid.nullable(),
     vendor: z.string().nullable(),
     trackingId: z.string().openapi({ description: 'The tid ClickBank sends back with every sale' }),
-    hoplink: z.string(),
+    hoplink: z.string().openapi({
+      description:
+        'The plain HopLink (campaign tid): sales through it count for the campaign, not for a click',
+    }),
+    trackingUrl: z.string().nullable().openapi({
+      description:
+        "The campaign's main tracking link (`/r/{slug}`): share this one, so each click and its sales are counted",
+      example: 'https://hopflow.example/r/3f9a1c07de',
+    }),
     status: campaignStatusSchema,
     createdAt: timestamp,
     updatedAt: timestamp,

@@ -5,6 +5,7 @@ import { AppError, badRequest, conflict, serviceUnavailable } from '../../lib/er
 import type { Logger } from '../../lib/logger';
 import { startBroadcast } from '../../temporal/starts';
 import { cancelBroadcastSignal, type BroadcastInput } from '../../workflows/contracts/broadcast';
+import { findCampaign } from '../../data/campaigns';
 import {
   findBroadcast,
   insertBroadcast,
@@ -47,7 +48,14 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
     async create(
       m: TeamMembership,
       userId: string,
-      body: { name: string; subject: string; body: string; tag: string; sendAt?: string },
+      body: {
+        name: string;
+        subject: string;
+        body: string;
+        tag: string;
+        campaignId?: string;
+        sendAt?: string;
+      },
     ) {
       const now = Date.now();
       let sendAt = body.sendAt ? new Date(body.sendAt) : new Date(now);
@@ -57,6 +65,11 @@ export function createBroadcastService(deps: BroadcastServiceDeps) {
         ]);
       }
       if (sendAt.getTime() < now) sendAt = new Date(now);
+      if (body.campaignId && !(await findCampaign(db, m.teamId, body.campaignId))) {
+        throw new AppError(404, 'campaign_not_found', 'Campaign not found', [
+          { path: 'campaignId', message: 'No campaign of this team has this id' },
+        ]);
+      }
       const temporal = client();
       const id = randomUUID();
       const broadcast = await insertBroadcast(db, {

@@ -9,34 +9,38 @@ import {
   findProductVendor,
   insertCampaign,
   listCampaigns,
+  CLICK_PREFIX_UNIQUE_CONSTRAINT,
   TID_UNIQUE_CONSTRAINT,
   updateCampaign,
-  type CampaignRow,
+  type CampaignWithLink,
 } from '../../data/campaigns';
 import { teamIntegrationStore } from '../../data/integrations';
 import { isUniqueViolation } from '../../data/pg-errors';
+import { CLICK_PREFIX_MAX_LENGTH } from '../../lib/analytics/tid';
+import { trackingLinkUrl } from '../../lib/content/campaign-link';
 import type { TeamMembership } from '../http/locals';
 import type { CampaignStatus } from '../schemas/campaigns';
 
-/** ClickBank limits a tid to 24 characters; we keep the URL- and log-safe alphabet the table enforces. */
-const TRACKING_ID_MAX = 24;
+/**
+ * A campaign's tid is also the click prefix of its tracked clicks (tid = prefix + 8-character click id, at most 24
+ * letters and digits: lib/analytics/tid.ts), so it gets at most 16 characters and no underscore.
+ */
 const SUFFIX_LENGTH = 6;
+const NAME_PART_MAX = CLICK_PREFIX_MAX_LENGTH - SUFFIX_LENGTH;
 const SUFFIX_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
 const CREATE_ATTEMPTS = 5;
 
-/** A readable, unique-enough tid: the name's slug (a–z, 0–9, _) plus `_` and a random suffix. */
+/** A readable, unique-enough tid: up to 10 letters and digits of the name plus a 6-character random suffix. */
 export function makeTrackingId(name: string): string {
-  const slug =
+  const namePart =
     name
       .normalize('NFKD')
       .toLowerCase()
-      .replace(/[^a-z0-9]+/g, '_')
-      .replace(/^_+|_+$/g, '')
-      .slice(0, TRACKING_ID_MAX - SUFFIX_LENGTH - 1)
-      .replace(/_+$/, '') || 'cmp';
+      .replace(/[^a-z0-9]+/g, '')
+      .slice(0, NAME_PART_MAX) || 'cmp';
   let suffix = '';
   for (let i = 0; i < SUFFIX_LENGTH; i++) suffix += SUFFIX_ALPHABET[randomInt(SUFFIX_ALPHABET.length)];
-  return `${slug}_${suffix}`;
+  return namePart + suffix;
 }
 
 /** ClickBank's HopLink: the affiliate's nickname, the vendor's, and the campaign's tid (all lower case). */
@@ -54,8 +58,22 @@ const campaignNotFound = () => new AppError(404, 'campaign_not_found', 'Campaign
 
 export type CreateCampaignInput = { name: string } & ({ productId: string } | { vendor: string });
 
-export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'integrations'> }) {
+export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'integrations' | 'links'> }) {
   const { db } = deps;
+  const { links } = deps.config;
+
+  /** The API's campaign: the row without the slug, with the primary link's address instead. */
+  const present = ({ trackingSlug, ...campaign }: CampaignWithLink) => ({
+    ...campaign,
+    trackingUrl: trackingSlug ? trackingLinkUrl(links, trackingSlug) : null,
+  });
+
+  /** Read back after a write: the primary link is made by a trigger, so the insert's own row lacks it. */
+  async function reread(teamId: string, campaignId: string) {
+    const campaign = await findCampaign(db, teamId, campaignId);
+    if (!campaign) throw campaignNotFound();
+    return { campaign: present(campaign) };
+  }
   const resolver = createIntegrationResolver({ store: teamIntegrationStore(db), config: deps.config });
 
   /** The team's ClickBank nickname (sandbox default in sandbox mode); 409 when live and not connected. */
@@ -95,7 +113,7 @@ export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'in
       for (let attempt = 1; ; attempt++) {
         const trackingId = makeTrackingId(input.name);
         try {
-          const campaign = await insertCampaign(db, {
+          const inserted = await insertCampaign(db, {
             teamId: m.teamId,
             name: input.name,
             productId,
@@ -105,23 +123,22 @@ export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'in
             status: 'active',
             createdBy: userId,
           });
-          return { campaign };
+          return await reread(m.teamId, inserted.id);
         } catch (err) {
-          // 36^6 suffixes make a clash rare; a fresh suffix settles it.
-          if (!isUniqueViolation(err, TID_UNIQUE_CONSTRAINT) || attempt >= CREATE_ATTEMPTS) throw err;
+          // 36^6 suffixes make a clash rare (with a tid, or an older campaign's click prefix); a fresh suffix settles it.
+          const clash =
+            isUniqueViolation(err, TID_UNIQUE_CONSTRAINT) ||
+            isUniqueViolation(err, CLICK_PREFIX_UNIQUE_CONSTRAINT);
+          if (!clash || attempt >= CREATE_ATTEMPTS) throw err;
         }
       }
     },
 
     list: async (m: TeamMembership, status?: CampaignStatus) => ({
-      campaigns: await listCampaigns(db, m.teamId, status),
+      campaigns: (await listCampaigns(db, m.teamId, status)).map(present),
     }),
 
-    async get(m: TeamMembership, campaignId: string): Promise<{ campaign: CampaignRow }> {
-      const campaign = await findCampaign(db, m.teamId, campaignId);
-      if (!campaign) throw campaignNotFound();
-      return { campaign };
-    },
+    get: (m: TeamMembership, campaignId: string) => reread(m.teamId, campaignId),
 
     async update(m: TeamMembership, campaignId: string, patch: { name?: string; status?: CampaignStatus }) {
       const current = await findCampaign(db, m.teamId, campaignId);
@@ -131,17 +148,17 @@ export function createCampaignService(deps: { db: Knex; config: Pick<Config, 'in
       }
       const campaign = await updateCampaign(db, m.teamId, campaignId, patch);
       if (!campaign) throw campaignNotFound();
-      return { campaign };
+      return reread(m.teamId, campaignId);
     },
 
     /** Idempotent: archiving an archived campaign answers it unchanged. */
     async archive(m: TeamMembership, campaignId: string) {
       const current = await findCampaign(db, m.teamId, campaignId);
       if (!current) throw campaignNotFound();
-      if (current.status === 'archived') return { campaign: current };
+      if (current.status === 'archived') return { campaign: present(current) };
       const campaign = await updateCampaign(db, m.teamId, campaignId, { status: 'archived' });
       if (!campaign) throw campaignNotFound();
-      return { campaign };
+      return reread(m.teamId, campaignId);
     },
   };
 }

@@ -21,6 +21,7 @@ import {
 } from '../../data/sequences';
 import type { TeamMembership } from '../http/locals';
 import { emailTemplateVars, renderEmail } from '../../lib/email/render';
+import { emailCampaign } from '../../lib/content/campaign-link';
 import { createSequenceRunner } from '../../temporal/sequence-runs';
 
 const RUNS_LIMIT = 500;
@@ -144,7 +145,7 @@ export function createSequenceService(deps: SequenceServiceDeps) {
       const unsubscribe = reader.id
         ? unsubscribeUrl(config.links, reader.id)
         : `${config.links.publicUrl}/u/preview`;
-      return renderEmail(body, emailTemplateVars(campaign ?? null, reader, unsubscribe));
+      return renderEmail(body, emailTemplateVars(emailCampaign(campaign, config.links), reader, unsubscribe));
     },
 
     async enroll(m: TeamMembership, sequenceId: string, body: { contactIds?: string[]; tag?: string }) {

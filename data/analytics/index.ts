@@ -15,3 +15,19 @@ export {
 } from './dimensions';
 export { attributeTid, recordClickbankEvent, type Attribution, type ClickbankEvent } from './sales';
 export { forgetVisitorsBefore, leaseClickIds, saltsFor } from './visitors';
+export {
+  analyticsBreakdown,
+  analyticsTimeSeries,
+  daysBetween,
+  figuresOf,
+  findTeamLinkCampaign,
+  type AnalyticsScope,
+  type BreakdownBy,
+  type Figures,
+} from './queries';
+export {
+  dropEventPartitionsBefore,
+  ensureEventPartitions,
+  listEventPartitions,
+  monthStart,
+} from './partitions';

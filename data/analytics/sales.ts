@@ -94,7 +94,7 @@ export async function attributeTid(db: Db, teamId: string, tid: string | null): 
   return none;
 }
 
-/** The attribution of the team's sale with this receipt (for a refund or chargeback that came without a tid). */
+/** The attribution of the team's sale with this receipt (for a rebill, refund or chargeback without its click). */
 async function attributionOfReceipt(db: Db, teamId: string, receipt: string): Promise<Attribution | null> {
   const sale = await db('analytics_events')
     .where({ team_id: teamId, receipt })
@@ -146,10 +146,20 @@ const countsFor = (type: AnalyticsEventType, amount: number | null) => {
 export async function recordClickbankEvent(
   db: Knex,
   e: ClickbankEvent,
-): Promise<{ inserted: boolean; campaignId: string | null; clickId: string | null }> {
+): Promise<{
+  inserted: boolean;
+  campaignId: string | null;
+  clickId: string | null;
+  /** What the sale was tied to: its stored click, only its campaign, or nothing. */
+  attributedTo: 'click' | 'campaign' | 'none';
+  /** The source of the click it came from (null without one). */
+  source: string | null;
+}> {
   return db.transaction(async (trx) => {
     let attribution = await attributeTid(trx, e.teamId, e.tid);
-    if (!attribution.click && (e.type === 'refund' || e.type === 'chargeback')) {
+    // A rebill, refund or chargeback belongs to the order's first sale: without a stored click of its own (no tid,
+    // or the click gone), it takes that sale's attribution, so it lands on the same campaign, source and click day.
+    if (!attribution.click && e.type !== 'sale') {
       const ofSale = await attributionOfReceipt(trx, e.teamId, e.receipt);
       if (ofSale && (attribution.campaignId === null || attribution.campaignId === ofSale.campaignId)) {
         attribution = ofSale;
@@ -203,7 +213,13 @@ export async function recordClickbankEvent(
       await applyRollupDeltas(trx, rollups.sorted());
     }
     await setWebhookEventStatus(trx, e.webhookEventId, 'processed');
-    return { inserted, campaignId: attribution.campaignId, clickId: attribution.clickId };
+    return {
+      inserted,
+      campaignId: attribution.campaignId,
+      clickId: attribution.clickId,
+      attributedTo: click ? 'click' : attribution.campaignId ? 'campaign' : 'none',
+      source: click?.source ?? null,
+    };
   });
 }
 

@@ -16,13 +16,15 @@ export async function up(knex: Knex): Promise<void> {
   await knex.schema.alterTable('campaigns', (t) => {
     t.text('click_prefix');
   });
-  // Campaigns made before: their tid without underscores, cut to 10, plus the tid's random 6-character tail;
-  // a clash inside a team (the same cut) gets a numbered tail instead.
+  // Campaigns made before: a short tid as it is; a generated one (name_xxxxxx) as its name part without
+  // underscores, cut to 10, plus its random 6-character tail; anything else its letters and digits, cut to 16.
+  // A clash inside a team gets a numbered tail instead.
   await knex.raw(`
     CREATE FUNCTION campaign_click_prefix(tid text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
       SELECT CASE WHEN tid ~ '^[a-z0-9]{1,16}$' THEN tid
-                  ELSE left(regexp_replace(regexp_replace(tid, '_[a-z0-9]{6}$', ''), '[^a-z0-9]', '', 'g'), 10)
-                       || right(regexp_replace(tid, '[^a-z0-9]', '', 'g'), 6)
+                  WHEN tid ~ '_[a-z0-9]{6}$'
+                    THEN left(regexp_replace(left(tid, -7), '[^a-z0-9]', '', 'g'), 10) || right(tid, 6)
+                  ELSE coalesce(nullif(left(regexp_replace(tid, '[^a-z0-9]', '', 'g'), 16), ''), 'c')
              END
     $$`);
   await knex.raw('UPDATE campaigns SET click_prefix = campaign_click_prefix(tid)');

@@ -66,9 +66,19 @@ describe('ensureEarningText', () => {
 });
 
 describe('campaignLink', () => {
-  it('is the HopLink, or null when the campaign has none', () => {
-    expect(campaignLink({ hoplink: ` ${link} ` })).toBe(link);
-    expect(campaignLink({ hoplink: null })).toBeNull();
-    expect(campaignLink({ hoplink: '' })).toBeNull();
+  const links = { publicUrl: 'https://go.example.com' };
+  it("is the campaign's tracking link with the piece's source", () => {
+    expect(campaignLink({ hoplink: link, trackingSlug: 'ab12cd34ef' }, links, 'content')).toBe(
+      'https://go.example.com/r/ab12cd34ef?src=content',
+    );
+    expect(campaignLink({ hoplink: link, trackingSlug: 'spring-sale' }, links, 'email')).toBe(
+      'https://go.example.com/r/spring-sale?src=email',
+    );
+  });
+
+  it('falls back to the HopLink without a tracking link, and is null when the campaign has neither', () => {
+    expect(campaignLink({ hoplink: ` ${link} `, trackingSlug: null }, links, 'content')).toBe(link);
+    expect(campaignLink({ hoplink: null, trackingSlug: null }, links, 'bonus')).toBeNull();
+    expect(campaignLink({ hoplink: '', trackingSlug: ' ' }, links, 'broadcast')).toBeNull();
   });
 });

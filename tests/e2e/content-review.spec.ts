@@ -214,7 +214,8 @@ test('a social post is copy-ready: approved without WordPress, its text with the
   await page.getByLabel('Name', { exact: true }).fill('Social campaign');
   await page.getByLabel('ClickBank vendor nickname').fill('SocialVend');
   await page.getByRole('button', { name: 'Create campaign' }).click();
-  const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
+  // Content links to the campaign's main tracking link, counted under the source `content`.
+  const contentLink = `${await page.getByRole('textbox', { name: 'Main link', exact: true }).inputValue()}?src=content`;
 
   await page.getByTestId('write-content').click();
   await page.getByLabel('Type').selectOption('social_post');
@@ -236,7 +237,7 @@ test('a social post is copy-ready: approved without WordPress, its text with the
   await page.getByTestId('copy-text').click();
   await expect(page.getByText('Copied. Paste it where you post.')).toBeVisible();
   const copied = await page.evaluate(() => navigator.clipboard.readText());
-  expect(copied).toContain(hoplink);
+  expect(copied).toContain(contentLink);
   expect(copied).toMatch(/#ad/);
   expect(await axeFindings(page)).toEqual([]);
   await page.screenshot({ path: path.join(shots, 'content-social-1280.png'), fullPage: true });

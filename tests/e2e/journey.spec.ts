@@ -78,6 +78,9 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
   expect(hoplink).toMatch(/^https?:\/\//);
   expect(new URL(hoplink).searchParams.get('tid')).toBe(tid);
+  // What content links to: the campaign's main tracking link, its clicks counted under the source `content`.
+  const mainLink = await page.getByRole('textbox', { name: 'Main link', exact: true }).inputValue();
+  expect(mainLink).toMatch(/^https?:\/\/[^/]+\/r\/[a-z0-9-]{3,40}$/);
   await screenshots(page, 'campaign');
 
   // The dashboard now suggests the next step: the first article for this campaign.
@@ -171,7 +174,7 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   expect(post?.title.raw ?? post?.title.rendered).toBe(textHeading);
   expect(post?.content.raw).not.toContain('<h1>'); // the heading is the title, not repeated in the body
   // ...and it earns: the campaign's link in a call to action, and the affiliate disclosure.
-  expect(post?.content.raw).toContain(`<a href="${hoplink.replace(/&/g, '&amp;')}">`);
+  expect(post?.content.raw).toContain(`<a href="${mainLink}?src=content">`);
   expect(post?.content.raw).toMatch(
     /Disclosure: this (is an affiliate link|article contains affiliate links)/,
   );

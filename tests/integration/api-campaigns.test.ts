@@ -20,6 +20,7 @@ interface Campaign {
   vendor: string | null;
   trackingId: string;
   hoplink: string;
+  trackingUrl: string | null;
   status: string;
   createdAt: string;
   updatedAt: string;
@@ -67,7 +68,19 @@ describe('campaigns API', () => {
       vendor: 'fitvend1',
       status: 'active',
     });
-    expect(campaign.trackingId).toMatch(/^summer_fitness_pu_[a-z0-9]{6}$/);
+    // At most 16 letters and digits: the tid is also the click prefix (prefix + 8-char click id <= 24).
+    expect(campaign.trackingId).toMatch(/^summerfitn[a-z0-9]{6}$/);
+    // The campaign's main tracking link is made with it.
+    const { slug } = await api
+      .db('tracking_links')
+      .where({ campaign_id: campaign.id, is_primary: true })
+      .first<{ slug: string }>('slug');
+    expect(campaign.trackingUrl).toBe(`${api.deps.config.links.publicUrl}/r/${slug}`);
+    const { click_prefix } = await api
+      .db('campaigns')
+      .where({ id: campaign.id })
+      .first<{ click_prefix: string }>('click_prefix');
+    expect(click_prefix).toBe(campaign.trackingId);
     const url = new URL(campaign.hoplink);
     expect(url.origin + url.pathname).toBe('https://hop.clickbank.net/');
     expect(Object.fromEntries(url.searchParams)).toEqual({
@@ -117,7 +130,7 @@ describe('campaigns API', () => {
       const res = await post(editor, { name, vendor: 'vendor5' });
       expect(res.status).toBe(201);
       const { campaign } = res.body as { campaign: Campaign };
-      expect(campaign.trackingId).toMatch(/^[a-z0-9_]{1,24}$/);
+      expect(campaign.trackingId).toMatch(/^[a-z0-9]{7,16}$/);
       expect(campaign.name).toBe(name);
       // The name never leaks raw into the URL: exactly three parameters, the tid intact.
       const url = new URL(campaign.hoplink);
@@ -125,8 +138,9 @@ describe('campaigns API', () => {
       expect(url.searchParams.get('tid')).toBe(campaign.trackingId);
       expect(url.searchParams.get('vendor')).toBe('vendor5');
     }
-    expect(makeTrackingId('!!!')).toMatch(/^cmp_[a-z0-9]{6}$/);
-    expect(makeTrackingId('a'.repeat(50))).toHaveLength(24);
+    expect(makeTrackingId('!!!')).toMatch(/^cmp[a-z0-9]{6}$/);
+    expect(makeTrackingId('a'.repeat(50))).toMatch(/^a{10}[a-z0-9]{6}$/);
+    expect(makeTrackingId('Ünïcode & Ñame')).toMatch(/^unicodenam[a-z0-9]{6}$/);
 
     // Twenty campaigns with the same name still get twenty distinct tids.
     const created = await Promise.all(

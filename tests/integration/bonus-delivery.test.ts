@@ -211,6 +211,12 @@ describe('bonus delivery from ClickBank notifications', () => {
     expect(message.TextBody).toContain('Workout plan');
     const links = linksIn(message.TextBody);
     expect(links).toHaveLength(2);
+    // The campaign's tracking link to pass on, counted under the source `bonus`.
+    const { slug } = await api
+      .db('tracking_links')
+      .where({ campaign_id: campaignId, is_primary: true })
+      .first<{ slug: string }>('slug');
+    expect(message.TextBody).toContain(`Share this link: ${baseUrl}/r/${slug}?src=bonus`);
     // No token is stored: only its hash.
     const hashes = await api.db('bonus_deliveries').where({ receipt }).pluck<string[]>('token_hash');
     expect(links.map((l) => hashLinkToken(l.split('/b/')[1]!)).sort()).toEqual([...hashes].sort());

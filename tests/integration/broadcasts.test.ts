@@ -239,4 +239,32 @@ describe('broadcasts', () => {
       ).status,
     ).toBe(404);
   });
+
+  it("a broadcast for a campaign links the campaign's tracking link, counted under the source broadcast", async () => {
+    const tag = newTag();
+    const reader = await addContact(w, { firstName: 'Lee', tags: [tag] });
+    const res = await create({
+      name: 'Campaign news',
+      subject: 'About {{ product }}',
+      body: 'Have a look: {{ hoplink }}',
+      tag,
+      campaignId: w.campaignId,
+    });
+    expect(res.status).toBe(201);
+    const created = (res.body as { broadcast: Broadcast & { campaignId: string } }).broadcast;
+    expect(created.campaignId).toBe(w.campaignId);
+    await waitFor('the broadcast to be sent', async () =>
+      (await get(created.id)).status === 'sent' ? true : undefined,
+    );
+    const [mail] = await mailbox(w, reader.email);
+    const link = w.hoplink.replace(/\?src=email$/, '?src=broadcast');
+    expect(link).toMatch(/\/r\/[a-z0-9]{10}\?src=broadcast$/);
+    expect(mail!.Subject).toBe(`About ${w.productTitle}`);
+    expect(mail!.TextBody).toContain(`Have a look: ${link}`);
+
+    // Another team's campaign (or none at all) is not found, with the field at fault.
+    const other = await create({ name: 'x', subject: 'x', body: 'x', tag, campaignId: randomUUID() });
+    expect(other.status).toBe(404);
+    expect((other.body as ErrorBody).error.details.map((d) => d.path)).toEqual(['campaignId']);
+  });
 });

@@ -252,8 +252,14 @@ describe('content pipeline', () => {
       .set(bearer(user.accessToken))
       .send({ body });
 
-  const hoplink = async (): Promise<string> =>
-    (await deps.db('campaigns').where({ id: campaignId }).first<{ hoplink: string }>('hoplink')).hoplink;
+  /** What content links to: the campaign's main tracking link, counted under the source `content`. */
+  const hoplink = async (): Promise<string> => {
+    const { slug } = await deps
+      .db('tracking_links')
+      .where({ campaign_id: campaignId, is_primary: true })
+      .first<{ slug: string }>('slug');
+    return `${config.links.publicUrl}/r/${slug}?src=content`;
+  };
   const occurrences = (text: string, part: string) => text.split(part).length - 1;
   async function wordpressPosts(): Promise<WpPost[]> {
     return (await (await fetch(`${wordpress.url}/sandbox/posts`)).json()) as WpPost[];

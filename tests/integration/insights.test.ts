@@ -28,6 +28,8 @@ import type {
 } from '../../workflows/contracts/insights';
 import { bearer, createTeamWith, expectErrorShape, registerUser, type RegisteredUser } from '../support/api';
 import { given } from '../support/fixtures';
+import { click, recordSale } from '../support/analytics';
+import { writeClicks, type ClickRecord } from '../../data/analytics';
 import { startTestWorkers, type TestWorkers } from '../support/worker';
 
 /**
@@ -114,33 +116,61 @@ describe('nightly insights', () => {
       name: 'Yoga launch',
       tid: `yoga_${Date.now().toString(36)}`,
     });
+    // Clicks go in as the redirect writes them, sales as the INS webhook records them: raw events and rollups.
     const at = (d: DateTime) => d.toJSDate();
     const midday = start.plus({ hours: 12 });
-    const events: Record<string, unknown>[] = [];
-    const push = (campaignId: string, type: string, when: DateTime, n: number, amount?: number) => {
+    const primaryLink = async (campaignId: string) =>
+      (
+        await db('tracking_links')
+          .where({ campaign_id: campaignId, is_primary: true })
+          .first<{ id: string }>('id')
+      ).id;
+    const links = { [keto.id]: await primaryLink(keto.id), [yoga.id]: await primaryLink(yoga.id) };
+    const clicks: ClickRecord[] = [];
+    const pushClicks = (campaignId: string, when: DateTime, n: number) => {
       for (let i = 0; i < n; i++) {
-        events.push({
-          team_id: teamId,
-          campaign_id: campaignId,
+        clicks.push(
+          click(zone, {
+            teamId,
+            campaignId,
+            linkId: links[campaignId]!,
+            occurredAt: at(when.plus({ seconds: i })),
+          }),
+        );
+      }
+    };
+    let receipts = 0;
+    const sell = async (
+      campaign: { id: string; tid: string },
+      type: 'sale' | 'refund',
+      when: DateTime,
+      n: number,
+      amount: number,
+    ) => {
+      for (let i = 0; i < n; i++) {
+        receipts += type === 'sale' ? 1 : 0;
+        await recordSale(db, {
+          teamId,
           type,
-          occurred_at: at(when.plus({ seconds: i })),
-          amount: amount ?? null,
-          currency: amount === undefined ? null : 'USD',
+          occurredAt: at(when.plus({ seconds: i })),
+          amount,
+          tid: campaign.tid,
+          receipt: `INSIGHT${receipts}`,
         });
       }
     };
-    push(keto.id, 'click', midday, 1195);
+    pushClicks(keto.id, midday, 1195);
     // 23:45 local is already the next UTC day: still this day for the team.
-    push(keto.id, 'click', start.plus({ hours: 23, minutes: 45 }), 5);
+    pushClicks(keto.id, start.plus({ hours: 23, minutes: 45 }), 5);
     // 23:45 the evening before: not this day.
-    push(keto.id, 'click', start.minus({ minutes: 15 }), 3);
-    push(keto.id, 'sale', midday, 9, 49.5);
-    push(keto.id, 'refund', midday.plus({ hours: 2 }), 1, -49.5);
-    push(yoga.id, 'click', midday, 340);
-    push(yoga.id, 'sale', midday, 2, 30);
+    pushClicks(keto.id, start.minus({ minutes: 15 }), 3);
+    pushClicks(yoga.id, midday, 340);
+    await writeClicks(db, clicks);
+    await sell(keto, 'sale', midday, 9, 49.5);
+    await sell(keto, 'refund', midday.plus({ hours: 2 }), 1, -49.5);
+    await sell(yoga, 'sale', midday, 2, 30);
     // Today's events belong to tomorrow's insight.
-    push(yoga.id, 'sale', startOfToday.plus({ minutes: 30 }), 4, 30);
-    await db.batchInsert('analytics_events', events, 500);
+    await sell(yoga, 'sale', startOfToday.plus({ minutes: 30 }), 4, 30);
   });
 
   afterAll(async () => {
@@ -212,15 +242,15 @@ describe('nightly insights', () => {
     expect(summary.wroteWithClaude).toBe(true);
     expect(summary.emails).toEqual({ sent: 1, duplicate: 0, skipped: 0, refused: 0 });
 
-    // The rollup for that day.
-    const daily = await db('analytics_daily as d')
-      .join('campaigns as c', 'c.id', 'd.campaign_id')
-      .where({ 'd.team_id': teamId, 'd.day': day })
+    // The figures come from the rollups of that day (sale basis, all dimensions together).
+    const daily = await db('analytics_rollups as r')
+      .join('campaigns as c', 'c.id', 'r.campaign_id')
+      .where({ 'r.team_id': teamId, 'r.day': day, 'r.basis': 'sale', 'r.dimension': 'all' })
       .orderBy('c.name')
-      .select('c.name', 'd.clicks', 'd.sales', 'd.refunds', 'd.revenue');
+      .select('c.name', 'r.clicks', 'r.sales', 'r.refunds', 'r.gross', 'r.refunded');
     expect(daily).toEqual([
-      { name: 'Keto push', clicks: 1200, sales: 9, refunds: 1, revenue: '396.00' },
-      { name: 'Yoga launch', clicks: 340, sales: 2, refunds: 0, revenue: '60.00' },
+      { name: 'Keto push', clicks: 1200, sales: 9, refunds: 1, gross: '445.50', refunded: '49.50' },
+      { name: 'Yoga launch', clicks: 340, sales: 2, refunds: 0, gross: '60.00', refunded: '0.00' },
     ]);
 
     const latest = await request(app).get(api('/insights/latest')).set(bearer(member.accessToken));

@@ -26,7 +26,10 @@ const appTables = [
   'workflows',
   'workflow_versions',
   'analytics_events',
-  'analytics_daily',
+  'analytics_rollups',
+  'analytics_salts',
+  'analytics_visitors',
+  'tracking_links',
   'bonuses',
   'campaign_bonuses',
   'bonus_deliveries',
@@ -154,6 +157,13 @@ describe.each([
     expect(seen.allowed.sameTidOtherTeam).toBe(true);
     expect(seen.rejected.bonusWithoutSource).toMatch(/bonuses_source_check/);
     expect(seen.rejected.crossTeamBonus).toMatch(/foreign key/);
+  });
+
+  test('a campaign gets its click prefix and primary tracking link; clicks are written with their rollups', () => {
+    expect(seen.clickTracking.clickPrefix).toBe('launch01');
+    expect(seen.clickTracking.primaryLinks).toBe(1);
+    expect(seen.clickTracking.written).toEqual({ written: 2, unique: 1 });
+    expect([seen.clickTracking.rollupClicks, seen.clickTracking.rollupUniqueClicks]).toEqual([2, 1]);
   });
 
   test('every objection model relation joins on real columns', () => {

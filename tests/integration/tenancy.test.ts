@@ -29,6 +29,9 @@ interface World {
   /** Two campaigns of the attacked team: one to read and edit, one to archive. */
   campaignId: string;
   archiveCampaignId: string;
+  /** Two tracking links (not the main one) of the first campaign: one to edit, one to archive. */
+  linkId: string;
+  archiveLinkId: string;
   /** A content item of the attacked team that awaits review (its stream replays and ends at once). */
   contentId: string;
   /** A running workflow of the attacked team (no worker polls its queue, so it stays running). */
@@ -107,12 +110,16 @@ const fixtures: Record<string, Fixture> = {
   'GET /teams/{teamId}/integrations': { params: (_w, teamId) => ({ teamId }), ownerExpects: 200 },
   ...integrationFixtures(),
   ...campaignFixtures(),
+  ...trackingLinkFixtures(),
   ...contentFixtures(),
   ...runFixtures(),
   ...bonusFixtures(),
   ...sequenceFixtures(),
   ...contactFixtures(),
   ...insightFixtures(),
+  ...analyticsFixtures(),
+  // A real load of the demo data (the team has no clicks): owners and admins only.
+  'POST /teams/{teamId}/demo-data': { params: (_w, teamId) => ({ teamId }), ownerExpects: 201 },
   ...automationFixtures(),
 };
 
@@ -256,6 +263,17 @@ function insightFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
       ownSetting: true,
     },
+  };
+}
+
+/** Analytics reads (fixtures send no query: a breakdown without its dimension answers 400 once tenancy let it through). */
+function analyticsFixtures(): Record<string, Fixture> {
+  const team = (_w: World, teamId: string) => ({ teamId });
+  return {
+    'GET /teams/{teamId}/analytics/series': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/series.csv': { params: team, ownerExpects: 200 },
+    'GET /teams/{teamId}/analytics/breakdown': { params: team, ownerExpects: 400, viewerExpects: 400 },
+    'GET /teams/{teamId}/analytics/breakdown.csv': { params: team, ownerExpects: 400, viewerExpects: 400 },
   };
 }
 
@@ -408,6 +426,28 @@ function campaignFixtures(): Record<string, Fixture> {
   };
 }
 
+function trackingLinkFixtures(): Record<string, Fixture> {
+  const withCampaign = (w: World, teamId: string) => ({ teamId, campaignId: w.campaignId });
+  const withLink = (w: World, teamId: string) => ({ teamId, campaignId: w.campaignId, linkId: w.linkId });
+  return {
+    'GET /teams/{teamId}/campaigns/{campaignId}/links': { params: withCampaign, ownerExpects: 200 },
+    'POST /teams/{teamId}/campaigns/{campaignId}/links': {
+      params: withCampaign,
+      body: () => ({ name: 'Tenancy link', source: 'tenancy' }),
+      ownerExpects: 201,
+    },
+    'PATCH /teams/{teamId}/campaigns/{campaignId}/links/{linkId}': {
+      params: withLink,
+      body: () => ({ name: 'Renamed link' }),
+      ownerExpects: 200,
+    },
+    'POST /teams/{teamId}/campaigns/{campaignId}/links/{linkId}/archive': {
+      params: (w, teamId) => ({ teamId, campaignId: w.campaignId, linkId: w.archiveLinkId }),
+      ownerExpects: 200,
+    },
+  };
+}
+
 /** Team integration settings: one literal path per provider; the test action answers 200 even when refused. */
 function integrationFixtures(): Record<string, Fixture> {
   const bodies: Record<string, object> = {
@@ -485,6 +525,18 @@ describe('tenancy: every route with an id', () => {
         async (tid) => (await given.campaignRow(api.db, { teamId, tid, name: tid, vendor: 'tenancyv1' })).id,
       ),
     );
+    const [link, archiveLink] = await api
+      .db('tracking_links')
+      .insert(
+        ['edit', 'archive'].map((name) => ({
+          team_id: teamId,
+          campaign_id: campaignId,
+          slug: `tenancy-${name}-${Date.now()}`,
+          name,
+          source: 'tenancy',
+        })),
+      )
+      .returning<{ id: string }[]>('id');
     const [content] = await api
       .db('content')
       .insert({
@@ -599,6 +651,8 @@ describe('tenancy: every route with an id', () => {
       checkId,
       campaignId: campaignId!,
       archiveCampaignId: archiveCampaignId!,
+      linkId: link!.id,
+      archiveLinkId: archiveLink!.id,
       contentId: content!.id,
       member,
       newcomer,

@@ -37,6 +37,7 @@ export interface EmailWorld {
   teamId: string;
   campaignId: string;
   productTitle: string;
+  /** What `{{ hoplink }}` becomes in a sequence email: the campaign's tracking link, source `email`. */
   hoplink: string;
   close(): Promise<void>;
 }
@@ -104,7 +105,7 @@ export async function startEmailWorld(label: string): Promise<EmailWorld> {
     teamId,
     campaignId: campaign.id,
     productTitle,
-    hoplink: campaign.hoplink,
+    hoplink: `${campaign.trackingUrl}?src=email`,
     async close() {
       await workers?.stop();
       await new Promise((resolve) => server.close(resolve));

@@ -25,6 +25,12 @@ export interface ClickbankNotificationSummary {
   currency?: string | null;
   tid?: string | null;
   campaignId?: string | null;
+  /** The click id read from the tid (prefix + 8 characters), whether or not that click is stored. */
+  clickId?: string | null;
+  /** click: its stored click (and so its source, sub-ids, device, country); campaign: only the campaign. */
+  attributedTo?: 'click' | 'campaign' | 'none';
+  /** The click's source (e.g. youtube, email) when attributed to a click. */
+  source?: string | null;
   occurredAt?: string;
 }
 

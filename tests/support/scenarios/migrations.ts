@@ -4,6 +4,7 @@ import type { Model } from 'objection';
 import { createDb, migrateLatest, migrationsDir } from '../../../db/connection';
 import * as models from '../../../db/models';
 import { loadConfig } from '../../../lib/config';
+import { writeClicks } from '../../../data/analytics';
 
 /**
  * Migrates a database up, exercises the schema, rolls everything back and migrates up again, recording what
@@ -57,6 +58,14 @@ export interface MigrationObservations {
   reapplied: string[];
   tablesAfterReup: string[];
   partitionCountAfterReup: number;
+  /** A campaign's click prefix and primary link (set by triggers), and a batch of clicks with its rollups. */
+  clickTracking: {
+    clickPrefix: string | null;
+    primaryLinks: number;
+    written: { written: number; unique: number };
+    rollupClicks: number | null;
+    rollupUniqueClicks: number | null;
+  };
 }
 
 const migratorConfig: Knex.MigratorConfig = { directory: migrationsDir, loadExtensions: ['.ts', '.js'] };
@@ -156,6 +165,45 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
     team_id: teamId,
     product_id: productId,
   });
+
+  // Click tracking: the campaign got its click prefix and primary link; clicks and their rollups are written.
+  const clickCampaign = await one<{ click_prefix: string }>(
+    db,
+    'SELECT click_prefix FROM campaigns WHERE id = ?',
+    [campaignId],
+  );
+  const links = await rows<{ id: string }>(
+    db,
+    'SELECT id FROM tracking_links WHERE campaign_id = ? AND is_primary',
+    [campaignId],
+  );
+  const clickBase = {
+    teamId,
+    campaignId,
+    linkId: links[0]?.id ?? '',
+    source: 'direct',
+    sub1: 'a',
+    sub2: null,
+    sub3: null,
+    device: 'mobile' as const,
+    browser: 'Safari',
+    country: null,
+    referrerHost: 'example.com',
+    botReason: null,
+    occurredAt: new Date(),
+    day: new Date().toISOString().slice(0, 10),
+    visitorKey: 'visitor-1',
+  };
+  const written = await writeClicks(db, [
+    { ...clickBase, clickId: '0000000a' },
+    { ...clickBase, clickId: '0000000b' },
+  ]);
+  const rollup = await rows<{ clicks: number; unique_clicks: number }>(
+    db,
+    "SELECT clicks, unique_clicks FROM analytics_rollups WHERE campaign_id = ? AND dimension = 'all' AND basis = 'sale'",
+    [campaignId],
+  );
+  await db('analytics_events').where({ type: 'click', campaign_id: campaignId }).delete();
 
   // Partition routing.
   const now = new Date();
@@ -353,6 +401,13 @@ export async function runMigrationScenario(db: Knex): Promise<MigrationObservati
     reapplied,
     tablesAfterReup,
     partitionCountAfterReup: reupPartitions.n,
+    clickTracking: {
+      clickPrefix: clickCampaign.click_prefix,
+      primaryLinks: links.length,
+      written,
+      rollupClicks: rollup[0]?.clicks ?? null,
+      rollupUniqueClicks: rollup[0]?.unique_clicks ?? null,
+    },
   };
 }
 

@@ -1,10 +1,12 @@
 import { fail } from '@sveltejs/kit';
-import { ApiError, api } from '$lib/server/api';
+import { ApiError, RawBody, api } from '$lib/server/api';
+import { loadAnalytics } from '$lib/server/analytics';
 import { pickTeam, teamPath } from '$lib/server/current-team';
 import { loadNextSteps } from '$lib/server/dashboard';
 import { field } from '$lib/server/forms';
 import { loadError, requireUser } from '$lib/server/guard';
 import { loadDashboardInsight } from '$lib/server/insights';
+import type { DemoDataResponse } from '$api/demo-data';
 import type { RunInsightsResponse } from '$api/insights';
 import type { TeamResponse } from '$api/teams';
 import type { Actions, PageServerLoad } from './$types';
@@ -12,21 +14,45 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const team = pickTeam(event.locals, event.url.searchParams.get('team'));
-  if (!team) return { user, team: null, next: null, insight: null, teamTimeZone: null };
+  if (!team) return { user, team: null, next: null, insight: null, teamTimeZone: null, analytics: null };
   const client = api(event);
   try {
-    const [next, insight, { team: settings }] = await Promise.all([
+    const { team: settings } = await client.get<TeamResponse>(teamPath(team.id));
+    const [next, insight, analytics] = await Promise.all([
       loadNextSteps(client, team.id),
       loadDashboardInsight(client, team.id),
-      client.get<TeamResponse>(teamPath(team.id)),
+      loadAnalytics(client, event.url, {
+        teamId: team.id,
+        timeZone: settings.timeZone,
+        breakdowns: ['campaign', 'source', 'product'],
+        limit: 5,
+      }),
     ]);
-    return { user, team, next, insight, teamTimeZone: settings.timeZone };
+    return { user, team, next, insight, teamTimeZone: settings.timeZone, analytics };
   } catch (err) {
     loadError(err);
   }
 };
 
 export const actions: Actions = {
+  demoData: async (event) => {
+    requireUser(event);
+    const teamId = field(await event.request.formData(), 'teamId');
+    try {
+      // A few thousand clicks and some hundred sales: far longer than an ordinary call.
+      const made = await api(event).send<DemoDataResponse>(
+        `/teams/${encodeURIComponent(teamId)}/demo-data`,
+        new RawBody('{}', 'application/json', 180_000),
+      );
+      return {
+        demoMessage: `Demo data loaded: ${made.campaigns} campaigns, ${made.clicks.toLocaleString('en-US')} clicks and ${made.sales.toLocaleString('en-US')} sales over 90 days.`,
+      };
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+      const message = err.status === 403 ? 'Only owners and admins can load demo data.' : err.message;
+      return fail(err.status >= 500 ? 502 : err.status, { demoMessage: message, demoFailed: true });
+    }
+  },
   insightsEmail: async (event) => {
     requireUser(event);
     const data = await event.request.formData();

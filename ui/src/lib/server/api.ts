@@ -48,7 +48,7 @@ export class RawBody {
   ) {}
 }
 
-function apiBaseUrl(): string {
+export function apiBaseUrl(): string {
   return (env.API_URL || 'http://127.0.0.1:4000').replace(/\/+$/, '');
 }
 

@@ -1,33 +1,65 @@
 import { redirect } from '@sveltejs/kit';
-import { api } from '$lib/server/api';
+import { ApiError, api } from '$lib/server/api';
 import { actionFailure } from '$lib/server/action-failure';
 import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
+import { loadAnalytics } from '$lib/server/analytics';
+import { isCampaignBreakdown } from '$lib/analytics';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
 import type { Content, ContentListResponse } from '$api/content';
+import type { TrackingLink, TrackingLinksResponse } from '$api/tracking-links';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 function campaignPath(event: RequestEvent | Parameters<PageServerLoad>[0]): string {
   return `${teamPath(event.params.teamId)}/campaigns/${encodeURIComponent(event.params.campaignId)}`;
 }
 
-export const load: PageServerLoad = async (event) => {
+const loadCampaign = async (event: Parameters<PageServerLoad>[0]) => {
   const team = requireTeam(event);
   const client = api(event);
   try {
-    const [{ campaign }, content] = await Promise.all([
+    const [{ campaign }, content, links] = await Promise.all([
       client.get<CampaignResponse>(campaignPath(event)),
       // The campaign's content is a convenience list: the page still works if it cannot be read.
       client
         .get<ContentListResponse>(`${teamPath(team.id)}/content`)
         .then((r) => r.content.filter((c) => c.campaignId === event.params.campaignId))
         .catch(() => [] as Content[]),
+      // Tracking links: null when they cannot be read (the page says so instead of showing none).
+      client
+        .get<TrackingLinksResponse>(`${campaignPath(event)}/links`)
+        .then((r) => r.links)
+        .catch(() => null as TrackingLink[] | null),
     ]);
-    return { team, campaign, content };
+    return { team, campaign, content, links };
   } catch (err) {
     loadError(err);
   }
+};
+
+/** The campaign's figures and the breakdown in the address (`?by=`, default by source). */
+async function loadFigures(event: Parameters<PageServerLoad>[0]) {
+  const by = event.url.searchParams.get('by');
+  const breakdown = isCampaignBreakdown(by) ? by : 'source';
+  try {
+    const analytics = await loadAnalytics(api(event), event.url, {
+      teamId: event.params.teamId,
+      campaignId: event.params.campaignId,
+      breakdowns: [breakdown],
+      limit: 20,
+    });
+    return { analytics, breakdown };
+  } catch (err) {
+    // A campaign that is not there: its own read says so (the not-found page).
+    if (err instanceof ApiError && err.status === 404) return { analytics: null, breakdown };
+    loadError(err);
+  }
+}
+
+export const load: PageServerLoad = async (event) => {
+  const [page, figures] = await Promise.all([loadCampaign(event), loadFigures(event)]);
+  return { ...page, ...figures };
 };
 
 function failWith(err: unknown, action: string, values: Record<string, string> = {}) {
