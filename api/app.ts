@@ -1,4 +1,5 @@
 import express from 'express';
+import type { Registry } from 'prom-client';
 import { pinoHttp } from 'pino-http';
 import type { ApiDeps } from './deps';
 import { apiReferenceRouter } from './http/api-reference';
@@ -29,11 +30,16 @@ const API_BASE_PATH = '/api/v1';
 
 const quietPaths = new Set(['/healthz', '/readyz', '/metrics']);
 
-export function createApp(deps: ApiDeps): express.Application {
+/** registerMetrics: adds metrics of what runs beside the app (the redirect) to its /metrics registry. */
+export function createApp(
+  deps: ApiDeps,
+  opts: { registerMetrics?: (registry: Registry) => void } = {},
+): express.Application {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', deps.config.api.trustProxy);
   const metrics = createMetrics();
+  opts.registerMetrics?.(metrics.registry);
 
   app.use(
     pinoHttp({

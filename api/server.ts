@@ -1,4 +1,4 @@
-import type { Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { bindModels, createDb } from '../db/connection';
 import { loadConfigOrExit } from '../lib/config';
@@ -8,22 +8,34 @@ import { Client, Connection } from '@temporalio/client';
 import { createTemporalClient, type TemporalClient } from '../temporal/client';
 import { createApp } from './app';
 import { createClickbankInsService } from './services/clickbank-ins';
+import { createRedirect, registerRedirectMetrics, type Redirect } from './redirect';
 import type { ApiDeps } from './deps';
 
 export interface RunningApi {
   url: string;
   server: Server;
-  /** Stops accepting connections and waits for in-flight requests; does not close the deps. */
+  /** The tracking-link redirect (`/r/{slug}`) and its click buffer. */
+  redirect: Redirect;
+  /** Stops accepting connections, waits for in-flight requests, writes the held clicks; does not close the deps. */
   close(): Promise<void>;
 }
 
 /** Listens on config.api.host/port (port 0 -> a free port). Used by the launcher and by the entry below. */
 export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
-  const app = createApp(deps);
-  const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(deps.config.api.port, deps.config.api.host, (err?: Error) =>
-      err ? reject(err) : resolve(s),
-    );
+  const redirect = createRedirect(deps);
+  const app = createApp(deps, { registerMetrics: (registry) => registerRedirectMetrics(registry, redirect) });
+  // Click ids and salts in hand before the first click, without holding up the start when the database is slow.
+  await Promise.race([redirect.warm(), new Promise((r) => setTimeout(r, 3000).unref())]);
+  // Tracking links are answered before the Express stack (its middleware would cost most of their time).
+  const server = createServer((req, res) => {
+    if (!redirect.handle(req, res)) app(req, res);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(deps.config.api.port, deps.config.api.host, () => {
+      server.off('error', reject);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   const host = deps.config.api.host.includes(':') ? `[${deps.config.api.host}]` : deps.config.api.host;
@@ -39,11 +51,14 @@ export async function startApiServer(deps: ApiDeps): Promise<RunningApi> {
   return {
     url: `http://${host}:${port}`,
     server,
+    redirect,
     close: async () => {
       await new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeIdleConnections();
       });
+      // No request is left to add a click: write what the buffer holds.
+      await redirect.close();
       await reconcile;
     },
   };

@@ -188,6 +188,19 @@ const envSchema = z.object({
     .enum(['true', 'false'], { error: 'expected true or false' })
     .default('false')
     .transform((v) => v === 'true'),
+  // Tracking links (/r/{slug}, docs/analytics.md): a header a trusted proxy sets to the visitor's country
+  // (e.g. CF-IPCountry); unset, no country is recorded.
+  CLICK_COUNTRY_HEADER: z
+    .string()
+    .trim()
+    .regex(/^[A-Za-z0-9-]*$/, 'expected an HTTP header name such as CF-IPCountry')
+    .optional(),
+  CLICK_FLUSH_INTERVAL_MS: positiveInt(1000),
+  CLICK_BATCH_SIZE: positiveInt(1000),
+  // Clicks held in memory while the database cannot take them; beyond it new clicks are counted and dropped.
+  CLICK_BUFFER_MAX: positiveInt(200_000),
+  // How long a tracking link is served from memory before it is read again (the old answer serves meanwhile).
+  CLICK_LINK_CACHE_SECONDS: positiveInt(60),
 });
 
 type Env = z.infer<typeof envSchema>;
@@ -244,6 +257,17 @@ export interface Config {
    */
   links: { secret: Buffer; publicUrl: string };
   bonuses: { filesDir: string; linkTtlDays: number; maxUploadBytes: number };
+  /**
+   * Tracking-link redirects: countryHeader (lower-case; null = off) names the trusted proxy's country header;
+   * clicks are written every flushIntervalMs or batchSize clicks; at most bufferMax wait in memory.
+   */
+  clicks: {
+    countryHeader: string | null;
+    flushIntervalMs: number;
+    batchSize: number;
+    bufferMax: number;
+    linkCacheMs: number;
+  };
   /** CSV imports: rows per synchronous request (more answers 413), bytes per import job file. */
   contacts: { importMaxRows: number; importJobMaxBytes: number };
   backup: { dir: string; retentionDays: number; pgDumpPath: string; pgRestorePath: string };
@@ -549,6 +573,13 @@ export function loadConfig(source: NodeJS.ProcessEnv = process.env): Config {
       filesDir: path.resolve(env.BONUS_FILES_DIR ?? path.join(dataDir, 'bonus-files')),
       linkTtlDays: env.BONUS_LINK_TTL_DAYS,
       maxUploadBytes: env.BONUS_MAX_UPLOAD_MB * 1024 * 1024,
+    },
+    clicks: {
+      countryHeader: env.CLICK_COUNTRY_HEADER ? env.CLICK_COUNTRY_HEADER.toLowerCase() : null,
+      flushIntervalMs: env.CLICK_FLUSH_INTERVAL_MS,
+      batchSize: env.CLICK_BATCH_SIZE,
+      bufferMax: env.CLICK_BUFFER_MAX,
+      linkCacheMs: env.CLICK_LINK_CACHE_SECONDS * 1000,
     },
     contacts: {
       importMaxRows: env.CONTACT_IMPORT_MAX_ROWS,
