@@ -43,7 +43,7 @@ export const zeroCounts = (): Counts => ({
  * 'all' and in every dimension (an unknown value under ''), so a breakdown always adds up to the total.
  */
 export class RollupAccumulator {
-  private readonly rows = new Map<string, RollupDelta>();
+  private readonly byKey = new Map<string, RollupDelta>();
 
   add(
     key: { teamId: string; campaignId: string | null; days: Record<Basis, string> },
@@ -77,25 +77,26 @@ export class RollupAccumulator {
     counts: Partial<Counts>,
   ): void {
     const k = `${teamId}|${campaignId ?? ''}|${basis}|${day}|${dimension}|${value}`;
-    let row = this.rows.get(k);
+    let row = this.byKey.get(k);
     if (!row) {
       row = { teamId, campaignId, basis, day, dimension, value, ...zeroCounts() };
-      this.rows.set(k, row);
+      this.byKey.set(k, row);
     }
     for (const [name, n] of Object.entries(counts) as [keyof Counts, number][]) row[name] += n;
   }
 
-  /** The rows in one fixed order, so concurrent writers lock rollup rows in the same order (no deadlocks). */
-  sorted(): RollupDelta[] {
-    return [...this.rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
+  rows(): RollupDelta[] {
+    return [...this.byKey.values()];
   }
 }
 
-/** Adds the deltas to analytics_rollups (insert or increment), in the caller's transaction. */
+/**
+ * Adds the deltas to analytics_rollups (insert or increment), in the caller's transaction. Rows are written in
+ * key order (as the clicks statement writes them), so concurrent writers take their locks in one order.
+ */
 export async function applyRollupDeltas(db: Db, deltas: RollupDelta[]): Promise<void> {
   if (deltas.length === 0) return;
-  const rows = deltas.map((d, i) => ({
-    i,
+  const rows = deltas.map((d) => ({
     team_id: d.teamId,
     campaign_id: d.campaignId,
     basis: d.basis,
@@ -117,10 +118,10 @@ export async function applyRollupDeltas(db: Db, deltas: RollupDelta[]): Promise<
                                           bot_clicks, sales, rebills, refunds, chargebacks, gross, refunded)
      SELECT team_id, campaign_id, basis, day, dimension, value, clicks, unique_clicks, bot_clicks, sales, rebills,
             refunds, chargebacks, gross / 100.0, refunded / 100.0
-     FROM jsonb_to_recordset(?::jsonb) AS x(i int, team_id uuid, campaign_id uuid, basis text, day date,
+     FROM jsonb_to_recordset(?::jsonb) AS x(team_id uuid, campaign_id uuid, basis text, day date,
             dimension text, value text, clicks int, unique_clicks int, bot_clicks int, sales int, rebills int,
             refunds int, chargebacks int, gross bigint, refunded bigint)
-     ORDER BY i
+     ORDER BY team_id, campaign_id, basis, day, dimension, value
      ON CONFLICT ON CONSTRAINT analytics_rollups_key_unique DO UPDATE SET
        clicks = r.clicks + excluded.clicks,
        unique_clicks = r.unique_clicks + excluded.unique_clicks,

@@ -210,7 +210,7 @@ export async function recordClickbankEvent(
         click ?? noDimensions,
         countsFor(e.type, e.amount),
       );
-      await applyRollupDeltas(trx, rollups.sorted());
+      await applyRollupDeltas(trx, rollups.rows());
     }
     await setWebhookEventStatus(trx, e.webhookEventId, 'processed');
     return {
