@@ -63,7 +63,7 @@ export async function writeClicks(
  */
 const clicksStatement = `
   WITH x AS (
-    SELECT * FROM jsonb_to_recordset(?::jsonb) AS x(team_id uuid, campaign_id uuid, occurred_at timestamptz,
+    SELECT * FROM json_to_recordset(?::json) AS x(team_id uuid, campaign_id uuid, occurred_at timestamptz,
       day date, link_id uuid, click_id text, source text, sub1 text, sub2 text, sub3 text, referrer_host text,
       device text, browser text, country text, visitor_key text, is_unique boolean, bot_reason text)
   ), events AS (
@@ -73,20 +73,26 @@ const clicksStatement = `
     SELECT team_id, campaign_id, 'click', occurred_at, occurred_at, link_id, click_id, source, sub1, sub2, sub3,
            referrer_host, device, browser, country, visitor_key, is_unique, bot_reason
     FROM x
+  ), tuples AS (
+    -- Clicks with the same values in every dimension first, so each is expanded into its rollup rows once.
+    SELECT team_id, campaign_id, day, link_id, source, sub1, sub2, sub3, device, browser, country, referrer_host,
+           count(*) FILTER (WHERE bot_reason IS NULL) AS clicks,
+           count(*) FILTER (WHERE bot_reason IS NULL AND is_unique) AS unique_clicks,
+           count(*) FILTER (WHERE bot_reason IS NOT NULL) AS bot_clicks
+    FROM x
+    GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12
   )
   INSERT INTO analytics_rollups AS r (team_id, campaign_id, basis, day, dimension, value, clicks, unique_clicks,
                                       bot_clicks)
-  SELECT x.team_id, x.campaign_id, b.basis, x.day, d.dimension, d.value,
-         count(*) FILTER (WHERE x.bot_reason IS NULL),
-         count(*) FILTER (WHERE x.bot_reason IS NULL AND x.is_unique),
-         count(*) FILTER (WHERE x.bot_reason IS NOT NULL)
-  FROM x
+  SELECT t.team_id, t.campaign_id, b.basis, t.day, d.dimension, d.value,
+         sum(t.clicks), sum(t.unique_clicks), sum(t.bot_clicks)
+  FROM tuples t
   CROSS JOIN (VALUES ('click'), ('sale')) AS b(basis)
-  CROSS JOIN LATERAL (VALUES ('all', ''), ('link', x.link_id::text), ('source', coalesce(x.source, '')),
-                             ('sub1', coalesce(x.sub1, '')), ('sub2', coalesce(x.sub2, '')),
-                             ('sub3', coalesce(x.sub3, '')), ('device', coalesce(x.device, '')),
-                             ('browser', coalesce(x.browser, '')), ('country', coalesce(x.country, '')),
-                             ('referrer', coalesce(x.referrer_host, ''))) AS d(dimension, value)
+  CROSS JOIN LATERAL (VALUES ('all', ''), ('link', t.link_id::text), ('source', coalesce(t.source, '')),
+                             ('sub1', coalesce(t.sub1, '')), ('sub2', coalesce(t.sub2, '')),
+                             ('sub3', coalesce(t.sub3, '')), ('device', coalesce(t.device, '')),
+                             ('browser', coalesce(t.browser, '')), ('country', coalesce(t.country, '')),
+                             ('referrer', coalesce(t.referrer_host, ''))) AS d(dimension, value)
   GROUP BY 1, 2, 3, 4, 5, 6
   ORDER BY 1, 2, 3, 4, 5, 6
   ON CONFLICT ON CONSTRAINT analytics_rollups_key_unique DO UPDATE SET
