@@ -15,9 +15,9 @@ const calendarDay = z
   )
   .openapi({ example: '2026-11-25' });
 
-export const analyticsBases = ['sale', 'click'] as const;
+const analyticsBases = ['sale', 'click'] as const;
 /** What a breakdown groups by: the rollup dimensions, plus campaign and product (from the campaign). */
-export const breakdownDimensions = [
+const breakdownDimensions = [
   'campaign',
   'product',
   'link',
@@ -31,7 +31,7 @@ export const breakdownDimensions = [
   'referrer',
 ] as const;
 /** Dimensions a time series can be narrowed to (with `value`). */
-export const seriesDimensions = [
+const seriesDimensions = [
   'link',
   'source',
   'sub1',
@@ -44,7 +44,7 @@ export const seriesDimensions = [
 ] as const;
 
 /** The filters every analytics read takes. Range at most 366 days; `to` is included. */
-export const analyticsRangeQuery = z.object({
+const analyticsRangeQuery = z.object({
   from: calendarDay
     .openapi({ description: 'First day (team time zone); default: 29 days before `to`' })
     .optional(),

@@ -5,7 +5,6 @@
  */
 export { writeClicks, type ClickRecord } from './clicks';
 export {
-  BASES,
   DEVICES,
   DIMENSIONS,
   type Basis,
@@ -13,7 +12,7 @@ export {
   type Device,
   type Dimension,
 } from './dimensions';
-export { attributeTid, recordClickbankEvent, type Attribution, type ClickbankEvent } from './sales';
+export { attributeTid, recordClickbankEvent, type ClickbankEvent } from './sales';
 export { forgetVisitorsBefore, leaseClickIds, saltsFor } from './visitors';
 export {
   analyticsBreakdown,

@@ -26,7 +26,7 @@ export interface RollupDelta {
 
 type Counts = Omit<RollupDelta, 'teamId' | 'campaignId' | 'basis' | 'day' | 'dimension' | 'value'>;
 
-export const zeroCounts = (): Counts => ({
+const zeroCounts = (): Counts => ({
   clicks: 0,
   uniqueClicks: 0,
   botClicks: 0,

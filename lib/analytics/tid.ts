@@ -10,7 +10,7 @@
  * characters), so the campaign is known from the tid even when the click is not.
  */
 export const TID_MAX_LENGTH = 24;
-export const CLICK_ID_LENGTH = 8;
+const CLICK_ID_LENGTH = 8;
 export const CLICK_PREFIX_MAX_LENGTH = TID_MAX_LENGTH - CLICK_ID_LENGTH;
 /** 36^8 ids: a sequence that hands out 1,000 per lease lasts 2.8 billion leases. */
 export const CLICK_ID_LIMIT = 36 ** CLICK_ID_LENGTH;
