@@ -9,6 +9,11 @@ export interface ClickBufferOptions {
   batchSize: number;
   /** Clicks held at most; more are dropped and counted while the database does not take them. */
   max: number;
+  /**
+   * Clicks one team may hold at most (default 80% of `max`): one team's flood while the database is away never
+   * takes the whole buffer from the others, and an install with one team keeps most of it.
+   */
+  maxPerTeam?: number;
   /** How long close() keeps trying to write what is held. */
   closeTimeoutMs?: number;
 }
@@ -43,6 +48,15 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export function createClickBuffer(opts: ClickBufferOptions): ClickBuffer {
   const { write, logger, batchSize, max } = opts;
+  const maxPerTeam = opts.maxPerTeam ?? Math.max(1, Math.floor(max * 0.8));
+  const heldByTeam = new Map<string, number>();
+  const hold = (clicks: readonly ClickRecord[], sign: 1 | -1) => {
+    for (const c of clicks) {
+      const n = (heldByTeam.get(c.teamId) ?? 0) + sign;
+      if (n > 0) heldByTeam.set(c.teamId, n);
+      else heldByTeam.delete(c.teamId);
+    }
+  };
   // Batches of at most batchSize; the last one is still filling.
   const queue: ClickRecord[][] = [];
   let pending = 0;
@@ -70,6 +84,7 @@ export function createClickBuffer(opts: ClickBufferOptions): ClickBuffer {
     if (!head || (head.length < batchSize && !partial)) return undefined;
     queue.shift();
     pending -= head.length;
+    hold(head, -1);
     return head;
   }
 
@@ -77,6 +92,7 @@ export function createClickBuffer(opts: ClickBufferOptions): ClickBuffer {
     for (const b of batches.reverse()) {
       queue.unshift(b);
       pending += b.length;
+      hold(b, 1);
     }
   }
 
@@ -142,10 +158,15 @@ export function createClickBuffer(opts: ClickBufferOptions): ClickBuffer {
         );
         return;
       }
+      if ((heldByTeam.get(click.teamId) ?? 0) >= maxPerTeam) {
+        noteDropped(1, "one team's clicks fill its share of the click buffer: its new clicks are dropped");
+        return;
+      }
       let tail = queue[queue.length - 1];
       if (!tail || tail.length >= batchSize) queue.push((tail = []));
       tail.push(click);
       pending++;
+      hold([click], 1);
       if (tail.length >= batchSize && !writing && !closed && Date.now() >= pausedUntil) {
         void kick(false).catch(() => undefined);
       }
@@ -167,6 +188,7 @@ export function createClickBuffer(opts: ClickBufferOptions): ClickBuffer {
       const lost = pending;
       queue.length = 0;
       pending = 0;
+      heldByTeam.clear();
       dropped += lost;
       logger.error({ lost }, 'could not write the held clicks before stopping; they are lost');
     },

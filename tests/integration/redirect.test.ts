@@ -353,7 +353,8 @@ describe('tracking link redirect while the database is down', () => {
       }
       // Click ids come from the block leased before: every click still has its own tid.
       expect(tids.size).toBe(60);
-      expect(server.redirect.stats()).toMatchObject({ pending: 40, written: 1, dropped: 20 });
+      // One team may hold 80% of the buffer (32 of 40); the rest stays free for other teams' clicks.
+      expect(server.redirect.stats()).toMatchObject({ pending: 32, written: 1, dropped: 28 });
       // An unknown slug cannot be looked up: a 503 page, not a 500.
       expect((await hit(server.url, '/r/never-seen-before')).status).toBe(503);
     } finally {
@@ -361,7 +362,7 @@ describe('tracking link redirect while the database is down', () => {
       await api.close();
     }
     // close() gave up on what the database could not take, and said so.
-    expect(logged.some((line) => line.includes('the click buffer is full'))).toBe(true);
+    expect(logged.some((line) => line.includes('fill its share of the click buffer'))).toBe(true);
     expect(logged.some((line) => line.includes('they are lost'))).toBe(true);
   }, 30_000);
 });
