@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 /**
  * Demo figures for a team: extra tracking links on its demo campaigns, 90 days of clicks through the same batch
  * writer the redirect uses, and sales, rebills and refunds through the same path ClickBank's notifications take,
@@ -93,7 +94,8 @@ async function demoLinks(
       .insert({
         team_id: teamId,
         campaign_id: c.id,
-        slug: `${source.slice(0, 2)}-${r.hex(10)}`,
+        // Not from the seeded random: the same seed in another team would make the same (globally unique) slug.
+        slug: `${source.slice(0, 2)}-${randomBytes(5).toString('hex')}`,
         name: LINK_NAMES[source],
         source,
         created_by: userId,

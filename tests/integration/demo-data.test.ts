@@ -89,6 +89,19 @@ describe('demo data', () => {
     const campaigns = await api.db('campaigns').where({ team_id: teamId }).count<{ count: string }[]>();
     expect(Number(campaigns[0]!.count)).toBe(4);
   });
+
+  it('fills a second team too (its links get slugs of their own, whatever the seed)', async () => {
+    const other = await registerUser(api.app, 'demo-other');
+    const res = await request(api.app)
+      .post(`/api/v1/teams/${other.personalTeamId}/demo-data`)
+      .set(bearer(other.accessToken));
+    expect(res.status).toBe(201);
+    const links = await api
+      .db('tracking_links')
+      .whereIn('team_id', [teamId, other.personalTeamId])
+      .countDistinct<{ n: string }[]>('slug as n');
+    expect(Number(links[0]!.n)).toBe(32);
+  });
 });
 
 /** The first day of the demo's 90 (UTC: the test team keeps the default zone). */
