@@ -360,6 +360,17 @@ const recorders: Record<string, (w: World) => Promise<string>> = {
     return (run.body as { workflow_id: string }).workflow_id;
   },
 
+  /** The daily analytics upkeep: partitions ahead, retention, old visitor salts. */
+  async analyticsMaintenanceWorkflow({ deps }) {
+    const workflowId = 'analytics-maintenance-recorded';
+    await deps.temporal!.client.workflow.start('analyticsMaintenanceWorkflow', {
+      taskQueue: 'main',
+      workflowId,
+      args: [{ triggerSource: 'manual' }],
+    });
+    return workflowId;
+  },
+
   /** pg_dump of the recording database into the configured backup folder, then retention. */
   async backupWorkflow({ deps }) {
     const workflowId = 'backup-recorded';
