@@ -117,14 +117,16 @@ export async function updateTrackingLink(
   teamId: string,
   campaignId: string,
   linkId: string,
-  patch: { name?: string; source?: string; archived?: true },
+  /** `archived: true` archives (now), `false` restores. */
+  patch: { name?: string; source?: string; archived?: boolean },
 ): Promise<TrackingLinkRow | undefined> {
   const rows = await db('tracking_links')
     .where({ team_id: teamId, campaign_id: campaignId, id: linkId })
     .update({
       ...(patch.name !== undefined ? { name: patch.name } : {}),
       ...(patch.source !== undefined ? { source: patch.source } : {}),
-      ...(patch.archived ? { archived_at: db.fn.now() } : {}),
+      ...(patch.archived === true ? { archived_at: db.fn.now() } : {}),
+      ...(patch.archived === false ? { archived_at: null } : {}),
     })
     .returning<TrackingLinkRow[]>(linkColumns);
   return rows[0];

@@ -83,5 +83,21 @@ export function trackingLinkRoutes(links: TrackingLinkService): ApiRoute[] {
         body: await links.archive(membership, params.campaignId, params.linkId),
       }),
     }),
+    defineRoute({
+      method: 'post',
+      path: '/teams/{teamId}/campaigns/{campaignId}/links/{linkId}/restore',
+      summary: 'Restore an archived tracking link to the list (undoes archive; idempotent)',
+      tag: 'campaigns',
+      auth: true,
+      teamRole: 'editor',
+      params: trackingLinkParams,
+      responses: {
+        200: { description: 'Restored', schema: trackingLinkResponse },
+        404: { description: 'link_not_found' },
+      },
+      handler: async ({ membership, params }) => ({
+        body: await links.restore(membership, params.campaignId, params.linkId),
+      }),
+    }),
   ];
 }

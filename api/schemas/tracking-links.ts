@@ -68,4 +68,5 @@ export const trackingLinksResponse = z.object({ links: z.array(trackingLinkSchem
 
 // Response shapes as TypeScript types: the UI imports these (type-only) instead of declaring them again.
 export type TrackingLink = z.output<typeof trackingLinkSchema>;
+export type TrackingLinkResponse = z.output<typeof trackingLinkResponse>;
 export type TrackingLinksResponse = z.output<typeof trackingLinksResponse>;

@@ -126,6 +126,15 @@ export function createTrackingLinkService(deps: { db: Knex; config: Pick<Config,
       if (!link) throw linkNotFound();
       return { link: present(link) };
     },
+
+    /** Brings an archived link back into the list (its slug, source and clicks are as they were). Idempotent. */
+    async restore(m: TeamMembership, campaignId: string, linkId: string) {
+      const current = await linkOf(m, campaignId, linkId);
+      if (!current.archivedAt) return { link: present(current) };
+      const link = await updateTrackingLink(db, m.teamId, campaignId, linkId, { archived: false });
+      if (!link) throw linkNotFound();
+      return { link: present(link) };
+    },
   };
 }
 

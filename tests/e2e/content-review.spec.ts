@@ -48,6 +48,8 @@ test('content review: schedule, move and cancel a publish, edit, compare, revise
   await page.getByLabel('ClickBank vendor nickname').fill('FitVendor');
   await page.getByRole('button', { name: 'Create campaign' }).click();
   await expect(page.getByTestId('campaign-name')).toHaveText('Vendor campaign');
+  // The HopLink is folded away under the link to share.
+  await page.getByText('The ClickBank HopLink behind it').click();
   const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
   expect(hoplink).toContain('fitvendor');
   expect(new URL(hoplink).searchParams.get('tid')).toBe(

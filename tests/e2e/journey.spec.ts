@@ -75,6 +75,8 @@ test('main journey: sync the catalog, create a campaign, watch the draft stream 
   await expect(page.getByTestId('campaign-name')).toHaveText(campaignName);
   const tid = (await page.getByTestId('tracking-id').innerText()).trim();
   expect(tid).toMatch(/^\S+$/);
+  // The HopLink is folded away under the link to share.
+  await page.getByText('The ClickBank HopLink behind it').click();
   const hoplink = await page.getByRole('textbox', { name: 'HopLink' }).inputValue();
   expect(hoplink).toMatch(/^https?:\/\//);
   expect(new URL(hoplink).searchParams.get('tid')).toBe(tid);

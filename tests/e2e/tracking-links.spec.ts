@@ -10,7 +10,7 @@ async function axeFindings(page: Page): Promise<string[]> {
     .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
-test('tracking links: copy the main link, add one by keyboard (with a bad source first), choose an address, archive', async ({
+test('tracking links: share the main link first, add one by keyboard (with a bad source first), choose an address, archive and restore', async ({
   page,
   context,
   browser,
@@ -21,19 +21,34 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   const nav = page.getByRole('navigation', { name: 'Main' });
   await nav.getByRole('link', { name: 'Campaigns' }).click();
   await settled(page);
+  // The vendor nickname's rule shows before any mistake.
+  await expect(page.getByTestId('vendor-hint')).toContainText('5 to 10 letters and digits');
   await page.getByLabel('Name', { exact: true }).fill('Links campaign');
   await page.getByLabel('ClickBank vendor nickname').fill('LinkVendor');
   await page.getByRole('button', { name: 'Create campaign' }).click();
   await expect(page.getByTestId('campaign-name')).toHaveText('Links campaign');
   await settled(page);
 
-  // The main link is there from the start, ready to copy.
-  const main = page.getByRole('textbox', { name: 'Main link', exact: true });
+  // The link to share comes first: the main link is there from the start, ready to copy; the HopLink behind it
+  // is folded away, with the ClickBank account it credits (the sandbox one here).
+  const share = page.getByRole('region', { name: 'Share this link' });
+  const main = share.getByTestId('main-link').getByRole('textbox', { name: 'Main link', exact: true });
   const mainUrl = await main.inputValue();
   expect(mainUrl).toMatch(/\/r\/[a-z0-9]{10}$/);
   await page.getByRole('button', { name: 'Copy Main link' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(mainUrl);
   await expect(page.getByRole('button', { name: 'Archive Main link' })).toHaveCount(0);
+  const hoplink = page.getByRole('textbox', { name: 'HopLink' });
+  await expect(hoplink).toBeHidden();
+  await share.getByText('The ClickBank HopLink behind it').click();
+  await expect(hoplink).toHaveValue(/vendor=linkvendor/);
+  await expect(page.getByTestId('hoplink-affiliate')).toHaveText(
+    new URL(await hoplink.inputValue()).searchParams.get('affiliate')!,
+  );
+  await expect(page.getByTestId('hoplink-details')).toContainText('sandbox');
+  await share.getByText('The ClickBank HopLink behind it').click();
+  // How sub-ids work, before adding a link.
+  await expect(page.getByTestId('sub-id-hint')).toContainText('?s1=…&s2=…&s3=…');
 
   // Add a link by keyboard; a source with a space is refused beside its field, the typed values kept.
   await page.getByTestId('link-name').focus();
@@ -79,15 +94,36 @@ test('tracking links: copy the main link, add one by keyboard (with a bad source
   expect(overflow).toBe(false);
   await page.setViewportSize({ width: 1280, height: 900 });
 
-  // Archive: gone from the list, on the links page under "Archived links".
+  // Archive: the link gives way to a note naming it, with Undo in its place (the keyboard lands there).
   await page.getByRole('button', { name: 'Archive Spring video' }).click();
-  await expect(page.getByRole('status').filter({ hasText: 'Link archived' })).toBeVisible();
+  await expect(
+    page
+      .getByRole('status')
+      .filter({ hasText: 'Link “Spring video” archived: it keeps sending visitors on' }),
+  ).toBeVisible();
   await expect(page.getByRole('textbox', { name: 'Spring video', exact: true })).toHaveCount(0);
+  const undo = page.getByRole('button', { name: 'Undo Spring video' });
+  await expect(undo).toBeFocused();
+  await page.keyboard.press('Enter');
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Link “Spring video” is back in the list' }),
+  ).toBeVisible();
+  await expect(page.getByRole('textbox', { name: 'Spring video', exact: true })).toBeVisible();
+
+  // Archived again: on the links page under "Archived links", with Restore.
+  await page.getByRole('button', { name: 'Archive Spring video' }).click();
+  await expect(undo).toBeVisible();
   await page.getByRole('link', { name: 'All links' }).click();
   await expect(page.getByRole('heading', { name: 'Tracking links', level: 1 })).toBeVisible();
   const archived = page.getByRole('region', { name: 'Archived links' });
   await expect(archived.getByRole('textbox', { name: 'Spring video', exact: true })).toBeVisible();
   expect(await axeFindings(page)).toEqual([]);
+  await archived.getByRole('button', { name: 'Restore Spring video' }).click();
+  await expect(
+    page.getByRole('status').filter({ hasText: 'Link “Spring video” is back in the list' }),
+  ).toBeVisible();
+  await expect(page.getByRole('region', { name: 'Archived links' })).toHaveCount(0);
+  await expect(page.getByRole('button', { name: 'Archive Spring video' })).toBeVisible();
 
   // Without JavaScript the forms still work: the links page answers, refused values come back.
   const linksUrl = page.url();

@@ -189,6 +189,45 @@ describe('tracking links API', () => {
     expectErrorShape(refused.body, 'link_primary');
   });
 
+  it('restores an archived link to the list (idempotent), as it was; viewers cannot', async () => {
+    const made = ((await create(editor, { name: 'Podcast', source: 'podcast' })).body as { link: Link }).link;
+    const post = (user: RegisteredUser, action: 'archive' | 'restore', id = made.id) =>
+      request(api.app).post(`${base()}/${id}/${action}`).set(bearer(user.accessToken));
+    expect((await post(editor, 'archive')).status).toBe(200);
+    expect((await post(viewer, 'restore')).status).toBe(403);
+
+    const restored = await post(editor, 'restore');
+    expect(restored.status).toBe(200);
+    expect((restored.body as { link: Link }).link).toMatchObject({
+      id: made.id,
+      name: 'Podcast',
+      source: 'podcast',
+      slug: made.slug,
+      archivedAt: null,
+    });
+    const again = await post(editor, 'restore');
+    expect(again.status).toBe(200);
+    expect((again.body as { link: Link }).link.archivedAt).toBeNull();
+    // Back in the list, in its place (oldest first), and it can be changed again.
+    const ids = ((await list(viewer)).body as { links: Link[] }).links.map((l) => l.id);
+    expect(ids[ids.length - 1]).toBe(made.id);
+    const renamed = await request(api.app)
+      .patch(`${base()}/${made.id}`)
+      .set(bearer(editor.accessToken))
+      .send({ name: 'Podcast notes' });
+    expect(renamed.status).toBe(200);
+
+    // The main link was never archived: restoring it answers it unchanged.
+    const main = await mainLink();
+    const same = await post(editor, 'restore', main.id);
+    expect(same.status).toBe(200);
+    expect((same.body as { link: Link }).link).toMatchObject({
+      id: main.id,
+      isPrimary: true,
+      archivedAt: null,
+    });
+  });
+
   it('lets viewers read but not write', async () => {
     expect((await create(viewer, { name: 'Nope', source: 'x' })).status).toBe(403);
     const main = await mainLink();
@@ -215,9 +254,10 @@ describe('tracking links API', () => {
         .set(bearer(outsider.accessToken))
         .send({ name: 'Mine now' }),
       request(api.app).post(`${ownBase}/${main.id}/archive`).set(bearer(outsider.accessToken)),
+      request(api.app).post(`${ownBase}/${main.id}/restore`).set(bearer(outsider.accessToken)),
     ];
     const answers = await Promise.all(attempts);
-    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404]);
+    expect(answers.map((r) => r.status)).toEqual([404, 404, 404, 404, 404, 404, 404]);
     expect((await mainLink()).name).toBe('Main link');
 
     // A link of another campaign of the same team is not found under this one either.

@@ -29,7 +29,7 @@ interface World {
   /** Two campaigns of the attacked team: one to read and edit, one to archive. */
   campaignId: string;
   archiveCampaignId: string;
-  /** Two tracking links (not the main one) of the first campaign: one to edit, one to archive. */
+  /** Two tracking links (not the main one) of the first campaign: one to edit, one to archive and restore. */
   linkId: string;
   archiveLinkId: string;
   /** A content item of the attacked team that awaits review (its stream replays and ends at once). */
@@ -442,6 +442,11 @@ function trackingLinkFixtures(): Record<string, Fixture> {
       ownerExpects: 200,
     },
     'POST /teams/{teamId}/campaigns/{campaignId}/links/{linkId}/archive': {
+      params: (w, teamId) => ({ teamId, campaignId: w.campaignId, linkId: w.archiveLinkId }),
+      ownerExpects: 200,
+    },
+    // Restoring is idempotent, so it answers 200 whether or not the archive call ran first.
+    'POST /teams/{teamId}/campaigns/{campaignId}/links/{linkId}/restore': {
       params: (w, teamId) => ({ teamId, campaignId: w.campaignId, linkId: w.archiveLinkId }),
       ownerExpects: 200,
     },

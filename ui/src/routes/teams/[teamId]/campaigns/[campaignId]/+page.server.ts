@@ -8,6 +8,7 @@ import { isCampaignBreakdown } from '$lib/analytics';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
 import type { Content, ContentListResponse } from '$api/content';
+import type { IntegrationsResponse } from '$api/integrations';
 import type { TrackingLink, TrackingLinksResponse } from '$api/tracking-links';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -19,7 +20,7 @@ const loadCampaign = async (event: Parameters<PageServerLoad>[0]) => {
   const team = requireTeam(event);
   const client = api(event);
   try {
-    const [{ campaign }, content, links] = await Promise.all([
+    const [{ campaign }, content, links, clickbankMode] = await Promise.all([
       client.get<CampaignResponse>(campaignPath(event)),
       // The campaign's content is a convenience list: the page still works if it cannot be read.
       client
@@ -31,8 +32,13 @@ const loadCampaign = async (event: Parameters<PageServerLoad>[0]) => {
         .get<TrackingLinksResponse>(`${campaignPath(event)}/links`)
         .then((r) => r.links)
         .catch(() => null as TrackingLink[] | null),
+      // Whether the HopLink credits the sandbox account: a detail, so null when it cannot be read.
+      client
+        .get<IntegrationsResponse>(`${teamPath(team.id)}/integrations`)
+        .then((r) => r.integrations.find((i) => i.provider === 'clickbank')?.mode ?? null)
+        .catch(() => null),
     ]);
-    return { team, campaign, content, links };
+    return { team, campaign, content, links, clickbankMode };
   } catch (err) {
     loadError(err);
   }

@@ -4,7 +4,7 @@ import { field } from '$lib/server/forms';
 import { loadError } from '$lib/server/guard';
 import { requireTeam, teamPath } from '$lib/server/current-team';
 import type { CampaignResponse } from '$api/campaigns';
-import type { TrackingLinksResponse } from '$api/tracking-links';
+import type { TrackingLink, TrackingLinkResponse, TrackingLinksResponse } from '$api/tracking-links';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const linksPath = (event: RequestEvent | Parameters<PageServerLoad>[0]): string =>
@@ -54,11 +54,31 @@ export const actions: Actions = {
   archive: async (event) => {
     requireTeam(event);
     const linkId = field(await event.request.formData(), 'linkId');
+    let link: TrackingLink;
     try {
-      await api(event).post(`${linksPath(event)}/${encodeURIComponent(linkId)}/archive`);
+      ({ link } = await api(event).post<TrackingLinkResponse>(
+        `${linksPath(event)}/${encodeURIComponent(linkId)}/archive`,
+      ));
     } catch (err) {
       return failWith(err, 'archive');
     }
-    return { action: 'archive', success: 'Link archived. It keeps redirecting and counting clicks.' };
+    return {
+      action: 'archive',
+      success: `Link “${link.name}” archived: it keeps sending visitors on and counting their clicks.`,
+      linkId: link.id,
+    };
+  },
+  restore: async (event) => {
+    requireTeam(event);
+    const linkId = field(await event.request.formData(), 'linkId');
+    let link: TrackingLink;
+    try {
+      ({ link } = await api(event).post<TrackingLinkResponse>(
+        `${linksPath(event)}/${encodeURIComponent(linkId)}/restore`,
+      ));
+    } catch (err) {
+      return failWith(err, 'restore');
+    }
+    return { action: 'restore', success: `Link “${link.name}” is back in the list.`, linkId: link.id };
   },
 };
