@@ -25,6 +25,12 @@ const figureColumns = [
   'refund_rate',
 ];
 
+/** Rounded for a spreadsheet: money (EPC too) to cents, rates (0..1) to four decimals, i.e. 0.01 %. */
+const rounded = (n: number | null, places: number): number | null =>
+  n === null ? null : Math.round(n * 10 ** places) / 10 ** places;
+const cents = (n: number | null) => rounded(n, 2);
+const rate = (n: number | null) => rounded(n, 4);
+
 const figureCells = (f: AnalyticsFigures): CsvCell[] => [
   f.clicks,
   f.uniqueClicks,
@@ -33,11 +39,11 @@ const figureCells = (f: AnalyticsFigures): CsvCell[] => [
   f.rebills,
   f.refunds,
   f.chargebacks,
-  f.gross,
-  f.net,
-  f.epc,
-  f.conversionRate,
-  f.refundRate,
+  cents(f.gross),
+  cents(f.net),
+  cents(f.epc),
+  rate(f.conversionRate),
+  rate(f.refundRate),
 ];
 
 const csvHeaders = (name: string) => ({
@@ -113,8 +119,9 @@ export function analyticsRoutes(analytics: AnalyticsService): ApiRoute[] {
         const b = await analytics.breakdown(membership, query);
         return {
           text: toCsv(
-            [b.dimension, 'label', ...figureColumns],
-            b.rows.map((r) => [r.key, r.label, ...figureCells(r)]),
+            // The name a person reads first, then the id a program matches on.
+            ['label', b.dimension, ...figureColumns],
+            b.rows.map((r) => [r.label, r.key, ...figureCells(r)]),
           ),
           headers: csvHeaders(`analytics-by-${b.dimension}-${b.basis}-basis-${b.from}-to-${b.to}`),
         };

@@ -31,13 +31,19 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
   // A new team: the empty state says what to do, and offers the demo.
   await page.goto('/');
   const empty = page.getByTestId('figures-empty');
-  await expect(empty).toContainText('No clicks or sales in these days yet');
-  await expect(empty.getByRole('link', { name: 'Create a campaign' })).toBeVisible();
+  await expect(empty).toContainText('No clicks or sales yet');
+  // One way to create the first campaign, not two.
+  await expect(page.getByRole('link', { name: 'Create a campaign' })).toHaveCount(1);
+  await expect(page.getByTestId('first-step').getByRole('link', { name: 'Create a campaign' })).toBeVisible();
   await settled(page);
   await empty.getByRole('button', { name: 'Load demo data' }).click();
+  await expect(empty.getByTestId('demo-loading')).toContainText('this can take a minute');
+  // The note shows where the figures start, focused (so in view), not below the tables.
   await expect(page.getByTestId('demo-loaded')).toContainText('Demo data loaded: 4 campaigns', {
     timeout: 180_000,
   });
+  await expect(page.getByTestId('demo-loaded')).toBeFocused();
+  await expect(page.getByTestId('demo-loaded')).toBeInViewport();
 
   // Figures and both charts.
   const figures = page.getByTestId('figures');
@@ -61,6 +67,13 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
   await page.getByTestId('range-90').click();
   await expect(page.getByTestId('range-90')).toHaveAttribute('aria-current', 'true');
   expect(await number(page, 'clicks')).toBeGreaterThan(clicks30);
+  // Ninety days of revenue stays on one line in its tile; counts and today's partial day read plainly.
+  const net = kpi(page, 'net');
+  const lineHeight = await net.evaluate((el) => parseFloat(getComputedStyle(el).lineHeight));
+  expect((await net.boundingBox())!.height).toBeLessThan(lineHeight * 1.6);
+  await expect(page.getByTestId('kpi-refunds')).toContainText('of sales and rebills');
+  await expect(page.getByTestId('kpi-sales')).not.toContainText(/plus 1 rebills/);
+  await expect(page.getByTestId('today-so-far')).toContainText('today so far');
 
   // Custom days: one week in the middle.
   await page.locator('summary', { hasText: 'Custom dates' }).click();
@@ -75,6 +88,22 @@ test('the dashboard and a campaign page lead with the demo figures', async ({ pa
   await custom.getByRole('button', { name: 'Show these days' }).click();
   await expect(page.getByTestId('range-label')).not.toContainText('Last');
   expect(await number(page, 'clicks')).toBeGreaterThan(0);
+
+  // Days without figures in a team that has some elsewhere: said so, with a way back, and no demo offer.
+  const q = new URL(page.url());
+  q.searchParams.set('from', '2024-01-01');
+  q.searchParams.set('to', '2024-01-31');
+  await page.goto(q.toString());
+  await expect(page.getByTestId('figures-none-here')).toContainText('No clicks or sales between these dates');
+  await expect(page.getByRole('button', { name: 'Load demo data' })).toHaveCount(0);
+  // Days still to come are not a first day either.
+  q.searchParams.set('from', `${Number(to.slice(0, 4)) + 1}-01-01`);
+  q.searchParams.set('to', `${Number(to.slice(0, 4)) + 1}-01-31`);
+  await page.goto(q.toString());
+  await expect(page.getByTestId('figures-future')).toContainText('These dates have not come yet');
+  await page.getByTestId('figures-future').getByRole('link', { name: 'Show the last 30 days' }).click();
+  await expect(page.getByTestId('range-30')).toHaveAttribute('aria-current', 'true');
+  await expect(page.getByTestId('kpis')).toBeVisible();
 
   // The basis moves sales between days: over 7 days, sales by click date differ from sales by sale date.
   await page.getByTestId('range-7').click();

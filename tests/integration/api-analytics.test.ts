@@ -318,6 +318,10 @@ describe('analytics API', () => {
     expect(subs.text).toContain(
       `"'=HYPERLINK(""http://evil.example"",""x"")","'=HYPERLINK(""http://evil.example"",""x"")",1,`,
     );
-    expect(subs.text).toContain(',(none),5,');
+    // The name first, then the id: the row without a sub-id has an empty id.
+    expect(subs.text.split('\r\n')[0]).toMatch(/^label,sub1,clicks,/);
+    expect(subs.text).toContain('\r\n(none),,5,');
+    // Money to cents and rates to four decimals, never 0.3333333333333333.
+    expect(subs.text).not.toMatch(/\.\d{5,}/);
   });
 });

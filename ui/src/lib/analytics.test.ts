@@ -1,4 +1,12 @@
-import { rangeFromQuery, rowLabel, todayIn, withQuery } from './analytics';
+import {
+  formatDay,
+  formatRate,
+  isFutureRange,
+  rangeFromQuery,
+  rowLabel,
+  todayIn,
+  withQuery,
+} from './analytics';
 
 const q = (s: string) => new URLSearchParams(s);
 
@@ -41,11 +49,28 @@ describe('the figures range in a page address', () => {
   });
 });
 
+describe('figures in words', () => {
+  it('says days with one month spelling and rates with one decimal', () => {
+    expect(formatDay('2026-09-09')).toBe('9 Sep 2026');
+    expect(formatDay('2026-12-22')).toBe('22 Dec 2026');
+    expect(formatRate(0.03)).toBe('3.0%');
+    expect(formatRate(0.0333)).toBe('3.3%');
+    expect(formatRate(null)).toBe('—');
+  });
+  it('knows a range wholly after today', () => {
+    const range = { preset: 0, from: '2027-01-01', to: '2027-01-31', basis: 'sale' as const };
+    expect(isFutureRange(range, '2026-12-07')).toBe(true);
+    expect(isFutureRange({ ...range, from: '2026-12-07' }, '2026-12-07')).toBe(false);
+  });
+});
+
 describe('breakdown row names', () => {
   it('says unknown values and countries in words', () => {
     expect(rowLabel('country', 'US', 'US')).toBe('United States');
     expect(rowLabel('referrer', '', '(none)')).toBe('No referrer (email, apps, typed)');
-    expect(rowLabel('sub1', '', '(none)')).toBe('None');
+    expect(rowLabel('sub1', '', '(none)')).toBe('No sub-id');
+    expect(rowLabel('sub3', '', '(none)')).toBe('No sub-id');
+    expect(rowLabel('link', '', '(none)')).toBe('No tracking link (plain HopLink)');
     expect(rowLabel('product', '', '(none)')).toBe('No catalog product');
     expect(rowLabel('country', '', '(none)')).toBe('Not known');
     expect(rowLabel('device', 'mobile', 'mobile')).toBe('Mobile');

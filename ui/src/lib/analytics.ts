@@ -88,7 +88,12 @@ const moneyRound = new Intl.NumberFormat('en-US', {
   maximumFractionDigits: 0,
 });
 const count = new Intl.NumberFormat('en-US');
-const percent = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+// One decimal always, so "3.0%" and "3.3%" read alike side by side.
+const percent = new Intl.NumberFormat('en-US', {
+  style: 'percent',
+  minimumFractionDigits: 1,
+  maximumFractionDigits: 1,
+});
 
 export const formatMoney = (n: number): string => money.format(n);
 /** Whole dollars, for chart axes. */
@@ -97,14 +102,16 @@ export const formatCount = (n: number): string => count.format(n);
 export const formatRate = (n: number | null): string => (n === null ? '—' : percent.format(n));
 export const formatEpc = (n: number | null): string => (n === null ? '—' : money.format(n));
 
-const dayFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'short',
-  year: 'numeric',
-  timeZone: 'UTC',
-});
+// Fixed three-letter months: Intl's en-GB says "Sept" in some versions, the charts' axes say "Sep".
+const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 /** A calendar day as "7 Dec 2026" (it is already the team's day: no zone shift). */
-export const formatDay = (day: string): string => dayFormat.format(new Date(`${day}T00:00:00Z`));
+export function formatDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number);
+  return `${d} ${MONTHS[(m ?? 1) - 1] ?? ''} ${y}`;
+}
+
+/** Whether every day of the range is after today (nothing can have happened in it yet). */
+export const isFutureRange = (range: RangeChoice, today: string): boolean => range.from > today;
 
 export function rangeLabel(range: RangeChoice): string {
   return range.preset ? `Last ${range.preset} days` : `${formatDay(range.from)} – ${formatDay(range.to)}`;
@@ -159,9 +166,9 @@ const UNKNOWN: Record<AnalyticsBreakdownDimension, string> = {
   product: 'No catalog product',
   link: 'No tracking link (plain HopLink)',
   source: 'No source (plain HopLink)',
-  sub1: 'None',
-  sub2: 'None',
-  sub3: 'None',
+  sub1: 'No sub-id',
+  sub2: 'No sub-id',
+  sub3: 'No sub-id',
   device: 'Not known',
   browser: 'Not known',
   country: 'Not known',

@@ -1,6 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { ApiError, RawBody, api } from '$lib/server/api';
-import { loadAnalytics } from '$lib/server/analytics';
+import { hasFigures, todayIn } from '$lib/analytics';
+import { loadAnalytics, teamHasRecentFigures } from '$lib/server/analytics';
 import { pickTeam, teamPath } from '$lib/server/current-team';
 import { loadNextSteps } from '$lib/server/dashboard';
 import { field } from '$lib/server/forms';
@@ -14,7 +15,18 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
   const user = requireUser(event);
   const team = pickTeam(event.locals, event.url.searchParams.get('team'));
-  if (!team) return { user, team: null, next: null, insight: null, teamTimeZone: null, analytics: null };
+  if (!team) {
+    return {
+      user,
+      team: null,
+      next: null,
+      insight: null,
+      teamTimeZone: null,
+      analytics: null,
+      today: null,
+      teamHasFigures: false,
+    };
+  }
   const client = api(event);
   try {
     const { team: settings } = await client.get<TeamResponse>(teamPath(team.id));
@@ -28,7 +40,12 @@ export const load: PageServerLoad = async (event) => {
         limit: 5,
       }),
     ]);
-    return { user, team, next, insight, teamTimeZone: settings.timeZone, analytics };
+    const today = todayIn(settings.timeZone);
+    // Only an empty range needs to know whether the team has figures on other days.
+    const teamHasFigures =
+      analytics !== null &&
+      (hasFigures(analytics.series.totals) || (await teamHasRecentFigures(client, team.id, today)));
+    return { user, team, next, insight, teamTimeZone: settings.timeZone, analytics, today, teamHasFigures };
   } catch (err) {
     loadError(err);
   }

@@ -1,6 +1,6 @@
 import type { AnalyticsBreakdownDimension, BreakdownResponse, TimeSeriesResponse } from '$api/analytics';
 import type { TeamResponse } from '$api/teams';
-import { analyticsQuery, rangeFromQuery, todayIn, type AnalyticsView } from '$lib/analytics';
+import { analyticsQuery, hasFigures, rangeFromQuery, todayIn, type AnalyticsView } from '$lib/analytics';
 import { ApiError, type Api } from './api';
 import { teamPath } from './current-team';
 
@@ -42,4 +42,21 @@ export async function loadAnalytics(
     if (err instanceof ApiError && err.status === 404 && err.code !== 'campaign_not_found') return null;
     throw err;
   }
+}
+
+/**
+ * Whether the team has any clicks or sales in the year up to today (the most the API answers at once): a range
+ * without figures then says "none between these dates" rather than welcoming a team on its first day.
+ */
+export async function teamHasRecentFigures(client: Api, teamId: string, today: string): Promise<boolean> {
+  const from = new Date(`${today}T00:00:00Z`);
+  from.setUTCDate(from.getUTCDate() - 365);
+  const query = analyticsQuery({
+    preset: 0,
+    from: from.toISOString().slice(0, 10),
+    to: today,
+    basis: 'click',
+  });
+  const year = await client.get<TimeSeriesResponse>(`${teamPath(teamId)}/analytics/series?${query}`);
+  return hasFigures(year.totals);
 }
