@@ -61,7 +61,7 @@ test('integrations settings: sandbox by default, test connection, save ClickBank
   // The Copy button puts the INS URL on the clipboard.
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
   await clickbank.getByRole('button', { name: 'Copy INS URL' }).click();
-  await expect(clickbank.getByRole('button', { name: 'Copy INS URL' })).toHaveText('Copied ✓');
+  await expect(clickbank.getByRole('button', { name: 'Copied INS URL' })).toHaveText('Copied ✓');
   const copied = await page.evaluate(() => navigator.clipboard.readText());
   expect(copied).toBe(await insUrl.inputValue());
 

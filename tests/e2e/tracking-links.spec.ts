@@ -37,6 +37,9 @@ test('tracking links: share the main link first, add one by keyboard (with a bad
   expect(mainUrl).toMatch(/\/r\/[a-z0-9]{10}$/);
   await page.getByRole('button', { name: 'Copy Main link' }).click();
   expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(mainUrl);
+  // While it says Copied, its name says so too (axe checks the name holds the visible words).
+  await expect(page.getByRole('button', { name: 'Copied Main link' })).toHaveText('Copied ✓');
+  expect(await axeFindings(page)).toEqual([]);
   await expect(page.getByRole('button', { name: 'Archive Main link' })).toHaveCount(0);
   const hoplink = page.getByRole('textbox', { name: 'HopLink' });
   await expect(hoplink).toBeHidden();
