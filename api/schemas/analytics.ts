@@ -1,5 +1,6 @@
 import { uuid } from './common';
 import { z } from './zod';
+import { BASES, DIMENSIONS } from '../../data/analytics';
 
 /**
  * The analytics API's shapes (contract between the API and the UI). Days are calendar days in the team's time
@@ -15,33 +16,11 @@ const calendarDay = z
   )
   .openapi({ example: '2026-11-25' });
 
-const analyticsBases = ['sale', 'click'] as const;
+const analyticsBases = BASES;
 /** What a breakdown groups by: the rollup dimensions, plus campaign and product (from the campaign). */
-const breakdownDimensions = [
-  'campaign',
-  'product',
-  'link',
-  'source',
-  'sub1',
-  'sub2',
-  'sub3',
-  'device',
-  'browser',
-  'country',
-  'referrer',
-] as const;
+const breakdownDimensions = ['campaign', 'product', ...DIMENSIONS] as const;
 /** Dimensions a time series can be narrowed to (with `value`). */
-const seriesDimensions = [
-  'link',
-  'source',
-  'sub1',
-  'sub2',
-  'sub3',
-  'device',
-  'browser',
-  'country',
-  'referrer',
-] as const;
+const seriesDimensions = DIMENSIONS;
 
 /** The filters every analytics read takes. Range at most 366 days; `to` is included. */
 const analyticsRangeQuery = z.object({

@@ -5,6 +5,7 @@
  */
 export { writeClicks, type ClickRecord } from './clicks';
 export {
+  BASES,
   DEVICES,
   DIMENSIONS,
   type Basis,

@@ -1,20 +1,11 @@
 import type { Knex } from 'knex';
 import type { Basis, Dimension } from './dimensions';
+import { zeroCounts, type RollupCounts } from './rollups';
 
 type Db = Knex | Knex.Transaction;
 
 /** The summed counters of some rollup rows; money in cents so sums stay exact. */
-export interface RollupSums {
-  clicks: number;
-  uniqueClicks: number;
-  botClicks: number;
-  sales: number;
-  rebills: number;
-  refunds: number;
-  chargebacks: number;
-  grossCents: number;
-  refundedCents: number;
-}
+type RollupSums = RollupCounts;
 
 /** What a dashboard shows for a day or a row: the sums and the rates computed from them. */
 export interface Figures {
@@ -55,18 +46,6 @@ interface BreakdownRow extends Figures {
   key: string;
   label: string;
 }
-
-const zeroSums = (): RollupSums => ({
-  clicks: 0,
-  uniqueClicks: 0,
-  botClicks: 0,
-  sales: 0,
-  rebills: 0,
-  refunds: 0,
-  chargebacks: 0,
-  grossCents: 0,
-  refundedCents: 0,
-});
 
 /**
  * Rates come from the sums of the range (never an average of daily rates), so a figure over many days is what
@@ -185,9 +164,9 @@ export async function analyticsTimeSeries(
     bindings,
   );
   const byDay = new Map(rows.map((r) => [r.day, sumsOf(r)]));
-  let total = zeroSums();
+  let total = zeroCounts();
   const days = daysBetween(f.from, f.to).map((day) => {
-    const sums = byDay.get(day) ?? zeroSums();
+    const sums = byDay.get(day) ?? zeroCounts();
     total = addSums(total, sums);
     return { day, ...figuresOf(sums) };
   });

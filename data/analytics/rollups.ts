@@ -24,9 +24,14 @@ export interface RollupDelta {
   refundedCents: number;
 }
 
-type Counts = Omit<RollupDelta, 'teamId' | 'campaignId' | 'basis' | 'day' | 'dimension' | 'value'>;
+/** The counters of a rollup row (money in cents). */
+export type RollupCounts = Omit<
+  RollupDelta,
+  'teamId' | 'campaignId' | 'basis' | 'day' | 'dimension' | 'value'
+>;
+type Counts = RollupCounts;
 
-const zeroCounts = (): Counts => ({
+export const zeroCounts = (): Counts => ({
   clicks: 0,
   uniqueClicks: 0,
   botClicks: 0,
